@@ -64,7 +64,7 @@ for (const handler of handlers) {
   });
 }
 // esbuild does not type-check: check the handlers (and the local runner) before bundling.
-project.preCompileTask.exec('tsc --noEmit -p tsconfig.dev.json');
+project.preCompileTask.exec('tsc --noEmit -p test/tsconfig.json');
 
 project.addPackageIgnore('/lambda-src/');
 project.addPackageIgnore('/examples/');
@@ -75,16 +75,16 @@ project.addPackageIgnore('/cdk.out/');
 project.addPackageIgnore('/.local-runs/');
 
 // Lint and type-check the non-jsii folders too.
-project.tsconfigDev.addInclude('lambda-src/**/*.ts');
-project.tsconfigDev.addInclude('examples/**/*.ts');
-project.tsconfigDev.addInclude('local/**/*.ts');
-project.tsconfigDev.addInclude('bench/**/*.ts');
+// The dev tsconfig lives in test/, so the other folders are named relative to it.
+for (const folder of ['lambda-src', 'examples', 'local', 'bench']) {
+  project.tsconfigDev.addInclude(`../${folder}/**/*.ts`);
+}
 project.eslint?.addLintPattern('lambda-src');
 project.eslint?.addLintPattern('examples');
 project.eslint?.addLintPattern('local');
 project.eslint?.addLintPattern('bench');
 
-const tsNode = 'ts-node -T -P tsconfig.dev.json';
+const tsNode = 'ts-node -T -P test/tsconfig.json';
 project.addTask('synth:example', {
   description: 'Synthesize the reference example stack offline (no AWS credentials needed)',
   steps: [{ spawn: 'bundle' }, { exec: 'cdk synth --quiet', cwd: 'examples' }],
