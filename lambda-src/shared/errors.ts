@@ -1,0 +1,38 @@
+/**
+ * Errors a user must be able to read. Step Functions reports a Lambda error's `name` as the
+ * error code and its message in the Cause, so each class sets `name` and a message that names
+ * the file, the line and the reason.
+ */
+abstract class NamedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The input has no header line at all. */
+export class EmptyFile extends NamedError {
+  constructor(file: string) {
+    super(`${file} is empty: expected a header line`);
+  }
+}
+
+/** The input cannot be read as CSV from some line on (e.g. an unterminated quoted field). */
+export class InputFormatError extends NamedError {
+  constructor(readonly file: string, readonly line: number, reason: string) {
+    super(`${file} line ${line}: ${reason}`);
+  }
+}
+
+/** The header line is unusable (duplicate or empty column names). */
+export class HeaderError extends NamedError {
+  constructor(file: string, reason: string) {
+    super(`${file} line 1 (header): ${reason}`);
+  }
+}
+
+/** The merged counts do not add up: a record would have been lost. */
+export class RecordCountMismatch extends NamedError {}
+
+/** The enrichment source kept failing after every retry. */
+export class EnrichmentUnavailable extends NamedError {}
