@@ -1,0 +1,64 @@
+/**
+ * When and how long to retry a call to the enrichment source. Throttling (429), server errors
+ * (5xx), timeouts and network errors are transient; anything else (404 included) is an answer.
+ */
+export interface RetryPolicy {
+  readonly maxAttempts: number;
+  /** Delay cap of the first retry; doubles with each attempt. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5_000 };
+
+/** Whether an HTTP status is worth another attempt. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+/**
+ * Exponential backoff with full jitter (a uniformly random delay up to the exponential cap), so
+ * that the many records and Lambdas that hit a struggling endpoint at once do not retry in step.
+ * `attempt` is the 1-based number of the attempt that just failed.
+ */
+export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.floor(random() * cap);
+}
+
+/** Thrown by an attempt whose failure is transient. */
+export class TransientFailure extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'TransientFailure';
+  }
+}
+
+export interface RetryOptions {
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `attempt` until it returns, throws a non-transient error, or has failed `maxAttempts`
+ * times with a `TransientFailure`; then `giveUp(lastReason)` builds the error to throw.
+ */
+export async function withRetries<T>(
+  policy: RetryPolicy,
+  attempt: (attemptNumber: number) => Promise<T>,
+  giveUp: (lastReason: string, attempts: number) => Error,
+  options: RetryOptions = {},
+): Promise<T> {
+  const sleep = options.sleep ?? sleepFor;
+  for (let attemptNumber = 1; ; attemptNumber++) {
+    try {
+      return await attempt(attemptNumber);
+    } catch (error) {
+      if (!(error instanceof TransientFailure)) throw error;
+      if (attemptNumber >= policy.maxAttempts) throw giveUp(error.reason, attemptNumber);
+      await sleep(backoffDelay(policy, attemptNumber, options.random));
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { assembleChunk, cellText } from '../../lambda-src/enrich/enriched-chunk';
+import { parseFieldList, selectColumns } from '../../lambda-src/enrich/enriched-columns';
+import { Lookup, noDataReason } from '../../lambda-src/enrich/lookup';
+
+const missing: Lookup = { reason: 'no enrichment data for uuid=2' };
+
+describe('column selection', () => {
+  const lookups: Lookup[] = [
+    missing,
+    { values: { uuid: '1', unitsSold: 3, unitPrice: '1.5', extra: true } },
+    { values: { unitPrice: '2', uuid: '3', unitsSold: 4 } },
+  ];
+
+  test('takes the first answer with data, in answer order, without the key', () => {
+    expect(selectColumns(lookups, { exclude: ['uuid'], order: 'answer' })).toEqual(['unitsSold', 'unitPrice', 'extra']);
+  });
+
+  test('sorts by name when asked (table attributes)', () => {
+    expect(selectColumns(lookups, { exclude: ['uuid'], order: 'name' })).toEqual(['extra', 'unitPrice', 'unitsSold']);
+  });
+
+  test('ENRICH_FIELDS wins, even when nothing was found', () => {
+    expect(selectColumns([missing], { fields: ['unitCost', 'unitPrice'], exclude: ['uuid'], order: 'answer' })).toEqual(['unitCost', 'unitPrice']);
+    expect(selectColumns([missing], { exclude: ['uuid'], order: 'answer' })).toEqual([]);
+  });
+
+  test('parses ENRICH_FIELDS', () => {
+    expect(parseFieldList(undefined)).toBeUndefined();
+    expect(parseFieldList(' ')).toBeUndefined();
+    expect(parseFieldList('["a","b"]')).toEqual(['a', 'b']);
+    expect(() => parseFieldList('"a"')).toThrow(/JSON array/);
+    expect(() => parseFieldList('[1]')).toThrow(/JSON array/);
+    expect(() => parseFieldList('[]')).toThrow(/JSON array/);
+  });
+});
+
+describe('row assembly', () => {
+  test('appends values by column name and rejects records without data', () => {
+    const chunk = assembleChunk(
+      ['uuid', 'Country'],
+      [{ line: 2, fields: ['1', 'Chad'] }, { line: 4, fields: ['2', 'Peru'] }, { line: 5, fields: ['3', 'Fiji'] }],
+      [{ values: { unitsSold: 3, unitPrice: '1.50' } }, missing, { values: { unitPrice: null } }],
+      ['unitsSold', 'unitPrice'],
+    );
+    expect(chunk.header).toEqual(['uuid', 'Country', 'unitsSold', 'unitPrice']);
+    expect(chunk.rows).toEqual([['1', 'Chad', '3', '1.50'], ['3', 'Fiji', '', '']]);
+    expect(chunk.rejects).toEqual([{ line: 4, fields: ['2', 'Peru'], reasons: ['no enrichment data for uuid=2'] }]);
+  });
+
+  test('refuses a lookup count that does not match the records', () => {
+    expect(() => assembleChunk(['a'], [{ line: 2, fields: ['x'] }], [], [])).toThrow(/0 lookups for 1 records/);
+  });
+
+  test('writes cells as text', () => {
+    expect([cellText('a'), cellText(1.25), cellText(false), cellText(null), cellText(undefined), cellText({ a: [1] })])
+      .toEqual(['a', '1.25', 'false', '', '', '{"a":[1]}']);
+  });
+
+  test('reject reasons name the key columns', () => {
+    expect(noDataReason(['uuid'], ['Country', 'uuid'], ['Chad', '123456789'])).toBe('no enrichment data for uuid=123456789');
+    expect(noDataReason([], ['uuid'], ['1'])).toBe('no enrichment data');
+  });
+});

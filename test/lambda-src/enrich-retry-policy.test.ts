@@ -1,0 +1,53 @@
+import { TransientFailure, backoffDelay, isRetryableStatus, withRetries } from '../../lambda-src/enrich/retry-policy';
+import { EnrichmentUnavailable } from '../../lambda-src/shared/errors';
+
+const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 };
+
+describe('retry policy', () => {
+  test('retries throttling and server errors only', () => {
+    expect([500, 502, 503, 504, 429].map(isRetryableStatus)).toEqual([true, true, true, true, true]);
+    expect([200, 400, 403, 404].map(isRetryableStatus)).toEqual([false, false, false, false]);
+  });
+
+  test('backoff is full jitter under an exponential cap', () => {
+    expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffDelay(policy, attempt, () => 0.999999))).toEqual([99, 199, 399, 799, 999, 999]);
+    expect(backoffDelay(policy, 3, () => 0)).toBe(0);
+    expect(backoffDelay(policy, 3, () => 0.5)).toBe(200);
+  });
+
+  test('retries transient failures until an attempt succeeds', async () => {
+    const delays: number[] = [];
+    let calls = 0;
+    const result = await withRetries(policy, async () => {
+      calls++;
+      if (calls < 3) throw new TransientFailure('HTTP 503');
+      return 'ok';
+    }, () => new Error('gave up'), { sleep: async (ms) => { delays.push(ms); }, random: () => 0.5 });
+    expect(result).toBe('ok');
+    expect(calls).toBe(3);
+    expect(delays).toEqual([50, 100]);
+  });
+
+  test('gives up after maxAttempts with the error built from the last reason', async () => {
+    let calls = 0;
+    const attempt = async () => {
+      calls++;
+      throw new TransientFailure(`timeout ${calls}`);
+    };
+    const giveUp = (reason: string, attempts: number) => new EnrichmentUnavailable(`api.example.com failed ${attempts} attempts, last: ${reason}`);
+    const failure = withRetries(policy, attempt, giveUp, { sleep: async () => undefined });
+    await expect(failure).rejects.toThrow(EnrichmentUnavailable);
+    await expect(failure).rejects.toThrow('api.example.com failed 4 attempts, last: timeout 4');
+    expect(calls).toBe(4);
+  });
+
+  test('does not retry other errors', async () => {
+    let calls = 0;
+    const failure = withRetries(policy, async () => {
+      calls++;
+      throw new Error('HTTP 403');
+    }, () => new Error('gave up'), { sleep: async () => undefined });
+    await expect(failure).rejects.toThrow('HTTP 403');
+    expect(calls).toBe(1);
+  });
+});
