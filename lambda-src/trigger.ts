@@ -1,4 +1,30 @@
-// Placeholder until the handler lands.
-export async function handler(): Promise<never> {
-  throw new Error('not implemented');
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { S3Event } from 'aws-lambda';
+import { log } from './shared/logger';
+import { runRequestsFrom } from './trigger/run-requests';
+
+const sfn = new SFNClient({});
+
+/**
+ * Starts the orchestrator once per uploaded CSV file. The execution name is the run id, so a
+ * repeated delivery of the same event finds the execution already started. Any other error is
+ * rethrown: the asynchronous invocation is retried and finally lands in the dead-letter queue.
+ */
+export async function handler(event: S3Event): Promise<{ started: string[]; duplicates: string[] }> {
+  const stateMachineArn = process.env.STATE_MACHINE_ARN;
+  if (!stateMachineArn) throw new Error('STATE_MACHINE_ARN must be set');
+  const started: string[] = [];
+  const duplicates: string[] = [];
+  for (const request of runRequestsFrom(event)) {
+    try {
+      await sfn.send(new StartExecutionCommand({ stateMachineArn, name: request.runId, input: JSON.stringify(request) }));
+      log.info('run started', { runId: request.runId, bucket: request.bucket, key: request.key });
+      started.push(request.runId);
+    } catch (error) {
+      if ((error as Error).name !== 'ExecutionAlreadyExists') throw error;
+      log.info('run already started: duplicate event', { runId: request.runId, bucket: request.bucket, key: request.key });
+      duplicates.push(request.runId);
+    }
+  }
+  return { started, duplicates };
 }

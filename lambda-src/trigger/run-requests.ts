@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import type { S3Event, S3EventRecord } from 'aws-lambda';
+import { RunRequest } from '../shared/contracts';
+import { stem } from '../shared/run-layout';
+
+/** S3 event keys are form-encoded: `+` stands for a space, the rest is percent-encoded. */
+export function decodeS3Key(encoded: string): string {
+  return decodeURIComponent(encoded.replace(/\+/g, ' '));
+}
+
+/**
+ * A run id that is the same for every delivery of the same upload (S3 delivers events at least
+ * once), so that the execution name deduplicates them: the file's stem for people to read, then
+ * a hash of the object's identity (its version, or the event sequencer when unversioned).
+ * At most 40 + 1 + 20 characters of `[A-Za-z0-9_-]`, a valid execution name.
+ */
+export function runIdFor(bucket: string, key: string, version: string): string {
+  const readable = stem(key).replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
+  const hash = createHash('sha256').update(`${bucket}/${key}/${version}`).digest('hex').slice(0, 20);
+  return `${readable}-${hash}`;
+}
+
+function runRequestFor(record: S3EventRecord): RunRequest | undefined {
+  if (!record.eventName.startsWith('ObjectCreated:')) return undefined;
+  const bucket = record.s3.bucket.name;
+  const key = decodeS3Key(record.s3.object.key);
+  if (!key.toLowerCase().endsWith('.csv')) return undefined;
+  const versionId = record.s3.object.versionId;
+  const runId = runIdFor(bucket, key, versionId ?? record.s3.object.sequencer);
+  return versionId === undefined ? { runId, bucket, key } : { runId, bucket, key, versionId };
+}
+
+/** The runs an S3 notification asks for: one per created `.csv` object. */
+export function runRequestsFrom(event: S3Event): RunRequest[] {
+  return (event.Records ?? []).flatMap((record) => runRequestFor(record) ?? []);
+}
