@@ -1,0 +1,143 @@
+/**
+ * The few S3 operations the handlers need, over the real SDK. One client per module instance, so
+ * a warm Lambda reuses its connections; it is made on first use so that the endpoint and region
+ * are read from the environment then (tests point it at a local S3).
+ */
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+
+let client: S3Client | undefined;
+
+export function s3Client(): S3Client {
+  client ??= new S3Client({});
+  return client;
+}
+
+/** True for the errors S3 gives for an object (or its version) that is not there. */
+export function isMissingObject(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+}
+
+export interface ObjectRef {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId?: string;
+}
+
+/** The object's body as a byte stream; throws when the object is missing. */
+export async function readObjectStream(ref: ObjectRef): Promise<Readable> {
+  const reply = await s3Client().send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
+  return reply.Body as Readable;
+}
+
+/** The object's body as a byte stream, or undefined when the object is missing. */
+export async function readObjectStreamIfExists(ref: ObjectRef): Promise<Readable | undefined> {
+  try {
+    return await readObjectStream(ref);
+  } catch (error) {
+    if (isMissingObject(error)) return undefined;
+    throw error;
+  }
+}
+
+export async function readBytes(ref: ObjectRef): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of await readObjectStream(ref)) parts.push(part as Buffer);
+  return Buffer.concat(parts);
+}
+
+export async function readText(ref: ObjectRef): Promise<string> {
+  return (await readBytes(ref)).toString('utf8');
+}
+
+export async function readJson<T>(ref: ObjectRef): Promise<T> {
+  return JSON.parse(await readText(ref)) as T;
+}
+
+/** Whether the object exists (HEAD). */
+export async function objectExists(ref: ObjectRef): Promise<boolean> {
+  try {
+    await s3Client().send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+    return true;
+  } catch (error) {
+    if (isMissingObject(error)) return false;
+    throw error;
+  }
+}
+
+/** Parsed values of a JSON Lines byte stream, one per non-empty line. */
+export async function* jsonLinesOf<T>(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<T> {
+  // The decoder keeps a multi-byte character that straddles two pieces whole.
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const piece of source) {
+    const text = rest + (typeof piece === 'string' ? piece : decoder.write(Buffer.from(piece)));
+    const lines = text.split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) if (line.trim() !== '') yield JSON.parse(line) as T;
+  }
+  rest += decoder.end();
+  if (rest.trim() !== '') yield JSON.parse(rest) as T;
+}
+
+/** A JSON Lines object, streamed. When the object is missing: nothing if `missingIsEmpty`, else the S3 error. */
+export async function* readJsonLines<T>(ref: ObjectRef, options: { missingIsEmpty: boolean }): AsyncGenerator<T> {
+  const body = options.missingIsEmpty ? await readObjectStreamIfExists(ref) : await readObjectStream(ref);
+  if (body) yield* jsonLinesOf<T>(body);
+}
+
+/** All values of a JSON Lines object; a missing object reads as none. */
+export async function readJsonLinesArray<T>(ref: ObjectRef): Promise<T[]> {
+  const values: T[] = [];
+  for await (const value of readJsonLines<T>(ref, { missingIsEmpty: true })) values.push(value);
+  return values;
+}
+
+/** JSON Lines text for values (each line terminated). */
+export function toJsonLines(values: Iterable<unknown>): string {
+  let text = '';
+  for (const value of values) text += JSON.stringify(value) + '\n';
+  return text;
+}
+
+export async function writeObject(ref: ObjectRef, body: string | Uint8Array, contentType: string): Promise<void> {
+  await s3Client().send(new PutObjectCommand({ Bucket: ref.bucket, Key: ref.key, Body: body, ContentType: contentType }));
+}
+
+export async function writeText(ref: ObjectRef, text: string, contentType = 'text/plain; charset=utf-8'): Promise<void> {
+  await writeObject(ref, text, contentType);
+}
+
+export async function writeJson(ref: ObjectRef, value: unknown): Promise<void> {
+  await writeObject(ref, JSON.stringify(value), 'application/json');
+}
+
+/**
+ * Uploads what `source` yields as one object without holding it all: lib-storage sends it in
+ * parts (multipart once it passes one part), keeping at most `queueSize` parts in memory.
+ * If `source` throws, nothing is published.
+ */
+export async function uploadStream(
+  ref: ObjectRef,
+  source: AsyncIterable<Uint8Array | string>,
+  contentType: string,
+): Promise<void> {
+  const upload = new Upload({
+    client: s3Client(),
+    params: { Bucket: ref.bucket, Key: ref.key, Body: Readable.from(asBuffers(source)), ContentType: contentType },
+    queueSize: 4,
+    partSize: 8 * 1024 * 1024,
+  });
+  await upload.done();
+}
+
+async function* asBuffers(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<Buffer> {
+  for await (const piece of source) yield typeof piece === 'string' ? Buffer.from(piece, 'utf8') : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+}
+
+export async function deleteObject(ref: ObjectRef): Promise<void> {
+  await s3Client().send(new DeleteObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
+}

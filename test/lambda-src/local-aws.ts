@@ -1,0 +1,55 @@
+/**
+ * In-process S3 (s3rver) and DynamoDB (dynalite) on free ports for handler tests, with the
+ * environment the real SDK clients need to reach them. Call before importing the handlers.
+ */
+import * as fs from 'node:fs';
+import { Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+// Neither package ships types.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const dynalite = require('dynalite');
+const S3rver = require('s3rver');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export interface LocalAws {
+  readonly bucket: string;
+  close(): Promise<void>;
+}
+
+export async function startLocalAws(options: { bucket: string; dynamodb?: boolean }): Promise<LocalAws> {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 's3rver-'));
+  const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory, configureBuckets: [{ name: options.bucket }] });
+  const { port } = await s3.run();
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_REGION: 'us-east-1',
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}`,
+  });
+  let dynamo: Server | undefined;
+  if (options.dynamodb) {
+    const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    dynamo = server;
+  }
+  return {
+    bucket: options.bucket,
+    async close() {
+      await s3.close();
+      if (dynamo) {
+        const server = dynamo;
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections?.();
+        });
+      }
+      fs.rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
