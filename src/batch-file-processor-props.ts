@@ -1,0 +1,255 @@
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { IKey } from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { EmailNotification, validateEmailNotification } from './email-notification';
+import { RecordEnricher } from './record-enricher';
+import { RecordValidator } from './record-validator';
+
+/** How much the handlers log. */
+export enum HandlerLogLevel {
+  /** Everything, including per-chunk details (never record contents). */
+  DEBUG = 'debug',
+  /** One line per step of a run. */
+  INFO = 'info',
+  /** Retries and other recovered problems. */
+  WARN = 'warn',
+  /** Failures only. */
+  ERROR = 'error',
+}
+
+/** Properties of a `BatchFileProcessor`. */
+export interface BatchFileProcessorProps {
+  /**
+   * Records per chunk. Each chunk is validated, enriched and recorded by one Express execution,
+   * which must finish within 5 minutes: size chunks so that a chunk's enrichment fits.
+   *
+   * @default 1000
+   */
+  readonly chunkSize?: number;
+  /**
+   * The field delimiter of the input files: one character, not `"`, CR or LF. Output files use it too.
+   *
+   * @default ','
+   */
+  readonly delimiter?: string;
+  /**
+   * How each record is validated.
+   *
+   * @default - no validation: only records with the wrong number of fields are rejected
+   */
+  readonly validator?: RecordValidator;
+  /**
+   * Where the data appended to each valid record comes from.
+   *
+   * @default - no enrichment: valid records are output as they are
+   */
+  readonly enrichment?: RecordEnricher;
+  /**
+   * Who is emailed the summary of each run, with links to its output and rejects, and each failure.
+   *
+   * @default - no email; the summary is still written to the bucket
+   */
+  readonly email?: EmailNotification;
+  /**
+   * An existing bucket to use for inputs, work files and outputs. The construct adds an event
+   * notification to it, but cannot add lifecycle rules: expire the work prefix yourself.
+   *
+   * @default - a new bucket, see `bucketProps`
+   */
+  readonly bucket?: s3.IBucket;
+  /**
+   * Properties of the new bucket, over the construct's defaults (public access blocked, TLS enforced,
+   * encrypted, versioned, work files expired). Not allowed together with `bucket`.
+   *
+   * @default - the construct's defaults
+   */
+  readonly bucketProps?: s3.BucketProps;
+  /**
+   * Where files are uploaded to start a run: every object created under it with a `.csv` suffix.
+   * Prefixes end with `/` and none may contain another.
+   *
+   * @default 'input/'
+   */
+  readonly inputPrefix?: string;
+  /**
+   * Where each run's output, rejects and summary are written, under `<outputPrefix><runId>/`.
+   *
+   * @default 'output/'
+   */
+  readonly outputPrefix?: string;
+  /**
+   * Where each input is moved once its run has succeeded, under `<archivePrefix><runId>/`.
+   *
+   * @default 'archive/'
+   */
+  readonly archivePrefix?: string;
+  /**
+   * Where each run's intermediate files (chunks, manifest, processed chunks, rejects) are written.
+   *
+   * @default 'runs/'
+   */
+  readonly workPrefix?: string;
+  /**
+   * How many chunks are processed at once (the Distributed Map's MaxConcurrency), 1 to 10,000.
+   * Bounds the load on the enrichment endpoint and on Lambda concurrency.
+   *
+   * @default 10
+   */
+  readonly maxConcurrency?: number;
+  /**
+   * The percentage of chunks that may fail (after retries) without failing the run, 0 to 100.
+   * The records of a failed chunk are put in the rejects file with the reason `chunk processing failed`.
+   *
+   * @default 0
+   */
+  readonly toleratedFailurePercentage?: number;
+  /**
+   * How long intermediate files are kept under the work prefix (whole days, at least 1).
+   *
+   * @default Duration.days(7)
+   */
+  readonly intermediateFileRetention?: Duration;
+  /**
+   * How long rejected records are kept in the rejected-records table (whole days, at least 1).
+   *
+   * @default Duration.days(30)
+   */
+  readonly rejectedRecordRetention?: Duration;
+  /**
+   * How long the links in the summary email stay valid, at most 7 days. A link signed with the
+   * notify function's temporary credentials stops working when they expire, whichever comes first.
+   *
+   * @default Duration.days(1)
+   */
+  readonly linkExpiry?: Duration;
+  /**
+   * What happens to the bucket, table and log groups when they are removed from the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * How much the handlers log.
+   *
+   * @default HandlerLogLevel.INFO
+   */
+  readonly logLevel?: HandlerLogLevel;
+  /**
+   * How long the log groups of the handlers and state machines are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Memory of the functions that stream data (split, validate, enrich, record rejects, merge), in MB,
+   * 128 to 10,240. More memory is also more CPU and network.
+   *
+   * @default 1024
+   */
+  readonly memorySize?: number;
+  /**
+   * A KMS key to encrypt the new bucket, the rejected-records table and the log groups with.
+   * The construct grants its functions and state machines the use of it, and CloudWatch Logs too.
+   *
+   * @default - S3-managed bucket encryption, an AWS-owned table key, CloudWatch Logs' own encryption
+   */
+  readonly encryptionKey?: IKey;
+}
+
+/** The props with every default filled in, checked. */
+export interface ResolvedProps {
+  readonly chunkSize: number;
+  readonly delimiter: string;
+  readonly inputPrefix: string;
+  readonly outputPrefix: string;
+  readonly archivePrefix: string;
+  readonly workPrefix: string;
+  readonly maxConcurrency: number;
+  readonly toleratedFailurePercentage: number;
+  readonly intermediateFileRetentionDays: number;
+  readonly rejectedRecordRetentionDays: number;
+  readonly linkExpirySeconds: number;
+  readonly removalPolicy: RemovalPolicy;
+  readonly logLevel: HandlerLogLevel;
+  readonly logRetention: logs.RetentionDays;
+  readonly memorySize: number;
+}
+
+function integerIn(name: string, value: number, min: number, max: number, unit = ''): number {
+  if (Token.isUnresolved(value)) return value;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}${unit}, got ${value}`);
+  }
+  return value;
+}
+
+function wholeDays(name: string, duration: Duration): number {
+  const days = duration.toDays({ integral: false });
+  return integerIn(name, days, 1, 36_500, ' days');
+}
+
+function checkDelimiter(delimiter: string): string {
+  if (delimiter.length !== 1 || ['"', '\r', '\n'].includes(delimiter)) {
+    throw new Error(`delimiter must be exactly one character other than '"', CR and LF, got ${JSON.stringify(delimiter)}`);
+  }
+  return delimiter;
+}
+
+/**
+ * The four prefixes must be distinct and disjoint: an output written under the input prefix
+ * would start another run, forever.
+ */
+function checkPrefixes(prefixes: { [name: string]: string }): void {
+  for (const [name, prefix] of Object.entries(prefixes)) {
+    if (prefix.length === 0 || !prefix.endsWith('/') || prefix.startsWith('/')) {
+      throw new Error(`${name} must be a non-empty key prefix ending with '/' (not starting with one), got '${prefix}'`);
+    }
+  }
+  for (const [name, prefix] of Object.entries(prefixes)) {
+    for (const [otherName, other] of Object.entries(prefixes)) {
+      if (name !== otherName && other.startsWith(prefix)) {
+        throw new Error(`${name} '${prefix}' must not contain ${otherName} '${other}': each prefix must be disjoint from the others`);
+      }
+    }
+  }
+}
+
+/** Fills in the defaults and throws an error naming the prop and its allowed range for each invalid one. */
+export function resolveProps(props: BatchFileProcessorProps): ResolvedProps {
+  if (props.bucket && props.bucketProps) {
+    throw new Error('bucket and bucketProps are mutually exclusive: pass an existing bucket or props for a new one');
+  }
+  if (props.email) validateEmailNotification(props.email);
+
+  const prefixes = {
+    inputPrefix: props.inputPrefix ?? 'input/',
+    outputPrefix: props.outputPrefix ?? 'output/',
+    archivePrefix: props.archivePrefix ?? 'archive/',
+    workPrefix: props.workPrefix ?? 'runs/',
+  };
+  checkPrefixes(prefixes);
+
+  const toleratedFailurePercentage = props.toleratedFailurePercentage ?? 0;
+  if (!(toleratedFailurePercentage >= 0 && toleratedFailurePercentage <= 100)) {
+    throw new Error(`toleratedFailurePercentage must be from 0 to 100, got ${toleratedFailurePercentage}`);
+  }
+  const linkExpirySeconds = (props.linkExpiry ?? Duration.days(1)).toSeconds();
+  // 7 days is the longest a SigV4 presigned URL may be valid.
+  integerIn('linkExpiry', linkExpirySeconds, 1, 7 * 24 * 3600, ' seconds (7 days)');
+
+  return {
+    ...prefixes,
+    chunkSize: integerIn('chunkSize', props.chunkSize ?? 1000, 1, 1_000_000),
+    delimiter: checkDelimiter(props.delimiter ?? ','),
+    maxConcurrency: integerIn('maxConcurrency', props.maxConcurrency ?? 10, 1, 10_000),
+    toleratedFailurePercentage,
+    intermediateFileRetentionDays: wholeDays('intermediateFileRetention', props.intermediateFileRetention ?? Duration.days(7)),
+    rejectedRecordRetentionDays: wholeDays('rejectedRecordRetention', props.rejectedRecordRetention ?? Duration.days(30)),
+    linkExpirySeconds,
+    removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    logLevel: props.logLevel ?? HandlerLogLevel.INFO,
+    logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    memorySize: integerIn('memorySize', props.memorySize ?? 1024, 128, 10_240, ' MB'),
+  };
+}

@@ -1,0 +1,274 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { BatchFileProcessorProps, ResolvedProps, resolveProps } from './batch-file-processor-props';
+import { createChunkProcessor } from './chunk-processor';
+import { senderIdentityArns } from './email-notification';
+import { HandlerFunction, HandlerFunctionProps } from './handler-function';
+import { createOrchestrator } from './orchestrator';
+import { stateMachineLogGroup } from './state-machine-logging';
+
+/**
+ * A serverless pipeline for CSV files: upload `orders.csv` under the input prefix of the bucket and
+ * it is split into chunks, each record is validated and enriched, and one output file (in input order),
+ * one rejects file (line, original fields, reasons) and a summary are written under
+ * `<outputPrefix><runId>/`; rejected records are also stored in a DynamoDB table. The input is then
+ * moved under the archive prefix, and the recipients are emailed the counts and links.
+ *
+ * A failure at any step ends the run with a failure email and summary; no partial output is published
+ * and the input stays where it was uploaded.
+ *
+ * What you must do: verify the email sender (and, in the SES sandbox, the recipients) in SES.
+ */
+export class BatchFileProcessor extends Construct {
+  /** The bucket that holds inputs, intermediate files and outputs. */
+  public readonly bucket: s3.IBucket;
+  /** The Standard state machine that runs once per uploaded file. */
+  public readonly orchestrator: sfn.StateMachine;
+  /** The Express state machine that processes one chunk. */
+  public readonly chunkProcessor: sfn.StateMachine;
+  /** Rejected records, keyed by `runId` and `line`, expiring after `rejectedRecordRetention`. */
+  public readonly rejectedRecordsTable: dynamodb.Table;
+  /** The function that S3 invokes for each upload, and that starts the orchestrator. */
+  public readonly triggerFunction: lambda.IFunction;
+  /** Where S3 events the trigger function failed to handle (after retries) are kept, for 14 days. */
+  public readonly triggerDeadLetterQueue: sqs.IQueue;
+  /** The function that splits the input into chunks. */
+  public readonly splitFunction: lambda.IFunction;
+  /** The function that validates a chunk. */
+  public readonly validateFunction: lambda.IFunction;
+  /** The function that enriches a chunk; undefined when no enrichment is configured. */
+  public readonly enrichFunction?: lambda.IFunction;
+  /** The function that stores a chunk's rejected records in the table. */
+  public readonly recordRejectsFunction: lambda.IFunction;
+  /** The function that merges the chunks into the output and rejects files. */
+  public readonly mergeFunction: lambda.IFunction;
+  /** The function that writes the run summary and sends the email. */
+  public readonly notifyFunction: lambda.IFunction;
+  /** The orchestrator's execution log. */
+  public readonly orchestratorLogGroup: logs.ILogGroup;
+  /** The chunk processor's execution log (errors only). */
+  public readonly chunkProcessorLogGroup: logs.ILogGroup;
+
+  constructor(scope: Construct, id: string, props: BatchFileProcessorProps = {}) {
+    super(scope, id);
+    const config = resolveProps(props);
+    const key = props.encryptionKey;
+    if (key) {
+      // CloudWatch Logs encrypts with the key itself, so its service principal must be allowed to use it.
+      key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Stack.of(this).region}.amazonaws.com`));
+    }
+
+    this.bucket = props.bucket ?? this.createBucket(props, config);
+    this.rejectedRecordsTable = new dynamodb.Table(this, 'RejectedRecords', {
+      partitionKey: { name: 'runId', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'line', type: dynamodb.AttributeType.NUMBER },
+      timeToLiveAttribute: 'expiresAt',
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: key ? dynamodb.TableEncryption.CUSTOMER_MANAGED : dynamodb.TableEncryption.AWS_MANAGED,
+      encryptionKey: key,
+      removalPolicy: config.removalPolicy,
+    });
+
+    const handler = (handlerId: string, handlerProps: HandlerProps) => new HandlerFunction(this, handlerId, {
+      ...handlerProps,
+      environment: { ...this.commonEnvironment(config), ...handlerProps.environment },
+      logRetention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+      encryptionKey: key,
+    });
+    const streaming = { memorySize: config.memorySize };
+    const inputObjects = `${config.inputPrefix}*`;
+    const workObjects = `${config.workPrefix}*`;
+    const outputObjects = `${config.outputPrefix}*`;
+
+    // split-input: reads the upload; writes chunks, manifest and run plan.
+    this.splitFunction = handler('SplitInput', {
+      ...streaming,
+      handlerName: 'split-input',
+      description: 'Splits an uploaded CSV file into chunk files and a manifest',
+      timeout: Duration.minutes(15),
+      environment: { CHUNK_SIZE: String(config.chunkSize), DELIMITER: config.delimiter },
+    });
+    this.bucket.grantRead(this.splitFunction, inputObjects);
+    this.bucket.grantPut(this.splitFunction, workObjects);
+
+    // validate-chunk: reads a chunk; writes the valid records and the validation rejects.
+    const validate = handler('ValidateChunk', {
+      ...streaming,
+      handlerName: 'validate-chunk',
+      description: 'Validates the records of one chunk',
+      timeout: Duration.minutes(1),
+      environment: { DELIMITER: config.delimiter, ENRICHMENT: String(props.enrichment !== undefined), VALIDATOR: 'none' },
+    });
+    addEnvironment(validate, props.validator?.bind(this, { grantee: validate }).environment);
+    this.bucket.grantRead(validate, workObjects);
+    this.bucket.grantPut(validate, workObjects);
+    this.validateFunction = validate;
+
+    // enrich-chunk: reads the valid records; writes the processed chunk and the enrichment rejects.
+    if (props.enrichment) {
+      const enrich = handler('EnrichChunk', {
+        ...streaming,
+        handlerName: 'enrich-chunk',
+        description: 'Enriches the valid records of one chunk',
+        // With validation (1 min) and recording rejects (1 min), within the Express limit of 5 minutes.
+        timeout: Duration.minutes(3),
+        environment: { DELIMITER: config.delimiter },
+      });
+      addEnvironment(enrich, props.enrichment.bind(this, { grantee: enrich }).environment);
+      this.bucket.grantRead(enrich, workObjects);
+      this.bucket.grantPut(enrich, workObjects);
+      this.enrichFunction = enrich;
+    }
+
+    // record-rejects: reads the chunk's rejects files; writes the table.
+    this.recordRejectsFunction = handler('RecordRejects', {
+      ...streaming,
+      handlerName: 'record-rejects',
+      description: 'Stores the rejected records of one chunk in the rejected-records table',
+      timeout: Duration.minutes(1),
+      environment: {
+        REJECTS_TABLE: this.rejectedRecordsTable.tableName,
+        REJECTS_TTL_DAYS: String(config.rejectedRecordRetentionDays),
+      },
+    });
+    this.bucket.grantRead(this.recordRejectsFunction, workObjects);
+    // Only the write the handler makes, not grantWriteData's PutItem/UpdateItem/DeleteItem.
+    this.rejectedRecordsTable.grant(this.recordRejectsFunction, 'dynamodb:BatchWriteItem');
+    key?.grantEncryptDecrypt(this.recordRejectsFunction);
+
+    // merge-chunks: reads processed chunks, rejects and (for failed chunks) chunks; writes output and rejects.
+    this.mergeFunction = handler('MergeChunks', {
+      ...streaming,
+      handlerName: 'merge-chunks',
+      description: 'Merges the processed chunks into one output file and one rejects file',
+      timeout: Duration.minutes(15),
+      environment: { DELIMITER: config.delimiter },
+    });
+    this.bucket.grantRead(this.mergeFunction, workObjects);
+    this.bucket.grantPut(this.mergeFunction, outputObjects);
+
+    // notify: reads the run plan; writes the summary; presigns links to (so reads) the output;
+    // deletes a published output on failure; sends the email as the sender's identity.
+    this.notifyFunction = handler('Notify', {
+      handlerName: 'notify',
+      description: 'Writes the run summary and emails it',
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      environment: {
+        EMAIL_SENDER: props.email?.sender ?? '',
+        EMAIL_RECIPIENTS: props.email?.recipients.join(',') ?? '',
+        LINK_EXPIRY_SECONDS: String(config.linkExpirySeconds),
+      },
+    });
+    this.bucket.grantRead(this.notifyFunction, workObjects);
+    this.bucket.grantRead(this.notifyFunction, outputObjects);
+    this.bucket.grantPut(this.notifyFunction, outputObjects);
+    this.bucket.grantDelete(this.notifyFunction, outputObjects);
+    if (props.email) {
+      this.notifyFunction.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: senderIdentityArns(this, props.email.sender),
+      }));
+    }
+
+    this.chunkProcessorLogGroup = stateMachineLogGroup(this, 'ChunkProcessorLogs', { ...config, encryptionKey: key });
+    this.chunkProcessor = createChunkProcessor(this, {
+      validateFunction: this.validateFunction,
+      enrichFunction: this.enrichFunction,
+      recordRejectsFunction: this.recordRejectsFunction,
+      logGroup: this.chunkProcessorLogGroup,
+    });
+
+    this.orchestratorLogGroup = stateMachineLogGroup(this, 'OrchestratorLogs', { ...config, encryptionKey: key });
+    this.orchestrator = createOrchestrator(this, {
+      ...config,
+      bucket: this.bucket,
+      splitFunction: this.splitFunction,
+      mergeFunction: this.mergeFunction,
+      notifyFunction: this.notifyFunction,
+      chunkProcessor: this.chunkProcessor,
+      logGroup: this.orchestratorLogGroup,
+    });
+
+    // trigger: starts one orchestrator execution per upload; S3 invokes it asynchronously,
+    // so failures after Lambda's retries land in the dead-letter queue instead of vanishing.
+    this.triggerDeadLetterQueue = new sqs.Queue(this, 'TriggerDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const trigger = handler('Trigger', {
+      handlerName: 'trigger',
+      description: 'Starts the orchestrator for each CSV file uploaded under the input prefix',
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      environment: { STATE_MACHINE_ARN: this.orchestrator.stateMachineArn },
+    });
+    // Set on the function's event invoke config rather than in its props so HandlerFunction stays generic.
+    trigger.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });
+    this.orchestrator.grantStartExecution(trigger);
+    this.triggerFunction = trigger;
+    this.bucket.addEventNotification(
+      s3.EventType.OBJECT_CREATED,
+      new s3n.LambdaDestination(trigger),
+      { prefix: config.inputPrefix, suffix: '.csv' },
+    );
+  }
+
+  private createBucket(props: BatchFileProcessorProps, config: ResolvedProps): s3.Bucket {
+    const key = props.encryptionKey;
+    return new s3.Bucket(this, 'Bucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: key ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
+      encryptionKey: key,
+      bucketKeyEnabled: key ? true : undefined,
+      versioned: true,
+      removalPolicy: config.removalPolicy,
+      ...props.bucketProps,
+      lifecycleRules: [
+        {
+          id: 'expire-intermediate-files',
+          prefix: config.workPrefix,
+          expiration: Duration.days(config.intermediateFileRetentionDays),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        {
+          // Versioning keeps what a run overwrites or deletes (the moved input, a withdrawn output) as
+          // noncurrent versions; they are a safety net, not an archive.
+          id: 'expire-noncurrent-versions',
+          noncurrentVersionExpiration: Duration.days(30),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+        ...props.bucketProps?.lifecycleRules ?? [],
+      ],
+    });
+  }
+
+  private commonEnvironment(config: ResolvedProps): { [key: string]: string } {
+    return {
+      BUCKET_NAME: this.bucket.bucketName,
+      INPUT_PREFIX: config.inputPrefix,
+      OUTPUT_PREFIX: config.outputPrefix,
+      ARCHIVE_PREFIX: config.archivePrefix,
+      WORK_PREFIX: config.workPrefix,
+      LOG_LEVEL: config.logLevel,
+    };
+  }
+}
+
+type HandlerProps = Omit<HandlerFunctionProps, 'logRetention' | 'removalPolicy' | 'encryptionKey'>;
+
+function addEnvironment(fn: lambda.Function, environment: { [key: string]: string } | undefined): void {
+  for (const [name, value] of Object.entries(environment ?? {})) fn.addEnvironment(name, value);
+}

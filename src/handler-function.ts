@@ -1,0 +1,57 @@
+import * as path from 'path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { IKey } from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The bundled handlers, `assets/lambda-src/<name>/index.js` at the package root. */
+export type HandlerName = 'trigger' | 'split-input' | 'validate-chunk' | 'enrich-chunk' | 'record-rejects' | 'merge-chunks' | 'notify';
+
+/**
+ * This file sits one folder below the package root both as `src/` (tests) and as `lib/` (the package),
+ * so the same relative path finds the assets in both.
+ */
+export function handlerAssetPath(name: string): string {
+  return path.join(__dirname, '..', 'assets', 'lambda-src', name);
+}
+
+export interface HandlerFunctionProps {
+  readonly handlerName: HandlerName;
+  readonly description: string;
+  readonly environment: { [key: string]: string };
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+  readonly encryptionKey?: IKey;
+}
+
+/**
+ * One of the pipeline's handlers: Node.js 22 on Graviton, X-Ray traced, logging to its own log group
+ * (created here rather than by Lambda so retention, encryption and removal are ours to set).
+ */
+export class HandlerFunction extends lambda.Function {
+  public readonly logGroupOfHandler: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
+    const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
+      retention: props.logRetention,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: props.removalPolicy,
+    });
+    super(scope, id, {
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(handlerAssetPath(props.handlerName)),
+      environment: props.environment,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+    });
+    this.logGroupOfHandler = logGroup;
+  }
+}

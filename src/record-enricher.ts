@@ -1,0 +1,257 @@
+import { Duration } from 'aws-cdk-lib';
+import { IRestApi } from 'aws-cdk-lib/aws-apigateway';
+import { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { HandlerBindConfig, HandlerBindOptions } from './handler-binding';
+
+/** How an HTTP enrichment endpoint is called. */
+export interface HttpCallOptions {
+  /**
+   * How many requests are in flight at once from each chunk's enrich-chunk invocation.
+   *
+   * @default 16
+   */
+  readonly concurrency?: number;
+  /**
+   * How many times a request is attempted in all, retrying 5xx responses, 429 and timeouts with backoff and jitter.
+   *
+   * @default 4
+   */
+  readonly maxAttempts?: number;
+  /**
+   * How long one request may take before it is abandoned and retried.
+   *
+   * @default Duration.seconds(5)
+   */
+  readonly timeout?: Duration;
+  /**
+   * The fields of the JSON response appended to each record, in this order.
+   *
+   * @default - every field of the response, in the order the endpoint returns them
+   */
+  readonly fields?: string[];
+}
+
+/** An HTTP endpoint that returns the enrichment data of one record as a JSON object. */
+export interface HttpEndpointEnricherOptions extends HttpCallOptions {
+  /**
+   * The URL, with `{column}` placeholders replaced by the record's values (URL-encoded),
+   * e.g. `https://api.example.com/financials/{uuid}`. A 404 rejects the record.
+   */
+  readonly url: string;
+  /**
+   * Sign requests with the enrich-chunk function's role (SigV4, service `execute-api`).
+   * You grant the role access to the endpoint yourself; `RecordEnricher.fromRestApi` does it for you.
+   *
+   * @default false
+   */
+  readonly signWithIam?: boolean;
+}
+
+/** A method of a REST API in the same app. */
+export interface RestApiEnricherOptions extends HttpCallOptions {
+  /**
+   * The resource path with `{column}` placeholders, e.g. `/financials/{uuid}`.
+   */
+  readonly path: string;
+  /**
+   * The HTTP method.
+   *
+   * @default 'GET'
+   */
+  readonly method?: string;
+}
+
+/** Options of an enricher implemented by your own Lambda function. */
+export interface LambdaEnricherOptions {
+  /**
+   * How many records are sent to the function in one invocation.
+   *
+   * @default 500
+   */
+  readonly batchSize?: number;
+}
+
+/** A DynamoDB table that holds the enrichment data, one item per key. */
+export interface TableEnricherOptions {
+  /**
+   * The column of the input whose value is the item's key.
+   */
+  readonly keyColumn: string;
+  /**
+   * The table's partition key attribute (a string).
+   *
+   * @default - the same name as `keyColumn`
+   */
+  readonly keyAttribute?: string;
+  /**
+   * The attributes of the item appended to each record, in this order.
+   *
+   * @default - every attribute of the item except the key, in the order DynamoDB returns them
+   */
+  readonly fields?: string[];
+}
+
+/**
+ * Where the data that enriches each valid record comes from. A record with no data
+ * (404, no item) is rejected with that reason; an enrichment source that keeps failing fails the run.
+ */
+export abstract class RecordEnricher {
+  /**
+   * Call an HTTP endpoint once per record (keep-alive, bounded concurrency, retries).
+   */
+  public static fromHttpEndpoint(options: HttpEndpointEnricherOptions): RecordEnricher {
+    return new HttpEnricher(options.url, options.signWithIam ?? false, options);
+  }
+
+  /**
+   * Call a method of an API Gateway REST API, signing each request with IAM.
+   *
+   * The enrich-chunk function is granted `execute-api:Invoke` on exactly that method and path
+   * of the API's deployment stage.
+   */
+  public static fromRestApi(api: IRestApi, options: RestApiEnricherOptions): RecordEnricher {
+    return new RestApiEnricher(api, options);
+  }
+
+  /**
+   * Enrich records with your own Lambda function, called with batches of records.
+   *
+   * The function receives `{ header: string[], records: { line: number, fields: string[] }[] }` and
+   * returns `{ results: { line: number, values?: string[], reason?: string }[] }`
+   * (no `values` rejects the record with `reason`).
+   */
+  public static fromLambda(fn: IFunction, options: LambdaEnricherOptions = {}): RecordEnricher {
+    return new LambdaEnricher(fn, options);
+  }
+
+  /**
+   * Look each record up in a DynamoDB table (BatchGetItem).
+   */
+  public static fromTable(table: ITable, options: TableEnricherOptions): RecordEnricher {
+    return new TableEnricher(table, options);
+  }
+
+  /**
+   * Applies the grants the enrich-chunk handler needs and returns its environment.
+   */
+  public abstract bind(scope: Construct, options: HandlerBindOptions): HandlerBindConfig;
+}
+
+function checkRange(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`enrichment: ${name} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function fieldsEnvironment(fields: string[] | undefined): { [key: string]: string } {
+  if (fields === undefined) return {};
+  if (fields.length === 0 || fields.some((field) => field.length === 0)) {
+    throw new Error('enrichment: fields must name at least one field, and no empty one');
+  }
+  return { ENRICH_FIELDS: JSON.stringify(fields) };
+}
+
+function httpEnvironment(url: string, sign: boolean, options: HttpCallOptions): { [key: string]: string } {
+  const timeoutMs = (options.timeout ?? Duration.seconds(5)).toMilliseconds();
+  checkRange('timeout (ms)', timeoutMs, 100, 60_000);
+  return {
+    ENRICHER: 'http',
+    ENRICH_URL: url,
+    ENRICH_SIGV4: String(sign),
+    ENRICH_CONCURRENCY: String(checkRange('concurrency', options.concurrency ?? 16, 1, 256)),
+    ENRICH_MAX_ATTEMPTS: String(checkRange('maxAttempts', options.maxAttempts ?? 4, 1, 10)),
+    ENRICH_TIMEOUT_MS: String(timeoutMs),
+    ...fieldsEnvironment(options.fields),
+  };
+}
+
+class HttpEnricher extends RecordEnricher {
+  private readonly environment: { [key: string]: string };
+
+  constructor(url: string, sign: boolean, options: HttpCallOptions) {
+    super();
+    this.environment = httpEnvironment(url, sign, options);
+  }
+
+  public bind(_scope: Construct, _options: HandlerBindOptions): HandlerBindConfig {
+    return { environment: this.environment };
+  }
+}
+
+class RestApiEnricher extends RecordEnricher {
+  private readonly method: string;
+
+  constructor(private readonly api: IRestApi, private readonly options: RestApiEnricherOptions) {
+    super();
+    if (!options.path.startsWith('/')) {
+      throw new Error(`enrichment: path must start with '/', got '${options.path}'`);
+    }
+    this.method = (options.method ?? 'GET').toUpperCase();
+    // Validate the call options now, where the user made the mistake, not at bind time.
+    httpEnvironment('', true, options);
+  }
+
+  public bind(_scope: Construct, options: HandlerBindOptions): HandlerBindConfig {
+    const stage = this.api.deploymentStage;
+    // IAM matches the request path, so each `{parameter}` becomes a wildcard for one path segment's value.
+    const resourcePath = this.options.path.replace(/\{[^}]+\}/g, '*');
+    iam.Grant.addToPrincipal({
+      grantee: options.grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: [this.api.arnForExecuteApi(this.method, resourcePath, stage.stageName)],
+    });
+    return { environment: httpEnvironment(stage.urlForPath(this.options.path), true, this.options) };
+  }
+}
+
+class LambdaEnricher extends RecordEnricher {
+  private readonly batchSize: number;
+
+  constructor(private readonly fn: IFunction, options: LambdaEnricherOptions) {
+    super();
+    this.batchSize = checkRange('batchSize', options.batchSize ?? 500, 1, 10_000);
+  }
+
+  public bind(_scope: Construct, options: HandlerBindOptions): HandlerBindConfig {
+    this.fn.grantInvoke(options.grantee);
+    return {
+      environment: {
+        ENRICHER: 'lambda',
+        ENRICH_FUNCTION: this.fn.functionArn,
+        ENRICH_BATCH_SIZE: String(this.batchSize),
+      },
+    };
+  }
+}
+
+class TableEnricher extends RecordEnricher {
+  constructor(private readonly table: ITable, private readonly options: TableEnricherOptions) {
+    super();
+    if (options.keyColumn.length === 0) {
+      throw new Error('enrichment: keyColumn must name a column of the input');
+    }
+    if (options.keyAttribute !== undefined && options.keyAttribute.length === 0) {
+      throw new Error('enrichment: keyAttribute must not be empty');
+    }
+    fieldsEnvironment(options.fields);
+  }
+
+  public bind(_scope: Construct, options: HandlerBindOptions): HandlerBindConfig {
+    // Only the read the handler makes, not grantReadData's Query/Scan/streams.
+    this.table.grant(options.grantee, 'dynamodb:BatchGetItem');
+    this.table.encryptionKey?.grantDecrypt(options.grantee);
+    return {
+      environment: {
+        ENRICHER: 'table',
+        ENRICH_TABLE: this.table.tableName,
+        ENRICH_KEY_COLUMN: this.options.keyColumn,
+        ENRICH_KEY_ATTRIBUTE: this.options.keyAttribute ?? this.options.keyColumn,
+        ...fieldsEnvironment(this.options.fields),
+      },
+    };
+  }
+}

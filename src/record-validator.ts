@@ -1,0 +1,98 @@
+import { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { HandlerBindConfig, HandlerBindOptions } from './handler-binding';
+
+/** Options of a validator implemented by your own Lambda function. */
+export interface LambdaValidatorOptions {
+  /**
+   * How many records are sent to the function in one invocation.
+   *
+   * @default 500
+   */
+  readonly batchSize?: number;
+}
+
+/**
+ * Lambda environment variables are limited to 4 KB in total; the schema travels in one of them,
+ * so a larger schema would only fail at deployment, with a less helpful message.
+ */
+const MAX_SCHEMA_BYTES = 3072;
+
+/**
+ * How each record is validated. Records that fail are rejected with the validator's reasons,
+ * written to the rejects file and the rejected-records table, and left out of the output.
+ */
+export abstract class RecordValidator {
+  /**
+   * Validate each record against a JSON Schema (draft 2020-12 or draft-07).
+   *
+   * A record is an object whose keys are the header's column names and whose values are strings.
+   * A record with a different number of fields than the header is rejected before the schema is applied.
+   *
+   * @param schema the JSON Schema, as a JSON object; it must serialize to at most 3 KB
+   */
+  public static fromJsonSchema(schema: { [key: string]: any }): RecordValidator {
+    return new JsonSchemaValidator(schema);
+  }
+
+  /**
+   * Validate records with your own Lambda function, called with batches of records.
+   *
+   * The function receives `{ header: string[], records: { line: number, fields: string[] }[] }` and
+   * returns `{ verdicts: { line: number, valid: boolean, reasons?: string[] }[] }`.
+   *
+   * @param fn the validating function; the validate-chunk handler is granted `lambda:InvokeFunction` on it
+   * @param options batch size
+   */
+  public static fromLambda(fn: IFunction, options: LambdaValidatorOptions = {}): RecordValidator {
+    return new LambdaValidator(fn, options);
+  }
+
+  /**
+   * Applies the grants the validate-chunk handler needs and returns its environment.
+   */
+  public abstract bind(scope: Construct, options: HandlerBindOptions): HandlerBindConfig;
+}
+
+class JsonSchemaValidator extends RecordValidator {
+  private readonly schemaJson: string;
+
+  constructor(schema: { [key: string]: any }) {
+    super();
+    if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {
+      throw new Error('validator: RecordValidator.fromJsonSchema needs a JSON Schema object');
+    }
+    this.schemaJson = JSON.stringify(schema);
+    const bytes = Buffer.byteLength(this.schemaJson, 'utf8');
+    if (bytes > MAX_SCHEMA_BYTES) {
+      throw new Error(`validator: the JSON Schema is ${bytes} bytes once serialized; at most ${MAX_SCHEMA_BYTES} fit in the handler's environment`);
+    }
+  }
+
+  public bind(_scope: Construct, _options: HandlerBindOptions): HandlerBindConfig {
+    return { environment: { VALIDATOR: 'json-schema', RECORD_SCHEMA: this.schemaJson } };
+  }
+}
+
+class LambdaValidator extends RecordValidator {
+  private readonly batchSize: number;
+
+  constructor(private readonly fn: IFunction, options: LambdaValidatorOptions) {
+    super();
+    this.batchSize = options.batchSize ?? 500;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > 10_000) {
+      throw new Error(`validator: batchSize must be an integer from 1 to 10000, got ${this.batchSize}`);
+    }
+  }
+
+  public bind(_scope: Construct, options: HandlerBindOptions): HandlerBindConfig {
+    this.fn.grantInvoke(options.grantee);
+    return {
+      environment: {
+        VALIDATOR: 'lambda',
+        VALIDATOR_FUNCTION: this.fn.functionArn,
+        VALIDATOR_BATCH_SIZE: String(this.batchSize),
+      },
+    };
+  }
+}
