@@ -221,9 +221,12 @@ export class RecordScanner {
   }
 }
 
+/** Input pieces, as a stream yields them (an array of pieces will do too). */
+export type ByteSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+
 /** Records of a stream, in batches (one per input buffer): the fast way to consume a large input. */
 export async function* csvRecordBatches(
-  source: AsyncIterable<Uint8Array | string>,
+  source: ByteSource,
   options: ScanOptions,
 ): AsyncGenerator<CsvRecord[]> {
   const scanner = new RecordScanner(options);
@@ -237,7 +240,7 @@ export async function* csvRecordBatches(
 
 /** Records of a stream, one at a time. */
 export async function* csvRecords(
-  source: AsyncIterable<Uint8Array | string>,
+  source: ByteSource,
   options: ScanOptions,
 ): AsyncGenerator<CsvRecord> {
   for await (const batch of csvRecordBatches(source, options)) yield* batch;

@@ -1,7 +1,7 @@
 import { ChunkFile, ChunkSplitter } from './chunk-splitter';
 import { WriteWindow } from './write-window';
 import { ChunkRef } from '../shared/contracts';
-import { csvRecordBatches } from '../shared/csv-records';
+import { ByteSource, csvRecordBatches } from '../shared/csv-records';
 
 export interface SplitOptions {
   /** Named in errors. */
@@ -24,7 +24,7 @@ export interface SplitOutcome {
  * the next one fills. `writeChunk` returns the chunk's key.
  */
 export async function splitRecords(
-  input: AsyncIterable<Uint8Array | string>,
+  input: ByteSource,
   options: SplitOptions,
   writeChunk: (chunk: ChunkFile) => Promise<string>,
 ): Promise<SplitOutcome> {
