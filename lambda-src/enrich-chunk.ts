@@ -1,4 +1,35 @@
-// Placeholder until the handler lands.
-export async function handler(): Promise<never> {
-  throw new Error('not implemented');
+import { enrichConfigFromEnv } from './enrich/enrich-config';
+import { enrichRecords } from './enrich/enrich-records';
+import { ValidRecord } from './enrich/lookup';
+import { EnrichTask, EnrichmentResult, RunPlan } from './shared/contracts';
+import { formatRecord } from './shared/csv-fields';
+import { bucketFromEnv } from './shared/handler-env';
+import { log } from './shared/logger';
+import { RunLayout, prefixesFromEnv } from './shared/run-layout';
+import { readJson, readJsonLines, toJsonLines, writeText } from './shared/s3-objects';
+
+/**
+ * Enriches one chunk's validated records and writes the processed chunk (header with the
+ * appended columns, then the enriched records) and the records the source had no data for.
+ * Both files are written on every run, so a retried chunk overwrites what a failed try left.
+ */
+export async function handler(task: EnrichTask): Promise<EnrichmentResult> {
+  const bucket = bucketFromEnv();
+  const { source, fields } = enrichConfigFromEnv(process.env);
+  const prefixes = prefixesFromEnv(process.env);
+  // The run plan's key does not depend on the input key, which the plan itself holds.
+  const plan = await readJson<RunPlan>({ bucket, key: new RunLayout(prefixes, task.runId, '').runPlanKey });
+  const layout = new RunLayout(prefixes, task.runId, plan.input.key);
+  const records: ValidRecord[] = [];
+  // validate-chunk always writes this file: a missing one is an error, not an empty chunk.
+  for await (const record of readJsonLines<ValidRecord>({ bucket, key: task.validKey }, { missingIsEmpty: false })) records.push(record);
+
+  const chunk = await enrichRecords(source, plan.header, records, fields);
+
+  const csv = [chunk.header, ...chunk.rows].map((row) => formatRecord(row, plan.delimiter) + '\n').join('');
+  const processedKey = layout.processedKey(task.chunk.index);
+  await writeText({ bucket, key: layout.enrichmentRejectsKey(task.chunk.index) }, toJsonLines(chunk.rejects), 'application/x-ndjson');
+  await writeText({ bucket, key: processedKey }, csv, 'text/csv; charset=utf-8');
+  log.info('chunk enriched', { runId: task.runId, chunk: task.chunk.index, enriched: chunk.rows.length, rejected: chunk.rejects.length });
+  return { enriched: chunk.rows.length, rejected: chunk.rejects.length, processedKey };
 }

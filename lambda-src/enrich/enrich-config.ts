@@ -7,21 +7,7 @@ import { EnrichmentSource } from './lookup';
 import { sigV4Signer } from './request-signer';
 import { RetryPolicy, defaultRetryPolicy } from './retry-policy';
 import { TableSource } from './table-source';
-
-/** Reads a positive integer setting, naming the variable when it is not one. */
-export function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const text = env[name];
-  if (text === undefined || text.trim() === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${text}`);
-  return value;
-}
-
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (value === undefined || value === '') throw new Error(`${name} must be set`);
-  return value;
-}
+import { positiveIntEnv, requiredEnv } from '../shared/handler-env';
 
 export interface EnrichConfig {
   readonly source: EnrichmentSource;
@@ -31,27 +17,27 @@ export interface EnrichConfig {
 
 /** Builds the enrichment source that ENRICHER names from the handler's environment. */
 export function enrichConfigFromEnv(env: NodeJS.ProcessEnv = process.env): EnrichConfig {
-  const concurrency = positiveInteger(env, 'ENRICH_CONCURRENCY', 16);
-  const retry: RetryPolicy = { ...defaultRetryPolicy, maxAttempts: positiveInteger(env, 'ENRICH_MAX_ATTEMPTS', defaultRetryPolicy.maxAttempts) };
+  const concurrency = positiveIntEnv('ENRICH_CONCURRENCY', 16, env);
+  const retry: RetryPolicy = { ...defaultRetryPolicy, maxAttempts: positiveIntEnv('ENRICH_MAX_ATTEMPTS', defaultRetryPolicy.maxAttempts, env) };
   const fields = parseFieldList(env.ENRICH_FIELDS);
   switch (env.ENRICHER) {
     case 'http':
       return {
         fields,
         source: new HttpSource({
-          urlTemplate: required(env, 'ENRICH_URL'),
+          urlTemplate: requiredEnv('ENRICH_URL', env),
           concurrency,
           retry,
-          timeoutMs: positiveInteger(env, 'ENRICH_TIMEOUT_MS', 5_000),
-          signer: env.ENRICH_SIGV4 === 'true' ? sigV4Signer(required(env, 'AWS_REGION')) : undefined,
+          timeoutMs: positiveIntEnv('ENRICH_TIMEOUT_MS', 5_000, env),
+          signer: env.ENRICH_SIGV4 === 'true' ? sigV4Signer(requiredEnv('AWS_REGION', env)) : undefined,
         }),
       };
     case 'lambda':
       return {
         fields,
         source: new LambdaSource({
-          functionName: required(env, 'ENRICH_FUNCTION'),
-          batchSize: positiveInteger(env, 'ENRICH_BATCH_SIZE', 500),
+          functionName: requiredEnv('ENRICH_FUNCTION', env),
+          batchSize: positiveIntEnv('ENRICH_BATCH_SIZE', 500, env),
           concurrency,
           client: new LambdaClient({ maxAttempts: retry.maxAttempts }),
         }),
@@ -60,9 +46,9 @@ export function enrichConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Enric
       return {
         fields,
         source: new TableSource({
-          tableName: required(env, 'ENRICH_TABLE'),
-          keyColumn: required(env, 'ENRICH_KEY_COLUMN'),
-          keyAttribute: required(env, 'ENRICH_KEY_ATTRIBUTE'),
+          tableName: requiredEnv('ENRICH_TABLE', env),
+          keyColumn: requiredEnv('ENRICH_KEY_COLUMN', env),
+          keyAttribute: requiredEnv('ENRICH_KEY_ATTRIBUTE', env),
           concurrency,
           retry,
           client: new DynamoDBClient({ maxAttempts: retry.maxAttempts }),
