@@ -1,0 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+
+/** One function of the synthesized stack, as the host runs it. */
+export interface LocalFunction {
+  /** The function name (what ARNs and the Invoke API name). */
+  readonly name: string;
+  /** Absolute path of the bundled handler file (`index.js` in the asset folder). */
+  readonly entry: string;
+  /** Exported handler, from the `Handler` property (`index.handler` → `handler`). */
+  readonly handlerExport: string;
+  readonly environment: Record<string, string>;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly architecture: 'x86_64' | 'arm64';
+}
+
+/** The error shape Lambda returns for a failed invocation (`X-Amz-Function-Error`). */
+export interface LambdaErrorPayload {
+  readonly errorType: string;
+  readonly errorMessage: string;
+  readonly trace?: string[];
+}
+
+/** Thrown to the caller of an invocation: `name` is the errorType, as Step Functions reports it. */
+export class LambdaFunctionError extends Error {
+  constructor(readonly payload: LambdaErrorPayload) {
+    // Step Functions puts the function's whole error payload, as JSON, in the `Cause`.
+    super(JSON.stringify(payload));
+    this.name = payload.errorType;
+  }
+}
+
+export interface LambdaUsage {
+  invocations: number;
+  gbSeconds: number;
+  /** GB-seconds on arm64 (priced differently). */
+  arm64GbSeconds: number;
+}
+
+// The worker is a tiny Lambda runtime: it loads the bundle once (a warm container) and calls the
+// handler for each message. Errors are reported as Lambda does: errorType = the error's name.
+const RUNTIME = `
+const { parentPort, workerData } = require('node:worker_threads');
+const mod = require(workerData.entry);
+parentPort.on('message', async ({ id, event, deadline, requestId }) => {
+  const context = {
+    functionName: workerData.name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: workerData.arn,
+    memoryLimitInMB: String(workerData.memoryMb),
+    awsRequestId: requestId,
+    logGroupName: '/aws/lambda/' + workerData.name,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+  try {
+    const result = await mod[workerData.handlerExport](event, context);
+    parentPort.postMessage({ id, ok: true, result: result === undefined ? null : result });
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    parentPort.postMessage({ id, ok: false, error: {
+      errorType: e.name || 'Error', errorMessage: e.message,
+      trace: String(e.stack || '').split('\\n'),
+    } });
+  }
+});
+`;
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+}
+
+class Container {
+  readonly worker: Worker;
+  readonly pending = new Map<string, Pending>();
+  busy = false;
+
+  constructor(fn: LocalFunction, arn: string, env: Record<string, string>, logSink: NodeJS.WritableStream, onExit: (c: Container) => void) {
+    this.worker = new Worker(RUNTIME, {
+      eval: true,
+      env,
+      workerData: { entry: fn.entry, handlerExport: fn.handlerExport, name: fn.name, arn, memoryMb: fn.memoryMb },
+      // The function's logs go to the host's log sink, not our stdout (which carries --json).
+      stdout: true,
+      stderr: true,
+    });
+    this.worker.stdout.pipe(logSink, { end: false });
+    this.worker.stderr.pipe(logSink, { end: false });
+    this.worker.on('message', (msg: any) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (msg.ok) p.resolve(msg.result);
+      else p.reject(new LambdaFunctionError(msg.error));
+    });
+    const crash = (err: Error | number) => {
+      const message = typeof err === 'number' ? `exit code ${err}` : err.message;
+      for (const p of this.pending.values()) {
+        p.reject(new LambdaFunctionError({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: local Error: Runtime exited: ${message}` }));
+      }
+      this.pending.clear();
+      onExit(this);
+    };
+    this.worker.on('error', crash);
+    this.worker.on('exit', crash);
+  }
+}
+
+export interface LambdaHostOptions {
+  /** Environment every function gets on top of its own (endpoints, region, credentials). */
+  readonly baseEnvironment: Record<string, string>;
+  readonly functionArn: (name: string) => string;
+  /** Warm containers per function, at most. */
+  readonly maxContainersPerFunction?: number;
+  /** Test hook: probability that an invocation crashes before the handler runs (a Lambda crash). */
+  readonly crashRate?: number;
+  readonly random?: () => number;
+  /** Where the functions' stdout and stderr go (CloudWatch Logs, locally). @default - discarded */
+  readonly logSink?: NodeJS.WritableStream;
+}
+
+/**
+ * Runs each function's bundled code in worker threads, one worker per concurrent invocation
+ * (reused while warm), with the function's own environment and timeout.
+ */
+export class LambdaHost {
+  readonly usage: LambdaUsage = { invocations: 0, gbSeconds: 0, arm64GbSeconds: 0 };
+  private readonly functions = new Map<string, LocalFunction>();
+  private readonly idle = new Map<string, Container[]>();
+  private readonly all = new Set<Container>();
+  private readonly waiting = new Map<string, Array<() => void>>();
+  private readonly running = new Map<string, number>();
+  private readonly logSink: NodeJS.WritableStream;
+
+  constructor(functions: LocalFunction[], private readonly options: LambdaHostOptions) {
+    for (const fn of functions) this.functions.set(fn.name, fn);
+    this.logSink = options.logSink ?? new PassThrough().resume();
+  }
+
+  /** Finds a function by name or ARN (with or without a qualifier). */
+  resolveName(nameOrArn: string): string | undefined {
+    const name = nameOrArn.startsWith('arn:') ? nameOrArn.split(':')[6] : nameOrArn.split(':')[0];
+    return this.functions.has(name) ? name : undefined;
+  }
+
+  has(nameOrArn: string): boolean {
+    return this.resolveName(nameOrArn) !== undefined;
+  }
+
+  /** Invokes a function synchronously (RequestResponse): resolves with its result or rejects with {@link LambdaFunctionError}. */
+  async invoke(nameOrArn: string, event: unknown): Promise<unknown> {
+    const name = this.resolveName(nameOrArn);
+    if (!name) {
+      throw Object.assign(new Error(`Function not found: ${nameOrArn}`), { name: 'Lambda.ResourceNotFoundException' });
+    }
+    const fn = this.functions.get(name)!;
+    await this.acquireSlot(name);
+    const container = this.takeContainer(fn);
+    const started = Date.now();
+    this.usage.invocations++;
+    try {
+      const random = this.options.random ?? Math.random;
+      if (this.options.crashRate && random() < this.options.crashRate) {
+        throw new LambdaFunctionError({ errorType: 'Runtime.ExitError', errorMessage: 'RequestId: local Error: Runtime exited with error: injected fault' });
+      }
+      return await this.send(container, fn, event);
+    } finally {
+      const billedMs = Math.max(1, Date.now() - started);
+      const gbs = (billedMs / 1000) * (fn.memoryMb / 1024);
+      if (fn.architecture === 'arm64') this.usage.arm64GbSeconds += gbs;
+      else this.usage.gbSeconds += gbs;
+      if (this.all.has(container)) this.idle.get(name)!.push(container);
+      this.releaseSlot(name);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.all].map((c) => c.worker.terminate()));
+    this.all.clear();
+    this.idle.clear();
+  }
+
+  private send(container: Container, fn: LocalFunction, event: unknown): Promise<unknown> {
+    const id = randomUUID();
+    const deadline = Date.now() + fn.timeoutSeconds * 1000;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        container.pending.delete(id);
+        // A timed-out sandbox is discarded, as Lambda does: the next invocation starts cold.
+        this.discard(container);
+        void container.worker.terminate();
+        reject(new LambdaFunctionError({ errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds` }));
+      }, fn.timeoutSeconds * 1000);
+      container.pending.set(id, {
+        resolve: (v) => { clearTimeout(timer); resolve(v); },
+        reject: (e) => { clearTimeout(timer); reject(e); },
+      });
+      container.worker.postMessage({ id, event, deadline, requestId: id });
+    });
+  }
+
+  private takeContainer(fn: LocalFunction): Container {
+    const idle = this.idle.get(fn.name) ?? [];
+    this.idle.set(fn.name, idle);
+    const warm = idle.pop();
+    if (warm) return warm;
+    const env = {
+      ...this.options.baseEnvironment,
+      ...fn.environment,
+      AWS_LAMBDA_FUNCTION_NAME: fn.name,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+    };
+    const container = new Container(fn, this.options.functionArn(fn.name), env, this.logSink, (c) => this.discard(c));
+    this.all.add(container);
+    return container;
+  }
+
+  private discard(container: Container) {
+    this.all.delete(container);
+    for (const list of this.idle.values()) {
+      const i = list.indexOf(container);
+      if (i >= 0) list.splice(i, 1);
+    }
+  }
+
+  private async acquireSlot(name: string): Promise<void> {
+    const max = this.options.maxContainersPerFunction ?? 4;
+    const running = this.running.get(name) ?? 0;
+    if (running < max) {
+      this.running.set(name, running + 1);
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const queue = this.waiting.get(name) ?? [];
+      queue.push(resolve);
+      this.waiting.set(name, queue);
+    });
+  }
+
+  private releaseSlot(name: string) {
+    const next = this.waiting.get(name)?.shift();
+    if (next) next(); // the slot passes to the next waiter
+    else this.running.set(name, (this.running.get(name) ?? 1) - 1);
+  }
+}

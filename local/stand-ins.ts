@@ -1,0 +1,164 @@
+import * as fs from 'node:fs';
+// local/ is development tooling, left out of the npm package: it runs on devDependencies.
+/* eslint-disable import/no-extraneous-dependencies */
+import { IncomingMessage, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** Credentials the stand-ins accept (s3rver only knows this pair). */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+/** Requests seen by the stand-ins, by billing class (what AWS would charge for). */
+export interface StandInCounters {
+  /** PUT, COPY, POST, LIST: the S3 request class billed per 1,000 at the higher rate. */
+  s3Tier1: number;
+  /** GET, HEAD and the rest, billed at the lower rate. DELETE is free and not counted. */
+  s3Tier2: number;
+  dynamodbWriteUnits: number;
+  dynamodbReadUnits: number;
+}
+
+export interface StandIns {
+  readonly s3Endpoint: string;
+  readonly dynamodbEndpoint: string;
+  readonly sesEndpoint: string;
+  readonly counters: StandInCounters;
+  /** Emails the SES stand-in received since it started (it keeps them in a process-wide store). */
+  sentEmails(): Promise<SentEmail[]>;
+  close(): Promise<void>;
+}
+
+export interface SentEmail {
+  readonly to: string[];
+  readonly subject: string;
+  readonly text: string;
+  readonly from?: string;
+}
+
+function urlOf(server: Server): string {
+  const { port } = server.address() as AddressInfo;
+  return `http://127.0.0.1:${port}`;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections?.();
+  });
+}
+
+/** Classifies an S3 REST request the way the S3 price list does. */
+export function s3RequestClass(method: string, url: string): 'tier1' | 'tier2' | 'free' {
+  const pathOnly = url.split('?')[0];
+  const isBucketLevel = pathOnly.split('/').filter(Boolean).length <= 1;
+  if (method === 'DELETE') return 'free';
+  if (method === 'PUT' || method === 'POST') return 'tier1';
+  if (method === 'GET' && isBucketLevel) return 'tier1'; // LIST
+  return 'tier2';
+}
+
+/**
+ * DynamoDB capacity units of one request, from its body. On-demand bills one write unit per
+ * 1 KB written and half a read unit per 4 KB read eventually consistent (one when strongly
+ * consistent). The item size is approximated by its JSON length; reads are counted per key
+ * requested (Query/Scan as one unit per request), because the stand-in's response is not inspected.
+ */
+export function dynamodbUnits(target: string, body: any): { write: number; read: number } {
+  const writeUnits = (item: unknown) => Math.max(1, Math.ceil(JSON.stringify(item ?? {}).length / 1024));
+  const readUnit = (consistent?: boolean) => (consistent ? 1 : 0.5);
+  const op = target.split('.').pop();
+  switch (op) {
+    case 'PutItem': return { write: writeUnits(body.Item), read: 0 };
+    case 'UpdateItem':
+    case 'DeleteItem': return { write: writeUnits(body.Key), read: 0 };
+    case 'BatchWriteItem': {
+      let write = 0;
+      for (const requests of Object.values<any[]>(body.RequestItems ?? {})) {
+        for (const r of requests) write += writeUnits(r.PutRequest?.Item ?? r.DeleteRequest?.Key);
+      }
+      return { write, read: 0 };
+    }
+    case 'GetItem': return { write: 0, read: readUnit(body.ConsistentRead) };
+    case 'BatchGetItem': {
+      let read = 0;
+      for (const request of Object.values<any>(body.RequestItems ?? {})) {
+        read += (request.Keys?.length ?? 0) * readUnit(request.ConsistentRead);
+      }
+      return { write: 0, read };
+    }
+    case 'Query':
+    case 'Scan': return { write: 0, read: readUnit(body.ConsistentRead) };
+    default: return { write: 0, read: 0 };
+  }
+}
+
+function readBody(req: IncomingMessage, onBody: (body: string) => void) {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => onBody(Buffer.concat(chunks).toString('utf8')));
+}
+
+/**
+ * Starts s3rver, dynalite and aws-ses-v2-local in this process on free loopback ports.
+ * s3rver stores objects under a temporary folder that is removed on close.
+ */
+export async function startStandIns(): Promise<StandIns> {
+  const counters: StandInCounters = { s3Tier1: 0, s3Tier2: 0, dynamodbWriteUnits: 0, dynamodbReadUnits: 0 };
+
+  const s3Directory = fs.mkdtempSync(path.join(os.tmpdir(), 'local-s3-'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const S3rver = require('s3rver');
+  const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Directory });
+  await s3rver.run();
+  const s3Server: Server = s3rver.httpServer;
+  s3Server.on('request', (req: IncomingMessage) => {
+    const cls = s3RequestClass(req.method ?? 'GET', req.url ?? '/');
+    if (cls === 'tier1') counters.s3Tier1++;
+    else if (cls === 'tier2') counters.s3Tier2++;
+  });
+
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const dynalite = require('dynalite');
+  const dynamoServer: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => dynamoServer.listen(0, '127.0.0.1', () => resolve()));
+  dynamoServer.on('request', (req: IncomingMessage) => {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    readBody(req, (text) => {
+      try {
+        const units = dynamodbUnits(target, JSON.parse(text || '{}'));
+        counters.dynamodbWriteUnits += units.write;
+        counters.dynamodbReadUnits += units.read;
+      } catch {
+        // Not JSON: dynalite answers it with an error; nothing is billed.
+      }
+    });
+  });
+
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ses = require('aws-ses-v2-local');
+  const sesServer: Server = await ses.default({ host: '127.0.0.1', port: 0 });
+  const sesEndpoint = urlOf(sesServer);
+  // The SES stand-in keeps mail in a module-wide store: only report what arrived after we started.
+  const baseline = ((await (await fetch(`${sesEndpoint}/store`)).json()) as any).emails.length as number;
+
+  return {
+    s3Endpoint: urlOf(s3Server),
+    dynamodbEndpoint: urlOf(dynamoServer),
+    sesEndpoint,
+    counters,
+    async sentEmails() {
+      const store = (await (await fetch(`${sesEndpoint}/store`)).json()) as any;
+      return (store.emails as any[]).slice(baseline).map((e) => ({
+        to: [e.destination?.to ?? []].flat().filter(Boolean).flatMap((t: string) => t.split(',').map((s) => s.trim())),
+        subject: String(e.subject ?? ''),
+        text: String(e.body?.text ?? ''),
+        from: e.from,
+      }));
+    },
+    async close() {
+      await Promise.all([closeServer(s3Server), closeServer(dynamoServer), closeServer(sesServer)]);
+      fs.rmSync(s3Directory, { recursive: true, force: true });
+    },
+  };
+}
