@@ -1,4 +1,30 @@
-// Placeholder until the handler lands.
-export async function handler(): Promise<never> {
-  throw new Error('not implemented');
+/**
+ * record-rejects: `ChunkTask` → `RecordRejectsResult`. Stores the chunk's rejects (validation and
+ * enrichment) in the rejected-records table, one item per input line.
+ */
+import { putItems } from './rejects/batch-writer';
+import { expiryOf, rejectItem } from './rejects/reject-items';
+import { mergeRejectsByLine } from './rejects/rejects-by-line';
+import { ChunkTask, RecordRejectsResult, RejectedRecord } from './shared/contracts';
+import { bucketFromEnv, positiveIntEnv, requiredEnv } from './shared/handler-env';
+import { log } from './shared/logger';
+import { prefixesFromEnv, RunLayout } from './shared/run-layout';
+import { readJsonLinesArray } from './shared/s3-objects';
+
+export const DEFAULT_TTL_DAYS = 30;
+
+export async function handler(task: ChunkTask): Promise<RecordRejectsResult> {
+  const bucket = bucketFromEnv();
+  const table = requiredEnv('REJECTS_TABLE');
+  const expiresAt = expiryOf(new Date(), positiveIntEnv('REJECTS_TTL_DAYS', DEFAULT_TTL_DAYS));
+  const layout = new RunLayout(prefixesFromEnv(), task.runId, '');
+  const index = task.chunk.index;
+  const [validation, enrichment] = await Promise.all([
+    readJsonLinesArray<RejectedRecord>({ bucket, key: layout.validationRejectsKey(index) }),
+    readJsonLinesArray<RejectedRecord>({ bucket, key: layout.enrichmentRejectsKey(index) }),
+  ]);
+  const rejects = mergeRejectsByLine(validation, enrichment);
+  await putItems(table, rejects.map((reject) => rejectItem(task.runId, index, reject, expiresAt)));
+  log.info('rejects recorded', { runId: task.runId, chunk: index, stored: rejects.length });
+  return { stored: rejects.length };
 }

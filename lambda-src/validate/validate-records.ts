@@ -6,7 +6,7 @@ import { BatchValidator, CandidateRecord } from './batch-validator';
 import { mergeRejectsByLine } from '../rejects/rejects-by-line';
 import { RejectedRecord } from '../shared/contracts';
 import { INVALID_UTF8, parseRecord } from '../shared/csv-fields';
-import { ByteSource, csvRecords } from '../shared/csv-records';
+import { ByteSource, csvRecordBatches } from '../shared/csv-records';
 import { EmptyFile } from '../shared/errors';
 
 export interface ValidRecord extends CandidateRecord {
@@ -32,29 +32,51 @@ export interface ChunkOptions {
   readonly firstLine: number;
 }
 
-export async function validateChunk(chunk: ByteSource, options: ChunkOptions, validator: BatchValidator): Promise<ChunkVerdicts> {
-  let headerBytes: Buffer | undefined;
-  let header: string[] = [];
+/** A record of a chunk file with its input line. */
+export interface NumberedRecord {
+  readonly line: number;
+  readonly bytes: Buffer;
+}
+
+/**
+ * The records of a chunk file after its header, each with its input line: the chunk is an exact
+ * slice of the input, so a record's line is `firstLine` plus its physical offset from the first.
+ * `onHeader` receives the header record's bytes.
+ */
+export async function* numberedRecords(chunk: ByteSource, options: ChunkOptions, onHeader: (bytes: Buffer) => void): AsyncGenerator<NumberedRecord> {
+  let headerSeen = false;
   let firstRecordLine = 0;
+  for await (const batch of csvRecordBatches(chunk, options)) {
+    for (const record of batch) {
+      if (!headerSeen) {
+        headerSeen = true;
+        onHeader(record.bytes);
+        continue;
+      }
+      firstRecordLine ||= record.line;
+      yield { line: options.firstLine + record.line - firstRecordLine, bytes: record.bytes };
+    }
+  }
+  if (!headerSeen) throw new EmptyFile(options.file);
+}
+
+export async function validateChunk(chunk: ByteSource, options: ChunkOptions, validator: BatchValidator): Promise<ChunkVerdicts> {
+  let headerBytes: Buffer = Buffer.alloc(0);
+  let header: string[] = [];
   const candidates: ValidRecord[] = [];
   const structural: RejectedRecord[] = [];
-  for await (const record of csvRecords(chunk, options)) {
-    if (headerBytes === undefined) {
-      headerBytes = record.bytes;
-      header = parseRecord(record.bytes, options.delimiter).fields;
-      continue;
-    }
-    firstRecordLine ||= record.line;
-    // The chunk is an exact slice of the input, so physical line offsets carry over.
-    const line = options.firstLine + record.line - firstRecordLine;
-    const { fields, invalidUtf8 } = parseRecord(record.bytes, options.delimiter);
+  const onHeader = (bytes: Buffer) => {
+    headerBytes = bytes;
+    header = parseRecord(bytes, options.delimiter).fields;
+  };
+  for await (const { line, bytes } of numberedRecords(chunk, options, onHeader)) {
+    const { fields, invalidUtf8 } = parseRecord(bytes, options.delimiter);
     const reasons: string[] = [];
     if (invalidUtf8) reasons.push(INVALID_UTF8);
     if (fields.length !== header.length) reasons.push(`expected ${header.length} fields, found ${fields.length}`);
     if (reasons.length > 0) structural.push({ line, fields, reasons });
-    else candidates.push({ line, fields, bytes: record.bytes });
+    else candidates.push({ line, fields, bytes });
   }
-  if (headerBytes === undefined) throw new EmptyFile(options.file);
 
   const verdicts = await validator(header, candidates);
   const valid: ValidRecord[] = [];
