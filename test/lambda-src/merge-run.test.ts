@@ -9,7 +9,13 @@ const chunks: ChunkRef[] = [
   { index: 2, key: 'chunks/2.csv', records: 2, firstLine: 8 },
 ];
 
-function sources(files: { processed: Record<number, string>; rejects: Record<number, RejectedRecord[][]>; chunk?: Record<number, string> }): MergeSources {
+interface Files {
+  readonly processed: Record<number, string>;
+  readonly rejects: Record<number, RejectedRecord[][]>;
+  readonly chunk?: Record<number, string>;
+}
+
+function sources(files: Files): MergeSources {
   return {
     processedExists: async (c) => c.index in files.processed,
     processed: async (c) => [files.processed[c.index]],
