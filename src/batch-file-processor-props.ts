@@ -1,8 +1,8 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { IKey } from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { EmailNotification, validateEmailNotification } from './email-notification';
+import { EmailNotification } from './email-notification';
 import { RecordEnricher } from './record-enricher';
 import { RecordValidator } from './record-validator';
 
@@ -155,101 +155,4 @@ export interface BatchFileProcessorProps {
    * @default - S3-managed bucket encryption, an AWS-owned table key, CloudWatch Logs' own encryption
    */
   readonly encryptionKey?: IKey;
-}
-
-/** The props with every default filled in, checked. */
-export interface ResolvedProps {
-  readonly chunkSize: number;
-  readonly delimiter: string;
-  readonly inputPrefix: string;
-  readonly outputPrefix: string;
-  readonly archivePrefix: string;
-  readonly workPrefix: string;
-  readonly maxConcurrency: number;
-  readonly toleratedFailurePercentage: number;
-  readonly intermediateFileRetentionDays: number;
-  readonly rejectedRecordRetentionDays: number;
-  readonly linkExpirySeconds: number;
-  readonly removalPolicy: RemovalPolicy;
-  readonly logLevel: HandlerLogLevel;
-  readonly logRetention: logs.RetentionDays;
-  readonly memorySize: number;
-}
-
-function integerIn(name: string, value: number, min: number, max: number, unit = ''): number {
-  if (Token.isUnresolved(value)) return value;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer from ${min} to ${max}${unit}, got ${value}`);
-  }
-  return value;
-}
-
-function wholeDays(name: string, duration: Duration): number {
-  const days = duration.toDays({ integral: false });
-  return integerIn(name, days, 1, 36_500, ' days');
-}
-
-function checkDelimiter(delimiter: string): string {
-  if (delimiter.length !== 1 || ['"', '\r', '\n'].includes(delimiter)) {
-    throw new Error(`delimiter must be exactly one character other than '"', CR and LF, got ${JSON.stringify(delimiter)}`);
-  }
-  return delimiter;
-}
-
-/**
- * The four prefixes must be distinct and disjoint: an output written under the input prefix
- * would start another run, forever.
- */
-function checkPrefixes(prefixes: { [name: string]: string }): void {
-  for (const [name, prefix] of Object.entries(prefixes)) {
-    if (prefix.length === 0 || !prefix.endsWith('/') || prefix.startsWith('/')) {
-      throw new Error(`${name} must be a non-empty key prefix ending with '/' (not starting with one), got '${prefix}'`);
-    }
-  }
-  for (const [name, prefix] of Object.entries(prefixes)) {
-    for (const [otherName, other] of Object.entries(prefixes)) {
-      if (name !== otherName && other.startsWith(prefix)) {
-        throw new Error(`${name} '${prefix}' must not contain ${otherName} '${other}': each prefix must be disjoint from the others`);
-      }
-    }
-  }
-}
-
-/** Fills in the defaults and throws an error naming the prop and its allowed range for each invalid one. */
-export function resolveProps(props: BatchFileProcessorProps): ResolvedProps {
-  if (props.bucket && props.bucketProps) {
-    throw new Error('bucket and bucketProps are mutually exclusive: pass an existing bucket or props for a new one');
-  }
-  if (props.email) validateEmailNotification(props.email);
-
-  const prefixes = {
-    inputPrefix: props.inputPrefix ?? 'input/',
-    outputPrefix: props.outputPrefix ?? 'output/',
-    archivePrefix: props.archivePrefix ?? 'archive/',
-    workPrefix: props.workPrefix ?? 'runs/',
-  };
-  checkPrefixes(prefixes);
-
-  const toleratedFailurePercentage = props.toleratedFailurePercentage ?? 0;
-  if (!(toleratedFailurePercentage >= 0 && toleratedFailurePercentage <= 100)) {
-    throw new Error(`toleratedFailurePercentage must be from 0 to 100, got ${toleratedFailurePercentage}`);
-  }
-  const linkExpirySeconds = (props.linkExpiry ?? Duration.days(1)).toSeconds();
-  // 7 days is the longest a SigV4 presigned URL may be valid.
-  integerIn('linkExpiry', linkExpirySeconds, 1, 7 * 24 * 3600, ' seconds (7 days)');
-
-  return {
-    ...prefixes,
-    chunkSize: integerIn('chunkSize', props.chunkSize ?? 1000, 1, 1_000_000),
-    delimiter: checkDelimiter(props.delimiter ?? ','),
-    maxConcurrency: integerIn('maxConcurrency', props.maxConcurrency ?? 10, 1, 10_000),
-    toleratedFailurePercentage,
-    intermediateFileRetentionDays: wholeDays('intermediateFileRetention', props.intermediateFileRetention ?? Duration.days(7)),
-    rejectedRecordRetentionDays: wholeDays('rejectedRecordRetention', props.rejectedRecordRetention ?? Duration.days(30)),
-    linkExpirySeconds,
-    removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    logLevel: props.logLevel ?? HandlerLogLevel.INFO,
-    logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-    memorySize: integerIn('memorySize', props.memorySize ?? 1024, 128, 10_240, ' MB'),
-  };
 }

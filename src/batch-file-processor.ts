@@ -8,11 +8,12 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { BatchFileProcessorProps, ResolvedProps, resolveProps } from './batch-file-processor-props';
+import { BatchFileProcessorProps } from './batch-file-processor-props';
 import { createChunkProcessor } from './chunk-processor';
-import { senderIdentityArns } from './email-notification';
+import { senderIdentityArns } from './email-identity';
 import { HandlerFunction, HandlerFunctionProps } from './handler-function';
 import { createOrchestrator } from './orchestrator';
+import { ResolvedProps, resolveProps } from './resolved-props';
 import { stateMachineLogGroup } from './state-machine-logging';
 
 /**
@@ -213,9 +214,9 @@ export class BatchFileProcessor extends Construct {
       memorySize: 256,
       timeout: Duration.seconds(30),
       environment: { STATE_MACHINE_ARN: this.orchestrator.stateMachineArn },
+      deadLetterQueue: this.triggerDeadLetterQueue,
+      retryAttempts: 2,
     });
-    // Set on the function's event invoke config rather than in its props so HandlerFunction stays generic.
-    trigger.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });
     this.orchestrator.grantStartExecution(trigger);
     this.triggerFunction = trigger;
     this.bucket.addEventNotification(

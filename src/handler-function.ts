@@ -3,6 +3,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { IKey } from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /** The bundled handlers, `assets/lambda-src/<name>/index.js` at the package root. */
@@ -25,6 +26,10 @@ export interface HandlerFunctionProps {
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
   readonly encryptionKey?: IKey;
+  /** For functions invoked asynchronously: where events go once the retries are spent. */
+  readonly deadLetterQueue?: IQueue;
+  /** For functions invoked asynchronously: how many times Lambda retries a failed event. */
+  readonly retryAttempts?: number;
 }
 
 /**
@@ -51,6 +56,8 @@ export class HandlerFunction extends lambda.Function {
       timeout: props.timeout,
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
+      deadLetterQueue: props.deadLetterQueue,
+      retryAttempts: props.retryAttempts,
     });
     this.logGroupOfHandler = logGroup;
   }

@@ -1,0 +1,31 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { policyStatements, synthesizeProcessor } from './processor-template';
+
+const { template } = synthesizeProcessor((stack) => ({ encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) }));
+const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] };
+
+test('the bucket, the table and every log group are encrypted with the given key', () => {
+  template.hasResourceProperties('AWS::S3::Bucket', {
+    BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn }, BucketKeyEnabled: true }] },
+  });
+  template.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn } });
+  template.allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: keyArn });
+});
+
+test('CloudWatch Logs may use the key', () => {
+  template.hasResourceProperties('AWS::KMS::Key', {
+    KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'logs.eu-west-1.amazonaws.com' }, Action: Match.arrayWith(['kms:Decrypt', 'kms:GenerateDataKey*']) })]) },
+  });
+});
+
+test('the functions and the orchestrator that touch encrypted data may use the key', () => {
+  const kmsUsers = policyStatements(template)
+    .filter((statement) => statement.Action.includes('kms:Decrypt'))
+    .map((statement) => JSON.stringify(statement.roles));
+  for (const role of ['SplitInput', 'ValidateChunk', 'RecordRejects', 'MergeChunks', 'Notify', 'OrchestratorRole']) {
+    expect(kmsUsers.some((roles) => roles.includes(`Processor${role}`))).toBe(true);
+  }
+  // The trigger only starts executions: it never reads data.
+  expect(kmsUsers.some((roles) => roles.includes('ProcessorTriggerServiceRole'))).toBe(false);
+});

@@ -1,0 +1,149 @@
+import { Duration } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { functionLogicalId, synthesizeProcessor } from './processor-template';
+import { BatchFileProcessorProps, HandlerLogLevel, RecordEnricher, RecordValidator } from '../../src';
+
+function environmentIn(template: Template, description: string): Record<string, unknown> {
+  const functions = template.findResources('AWS::Lambda::Function');
+  return functions[functionLogicalId(template, description)].Properties.Environment.Variables;
+}
+
+function environmentOf(setup: Parameters<typeof synthesizeProcessor>[0], description: string): Record<string, unknown> {
+  return environmentIn(synthesizeProcessor(setup).template, description);
+}
+
+const userFunction = (scope: any, id: string) => new lambda.Function(scope, id, {
+  runtime: lambda.Runtime.NODEJS_22_X,
+  handler: 'index.handler',
+  code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+});
+
+test('every handler reads the bucket, the prefixes and the log level', () => {
+  const props: BatchFileProcessorProps = { inputPrefix: 'in/', outputPrefix: 'out/', archivePrefix: 'done/', workPrefix: 'tmp/', logLevel: HandlerLogLevel.DEBUG };
+  const { template } = synthesizeProcessor(() => props);
+  for (const description of ['Starts', 'Splits', 'Validates', 'Stores', 'Merges', 'Writes']) {
+    expect(environmentIn(template, description)).toMatchObject({
+      BUCKET_NAME: { Ref: expect.stringMatching(/^ProcessorBucket/) },
+      INPUT_PREFIX: 'in/',
+      OUTPUT_PREFIX: 'out/',
+      ARCHIVE_PREFIX: 'done/',
+      WORK_PREFIX: 'tmp/',
+      LOG_LEVEL: 'debug',
+    });
+  }
+});
+
+test('split-input gets the chunk size and the delimiter', () => {
+  expect(environmentOf(() => ({}), 'Splits')).toMatchObject({ CHUNK_SIZE: '1000', DELIMITER: ',', LOG_LEVEL: 'info' });
+  expect(environmentOf(() => ({ chunkSize: 250, delimiter: ';' }), 'Splits')).toMatchObject({ CHUNK_SIZE: '250', DELIMITER: ';' });
+});
+
+describe('validate-chunk', () => {
+  test('validates nothing and expects no enrichment by default', () => {
+    const environment = environmentOf(() => ({}), 'Validates');
+    expect(environment).toMatchObject({ VALIDATOR: 'none', ENRICHMENT: 'false', DELIMITER: ',' });
+    expect(environment).not.toHaveProperty('RECORD_SCHEMA');
+  });
+
+  test('gets the JSON Schema', () => {
+    const schema = { type: 'object', required: ['uuid'], properties: { uuid: { pattern: '^\\d{9}$' } } };
+    const environment = environmentOf(() => ({ validator: RecordValidator.fromJsonSchema(schema) }), 'Validates');
+    expect(environment.VALIDATOR).toBe('json-schema');
+    expect(JSON.parse(environment.RECORD_SCHEMA as string)).toEqual(schema);
+  });
+
+  test('gets the validating function and its batch size', () => {
+    const environment = environmentOf((stack) => ({ validator: RecordValidator.fromLambda(userFunction(stack, 'Mine'), { batchSize: 100 }) }), 'Validates');
+    expect(environment).toMatchObject({
+      VALIDATOR: 'lambda',
+      VALIDATOR_FUNCTION: { 'Fn::GetAtt': [expect.stringMatching(/^Mine/), 'Arn'] },
+      VALIDATOR_BATCH_SIZE: '100',
+    });
+  });
+
+  test('knows when enrichment follows', () => {
+    const enrichment = RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}' });
+    expect(environmentOf(() => ({ enrichment }), 'Validates')).toMatchObject({ ENRICHMENT: 'true' });
+  });
+});
+
+describe('enrich-chunk', () => {
+  test('calls an HTTP endpoint with the call options', () => {
+    const enrichment = RecordEnricher.fromHttpEndpoint({
+      url: 'https://example.com/items/{id}', signWithIam: true, concurrency: 8, maxAttempts: 3, timeout: Duration.seconds(2), fields: ['a', 'b'],
+    });
+    expect(environmentOf(() => ({ enrichment, delimiter: '\t' }), 'Enriches')).toMatchObject({
+      ENRICHER: 'http',
+      ENRICH_URL: 'https://example.com/items/{id}',
+      ENRICH_SIGV4: 'true',
+      ENRICH_CONCURRENCY: '8',
+      ENRICH_MAX_ATTEMPTS: '3',
+      ENRICH_TIMEOUT_MS: '2000',
+      ENRICH_FIELDS: '["a","b"]',
+      DELIMITER: '\t',
+    });
+  });
+
+  test('has defaults for the call options and leaves the fields to the endpoint', () => {
+    const environment = environmentOf(() => ({ enrichment: RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}' }) }), 'Enriches');
+    expect(environment).toMatchObject({ ENRICH_SIGV4: 'false', ENRICH_CONCURRENCY: '16', ENRICH_MAX_ATTEMPTS: '4', ENRICH_TIMEOUT_MS: '5000' });
+    expect(environment).not.toHaveProperty('ENRICH_FIELDS');
+  });
+
+  test('calls a REST API method through its stage URL, signed', () => {
+    const environment = environmentOf((stack) => {
+      const api = new apigateway.RestApi(stack, 'Api');
+      api.root.addResource('financials').addResource('{uuid}').addMethod('GET');
+      return { enrichment: RecordEnricher.fromRestApi(api, { path: '/financials/{uuid}' }) };
+    }, 'Enriches');
+    expect(environment.ENRICHER).toBe('http');
+    expect(environment.ENRICH_SIGV4).toBe('true');
+    const url = JSON.stringify(environment.ENRICH_URL);
+    expect(url).toMatch(/ApiDeploymentStageprod/);
+    expect(url).toContain('/financials/{uuid}');
+  });
+
+  test('calls a Lambda function in batches', () => {
+    expect(environmentOf((stack) => ({ enrichment: RecordEnricher.fromLambda(userFunction(stack, 'Mine')) }), 'Enriches')).toMatchObject({
+      ENRICHER: 'lambda',
+      ENRICH_FUNCTION: { 'Fn::GetAtt': [expect.stringMatching(/^Mine/), 'Arn'] },
+      ENRICH_BATCH_SIZE: '500',
+    });
+  });
+
+  test('looks records up in a table', () => {
+    const environment = environmentOf((stack) => ({
+      enrichment: RecordEnricher.fromTable(
+        new dynamodb.Table(stack, 'Lookup', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } }),
+        { keyColumn: 'uuid', keyAttribute: 'id', fields: ['price'] }),
+    }), 'Enriches');
+    expect(environment).toMatchObject({
+      ENRICHER: 'table',
+      ENRICH_TABLE: { Ref: expect.stringMatching(/^Lookup/) },
+      ENRICH_KEY_COLUMN: 'uuid',
+      ENRICH_KEY_ATTRIBUTE: 'id',
+      ENRICH_FIELDS: '["price"]',
+    });
+  });
+
+  test('is not deployed without enrichment', () => {
+    const { template, processor } = synthesizeProcessor();
+    expect(() => functionLogicalId(template, 'Enriches')).toThrow(/found 0/);
+    expect(processor.enrichFunction).toBeUndefined();
+  });
+});
+
+test('notify gets the sender, the recipients and the link expiry', () => {
+  expect(environmentOf(() => ({}), 'Writes')).toMatchObject({ EMAIL_SENDER: '', EMAIL_RECIPIENTS: '', LINK_EXPIRY_SECONDS: '86400' });
+  expect(environmentOf(() => ({
+    email: { sender: 'batch@example.com', recipients: ['a@example.com', 'b@example.org'] },
+    linkExpiry: Duration.hours(12),
+  }), 'Writes')).toMatchObject({
+    EMAIL_SENDER: 'batch@example.com',
+    EMAIL_RECIPIENTS: 'a@example.com,b@example.org',
+    LINK_EXPIRY_SECONDS: '43200',
+  });
+});

@@ -1,0 +1,121 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { functionLogicalId, policyStatements, synthesizeProcessor } from './processor-template';
+import { RecordEnricher, RecordValidator } from '../../src';
+
+const email = { sender: 'batch@mail.example.com', recipients: ['ops@example.com'] };
+const full = synthesizeProcessor(() => ({ email, enrichment: RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}' }) }));
+const statements = policyStatements(full.template);
+
+/** The object-key part of a resource like `{ Fn::Join: ['', [<bucket arn>, '/runs/*']] }`, if it is in the processor's bucket. */
+function bucketObjectPattern(resource: any): string | undefined {
+  const parts = resource?.['Fn::Join']?.[1];
+  if (!Array.isArray(parts) || !JSON.stringify(parts[0]).includes('ProcessorBucket')) return undefined;
+  return parts.slice(1).join('');
+}
+
+/** The statements in the policy of the role of the function described `description…`. */
+function statementsOf(description: string) {
+  const functions = full.template.findResources('AWS::Lambda::Function');
+  const role = functions[functionLogicalId(full.template, description)].Properties.Role['Fn::GetAtt'][0];
+  return statements.filter((statement) => JSON.stringify(statement.roles).includes(role));
+}
+
+function objectGrants(description: string): Array<[string, string]> {
+  return statementsOf(description).flatMap((statement) => statement.Resource
+    .map(bucketObjectPattern)
+    .filter((pattern): pattern is string => pattern !== undefined)
+    .flatMap((pattern) => statement.Action.map((action): [string, string] => [action, pattern])));
+}
+
+test('no statement allows every action of a service', () => {
+  expect(statements.length).toBeGreaterThan(10);
+  for (const statement of statements) {
+    for (const action of statement.Action) expect(action).not.toMatch(/^(\*|[\w-]+:\*)$/);
+  }
+});
+
+test('every grant on the bucket\'s objects is scoped to one of the run prefixes', () => {
+  const patterns = new Set(statements.flatMap((statement) => statement.Resource.map(bucketObjectPattern)).filter((pattern) => pattern !== undefined));
+  expect([...patterns].sort()).toEqual(['/archive/*', '/input/*', '/output/*', '/runs/*']);
+});
+
+test('each handler gets only the objects its step uses', () => {
+  const puts = (description: string) => objectGrants(description).filter(([action]) => action === 's3:PutObject').map(([, pattern]) => pattern);
+  const reads = (description: string) => objectGrants(description).filter(([action]) => action === 's3:GetObject*').map(([, pattern]) => pattern);
+  expect(reads('Splits')).toEqual(['/input/*']);
+  expect(puts('Splits')).toEqual(['/runs/*']);
+  expect(reads('Validates')).toEqual(['/runs/*']);
+  expect(puts('Validates')).toEqual(['/runs/*']);
+  expect(puts('Enriches')).toEqual(['/runs/*']);
+  expect(puts('Stores')).toEqual([]);
+  expect(reads('Merges')).toEqual(['/runs/*']);
+  expect(puts('Merges')).toEqual(['/output/*']);
+  expect(puts('Writes').sort()).toEqual(['/output/*']);
+  expect(objectGrants('Writes').filter(([action]) => action.startsWith('s3:DeleteObject')).map(([, pattern]) => pattern)).toEqual(['/output/*']);
+  expect(objectGrants('Starts')).toEqual([]);
+});
+
+test('the trigger may start the orchestrator', () => {
+  expect(statementsOf('Starts')).toContainEqual(expect.objectContaining({
+    Action: ['states:StartExecution'],
+    Resource: [{ Ref: expect.stringMatching(/^ProcessorOrchestrator/) }],
+  }));
+});
+
+test('the rejected records are only batch-written, by record-rejects', () => {
+  const tableStatements = statements.filter((statement) => JSON.stringify(statement.Resource).includes('ProcessorRejectedRecords'));
+  expect(tableStatements.map((statement) => statement.Action)).toEqual([['dynamodb:BatchWriteItem']]);
+  expect(statementsOf('Stores')).toContainEqual(expect.objectContaining({ Action: ['dynamodb:BatchWriteItem'] }));
+});
+
+test('notify may send email only as the sender\'s address or domain identity', () => {
+  const ses = statements.filter((statement) => statement.Action.some((action) => action.startsWith('ses:')));
+  expect(ses).toHaveLength(1);
+  expect(ses[0].Action).toEqual(['ses:SendEmail']);
+  const resources = JSON.stringify(ses[0].Resource);
+  expect(resources).toContain(':identity/batch@mail.example.com');
+  expect(resources).toContain(':identity/mail.example.com');
+  expect(ses[0].Resource).toHaveLength(2);
+  expect(policyStatements(synthesizeProcessor().template).some((statement) => statement.Action.some((action) => action.startsWith('ses:')))).toBe(false);
+});
+
+test('the orchestrator copies from the input to the archive and deletes from the input only', () => {
+  const orchestrator = statements.filter((statement) => JSON.stringify(statement.roles).includes('ProcessorOrchestratorRole'));
+  const grants = orchestrator.flatMap((statement) => statement.Resource.map(bucketObjectPattern).filter(Boolean).map((pattern) => `${statement.Action.join('+')} ${pattern}`));
+  expect(grants.sort()).toEqual([
+    's3:DeleteObject /input/*',
+    's3:GetObject /runs/*',
+    's3:GetObject+s3:GetObjectVersion /input/*',
+    's3:PutObject /archive/*',
+  ]);
+});
+
+test('a REST API enricher may invoke exactly the method and path it calls', () => {
+  const { template } = synthesizeProcessor((stack) => {
+    const api = new apigateway.RestApi(stack, 'Api');
+    api.root.addResource('financials').addResource('{uuid}').addMethod('GET', undefined, { authorizationType: apigateway.AuthorizationType.IAM });
+    return { enrichment: RecordEnricher.fromRestApi(api, { path: '/financials/{uuid}' }) };
+  });
+  const invoke = policyStatements(template).filter((statement) => statement.Action.includes('execute-api:Invoke'));
+  expect(invoke).toHaveLength(1);
+  const arn = JSON.stringify(invoke[0].Resource);
+  expect(arn).toMatch(/\/GET\/financials\/\*"/);
+  expect(arn).toContain('ApiDeploymentStageprod');
+});
+
+test('a table enricher may only BatchGetItem the table, and a Lambda validator only invoke its function', () => {
+  const { template } = synthesizeProcessor((stack) => ({
+    validator: RecordValidator.fromLambda(new lambda.Function(stack, 'Check', {
+      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+    })),
+    enrichment: RecordEnricher.fromTable(new dynamodb.Table(stack, 'Lookup', { partitionKey: { name: 'uuid', type: dynamodb.AttributeType.STRING } }), { keyColumn: 'uuid' }),
+  }));
+  const all = policyStatements(template);
+  expect(all.filter((statement) => JSON.stringify(statement.Resource).includes('Lookup')).map((statement) => statement.Action)).toEqual([['dynamodb:BatchGetItem']]);
+  template.hasResourceProperties('AWS::IAM::Policy', {
+    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'lambda:InvokeFunction', Resource: Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Check'), 'Arn'] }]) })]) },
+  });
+});

@@ -1,0 +1,70 @@
+import { Duration } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { synthesizeProcessor } from './processor-template';
+import { BatchFileProcessorProps, RecordEnricher, RecordValidator } from '../../src';
+
+function construct(props: BatchFileProcessorProps) {
+  return () => synthesizeProcessor(() => props);
+}
+
+test('an empty props object synthesizes', () => {
+  expect(construct({})).not.toThrow();
+});
+
+test.each([0, -1, 1.5])('chunkSize %p is refused', (chunkSize) => {
+  expect(construct({ chunkSize })).toThrow(/chunkSize must be an integer from 1 to/);
+});
+
+test.each(['', ';;', '"', '\n', '\r'])('delimiter %j is refused', (delimiter) => {
+  expect(construct({ delimiter })).toThrow(/delimiter must be exactly one character other than/);
+});
+
+test.each([0, 10_001, 2.5])('maxConcurrency %p is refused', (maxConcurrency) => {
+  expect(construct({ maxConcurrency })).toThrow(/maxConcurrency must be an integer from 1 to 10000/);
+});
+
+test.each([-1, 101])('toleratedFailurePercentage %p is refused', (toleratedFailurePercentage) => {
+  expect(construct({ toleratedFailurePercentage })).toThrow(/toleratedFailurePercentage must be from 0 to 100/);
+});
+
+test('memorySize outside Lambda\'s range is refused', () => {
+  expect(construct({ memorySize: 64 })).toThrow(/memorySize must be an integer from 128 to 10240/);
+});
+
+test('retentions shorter than a day or not in whole days are refused', () => {
+  expect(construct({ intermediateFileRetention: Duration.hours(12) })).toThrow(/intermediateFileRetention must be an integer from 1 to/);
+  expect(construct({ rejectedRecordRetention: Duration.hours(36) })).toThrow(/rejectedRecordRetention must be an integer from 1 to/);
+});
+
+test('a link expiry over 7 days is refused', () => {
+  expect(construct({ linkExpiry: Duration.days(8) })).toThrow(/linkExpiry must be an integer from 1 to 604800 seconds/);
+});
+
+test('an email with no recipients, too many, or an invalid address is refused', () => {
+  expect(construct({ email: { sender: 'batch@example.com', recipients: [] } })).toThrow(/email.recipients must hold 1 to 50/);
+  const many = Array.from({ length: 51 }, (_, index) => `user${index}@example.com`);
+  expect(construct({ email: { sender: 'batch@example.com', recipients: many } })).toThrow(/email.recipients must hold 1 to 50/);
+  expect(construct({ email: { sender: 'batch@example.com', recipients: ['ops@example.com', 'nobody'] } })).toThrow(/email.recipients must be email addresses.*'nobody'/);
+  expect(construct({ email: { sender: 'batch.example.com', recipients: ['ops@example.com'] } })).toThrow(/email.sender must be an email address/);
+});
+
+test('both an existing bucket and bucket props are refused', () => {
+  expect(() => synthesizeProcessor((stack) => ({
+    bucket: s3.Bucket.fromBucketName(stack, 'Existing', 'existing'),
+    bucketProps: { versioned: true },
+  }))).toThrow(/bucket and bucketProps are mutually exclusive/);
+});
+
+test('prefixes that are empty, unterminated or nested in each other are refused', () => {
+  expect(construct({ inputPrefix: '' })).toThrow(/inputPrefix must be a non-empty key prefix ending with '\/'/);
+  expect(construct({ outputPrefix: 'output' })).toThrow(/outputPrefix must be a non-empty key prefix/);
+  expect(construct({ archivePrefix: 'input/archive/' })).toThrow(/inputPrefix 'input\/' must not contain archivePrefix/);
+  expect(construct({ workPrefix: 'output/' })).toThrow(/must not contain/);
+});
+
+test('invalid validator and enricher options are refused where they are given', () => {
+  expect(() => RecordValidator.fromJsonSchema({ description: 'x'.repeat(4000) })).toThrow(/validator: the JSON Schema is \d+ bytes/);
+  expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}', concurrency: 0 })).toThrow(/enrichment: concurrency must be an integer from 1 to 256/);
+  expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}', maxAttempts: 11 })).toThrow(/enrichment: maxAttempts must be an integer from 1 to 10/);
+  expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}', fields: [] })).toThrow(/enrichment: fields must name at least one field/);
+});

@@ -1,0 +1,139 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { synthesizeProcessor } from './processor-template';
+
+describe('bucket', () => {
+  const { template } = synthesizeProcessor();
+
+  test('blocks public access, is versioned and encrypted, and is retained', () => {
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: {
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('denies requests without TLS', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Deny',
+          Action: 's3:*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        })]),
+      },
+    });
+  });
+
+  test('expires intermediate files under the work prefix', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'runs/', ExpirationInDays: 7, Status: 'Enabled' })]) },
+    });
+    synthesizeProcessor(() => ({ workPrefix: 'work/', intermediateFileRetention: Duration.days(2) })).template
+      .hasResourceProperties('AWS::S3::Bucket', {
+        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'work/', ExpirationInDays: 2 })]) },
+      });
+  });
+
+  test('uses an existing bucket instead of creating one', () => {
+    const { template: withExisting, processor, stack } = synthesizeProcessor((scope) => ({
+      bucket: s3.Bucket.fromBucketName(scope, 'Existing', 'my-existing-bucket'),
+    }));
+    withExisting.resourceCountIs('AWS::S3::Bucket', 0);
+    expect(stack.resolve(processor.bucket.bucketName)).toBe('my-existing-bucket');
+  });
+
+  test('applies bucketProps over the defaults and keeps its lifecycle rules', () => {
+    synthesizeProcessor(() => ({
+      bucketProps: { versioned: false, lifecycleRules: [{ id: 'mine', prefix: 'output/', expiration: Duration.days(90) }] },
+    })).template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: Match.absent(),
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'runs/' }), Match.objectLike({ Id: 'mine' })]) },
+    });
+  });
+
+  test('follows the removal policy', () => {
+    synthesizeProcessor(() => ({ removalPolicy: RemovalPolicy.DESTROY })).template
+      .hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+  });
+});
+
+describe('rejected-records table', () => {
+  test('is keyed by run and line, expires items, is on demand with PITR and encrypted', () => {
+    synthesizeProcessor().template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        KeySchema: [{ AttributeName: 'runId', KeyType: 'HASH' }, { AttributeName: 'line', KeyType: 'RANGE' }],
+        AttributeDefinitions: [{ AttributeName: 'runId', AttributeType: 'S' }, { AttributeName: 'line', AttributeType: 'N' }],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('stores records for rejectedRecordRetention days', () => {
+    const { template } = synthesizeProcessor(() => ({ rejectedRecordRetention: Duration.days(90) }));
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ REJECTS_TTL_DAYS: '90', REJECTS_TABLE: { Ref: Match.stringLikeRegexp('^ProcessorRejectedRecords') } }) },
+    });
+  });
+});
+
+describe('trigger', () => {
+  const { template } = synthesizeProcessor();
+
+  test('is invoked for .csv objects created under the input prefix', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [{
+          Events: ['s3:ObjectCreated:*'],
+          Filter: { Key: { FilterRules: Match.arrayWith([{ Name: 'suffix', Value: '.csv' }, { Name: 'prefix', Value: 'input/' }]) } },
+          LambdaFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessorTrigger'), 'Arn'] },
+        }],
+      },
+    });
+    synthesizeProcessor(() => ({ inputPrefix: 'uploads/' })).template.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [Match.objectLike({ Filter: { Key: { FilterRules: Match.arrayWith([{ Name: 'prefix', Value: 'uploads/' }]) } } })],
+      },
+    });
+  });
+
+  test('sends events it failed on, after retries, to an encrypted TLS-only dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ STATE_MACHINE_ARN: { Ref: Match.stringLikeRegexp('^ProcessorOrchestrator') } }) },
+      DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessorTriggerDeadLetterQueue'), 'Arn'] } },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+});
+
+describe('functions', () => {
+  test('run Node.js 22 on arm64 with tracing and a log group with retention', () => {
+    const { template } = synthesizeProcessor();
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'))
+      .filter((fn: any) => !String(fn.Properties.Description).includes('Custom::S3BucketNotifications'));
+    // trigger, split, validate, record rejects, merge, notify (no enrichment configured)
+    expect(functions).toHaveLength(6);
+    for (const fn of functions as any[]) {
+      expect(fn.Properties).toMatchObject({
+        Handler: 'index.handler',
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: expect.stringMatching(/LogGroup/) } },
+      });
+    }
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+});
