@@ -104,7 +104,9 @@ export function toJsonLines(values: Iterable<unknown>): string {
 }
 
 export async function writeObject(ref: ObjectRef, body: string | Uint8Array, contentType: string): Promise<void> {
-  await s3Client().send(new PutObjectCommand({ Bucket: ref.bucket, Key: ref.key, Body: body, ContentType: contentType }));
+  // An explicit length: without it the SDK takes an empty body for a stream of unknown length.
+  const ContentLength = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
+  await s3Client().send(new PutObjectCommand({ Bucket: ref.bucket, Key: ref.key, Body: body, ContentType: contentType, ContentLength }));
 }
 
 export async function writeText(ref: ObjectRef, text: string, contentType = 'text/plain; charset=utf-8'): Promise<void> {

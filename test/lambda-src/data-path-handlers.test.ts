@@ -1,0 +1,171 @@
+/**
+ * split-input → validate-chunk → record-rejects → merge-chunks, as the state machines call them,
+ * against in-process S3 and DynamoDB.
+ */
+import { CreateTableCommand, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { startLocalAws, LocalAws } from './local-aws';
+import { handler as mergeChunks } from '../../lambda-src/merge-chunks';
+import { handler as recordRejects } from '../../lambda-src/record-rejects';
+import { ChunkRef, RunPlan, SplitResult } from '../../lambda-src/shared/contracts';
+import { csvRecordsOf } from '../../lambda-src/shared/csv-records';
+import { deleteObject, objectExists, readBytes, readJson, s3Client, writeObject } from '../../lambda-src/shared/s3-objects';
+import { handler as splitInput } from '../../lambda-src/split-input';
+import { handler as validateChunk } from '../../lambda-src/validate-chunk';
+
+const bucket = 'data-path';
+const table = 'rejects';
+let aws: LocalAws;
+let dynamodb: DynamoDBClient;
+
+beforeAll(async () => {
+  aws = await startLocalAws({ bucket, dynamodb: true });
+  Object.assign(process.env, { BUCKET_NAME: bucket, REJECTS_TABLE: table, LOG_LEVEL: 'error' });
+  dynamodb = new DynamoDBClient({});
+  await dynamodb.send(new CreateTableCommand({
+    TableName: table,
+    KeySchema: [{ AttributeName: 'runId', KeyType: 'HASH' }, { AttributeName: 'line', KeyType: 'RANGE' }],
+    AttributeDefinitions: [{ AttributeName: 'runId', AttributeType: 'S' }, { AttributeName: 'line', AttributeType: 'N' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  }));
+});
+
+afterAll(async () => {
+  s3Client().destroy();
+  dynamodb.destroy();
+  await aws.close();
+});
+
+beforeEach(() => {
+  Object.assign(process.env, { CHUNK_SIZE: '3', DELIMITER: ',', VALIDATOR: 'none', ENRICHMENT: 'false' });
+  delete process.env.RECORD_SCHEMA;
+});
+
+async function runPipeline(runId: string, key: string, input: Buffer | string, options: { dropProcessed?: number[] } = {}) {
+  await writeObject({ bucket, key }, input, 'text/csv');
+  const split = await splitInput({ runId, bucket, key });
+  const manifest = await readJson<ChunkRef[]>({ bucket, key: split.manifestKey });
+  const validations = [];
+  for (const chunk of manifest) {
+    validations.push(await validateChunk({ runId, chunk }));
+    await recordRejects({ runId, chunk });
+  }
+  for (const index of options.dropProcessed ?? []) await deleteObject({ bucket, key: validations[index].validKey });
+  const merge = await mergeChunks({ runId, split });
+  const output = (await readBytes({ bucket, key: merge.outputKey })).toString('utf8');
+  const rejects = (await readBytes({ bucket, key: merge.rejectsKey })).toString('utf8');
+  return { split, manifest, validations, merge, output, rejects };
+}
+
+async function storedRejects(runId: string) {
+  const reply = await dynamodb.send(new QueryCommand({
+    TableName: table, KeyConditionExpression: 'runId = :r', ExpressionAttributeValues: { ':r': { S: runId } },
+  }));
+  return (reply.Items ?? []).map((item) => ({
+    line: Number(item.line.N),
+    chunk: Number(item.chunk.N),
+    fields: item.fields.L!.map((f) => f.S),
+    reasons: item.reasons.L!.map((r) => r.S),
+  }));
+}
+
+test('quoted fields round-trip byte for byte, and every input record is in the output or the rejects', async () => {
+  const valid = [
+    '1,"Smith, John","He said ""hi""",plain',
+    '2,"multi\r\nline",x,y',
+    '3,,"",z',
+    '4,"a\nb\nc",é€😀,w',
+    '6,ok,ok,ok',
+    '8,last,"x,y",z',
+  ];
+  const input = Buffer.concat([
+    Buffer.from('\ufeffid,name,quote,note\r\n' + valid.slice(0, 3).join('\r\n') + '\r\n\r\n' + valid[3] + '\n'),
+    Buffer.from('5,too,few\n'),
+    Buffer.from(valid[4] + '\n'),
+    Buffer.from('7,'), Buffer.from([0xff, 0xfe]), Buffer.from(',bad,utf8\n'),
+    Buffer.from(valid[5]),
+  ]);
+  const { split, manifest, validations, merge, output, rejects } = await runPipeline('run-roundtrip', 'input/my orders.csv', input);
+
+  expect(split).toEqual({
+    runId: 'run-roundtrip',
+    manifestKey: 'runs/run-roundtrip/manifest.json',
+    chunkCount: 3,
+    records: 8,
+    outputKey: 'output/run-roundtrip/my orders.csv',
+    rejectsKey: 'output/run-roundtrip/my orders.rejects.csv',
+    summaryKey: 'output/run-roundtrip/summary.json',
+    archiveKey: 'archive/run-roundtrip/my orders.csv',
+    copySource: 'data-path/input/my%20orders.csv',
+  } satisfies SplitResult);
+  expect(manifest.map((c) => [c.index, c.records, c.firstLine])).toEqual([[0, 3, 2], [1, 3, 7], [2, 2, 12]]);
+  const plan = await readJson<RunPlan>({ bucket, key: 'runs/run-roundtrip/run.json' });
+  expect(plan.header).toEqual(['id', 'name', 'quote', 'note']);
+  expect(validations.map((v) => [v.valid, v.rejected])).toEqual([[3, 0], [2, 1], [1, 1]]);
+
+  expect(output).toBe('id,name,quote,note\n' + valid.join('\n') + '\n');
+  expect(rejects).toBe('line,id,name,quote,note,reasons\n10,5,too,few,expected 4 fields, found 3\n12,7,\ufffd\ufffd,bad,utf8,invalid UTF-8\n'
+    .replace('expected 4 fields, found 3', '"expected 4 fields, found 3"'));
+  expect(merge).toEqual({ records: { total: 8, valid: 6, rejected: 2 }, outputKey: split.outputKey, rejectsKey: split.rejectsKey, failedChunks: 0 });
+  const inputRecords = csvRecordsOf(input, { file: 'in' }).length - 1;
+  expect(csvRecordsOf(output, { file: 'out' }).length - 1 + csvRecordsOf(rejects, { file: 'rej' }).length - 1).toBe(inputRecords);
+
+  expect(await storedRejects('run-roundtrip')).toEqual([
+    { line: 10, chunk: 1, fields: ['5', 'too', 'few'], reasons: ['expected 4 fields, found 3'] },
+    { line: 12, chunk: 2, fields: ['7', '\ufffd\ufffd', 'bad', 'utf8'], reasons: ['invalid UTF-8'] },
+  ]);
+});
+
+test('json-schema rejects with readable reasons; a chunk without a processed file goes to rejects', async () => {
+  process.env.VALIDATOR = 'json-schema';
+  process.env.RECORD_SCHEMA = JSON.stringify({
+    type: 'object',
+    properties: { 'uuid': { pattern: '^\\d{9}$' }, 'Sales Channel': { enum: ['Online', 'Offline'] } },
+  });
+  process.env.CHUNK_SIZE = '2';
+  const input = 'uuid,Sales Channel\n535113847,Online\n12,Online\n874708545,Retail\n100000001,Offline\n100000002,Online\n';
+  const { merge, output, rejects } = await runPipeline('run-schema', 'input/orders.csv', input, { dropProcessed: [1] });
+  expect(output).toBe('uuid,Sales Channel\n535113847,Online\n100000002,Online\n');
+  expect(rejects).toBe([
+    'line,uuid,Sales Channel,reasons',
+    '3,12,Online,uuid: must match ^\\d{9}$',
+    '4,874708545,Retail,chunk processing failed',
+    '5,100000001,Offline,chunk processing failed',
+    '',
+  ].join('\n'));
+  expect(merge.records).toEqual({ total: 5, valid: 2, rejected: 3 });
+  expect(merge.failedChunks).toBe(1);
+  expect((await storedRejects('run-schema')).map((r) => [r.line, r.reasons])).toEqual([
+    [3, ['uuid: must match ^\\d{9}$']],
+    [4, ['Sales Channel: must be one of Online, Offline']],
+  ]);
+});
+
+test('with enrichment configured, valid records go to the validated JSON Lines for enrich-chunk', async () => {
+  process.env.ENRICHMENT = 'true';
+  await writeObject({ bucket, key: 'input/e.csv' }, 'a,b\n1,"x\ny"\n', 'text/csv');
+  const split = await splitInput({ runId: 'run-enrich', bucket, key: 'input/e.csv' });
+  const [chunk] = await readJson<ChunkRef[]>({ bucket, key: split.manifestKey });
+  const result = await validateChunk({ runId: 'run-enrich', chunk });
+  expect(result).toEqual({ valid: 1, rejected: 0, validKey: 'runs/run-enrich/validated/00000.jsonl' });
+  expect((await readBytes({ bucket, key: result.validKey })).toString()).toBe('{"line":2,"fields":["1","x\\ny"]}\n');
+  expect(await objectExists({ bucket, key: 'runs/run-enrich/processed/00000.csv' })).toBe(false);
+});
+
+test('a header-only file has no chunks and an output of the header only', async () => {
+  const { split, output, merge } = await runPipeline('run-header-only', 'input/h.csv', 'id,"a,b"\r\n');
+  expect(split.chunkCount).toBe(0);
+  expect(await readJson({ bucket, key: split.manifestKey })).toEqual([]);
+  expect(output).toBe('id,"a,b"\n');
+  expect(merge.records).toEqual({ total: 0, valid: 0, rejected: 0 });
+});
+
+test('split errors name the file and line', async () => {
+  await writeObject({ bucket, key: 'input/bad.csv' }, 'a,b\n1,2\n3,"open\n4,5\n', 'text/csv');
+  await expect(splitInput({ runId: 'run-bad', bucket, key: 'input/bad.csv' })).rejects.toMatchObject({
+    name: 'InputFormatError', message: 'bad.csv line 3: unterminated quoted field',
+  });
+  await writeObject({ bucket, key: 'input/empty.csv' }, '', 'text/csv');
+  await expect(splitInput({ runId: 'run-empty', bucket, key: 'input/empty.csv' })).rejects.toMatchObject({ name: 'EmptyFile' });
+  await writeObject({ bucket, key: 'input/dup.csv' }, 'a,b,a\n1,2,3\n', 'text/csv');
+  await expect(splitInput({ runId: 'run-dup', bucket, key: 'input/dup.csv' })).rejects.toMatchObject({ name: 'HeaderError' });
+});
