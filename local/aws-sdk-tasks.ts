@@ -31,7 +31,8 @@ export function commandName(action: string): string {
 export class AwsSdkTasks {
   private readonly clients = new Map<string, any>();
 
-  constructor(private readonly clientConfig: Record<string, unknown>) {}
+  /** @param clientConfig the client configuration for a service (its stand-in's endpoint, region, credentials) */
+  constructor(private readonly clientConfig: (service: string) => Record<string, unknown>) {}
 
   async run(target: SdkTaskTarget, parameters: Record<string, unknown>): Promise<unknown> {
     let sdk: any;
@@ -46,7 +47,7 @@ export class AwsSdkTasks {
     let client = this.clients.get(target.service);
     if (!client) {
       const Client = Object.entries<any>(sdk).find(([name]) => /^[A-Z][A-Za-z0-9]*Client$/.test(name))?.[1];
-      client = new Client(this.clientConfig);
+      client = new Client(this.clientConfig(target.service));
       this.clients.set(target.service, client);
     }
     try {

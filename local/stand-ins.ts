@@ -20,6 +20,8 @@ export interface StandInCounters {
 }
 
 export interface StandIns {
+  /** s3rver's HTTP server (for fault injection). */
+  readonly s3Server: Server;
   readonly s3Endpoint: string;
   readonly dynamodbEndpoint: string;
   readonly sesEndpoint: string;
@@ -143,6 +145,7 @@ export async function startStandIns(): Promise<StandIns> {
   const baseline = ((await (await fetch(`${sesEndpoint}/store`)).json()) as any).emails.length as number;
 
   return {
+    s3Server,
     s3Endpoint: urlOf(s3Server),
     dynamodbEndpoint: urlOf(dynamoServer),
     sesEndpoint,

@@ -111,7 +111,7 @@ describe('rewriteDistributedMaps', () => {
 
 describe('a Distributed Map run by the local engine', () => {
   const lambda = new LambdaHost([], { baseEnvironment: {}, functionArn: (n) => n });
-  const sdk = new AwsSdkTasks({});
+  const sdk = new AwsSdkTasks(() => ({}));
   afterAll(() => sdk.close());
 
   function service(items: unknown[], failIndex?: number) {

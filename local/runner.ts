@@ -1,0 +1,336 @@
+// local/ is development tooling, left out of the npm package: it runs on devDependencies.
+/* eslint-disable import/no-extraneous-dependencies */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { App, Stack } from 'aws-cdk-lib';
+import { AwsSdkTasks } from './aws-sdk-tasks';
+import { synthesize } from './cloud-assembly';
+import { estimateCost } from './cost-model';
+import { FaultPlan, gateRequests, s3SlowDown } from './fault-injection';
+import { LambdaHost } from './lambda-host';
+import { loadLookupTable } from './lookup-table';
+import { startServiceEndpoints } from './service-endpoints';
+import { LOCAL_CREDENTIALS, SentEmail, startStandIns } from './stand-ins';
+import { ExecutionRecord, LocalStepFunctions } from './step-functions';
+import { functionArn } from './token-resolver';
+import { RunSummary } from '../lambda-src/shared/contracts';
+import { prefixesFromEnv, RunLayout } from '../lambda-src/shared/run-layout';
+
+export interface LocalRunOptions {
+  /** The CSV file to process. */
+  readonly input: string;
+  /** Enrichment data for the reference example: CSV with a `uuid` column, loaded into its financial-data table. */
+  readonly lookup?: string;
+  readonly delimiter?: string;
+  readonly chunkSize?: number;
+  /** Where output, rejects, summary and the functions' log go. @default `.local-runs/<runId>/` */
+  readonly outDir?: string;
+  /** @default ['ops@example.com'] */
+  readonly emailRecipients?: string[];
+  /** Deliver the S3 event notification twice (S3 delivers at least once). @default false */
+  readonly deliverEventTwice?: boolean;
+  /** Transient faults to inject (probabilities per request/invocation). */
+  readonly faults?: FaultPlan;
+  /** Wait before each retry of a state, in ms, instead of the definition's intervals. @default 25 */
+  readonly retryIntervalMs?: number;
+  readonly onProgress?: (progress: RunProgress) => void;
+  /** Builds the stack to run. @default the reference example, `OrdersPipelineStack` */
+  readonly createStack?: (app: App, props: ExampleProps) => Stack;
+}
+
+export interface ExampleProps {
+  readonly chunkSize?: number;
+  readonly delimiter?: string;
+  readonly emailSender: string;
+  readonly emailRecipients: string[];
+}
+
+export interface RunProgress {
+  readonly chunksTotal: number;
+  readonly chunksDone: number;
+  readonly chunksFailed: number;
+  readonly elapsedMs: number;
+}
+
+export interface LocalRunResult {
+  readonly runId: string;
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly error: { code: string; message: string } | null;
+  readonly records: { total: number; valid: number; rejected: number };
+  readonly chunks: number;
+  /** Local path of the merged CSV, or null when nothing was published. */
+  readonly output: string | null;
+  readonly rejects: string | null;
+  readonly summary: string | null;
+  readonly emails: Array<{ to: string; subject: string; text: string }>;
+  readonly stats: {
+    stateTransitions: number;
+    standardExecutions: number;
+    expressRequests: number;
+    expressGbSeconds: number;
+    lambdaInvocations: number;
+    lambdaGbSeconds: number;
+    s3Requests: number;
+    apiRequests: number;
+    dynamodbWriteUnits: number;
+    dynamodbReadUnits: number;
+    emails: number;
+    orchestratorExecutions: number;
+  };
+  readonly estimatedAwsCostUsd: number;
+  readonly costBreakdownUsd: ReturnType<typeof estimateCost>;
+  readonly durationMs: number;
+  /** Where the functions' stdout/stderr went. */
+  readonly log: string;
+}
+
+const REGION = 'us-east-1';
+
+function defaultStack(app: App, props: ExampleProps): Stack {
+  // Loaded lazily: only the default needs the example (and its handler bundles).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { OrdersPipelineStack } = require('../examples/orders-stack');
+  return new OrdersPipelineStack(app, 'OrdersPipeline', props);
+}
+
+/** The S3 `ObjectCreated:Put` notification exactly as S3 sends it to a Lambda destination. */
+export function objectCreatedEvent(bucket: string, key: string, size: number, eTag: string, sequencer: string, versionId?: string) {
+  return {
+    Records: [{
+      eventVersion: '2.1',
+      eventSource: 'aws:s3',
+      awsRegion: REGION,
+      eventTime: new Date().toISOString(),
+      eventName: 'ObjectCreated:Put',
+      userIdentity: { principalId: 'AWS:LOCALUSER' },
+      requestParameters: { sourceIPAddress: '127.0.0.1' },
+      responseElements: { 'x-amz-request-id': sequencer, 'x-amz-id-2': sequencer },
+      s3: {
+        s3SchemaVersion: '1.0',
+        configurationId: 'local',
+        bucket: { name: bucket, ownerIdentity: { principalId: 'LOCAL' }, arn: `arn:aws:s3:::${bucket}` },
+        // S3 URL-encodes keys in notifications, with spaces as '+'.
+        object: { key: encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/'), size, eTag: eTag.replace(/"/g, ''), ...(versionId ? { versionId } : {}), sequencer },
+      },
+    }],
+  };
+}
+
+async function readObject(s3: S3Client, bucket: string, key: string): Promise<Buffer | undefined> {
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return Buffer.from(await out.Body!.transformToByteArray());
+  } catch (err) {
+    if ((err as Error).name === 'NoSuchKey') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Runs the pipeline on this machine: synthesizes the stack, starts the stand-ins, uploads the input,
+ * delivers the S3 event to the trigger function and runs the workflows to the end.
+ */
+export async function runLocally(options: LocalRunOptions): Promise<LocalRunResult> {
+  const started = Date.now();
+  const standIns = await startStandIns();
+  const endpoints = await startServiceEndpoints();
+  const cleanups: Array<() => unknown> = [() => standIns.close(), () => endpoints.close()];
+  try {
+    const props: ExampleProps = {
+      chunkSize: options.chunkSize,
+      delimiter: options.delimiter,
+      emailSender: 'pipeline@example.com',
+      emailRecipients: options.emailRecipients ?? ['ops@example.com'],
+    };
+    const { assembly, stack } = synthesize({ createStack: (app) => (options.createStack ?? defaultStack)(app, props), apiBaseUrl: endpoints.url, region: REGION });
+    cleanups.push(() => assembly.dispose());
+    const processor = (stack as any).processor;
+
+    const endpointFor: Record<string, string> = {
+      s3: standIns.s3Endpoint,
+      dynamodb: standIns.dynamodbEndpoint,
+      sesv2: standIns.sesEndpoint,
+      ses: standIns.sesEndpoint,
+      lambda: endpoints.url,
+      sfn: endpoints.url,
+    };
+    const clientConfig = (service: string) => ({
+      region: REGION,
+      endpoint: endpointFor[service],
+      credentials: LOCAL_CREDENTIALS,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+      responseChecksumValidation: 'WHEN_REQUIRED' as const,
+    });
+    const s3 = new S3Client(clientConfig('s3'));
+    const dynamodb = new DynamoDBClient(clientConfig('dynamodb'));
+    const sdk = new AwsSdkTasks(clientConfig);
+    cleanups.push(() => s3.destroy(), () => dynamodb.destroy(), () => sdk.close());
+
+    const outDirFor = (runId: string) => path.resolve(options.outDir ?? path.join('.local-runs', runId));
+    const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'local-run-')), 'lambda.log');
+    const logSink = fs.createWriteStream(logFile);
+    cleanups.push(() => new Promise((resolve) => logSink.end(resolve)));
+
+    const random = options.faults?.random ?? Math.random;
+    const lambda = new LambdaHost(assembly.functions, {
+      functionArn: (name) => functionArn(name, assembly.env),
+      baseEnvironment: {
+        AWS_REGION: REGION,
+        AWS_DEFAULT_REGION: REGION,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+        AWS_ENDPOINT_URL_S3: standIns.s3Endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: standIns.dynamodbEndpoint,
+        AWS_ENDPOINT_URL_SESV2: standIns.sesEndpoint,
+        AWS_ENDPOINT_URL_SES: standIns.sesEndpoint,
+        AWS_ENDPOINT_URL_LAMBDA: endpoints.url,
+        AWS_ENDPOINT_URL_SFN: endpoints.url,
+        AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+        AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+        // The SDK in the bundles must not look for real credentials or config files.
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      },
+      crashRate: options.faults?.lambda,
+      random,
+      logSink,
+    });
+    cleanups.push(() => lambda.close());
+
+    let progress = { chunksTotal: 0, chunksDone: 0, chunksFailed: 0 };
+    const stepFunctions = new LocalStepFunctions(assembly.stateMachines, {
+      lambda,
+      sdk,
+      retryIntervalMs: options.retryIntervalMs ?? 25,
+      readItems: async (resource, parameters) => {
+        if (!resource.startsWith('arn:aws:states:::s3:getObject')) throw new Error(`ItemReader ${resource} is not emulated`);
+        const body = await readObject(s3, parameters.Bucket, parameters.Key);
+        if (!body) throw Object.assign(new Error(`ItemReader: s3://${parameters.Bucket}/${parameters.Key} does not exist`), { name: 'States.ItemReaderFailed' });
+        return JSON.parse(body.toString('utf8'));
+      },
+      onMapProgress: (p) => {
+        progress = { chunksTotal: p.total, chunksDone: p.done, chunksFailed: p.failed };
+        options.onProgress?.({ ...progress, elapsedMs: Date.now() - started });
+      },
+    });
+    endpoints.bind({ lambda, stepFunctions, restApis: assembly.restApis, faultRate: options.faults?.enrich ?? 0, random });
+
+    // Resources, as CloudFormation would have created them.
+    for (const bucket of assembly.buckets) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    for (const table of assembly.tables) {
+      await dynamodb.send(new CreateTableCommand({
+        TableName: table.name, KeySchema: table.keySchema as any, AttributeDefinitions: table.attributeDefinitions as any, BillingMode: 'PAY_PER_REQUEST',
+      }));
+    }
+    if (options.lookup) {
+      const financialsTable = assembly.tables.find((t) => t.name === assembly.resolve((stack as any).financialsTable.tableName));
+      if (!financialsTable) throw new Error('--lookup needs a stack with a financialsTable (the reference example)');
+      await loadLookupTable(dynamodb, financialsTable, fs.readFileSync(options.lookup, 'utf8'));
+    }
+
+    const bucket: string = assembly.resolve(processor.bucket.bucketName);
+    const trigger = assembly.functions.find((f) => f.name === assembly.resolve(processor.triggerFunction.functionName))!;
+    const orchestratorArn: string = assembly.resolve(processor.orchestrator.stateMachineArn);
+    const prefixes = prefixesFromEnv(trigger.environment);
+    const inputKey = `${prefixes.input}${path.basename(options.input)}`;
+    const inputBody = fs.readFileSync(options.input);
+    const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: inputKey, Body: inputBody }));
+
+    // Counting and faults start with the pipeline's own traffic, once the setup above is done.
+    Object.assign(standIns.counters, { s3Tier1: 0, s3Tier2: 0, dynamodbWriteUnits: 0, dynamodbReadUnits: 0 });
+    const removeS3Faults = gateRequests(standIns.s3Server, options.faults?.s3 ?? 0, random, s3SlowDown);
+    const sequencer = Date.now().toString(16).toUpperCase().padStart(16, '0');
+    const event = objectCreatedEvent(bucket, inputKey, inputBody.length, put.ETag ?? '', sequencer, put.VersionId);
+    // S3 invokes the function asynchronously: Lambda retries a failed async invocation twice.
+    const deliver = async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await lambda.invoke(trigger.name, event);
+        } catch (err) {
+          if (attempt >= 2) throw err;
+        }
+      }
+    };
+    await Promise.all(options.deliverEventTwice ? [deliver(), deliver()] : [deliver()]);
+
+    const orchestrations = [...stepFunctions.executions.values()].filter((e) => e.stateMachineArn === orchestratorArn);
+    if (orchestrations.length === 0) throw new Error('The trigger did not start the orchestrator');
+    const records: ExecutionRecord[] = await Promise.all(orchestrations.map((e) => e.done));
+    removeS3Faults();
+    const execution = records[0];
+    const runId = execution.name;
+    const layout = new RunLayout(prefixes, runId, inputKey);
+
+    const outDir = outDirFor(runId);
+    fs.mkdirSync(outDir, { recursive: true });
+    const copyOut = async (key: string) => {
+      const body = await readObject(s3, bucket, key);
+      if (!body) return null;
+      const file = path.join(outDir, path.basename(key));
+      fs.writeFileSync(file, body);
+      return file;
+    };
+    const output = await copyOut(layout.outputKey);
+    const rejects = await copyOut(layout.rejectsKey);
+    const summaryFile = await copyOut(layout.summaryKey);
+    const summary: Partial<RunSummary> = summaryFile ? JSON.parse(fs.readFileSync(summaryFile, 'utf8')) : {};
+    const sent: SentEmail[] = await standIns.sentEmails();
+    await new Promise((resolve) => logSink.end(resolve));
+    const log = path.join(outDir, 'lambda.log');
+    fs.copyFileSync(logFile, log);
+
+    const status = execution.status === 'SUCCEEDED' && summary.status !== 'FAILED' ? 'SUCCEEDED' : 'FAILED';
+    const error = status === 'SUCCEEDED' ? null : summary.error ?? { code: execution.error ?? 'Unknown', message: execution.cause ?? 'the execution failed' };
+    const usage = {
+      stateTransitions: stepFunctions.usage.standardTransitions,
+      expressRequests: stepFunctions.usage.expressRequests,
+      expressGbSeconds: stepFunctions.usage.expressGbSeconds,
+      lambdaInvocations: lambda.usage.invocations,
+      lambdaGbSeconds: lambda.usage.gbSeconds,
+      lambdaArm64GbSeconds: lambda.usage.arm64GbSeconds,
+      s3Tier1Requests: standIns.counters.s3Tier1,
+      s3Tier2Requests: standIns.counters.s3Tier2,
+      dynamodbWriteUnits: standIns.counters.dynamodbWriteUnits,
+      dynamodbReadUnits: standIns.counters.dynamodbReadUnits,
+      emails: sent.length,
+      apiRequests: endpoints.apiRequests(),
+    };
+    const cost = estimateCost(usage);
+    const round3 = (n: number) => Math.round(n * 1000) / 1000;
+    return {
+      runId,
+      status,
+      error,
+      records: summary.records ?? { total: 0, valid: 0, rejected: 0 },
+      chunks: summary.chunks ?? progress.chunksTotal,
+      output,
+      rejects,
+      summary: summaryFile,
+      emails: sent.map((e) => ({ to: e.to.join(', '), subject: e.subject, text: e.text })),
+      stats: {
+        stateTransitions: usage.stateTransitions,
+        standardExecutions: stepFunctions.usage.standardExecutions,
+        expressRequests: usage.expressRequests,
+        expressGbSeconds: round3(usage.expressGbSeconds),
+        lambdaInvocations: usage.lambdaInvocations,
+        lambdaGbSeconds: round3(usage.lambdaGbSeconds + usage.lambdaArm64GbSeconds),
+        s3Requests: usage.s3Tier1Requests + usage.s3Tier2Requests,
+        apiRequests: usage.apiRequests,
+        dynamodbWriteUnits: usage.dynamodbWriteUnits,
+        dynamodbReadUnits: usage.dynamodbReadUnits,
+        emails: usage.emails,
+        orchestratorExecutions: orchestrations.length,
+      },
+      estimatedAwsCostUsd: cost.total,
+      costBreakdownUsd: cost,
+      durationMs: Date.now() - started,
+      log,
+    };
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  }
+}
