@@ -1,4 +1,48 @@
-// Placeholder until the handler lands.
-export async function handler(): Promise<never> {
-  throw new Error('not implemented');
+/**
+ * split-input: `RunRequest` → `SplitResult`. Streams the upload once, writing chunk files as they
+ * fill, then the manifest the Distributed Map reads and the run plan for the later steps.
+ */
+import { ChunkFile } from './split/chunk-splitter';
+import { copySourceOf } from './split/copy-source';
+import { splitRecords } from './split/split-records';
+import { RunPlan, RunRequest, SplitResult } from './shared/contracts';
+import { delimiterFromEnv, positiveIntEnv } from './shared/handler-env';
+import { log } from './shared/logger';
+import { prefixesFromEnv, RunLayout, baseName } from './shared/run-layout';
+import { readObjectStream, writeJson, writeObject } from './shared/s3-objects';
+
+export const DEFAULT_CHUNK_SIZE = 10_000;
+
+export async function handler(request: RunRequest): Promise<SplitResult> {
+  const startedAt = new Date().toISOString();
+  const bucket = process.env.BUCKET_NAME || request.bucket;
+  const delimiter = delimiterFromEnv();
+  const chunkSize = positiveIntEnv('CHUNK_SIZE', DEFAULT_CHUNK_SIZE);
+  const layout = new RunLayout(prefixesFromEnv(), request.runId, request.key);
+  log.info('split started', { runId: request.runId, bucket: request.bucket, key: request.key, chunkSize });
+
+  const input = await readObjectStream({ bucket: request.bucket, key: request.key, versionId: request.versionId });
+  const writeChunk = async (chunk: ChunkFile) => {
+    const key = layout.chunkKey(chunk.index);
+    await writeObject({ bucket, key }, chunk.body, 'text/csv; charset=utf-8');
+    return key;
+  };
+  const outcome = await splitRecords(input, { file: baseName(request.key), delimiter, chunkSize }, writeChunk);
+
+  const result: SplitResult = {
+    runId: request.runId,
+    manifestKey: layout.manifestKey,
+    chunkCount: outcome.chunks.length,
+    records: outcome.records,
+    outputKey: layout.outputKey,
+    rejectsKey: layout.rejectsKey,
+    summaryKey: layout.summaryKey,
+    archiveKey: layout.archiveKey,
+    copySource: copySourceOf(request),
+  };
+  const plan: RunPlan = { ...result, input: request, header: outcome.header, delimiter, startedAt };
+  await writeJson({ bucket, key: layout.manifestKey }, outcome.chunks);
+  await writeJson({ bucket, key: layout.runPlanKey }, plan);
+  log.info('split finished', { runId: request.runId, chunks: result.chunkCount, records: result.records });
+  return result;
 }
