@@ -51,8 +51,10 @@ const round = (usd: number) => Math.round(usd * 1e6) / 1e6;
 
 export function estimateCost(u: UsageCounts, prices = PRICES_USD): CostBreakdown {
   const parts = {
-    stepFunctions: u.stateTransitions * prices.standardTransition + u.expressRequests * prices.expressRequest + u.expressGbSeconds * prices.expressGbSecond,
-    lambda: u.lambdaInvocations * prices.lambdaRequest + u.lambdaGbSeconds * prices.lambdaGbSecondX86 + u.lambdaArm64GbSeconds * prices.lambdaGbSecondArm64,
+    stepFunctions: u.stateTransitions * prices.standardTransition
+      + u.expressRequests * prices.expressRequest + u.expressGbSeconds * prices.expressGbSecond,
+    lambda: u.lambdaInvocations * prices.lambdaRequest
+      + u.lambdaGbSeconds * prices.lambdaGbSecondX86 + u.lambdaArm64GbSeconds * prices.lambdaGbSecondArm64,
     s3: u.s3Tier1Requests * prices.s3Tier1Request + u.s3Tier2Requests * prices.s3Tier2Request,
     dynamodb: u.dynamodbWriteUnits * prices.dynamodbWriteUnit + u.dynamodbReadUnits * prices.dynamodbReadUnit,
     ses: u.emails * prices.email,

@@ -145,7 +145,8 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
       emailSender: 'pipeline@example.com',
       emailRecipients: options.emailRecipients ?? ['ops@example.com'],
     };
-    const { assembly, stack } = synthesize({ createStack: (app) => (options.createStack ?? defaultStack)(app, props), apiBaseUrl: endpoints.url, region: REGION });
+    const createStack = (app: App) => (options.createStack ?? defaultStack)(app, props);
+    const { assembly, stack } = synthesize({ createStack, apiBaseUrl: endpoints.url, region: REGION });
     cleanups.push(() => assembly.dispose());
     const processor = (stack as any).processor;
 

@@ -123,7 +123,9 @@ export async function startServiceEndpoints(): Promise<ServiceEndpoints> {
           multiValueQueryStringParameters: null,
           pathParameters: Object.keys(pathParameters).length ? pathParameters : null,
           stageVariables: null,
-          requestContext: { resourcePath: route.resourcePath, httpMethod: req.method, stage, requestId: randomUUID(), apiId: api.id, path: url.pathname },
+          requestContext: {
+            resourcePath: route.resourcePath, httpMethod: req.method, stage, requestId: randomUUID(), apiId: api.id, path: url.pathname,
+          },
           body: body.length ? body.toString('utf8') : null,
           isBase64Encoded: false,
         };
