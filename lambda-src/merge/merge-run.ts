@@ -69,9 +69,11 @@ async function* rejectsCsv(plan: MergePlan, failed: ReadonlySet<number>, sources
     let text = '';
     if (failed.has(chunk.index)) {
       const options = { file: chunk.key, delimiter: plan.delimiter, firstLine: chunk.firstLine };
-      for await (const { line, bytes } of numberedRecords(await sources.chunkFile(chunk), options, () => undefined)) {
-        text += rejectLine({ line, fields: parseRecord(bytes, plan.delimiter).fields, reasons: [CHUNK_FAILED] }, plan.delimiter);
-        counts.rejected++;
+      for await (const batch of numberedRecords(await sources.chunkFile(chunk), options, () => undefined)) {
+        for (const { line, bytes } of batch) {
+          text += rejectLine({ line, fields: parseRecord(bytes, plan.delimiter).fields, reasons: [CHUNK_FAILED] }, plan.delimiter);
+          counts.rejected++;
+        }
       }
     } else {
       const lists = await sources.rejects(chunk);

@@ -39,14 +39,15 @@ export interface NumberedRecord {
 }
 
 /**
- * The records of a chunk file after its header, each with its input line: the chunk is an exact
- * slice of the input, so a record's line is `firstLine` plus its physical offset from the first.
- * `onHeader` receives the header record's bytes.
+ * The records of a chunk file after its header, in batches, each with its input line: the chunk
+ * is an exact slice of the input, so a record's line is `firstLine` plus its physical offset
+ * from the first. `onHeader` receives the header record's bytes.
  */
-export async function* numberedRecords(chunk: ByteSource, options: ChunkOptions, onHeader: (bytes: Buffer) => void): AsyncGenerator<NumberedRecord> {
+export async function* numberedRecords(chunk: ByteSource, options: ChunkOptions, onHeader: (bytes: Buffer) => void): AsyncGenerator<NumberedRecord[]> {
   let headerSeen = false;
   let firstRecordLine = 0;
   for await (const batch of csvRecordBatches(chunk, options)) {
+    const numbered: NumberedRecord[] = [];
     for (const record of batch) {
       if (!headerSeen) {
         headerSeen = true;
@@ -54,8 +55,9 @@ export async function* numberedRecords(chunk: ByteSource, options: ChunkOptions,
         continue;
       }
       firstRecordLine ||= record.line;
-      yield { line: options.firstLine + record.line - firstRecordLine, bytes: record.bytes };
+      numbered.push({ line: options.firstLine + record.line - firstRecordLine, bytes: record.bytes });
     }
+    yield numbered;
   }
   if (!headerSeen) throw new EmptyFile(options.file);
 }
@@ -69,13 +71,18 @@ export async function validateChunk(chunk: ByteSource, options: ChunkOptions, va
     headerBytes = bytes;
     header = parseRecord(bytes, options.delimiter).fields;
   };
-  for await (const { line, bytes } of numberedRecords(chunk, options, onHeader)) {
-    const { fields, invalidUtf8 } = parseRecord(bytes, options.delimiter);
-    const reasons: string[] = [];
-    if (invalidUtf8) reasons.push(INVALID_UTF8);
-    if (fields.length !== header.length) reasons.push(`expected ${header.length} fields, found ${fields.length}`);
-    if (reasons.length > 0) structural.push({ line, fields, reasons });
-    else candidates.push({ line, fields, bytes });
+  for await (const batch of numberedRecords(chunk, options, onHeader)) {
+    for (const { line, bytes } of batch) {
+      const { fields, invalidUtf8 } = parseRecord(bytes, options.delimiter);
+      if (!invalidUtf8 && fields.length === header.length) {
+        candidates.push({ line, fields, bytes });
+        continue;
+      }
+      const reasons: string[] = [];
+      if (invalidUtf8) reasons.push(INVALID_UTF8);
+      if (fields.length !== header.length) reasons.push(`expected ${header.length} fields, found ${fields.length}`);
+      structural.push({ line, fields, reasons });
+    }
   }
 
   const verdicts = await validator(header, candidates);
