@@ -1,0 +1,100 @@
+import * as path from 'path';
+import { CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { BatchFileProcessor, RecordEnricher, RecordValidator } from '../src';
+import { orderRecordSchema } from './order-record-schema';
+
+export interface OrdersPipelineStackProps extends StackProps {
+  /** Records per chunk. @default 1000 */
+  readonly chunkSize?: number;
+  /** The orders file's delimiter. @default ',' */
+  readonly delimiter?: string;
+  /** The SES-verified sender of the run emails. @default - no email */
+  readonly emailSender?: string;
+  /** Who gets the run emails. @default - no email */
+  readonly emailRecipients?: string[];
+}
+
+/** The financial figures the endpoint returns, appended to each order in this order. */
+const FINANCIAL_FIELDS = ['unitsSold', 'unitPrice', 'unitCost', 'totalRevenue', 'totalCost', 'totalProfit'];
+
+/**
+ * The original orders pipeline, rebuilt on BatchFileProcessor: orders CSV files are validated
+ * against a JSON Schema and enriched with their financial figures from an IAM-authorised REST API.
+ */
+export class OrdersPipelineStack extends Stack {
+  public readonly processor: BatchFileProcessor;
+  public readonly financialsTable: dynamodb.Table;
+  public readonly financialsApi: apigateway.RestApi;
+
+  constructor(scope: Construct, id: string, props: OrdersPipelineStackProps = {}) {
+    super(scope, id, props);
+
+    this.financialsTable = new dynamodb.Table(this, 'Financials', {
+      partitionKey: { name: 'uuid', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      // Sample data, reloadable with examples/load-financials.ts.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    const financialsFunction = new lambda.Function(this, 'FinancialsFunction', {
+      description: 'Serves GET /financials/{uuid} from the financial-data table',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'lambda-src', 'financials-api')),
+      environment: { FINANCIALS_TABLE: this.financialsTable.tableName },
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: new logs.LogGroup(this, 'FinancialsFunctionLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+    });
+    this.financialsTable.grant(financialsFunction, 'dynamodb:GetItem');
+
+    const accessLogs = new logs.LogGroup(this, 'FinancialsApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    this.financialsApi = new apigateway.RestApi(this, 'FinancialsApi', {
+      description: 'Financial figures of an order, by uuid (IAM-authorised)',
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.DESTROY,
+      deployOptions: {
+        tracingEnabled: true,
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+      },
+    });
+    const validateRequest = this.financialsApi.addRequestValidator('ValidateRequest', { validateRequestParameters: true, validateRequestBody: true });
+    this.financialsApi.root
+      .addResource('financials')
+      .addResource('{uuid}')
+      .addMethod('GET', new apigateway.LambdaIntegration(financialsFunction), {
+        authorizationType: apigateway.AuthorizationType.IAM,
+        requestValidator: validateRequest,
+        requestParameters: { 'method.request.path.uuid': true },
+      });
+
+    const email = props.emailSender && props.emailRecipients?.length
+      ? { sender: props.emailSender, recipients: props.emailRecipients }
+      : undefined;
+
+    this.processor = new BatchFileProcessor(this, 'Orders', {
+      chunkSize: props.chunkSize,
+      delimiter: props.delimiter,
+      validator: RecordValidator.fromJsonSchema(orderRecordSchema),
+      enrichment: RecordEnricher.fromRestApi(this.financialsApi, { path: '/financials/{uuid}', fields: FINANCIAL_FIELDS }),
+      email,
+      // The example is meant to be torn down; a production stack keeps the default, RETAIN.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // What the README's commands look up.
+    new CfnOutput(this, 'BucketName', { value: this.processor.bucket.bucketName });
+    new CfnOutput(this, 'FinancialsTableName', { value: this.financialsTable.tableName });
+    new CfnOutput(this, 'RejectedRecordsTableName', { value: this.processor.rejectedRecordsTable.tableName });
+    new CfnOutput(this, 'OrchestratorArn', { value: this.processor.orchestrator.stateMachineArn });
+  }
+}

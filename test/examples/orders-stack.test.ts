@@ -1,0 +1,69 @@
+import { App, Aspects } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
+import { OrdersPipelineStack } from '../../examples/orders-stack';
+import { suppressProcessorFindings } from '../construct/processor-nag-suppressions';
+
+function synthesize(props: ConstructorParameters<typeof OrdersPipelineStack>[2] = {}) {
+  const stack = new OrdersPipelineStack(new App(), 'Orders', { env: { account: '123456789012', region: 'eu-west-1' }, ...props });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+test('the example validates orders by schema and enriches them from the IAM-authorised financials API', () => {
+  const { template } = synthesize({ chunkSize: 500, delimiter: ';', emailSender: 'batch@example.com', emailRecipients: ['ops@example.com'] });
+  template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'GET', AuthorizationType: 'AWS_IAM' });
+  template.hasResourceProperties('AWS::Lambda::Function', {
+    Environment: { Variables: { FINANCIALS_TABLE: { Ref: Match.stringLikeRegexp('^Financials') } } },
+  });
+  template.hasResourceProperties('AWS::Lambda::Function', {
+    Environment: { Variables: Match.objectLike({ CHUNK_SIZE: '500', DELIMITER: ';' }) },
+  });
+  template.hasResourceProperties('AWS::Lambda::Function', {
+    Environment: { Variables: Match.objectLike({ EMAIL_SENDER: 'batch@example.com', EMAIL_RECIPIENTS: 'ops@example.com' }) },
+  });
+  template.hasResourceProperties('AWS::Lambda::Function', {
+    Environment: {
+      Variables: Match.objectLike({
+        ENRICHER: 'http',
+        ENRICH_SIGV4: 'true',
+        ENRICH_FIELDS: '["unitsSold","unitPrice","unitCost","totalRevenue","totalCost","totalProfit"]',
+      }),
+    },
+  });
+  const functions = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
+  const validate = functions.find((fn) => fn.Properties.Environment?.Variables?.RECORD_SCHEMA);
+  const schema = JSON.parse(validate.Properties.Environment.Variables.RECORD_SCHEMA);
+  expect(schema.required).toHaveLength(8);
+  expect(schema.properties['Sales Channel'].enum).toEqual(['Online', 'Offline']);
+});
+
+test('without an email sender the example sends no email', () => {
+  const { template } = synthesize();
+  template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ EMAIL_SENDER: '', EMAIL_RECIPIENTS: '' }) } });
+});
+
+test('AwsSolutionsChecks finds nothing unsuppressed in the example', () => {
+  const { stack } = synthesize({ emailSender: 'batch@example.com', emailRecipients: ['ops@example.com'] });
+  suppressProcessorFindings(stack, stack.processor);
+  const path = `/${stack.node.path}`;
+  NagSuppressions.addResourceSuppressionsByPath(stack, `${path}/FinancialsFunction/ServiceRole`, [
+    {
+      id: 'AwsSolutions-IAM4',
+      reason: 'AWSLambdaBasicExecutionRole only lets the function write its own log streams.',
+      appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+    },
+    { id: 'AwsSolutions-IAM5', reason: 'X-Ray PutTraceSegments has no resource-level permissions.', appliesTo: ['Resource::*'] },
+  ], true);
+  NagSuppressions.addResourceSuppressionsByPath(stack, `${path}/FinancialsApi/CloudWatchRole/Resource`, [
+    { id: 'AwsSolutions-IAM4', reason: 'API Gateway\'s account-level role for pushing logs to CloudWatch is the AWS managed one.' },
+  ]);
+  NagSuppressions.addResourceSuppressionsByPath(stack, `${path}/FinancialsApi/DeploymentStage.prod/Resource`, [
+    { id: 'AwsSolutions-APIG3', reason: 'The API is IAM-authorised and only called by the enrich function; WAF would add cost without a threat to block.' },
+  ]);
+  NagSuppressions.addResourceSuppressionsByPath(stack, `${path}/FinancialsApi/Default/financials/{uuid}/GET/Resource`, [
+    { id: 'AwsSolutions-COG4', reason: 'The method is IAM-authorised (SigV4 by the enrich function); there are no end users to put in a Cognito pool.' },
+  ]);
+  Aspects.of(stack).add(new AwsSolutionsChecks());
+  const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+  expect(errors.map((error) => `${error.id}: ${String(error.entry.data).split(':')[0]}`)).toEqual([]);
+});
