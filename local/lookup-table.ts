@@ -10,14 +10,17 @@ const PARALLEL = 8;
 
 /**
  * Loads enrichment data (CSV with a header; one column is the table's partition key) into a table.
- * Every value is stored as a string attribute, so it comes back exactly as written in the CSV.
+ * The key is stored as a string; a column whose every value is a number is stored as numbers
+ * (as examples/load-financials.ts loads the financial figures), any other column as strings.
  */
 export async function loadLookupTable(client: DynamoDBClient, table: LocalTable, csv: string): Promise<number> {
   const rows = parse(csv, { columns: true, skip_empty_lines: true, bom: true }) as Array<Record<string, string>>;
   const key = table.keySchema.find((k) => k.KeyType === 'HASH')!.AttributeName;
   if (rows.length && !(key in rows[0])) throw new Error(`the lookup file has no "${key}" column (the table's key)`);
+  const isNumber = (v: string) => v.trim() !== '' && Number.isFinite(Number(v));
+  const numeric = new Set(Object.keys(rows[0] ?? {}).filter((column) => column !== key && rows.every((row) => isNumber(row[column]))));
   const requests: WriteRequest[] = rows.map((row) => ({
-    PutRequest: { Item: Object.fromEntries(Object.entries(row).map(([k, v]) => [k, { S: v }])) },
+    PutRequest: { Item: Object.fromEntries(Object.entries(row).map(([k, v]) => [k, numeric.has(k) ? { N: v } : { S: v }])) },
   }));
   const batches: WriteRequest[][] = [];
   for (let i = 0; i < requests.length; i += BATCH) batches.push(requests.slice(i, i + BATCH));

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { App, Stack } from 'aws-cdk-lib';
 import { AwsSdkTasks } from './aws-sdk-tasks';
 import { synthesize } from './cloud-assembly';
@@ -85,6 +85,9 @@ export interface LocalRunResult {
   readonly durationMs: number;
   /** Where the functions' stdout/stderr went. */
   readonly log: string;
+  /** The input's key, and every key left in the bucket at the end (to check what was archived, published, kept). */
+  readonly inputKey: string;
+  readonly objects: string[];
 }
 
 const REGION = 'us-east-1';
@@ -280,6 +283,13 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     const summaryFile = await copyOut(layout.summaryKey);
     const summary: Partial<RunSummary> = summaryFile ? JSON.parse(fs.readFileSync(summaryFile, 'utf8')) : {};
     const sent: SentEmail[] = await standIns.sentEmails();
+    const objects: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+      objects.push(...(page.Contents ?? []).map((o) => o.Key!));
+      token = page.NextContinuationToken;
+    } while (token);
     await new Promise((resolve) => logSink.end(resolve));
     const log = path.join(outDir, 'lambda.log');
     fs.copyFileSync(logFile, log);
@@ -330,6 +340,8 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
       costBreakdownUsd: cost,
       durationMs: Date.now() - started,
       log,
+      inputKey,
+      objects,
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
