@@ -2,16 +2,16 @@
  * split-input: `RunRequest` → `SplitResult`. Streams the upload once, writing chunk files as they
  * fill, then the manifest the Distributed Map reads and the run plan for the later steps.
  */
-import { ChunkFile } from './split/chunk-splitter';
-import { copySourceOf } from './split/copy-source';
-import { splitRecords } from './split/split-records';
 import { RunPlan, RunRequest, SplitResult } from './shared/contracts';
 import { delimiterFromEnv, positiveIntEnv } from './shared/handler-env';
 import { log } from './shared/logger';
 import { prefixesFromEnv, RunLayout, baseName } from './shared/run-layout';
 import { readObjectStream, writeJson, writeObject } from './shared/s3-objects';
+import { ChunkFile } from './split/chunk-splitter';
+import { copySourceOf } from './split/copy-source';
+import { splitRecords } from './split/split-records';
 
-export const DEFAULT_CHUNK_SIZE = 10_000;
+export const DEFAULT_CHUNK_SIZE = 1000;
 
 export async function handler(request: RunRequest): Promise<SplitResult> {
   const startedAt = new Date().toISOString();

@@ -63,7 +63,12 @@ export async function mergeRun(plan: MergePlan, sources: MergeSources, sinks: Me
   return { records: { total: plan.records, ...counts }, failedChunks: failed.size };
 }
 
-async function* rejectsCsv(plan: MergePlan, failed: ReadonlySet<number>, sources: MergeSources, counts: { rejected: number }): AsyncGenerator<string> {
+async function* rejectsCsv(
+  plan: MergePlan,
+  failed: ReadonlySet<number>,
+  sources: MergeSources,
+  counts: { rejected: number },
+): AsyncGenerator<string> {
   yield rejectsHeaderLine(plan.header, plan.delimiter);
   for (const chunk of plan.chunks) {
     let text = '';
@@ -86,7 +91,12 @@ async function* rejectsCsv(plan: MergePlan, failed: ReadonlySet<number>, sources
   }
 }
 
-async function* outputCsv(plan: MergePlan, failed: ReadonlySet<number>, sources: MergeSources, counts: { valid: number; rejected: number }): AsyncGenerator<Buffer | string> {
+async function* outputCsv(
+  plan: MergePlan,
+  failed: ReadonlySet<number>,
+  sources: MergeSources,
+  counts: { valid: number; rejected: number },
+): AsyncGenerator<Buffer | string> {
   let header: { bytes: Buffer; chunk: ChunkRef } | undefined;
   for (const chunk of plan.chunks) {
     if (failed.has(chunk.index)) continue;

@@ -52,7 +52,11 @@ export function lambdaValidator(options: LambdaValidatorOptions): BatchValidator
     const batches: CandidateRecord[][] = [];
     for (let i = 0; i < records.length; i += options.batchSize) batches.push(records.slice(i, i + options.batchSize));
     const verdicts = await mapWithConcurrency(batches, options.concurrency ?? 4, async (batch) =>
-      verdictsOf(await invoke(options.functionName, { header, records: batch.map(({ line, fields }) => ({ line, fields })) }), batch.length, options.functionName));
+      verdictsOf(
+        await invoke(options.functionName, { header, records: batch.map(({ line, fields }) => ({ line, fields })) }),
+        batch.length,
+        options.functionName,
+      ));
     return verdicts.flat();
   };
 }

@@ -43,7 +43,11 @@ export interface NumberedRecord {
  * is an exact slice of the input, so a record's line is `firstLine` plus its physical offset
  * from the first. `onHeader` receives the header record's bytes.
  */
-export async function* numberedRecords(chunk: ByteSource, options: ChunkOptions, onHeader: (bytes: Buffer) => void): AsyncGenerator<NumberedRecord[]> {
+export async function* numberedRecords(
+  chunk: ByteSource,
+  options: ChunkOptions,
+  onHeader: (bytes: Buffer) => void,
+): AsyncGenerator<NumberedRecord[]> {
   let headerSeen = false;
   let firstRecordLine = 0;
   for await (const batch of csvRecordBatches(chunk, options)) {
