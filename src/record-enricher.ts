@@ -120,8 +120,8 @@ export abstract class RecordEnricher {
    * Enrich records with your own Lambda function, called with batches of records.
    *
    * The function receives `{ header: string[], records: { line: number, fields: string[] }[] }` and
-   * returns `{ results: { line: number, values?: string[], reason?: string }[] }`
-   * (no `values` rejects the record with `reason`).
+   * returns `{ results: ({ [column: string]: unknown } | null)[] }`: one entry per record, in order,
+   * holding the values to append by column name; `null` rejects the record as having no enrichment data.
    */
   public static fromLambda(fn: IFunction, options: LambdaEnricherOptions = {}): RecordEnricher {
     return new LambdaEnricher(fn, options);

@@ -39,7 +39,7 @@ export abstract class RecordValidator {
    * Validate records with your own Lambda function, called with batches of records.
    *
    * The function receives `{ header: string[], records: { line: number, fields: string[] }[] }` and
-   * returns `{ verdicts: { line: number, valid: boolean, reasons?: string[] }[] }`.
+   * returns `{ verdicts: { valid: boolean, reasons?: string[] }[] }`: one verdict per record, in order.
    *
    * @param fn the validating function; the validate-chunk handler is granted `lambda:InvokeFunction` on it
    * @param options batch size
