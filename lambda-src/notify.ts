@@ -1,4 +1,72 @@
-// Placeholder until the handler lands.
-export async function handler(): Promise<never> {
-  throw new Error('not implemented');
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { parseFailure } from './notify/failure-cause';
+import { ResultLinks, notificationEmail, recipientsFrom } from './notify/notification-email';
+import { buildRunSummary } from './notify/run-summary';
+import { NotifyTask, RunPlan } from './shared/contracts';
+import { bucketFromEnv, positiveIntEnv, requiredEnv } from './shared/handler-env';
+import { log } from './shared/logger';
+import { RunLayout, prefixesFromEnv } from './shared/run-layout';
+import { deleteObject, isMissingObject, objectExists, readJson, s3Client, writeJson } from './shared/s3-objects';
+
+async function startedAt(bucket: string, layout: RunLayout): Promise<string | undefined> {
+  try {
+    return (await readJson<RunPlan>({ bucket, key: layout.runPlanKey })).startedAt;
+  } catch (error) {
+    // A run that failed before split-input wrote its plan has no start time to report.
+    if (isMissingObject(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Ends a run: writes the run summary and emails it. A failed run's published output is deleted
+ * first, so that a failed run leaves nothing behind for consumers to pick up.
+ */
+export async function handler(task: NotifyTask): Promise<{ summaryKey: string; emailed: boolean }> {
+  const bucket = bucketFromEnv();
+  const layout = new RunLayout(prefixesFromEnv(), task.runId, task.key);
+  const failure = task.status === 'FAILED' ? parseFailure(task.error) : undefined;
+
+  if (failure) {
+    const outputKey = task.split?.outputKey ?? layout.outputKey;
+    if (await objectExists({ bucket, key: outputKey })) {
+      await deleteObject({ bucket, key: outputKey });
+      log.info('deleted the output of a failed run', { runId: task.runId, key: outputKey });
+    }
+  }
+
+  const summary = buildRunSummary(task, { finishedAt: new Date(), startedAt: await startedAt(bucket, layout), failure });
+  const summaryKey = task.split?.summaryKey ?? layout.summaryKey;
+  await writeJson({ bucket, key: summaryKey }, summary);
+  log.info('run summary written', { runId: task.runId, status: task.status, key: summaryKey, records: summary.records, error: failure?.code });
+
+  let links: ResultLinks | undefined;
+  if (summary.output !== undefined && summary.rejects !== undefined) {
+    // A URL signed with the function role's temporary credentials stops working when that
+    // session expires (at most a few hours), whatever expiresIn says.
+    const expiresIn = positiveIntEnv('LINK_EXPIRY_SECONDS', 86_400);
+    const link = (key: string) => getSignedUrl(s3Client(), new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
+    links = { output: await link(summary.output), rejects: await link(summary.rejects), expiresInSeconds: expiresIn };
+  }
+
+  const recipients = recipientsFrom(process.env.EMAIL_RECIPIENTS);
+  if (recipients.length === 0) return { summaryKey, emailed: false };
+  const sender = requiredEnv('EMAIL_SENDER');
+  const email = notificationEmail(summary, links);
+  try {
+    await new SESv2Client({}).send(new SendEmailCommand({
+      FromEmailAddress: sender,
+      Destination: { ToAddresses: recipients },
+      Content: { Simple: { Subject: { Data: email.subject, Charset: 'UTF-8' }, Body: { Text: { Data: email.text, Charset: 'UTF-8' } } } },
+    }));
+  } catch (error) {
+    // The run's outcome is already recorded in the summary; failing here would turn a
+    // successful run into a failed one (and delete its output) because an email bounced.
+    log.error('notification email not sent', { runId: task.runId, error: (error as Error).name });
+    return { summaryKey, emailed: false };
+  }
+  log.info('notification emailed', { runId: task.runId, recipients: recipients.length });
+  return { summaryKey, emailed: true };
 }
