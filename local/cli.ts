@@ -35,8 +35,10 @@ export function parseArguments(argv: string[]): LocalRunOptions & { json: boolea
 }
 
 export function humanSummary(r: LocalRunResult): string {
+  // A Cause can hold a whole child execution's description: the JSON output has it in full.
+  const message = r.error && r.error.message.length > 400 ? `${r.error.message.slice(0, 400)}…` : r.error?.message;
   const lines = [
-    `Run ${r.runId}: ${r.status}${r.error ? ` — ${r.error.code}: ${r.error.message}` : ''}`,
+    `Run ${r.runId}: ${r.status}${r.error ? ` — ${r.error.code}: ${message}` : ''}`,
     `Records: ${r.records.total} total, ${r.records.valid} valid, ${r.records.rejected} rejected, in ${r.chunks} chunks`,
     `Output:  ${r.output ?? '(none published)'}`,
     `Rejects: ${r.rejects ?? '(none)'}`,

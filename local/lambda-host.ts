@@ -139,6 +139,8 @@ export class LambdaHost {
   constructor(functions: LocalFunction[], private readonly options: LambdaHostOptions) {
     for (const fn of functions) this.functions.set(fn.name, fn);
     this.logSink = options.logSink ?? new PassThrough().resume();
+    // Every warm worker pipes its stdout and stderr into the one sink.
+    (this.logSink as NodeJS.WritableStream & { setMaxListeners?: (n: number) => void }).setMaxListeners?.(0);
   }
 
   /** Finds a function by name or ARN (with or without a qualifier). */
