@@ -25,6 +25,8 @@ class FlakyEndpoint {
   /** Keys whose first request hangs past the client timeout. */
   slowOnce = new Set(['a/b c']);
   alwaysFail = false;
+  /** A fixed status for every request, when set. */
+  status?: number;
   private server?: Server;
 
   async start(): Promise<string> {
@@ -37,6 +39,7 @@ class FlakyEndpoint {
     const uuid = decodeURIComponent(req.url!.replace('/financials/', ''));
     this.requests.push(uuid);
     if (this.alwaysFail) return void res.writeHead(500).end();
+    if (this.status !== undefined) return void res.writeHead(this.status).end();
     if (this.failOnce.delete(uuid)) return void res.writeHead(503).end();
     if (this.slowOnce.delete(uuid)) return void setTimeout(() => res.writeHead(200).end('{}'), 1_500);
     if (uuid === '404') return void res.writeHead(404).end('{"message":"not found"}');
@@ -124,6 +127,23 @@ describe('enrich-chunk with an HTTP endpoint', () => {
     const failure = run();
     await expect(failure).rejects.toMatchObject({ name: 'EnrichmentUnavailable' });
     await expect(failure).rejects.toThrow(`enrichment endpoint ${host} failed 3 attempts, last: HTTP 500`);
-    await expect(failure).rejects.not.toThrow(/Chad|100/);
+    await expect(failure).rejects.not.toThrow(/Chad|Peru|Snacks/);
+  });
+
+  test('stops at once when the endpoint refuses the function (403)', async () => {
+    endpoint.status = 403;
+    await expect(run()).rejects.toMatchObject({ name: 'EnrichmentUnavailable', message: expect.stringContaining('refused the request: HTTP 403') });
+    // Concurrency 2: no more than the requests already in flight were sent, none retried.
+    expect(endpoint.requests.length).toBeLessThanOrEqual(2);
+  });
+
+  test('rejects records the endpoint answers with another client error (400), without retrying', async () => {
+    endpoint.status = 400;
+    const result = await run();
+    expect(result).toMatchObject({ enriched: 0, rejected: records.length });
+    const rejects = await readJsonLinesArray<{ reasons: string[] }>({ bucket, key: layout.enrichmentRejectsKey(3) });
+    expect(rejects[0].reasons).toEqual(['enrichment endpoint answered HTTP 400 for uuid=100']);
+    expect(endpoint.requests).toHaveLength(records.length);
+    expect(await readText({ bucket, key: layout.processedKey(3) })).toBe('uuid,Country,Item Type\n');
   });
 });
