@@ -1,0 +1,151 @@
+/**
+ * `npm run bench -- [--records N] [--baseline-records M] [--json]`: throughput, memory and AWS
+ * cost per million records of the pipeline, side by side with its baselines, on N generated
+ * orders (default 1,000,000). The local run is repeated on M records (default 100,000) for the
+ * memory comparison. With --json, the last line of stdout is one JSON object.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LocalRunMeasurement, measureLocalRun } from './local-run';
+import { MapLookupSource } from './map-lookup-source';
+import { seedDesignCost, seedDesignUsage } from './per-record-design-cost';
+import { rawCsvRoundTrip } from './raw-csv';
+import { runRecordPath } from './record-path';
+import { checkTargets, targetTable } from './targets';
+import { orderRecordSchema } from '../examples/order-record-schema';
+import { DEFAULT_CHUNK_SIZE } from '../lambda-src/split-input';
+import { schemaValidator } from '../lambda-src/validate/schema-validator';
+import { CostBreakdown } from '../local/cost-model';
+import { FINANCIAL_HEADER, writeSampleOrders } from '../local/sample-orders';
+
+const WARM_UP_RECORDS = 20_000;
+const USAGE = 'usage: npm run bench -- [--records N] [--baseline-records M] [--json]';
+
+export interface BenchArguments {
+  readonly records: number;
+  readonly baselineRecords: number;
+  readonly json: boolean;
+}
+
+export function parseBenchArguments(argv: string[]): BenchArguments | { error: string } {
+  let records = 1_000_000;
+  let baselineRecords = 100_000;
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--json') {
+      json = true;
+    } else if (arg === '--records' || arg === '--baseline-records') {
+      const n = Number(argv[++i]);
+      if (!Number.isInteger(n) || n < 1) return { error: `${arg} must be a positive integer, got "${argv[i] ?? ''}"` };
+      if (arg === '--records') records = n;
+      else baselineRecords = n;
+    } else {
+      return { error: `unknown argument ${arg}` };
+    }
+  }
+  return { records, baselineRecords: Math.min(baselineRecords, records), json };
+}
+
+const perMillion = (usd: number, records: number) => (usd * 1_000_000) / records;
+const scaled = (cost: CostBreakdown, records: number) =>
+  Object.fromEntries(Object.entries(cost).map(([part, usd]) => [part, perMillion(usd, records)])) as CostBreakdown;
+const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+export async function runBench(args: BenchArguments, log: (line: string) => void) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  try {
+    const sample = writeSampleOrders(path.join(work, 'data'), { records: args.records });
+    log(`generated ${args.records} orders: ${(fs.statSync(sample.ordersFile).size / 1e6).toFixed(1)} MB`);
+
+    const recordPathOver = (inputFile: string, financialsFile: string) => runRecordPath({
+      inputFile,
+      outDir: work,
+      delimiter: ',',
+      chunkSize: DEFAULT_CHUNK_SIZE,
+      validator: schemaValidator(JSON.stringify(orderRecordSchema)),
+      source: MapLookupSource.fromCsv(fs.readFileSync(financialsFile, 'utf8'), 'uuid'),
+      fields: FINANCIAL_HEADER.filter((column) => column !== 'uuid'),
+    });
+    // Both in-process paths run once on a small file first, so that neither is timed while
+    // V8 is still compiling its hot functions (that would favour whichever runs second).
+    const warmUp = writeSampleOrders(path.join(work, 'warm-up'), { records: WARM_UP_RECORDS });
+    await rawCsvRoundTrip(warmUp.ordersFile, path.join(work, 'raw-output.csv'));
+    await recordPathOver(warmUp.ordersFile, warmUp.financialsFile);
+
+    const raw = await rawCsvRoundTrip(sample.ordersFile, path.join(work, 'raw-output.csv'));
+    log(`raw csv-parse/csv-stringify: ${raw.recordsPerSec.toFixed(0)} records/s`);
+    const recordPath = await recordPathOver(sample.ordersFile, sample.financialsFile);
+    log(`record path: ${recordPath.recordsPerSec.toFixed(0)} records/s`);
+
+    const local = await measureLocalRun(sample.ordersFile, sample.financialsFile, path.join(work, 'local-run'));
+    log(`local run: ${local.status} in ${(local.durationMs / 1000).toFixed(1)} s, peak RSS ${local.peakRssMb.toFixed(0)} MB`);
+    let baseline: LocalRunMeasurement = local;
+    if (args.baselineRecords < args.records) {
+      const small = writeSampleOrders(path.join(work, 'baseline-data'), { records: args.baselineRecords });
+      baseline = await measureLocalRun(small.ordersFile, small.financialsFile, path.join(work, 'baseline-run'));
+      log(`local run of ${args.baselineRecords}: ${baseline.status}, peak RSS ${baseline.peakRssMb.toFixed(0)} MB`);
+    }
+
+    const costPerMillion = perMillion(local.estimatedAwsCostUsd, args.records);
+    const seedCost = seedDesignCost(1_000_000);
+    const localRunSeconds = local.durationMs / 1000;
+    const report = {
+      records: args.records,
+      rawCsvRecordsPerSec: round(raw.recordsPerSec, 0),
+      recordPathRecordsPerSec: round(recordPath.recordsPerSec, 0),
+      ratioToRawCsv: round(recordPath.recordsPerSec / raw.recordsPerSec, 3),
+      recordPathCounts: recordPath.counts,
+      localRunStatus: local.status,
+      localRunError: local.error,
+      localRunRecords: local.records,
+      localRunChunks: local.chunks,
+      localRunSeconds: round(localRunSeconds, 2),
+      localRunProcessSeconds: round(local.processSeconds, 2),
+      localRunRecordsPerSec: round(args.records / localRunSeconds, 0),
+      peakRssMb: round(local.peakRssMb, 1),
+      peakRssMb100k: round(baseline.peakRssMb, 1),
+      memoryBaselineRecords: args.baselineRecords,
+      rssRatioToBaseline: round(local.peakRssMb / baseline.peakRssMb, 3),
+      costPerMillionRecordsUsd: round(costPerMillion, 6),
+      costBreakdownPerMillionUsd: scaled(local.costBreakdownUsd, args.records),
+      localRunCounts: local.stats,
+      seedDesignCostPerMillionRecordsUsd: seedCost.total,
+      seedDesignCostBreakdownPerMillionUsd: seedCost,
+      seedDesignCountsPerMillion: seedDesignUsage(1_000_000),
+      seedDesignCostRatio: round(seedCost.total / costPerMillion, 1),
+      machine: { nproc: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    };
+    return { report, targets: checkTargets({ ...report, localRunSeconds }) };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const args = parseBenchArguments(argv);
+  if ('error' in args) {
+    process.stderr.write(`${args.error}\n${USAGE}\n`);
+    return 2;
+  }
+  // Progress goes to stderr with --json, so that stdout holds only the report.
+  const log = (line: string) => (args.json ? process.stderr : process.stdout).write(`${line}\n`);
+  const { report, targets } = await runBench(args, log);
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify({ ...report, targets })}\n`);
+  } else {
+    process.stdout.write(`\n${JSON.stringify(report, null, 2)}\n\n${targetTable(targets)}\n`);
+  }
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (err) => {
+      process.stderr.write(`bench failed: ${(err as Error).stack ?? err}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

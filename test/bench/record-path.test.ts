@@ -1,0 +1,68 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { MapLookupSource } from '../../bench/map-lookup-source';
+import { rawCsvRoundTrip } from '../../bench/raw-csv';
+import { runRecordPath } from '../../bench/record-path';
+import { orderRecordSchema } from '../../examples/order-record-schema';
+import { schemaValidator } from '../../lambda-src/validate/schema-validator';
+import { FINANCIAL_HEADER, writeSampleOrders } from '../../local/sample-orders';
+
+const FIELDS = FINANCIAL_HEADER.slice(1);
+let dir: string;
+beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-test-')); });
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('the record path over a sample', () => {
+  test('validates, enriches and merges as the pipeline does', async () => {
+    const sample = writeSampleOrders(dir, { records: 3000, invalidEvery: 101, missingFinancialsEvery: 149 });
+    const result = await runRecordPath({
+      inputFile: sample.ordersFile,
+      outDir: dir,
+      delimiter: ',',
+      chunkSize: 250,
+      validator: schemaValidator(JSON.stringify(orderRecordSchema)),
+      source: MapLookupSource.fromCsv(sample.financialsCsv, 'uuid'),
+      fields: FIELDS,
+    });
+    const rejected = sample.invalidLines.length + sample.uuidsWithoutFinancials.length;
+    expect(result.counts).toEqual({ total: 3000, valid: 3000 - rejected, rejected });
+    expect(result.chunks).toBe(12);
+    expect(result.recordsPerSec).toBeGreaterThan(0);
+
+    const output = fs.readFileSync(result.outputFile, 'utf8').trimEnd().split('\n');
+    expect(output[0]).toBe([...sample.ordersCsv.split('\n')[0].split(','), ...FIELDS].join(','));
+    expect(output).toHaveLength(1 + 3000 - rejected);
+    const rejects = fs.readFileSync(result.rejectsFile, 'utf8').trimEnd().split('\n').slice(1);
+    const rejectedLines = rejects.map((line) => Number(line.split(',')[0]));
+    expect(rejectedLines).toEqual([...rejectedLines].sort((a, b) => a - b));
+    expect(rejectedLines).toEqual(expect.arrayContaining(sample.invalidLines));
+    expect(rejects.filter((line) => line.includes('no enrichment data for uuid='))).toHaveLength(sample.uuidsWithoutFinancials.length);
+  });
+
+  test('the raw baseline rewrites every record', async () => {
+    const sample = writeSampleOrders(dir, { records: 500 });
+    const out = path.join(dir, 'raw.csv');
+    const raw = await rawCsvRoundTrip(sample.ordersFile, out);
+    expect(raw.records).toBe(500);
+    expect(fs.readFileSync(out, 'utf8')).toBe(sample.ordersCsv);
+  });
+});
+
+describe('MapLookupSource', () => {
+  const source = MapLookupSource.fromCsv('id,a,b\n1,x,"y,z"\n2,p,q\n', 'id');
+
+  test('answers each record from the map, or says which key has no data', async () => {
+    expect(source.size).toBe(2);
+    const lookups = await source.lookup(['name', 'id'], [{ line: 2, fields: ['n', '2'] }, { line: 3, fields: ['m', '9'] }, { line: 4, fields: ['o', '1'] }]);
+    expect(lookups).toEqual([
+      { values: { id: '2', a: 'p', b: 'q' } },
+      { reason: 'no enrichment data for id=9' },
+      { values: { id: '1', a: 'x', b: 'y,z' } },
+    ]);
+  });
+
+  test('needs its key column', () => {
+    expect(() => MapLookupSource.fromCsv('a,b\n1,2\n', 'id')).toThrow(/no "id" column/);
+  });
+});
