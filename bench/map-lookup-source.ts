@@ -9,32 +9,45 @@ import { csvRecordsOf } from '../lambda-src/shared/csv-records';
 export class MapLookupSource implements EnrichmentSource {
   /** Builds the map from CSV text (with a header) whose `keyColumn` is the key. */
   static fromCsv(csv: string, keyColumn: string, delimiter = ','): MapLookupSource {
-    const [header, ...rows] = csvRecordsOf(csv, { file: 'lookup', delimiter }).map((record) => parseRecord(record.bytes, delimiter).fields);
-    const key = header.indexOf(keyColumn);
+    const [header, ...records] = csvRecordsOf(csv, { file: 'lookup', delimiter });
+    const columns = parseRecord(header.bytes, delimiter).fields;
+    const key = columns.indexOf(keyColumn);
     if (key < 0) throw new Error(`the lookup CSV has no "${keyColumn}" column`);
-    const values = new Map<string, Record<string, string>>();
-    for (const fields of rows) values.set(fields[key], Object.fromEntries(header.map((column, i) => [column, fields[i]])));
-    return new MapLookupSource(keyColumn, values);
+    // Each row is kept as its bytes and parsed when looked up, as a remote source's answer would
+    // be: a million small objects held for the whole run would make every GC of the measured
+    // path walk them, a cost the pipeline does not have.
+    const rows = new Map<string, Buffer>();
+    for (const record of records) rows.set(parseRecord(record.bytes, delimiter).fields[key], record.bytes);
+    return new MapLookupSource(keyColumn, columns, rows, delimiter);
   }
 
   readonly keyColumns: string[];
   readonly answerKeys: string[];
   readonly columnOrder = 'answer' as const;
 
-  constructor(keyColumn: string, private readonly values: ReadonlyMap<string, Readonly<Record<string, string>>>) {
+  constructor(
+    keyColumn: string,
+    private readonly columns: readonly string[],
+    private readonly rows: ReadonlyMap<string, Buffer>,
+    private readonly delimiter: string,
+  ) {
     this.keyColumns = [keyColumn];
     this.answerKeys = [keyColumn];
   }
 
   get size(): number {
-    return this.values.size;
+    return this.rows.size;
   }
 
   async lookup(header: readonly string[], records: readonly ValidRecord[]): Promise<Lookup[]> {
     const column = header.indexOf(this.keyColumns[0]);
     return records.map((record) => {
-      const values = this.values.get(record.fields[column]);
-      return values ? { values } : { reason: noDataReason(this.keyColumns, header, record.fields) };
+      const row = this.rows.get(record.fields[column]);
+      if (!row) return { reason: noDataReason(this.keyColumns, header, record.fields) };
+      const fields = parseRecord(row, this.delimiter).fields;
+      const values: Record<string, string> = {};
+      this.columns.forEach((name, i) => { values[name] = fields[i]; });
+      return { values };
     });
   }
 }

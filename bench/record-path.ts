@@ -37,7 +37,7 @@ export interface RecordPathResult extends Throughput {
 interface ChunkWork {
   readonly validationRejects: string;
   readonly enrichmentRejects: string;
-  readonly processed: string;
+  readonly processed: Buffer;
 }
 
 async function parsedJsonLines<T>(text: string): Promise<T[]> {
@@ -81,7 +81,8 @@ export async function runRecordPath(options: RecordPathOptions): Promise<RecordP
     work.set(chunk.index, {
       validationRejects: toJsonLines(verdicts.rejected),
       enrichmentRejects: toJsonLines(enriched.rejects),
-      processed: [enriched.header, ...enriched.rows].map((row) => formatRecord(row, delimiter) + '\n').join(''),
+      // A Buffer, as S3 would hold it: off the heap that the rest of the run collects.
+      processed: Buffer.from([enriched.header, ...enriched.rows].map((row) => formatRecord(row, delimiter) + '\n').join('')),
     });
   }
 

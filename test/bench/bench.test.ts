@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { lastLine } from '../../bench/local-run';
+
+const ROOT = path.join(__dirname, '..', '..');
+// The local run with per-record REST enrichment runs at tens of records per second on 2 cores today:
+// 20,000 records would take minutes, so the smoke test runs 2,000.
+const RECORDS = 2_000;
+
+/** The benchmark run as a user runs it (after `npx projen bundle`), at a small size. */
+function runBench(args: string[]) {
+  return spawnSync(process.execPath, ['--openssl-legacy-provider', '-r', 'ts-node/register/transpile-only', 'bench/run.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+describe('npm run bench (smoke test: figures are not judged here)', () => {
+  let report: any;
+
+  beforeAll(() => {
+    const run = runBench(['--records', String(RECORDS), '--json']);
+    if (run.status !== 0) throw new Error(`bench exited with ${run.status}: ${run.stderr.slice(-3000)}`);
+    report = JSON.parse(lastLine(run.stdout));
+  }, 170_000);
+
+  test('reports every figure, positive and finite', () => {
+    expect(report.records).toBe(RECORDS);
+    for (const key of ['rawCsvRecordsPerSec', 'recordPathRecordsPerSec', 'ratioToRawCsv', 'localRunSeconds', 'localRunRecordsPerSec',
+      'peakRssMb', 'peakRssMb100k', 'costPerMillionRecordsUsd', 'seedDesignCostPerMillionRecordsUsd']) {
+      expect(Number.isFinite(report[key]) && report[key] > 0).toBe(true);
+    }
+  });
+
+  test('the ratios are the ratios of the reported figures', () => {
+    expect(report.ratioToRawCsv).toBeCloseTo(report.recordPathRecordsPerSec / report.rawCsvRecordsPerSec, 2);
+    expect(report.localRunRecordsPerSec).toBeCloseTo(RECORDS / report.localRunSeconds, -1);
+    // Below 100k records the memory baseline is the run itself.
+    expect(report.memoryBaselineRecords).toBe(RECORDS);
+    expect(report.rssRatioToBaseline).toBe(1);
+    expect(report.costBreakdownPerMillionUsd.total).toBeCloseTo(report.costPerMillionRecordsUsd, 4);
+  });
+
+  test('the record path accounts for every record', () => {
+    expect(report.recordPathCounts.total).toBe(RECORDS);
+    expect(report.recordPathCounts.rejected).toBeGreaterThan(0);
+    expect(report.recordPathCounts.valid + report.recordPathCounts.rejected).toBe(RECORDS);
+    expect(['SUCCEEDED', 'FAILED']).toContain(report.localRunStatus);
+  });
+
+  test('the cost comes with the counts behind it', () => {
+    expect(report.localRunCounts.stateTransitions).toBeGreaterThan(0);
+    expect(report.localRunCounts.lambdaInvocations).toBeGreaterThan(0);
+    expect(report.localRunCounts.s3Requests).toBeGreaterThan(0);
+    expect(report.seedDesignCountsPerMillion.apiRequests).toBe(1_000_000);
+  });
+
+  test('each target is reported with its ratio and verdict', () => {
+    expect(report.targets).toHaveLength(6);
+    for (const target of report.targets) {
+      expect(target.ratio).toBeCloseTo(target.figure / target.target, 6);
+      expect(target.met).toBe(target.bound === 'at least' ? target.figure >= target.target : target.figure <= target.target);
+    }
+  });
+});
