@@ -69,7 +69,8 @@ export async function main(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
+    // Exit once stdout is flushed: the result is out, and nothing left running should hold the command.
+    (code) => process.stdout.write('', () => process.exit(code)),
     (err) => {
       process.stderr.write(`local run failed to start: ${(err as Error).stack ?? err}\n`);
       process.exitCode = 1;

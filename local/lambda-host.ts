@@ -44,6 +44,7 @@ export interface LambdaUsage {
 const RUNTIME = `
 const { parentPort, workerData } = require('node:worker_threads');
 const mod = require(workerData.entry);
+parentPort.postMessage({ ready: true });
 parentPort.on('message', async ({ id, event, deadline, requestId }) => {
   const context = {
     functionName: workerData.name,
@@ -69,6 +70,9 @@ parentPort.on('message', async ({ id, event, deadline, requestId }) => {
 });
 `;
 
+const INIT_TIMEOUT_MS = 10_000;
+const DEFAULT_CONTAINERS = 4;
+
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
@@ -77,7 +81,8 @@ interface Pending {
 class Container {
   readonly worker: Worker;
   readonly pending = new Map<string, Pending>();
-  busy = false;
+  /** Settles when the bundle is loaded: Lambda's init phase, which the function's timeout does not cover. */
+  readonly ready: Promise<void>;
 
   constructor(fn: LocalFunction, arn: string, env: Record<string, string>, logSink: NodeJS.WritableStream, onExit: (c: Container) => void) {
     this.worker = new Worker(RUNTIME, {
@@ -90,7 +95,12 @@ class Container {
     });
     this.worker.stdout.pipe(logSink, { end: false });
     this.worker.stderr.pipe(logSink, { end: false });
+    let initialised!: () => void;
+    let initFailed!: (err: Error) => void;
+    this.ready = new Promise((resolve, reject) => { initialised = resolve; initFailed = reject; });
+    this.ready.catch(() => undefined);
     this.worker.on('message', (msg: any) => {
+      if (msg.ready) return initialised();
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
@@ -99,6 +109,7 @@ class Container {
     });
     const crash = (err: Error | number) => {
       const message = typeof err === 'number' ? `exit code ${err}` : err.message;
+      initFailed(new LambdaFunctionError({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: local Error: Runtime exited during init: ${message}` }));
       for (const p of this.pending.values()) {
         p.reject(new LambdaFunctionError({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: local Error: Runtime exited: ${message}` }));
       }
@@ -162,9 +173,11 @@ export class LambdaHost {
     const fn = this.functions.get(name)!;
     await this.acquireSlot(name);
     const container = this.takeContainer(fn);
-    const started = Date.now();
+    let started = Date.now();
     this.usage.invocations++;
     try {
+      await this.initialise(container);
+      started = Date.now();
       const random = this.options.random ?? Math.random;
       if (this.options.crashRate && random() < this.options.crashRate) {
         throw new LambdaFunctionError({ errorType: 'Runtime.ExitError', errorMessage: 'RequestId: local Error: Runtime exited with error: injected fault' });
@@ -180,10 +193,44 @@ export class LambdaHost {
     }
   }
 
+  /**
+   * Starts `count` containers of a function and waits for their init. A worker thread boots and loads
+   * a bundle several times slower than a Lambda cold start, enough to time out callers with short
+   * deadlines (the enrichment's HTTP timeout): warming up first keeps local latencies closer to AWS.
+   */
+  async warmUp(nameOrArn: string, count = 1): Promise<void> {
+    const fn = this.functions.get(this.resolveName(nameOrArn) ?? '');
+    if (!fn) return;
+    const idle = this.idle.get(fn.name) ?? [];
+    this.idle.set(fn.name, idle);
+    const max = this.options.maxContainersPerFunction ?? DEFAULT_CONTAINERS;
+    const started: Container[] = [];
+    while (idle.length + started.length < Math.min(count, max)) started.push(this.newContainer(fn));
+    await Promise.all(started.map((c) => c.ready.catch(() => this.discard(c))));
+    idle.push(...started.filter((c) => this.all.has(c)));
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.all].map((c) => c.worker.terminate()));
     this.all.clear();
     this.idle.clear();
+  }
+
+  /** Lambda gives the init phase 10 s of its own; the function's Timeout starts with the invocation. */
+  private async initialise(container: Container): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.discard(container);
+        void container.worker.terminate();
+        reject(new LambdaFunctionError({ errorType: 'Runtime.InitError', errorMessage: 'INIT_REPORT Init Duration: 10000.00 ms Phase: init Status: timeout' }));
+      }, INIT_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([container.ready, limit]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private send(container: Container, fn: LocalFunction, event: unknown): Promise<unknown> {
@@ -210,6 +257,10 @@ export class LambdaHost {
     this.idle.set(fn.name, idle);
     const warm = idle.pop();
     if (warm) return warm;
+    return this.newContainer(fn);
+  }
+
+  private newContainer(fn: LocalFunction): Container {
     const env = {
       ...this.options.baseEnvironment,
       ...fn.environment,
@@ -230,7 +281,7 @@ export class LambdaHost {
   }
 
   private async acquireSlot(name: string): Promise<void> {
-    const max = this.options.maxContainersPerFunction ?? 4;
+    const max = this.options.maxContainersPerFunction ?? DEFAULT_CONTAINERS;
     const running = this.running.get(name) ?? 0;
     if (running < max) {
       this.running.set(name, running + 1);

@@ -223,6 +223,10 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     });
     endpoints.bind({ lambda, stepFunctions, restApis: assembly.restApis, faultRate: options.faults?.enrich ?? 0, random });
 
+    // Warm containers: one per function, and a full pool behind the REST APIs (called per record).
+    const apiFunctions = new Set(assembly.restApis.flatMap((api) => api.routes.map((r) => r.functionName)));
+    await Promise.all(assembly.functions.map((f) => lambda.warmUp(f.name, apiFunctions.has(f.name) ? Infinity : 1)));
+
     // Resources, as CloudFormation would have created them.
     for (const bucket of assembly.buckets) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     for (const table of assembly.tables) {
