@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { parseFieldList } from './enriched-columns';
+import { HttpBatchSource } from './http-batch-source';
 import { HttpSource } from './http-source';
 import { LambdaSource } from './lambda-source';
 import { EnrichmentSource } from './lookup';
@@ -21,17 +22,20 @@ export function enrichConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Enric
   const retry: RetryPolicy = { ...defaultRetryPolicy, maxAttempts: positiveIntEnv('ENRICH_MAX_ATTEMPTS', defaultRetryPolicy.maxAttempts, env) };
   const fields = parseFieldList(env.ENRICH_FIELDS);
   switch (env.ENRICHER) {
-    case 'http':
-      return {
-        fields,
-        source: new HttpSource({
-          urlTemplate: requiredEnv('ENRICH_URL', env),
-          concurrency,
-          retry,
-          timeoutMs: positiveIntEnv('ENRICH_TIMEOUT_MS', 5_000, env),
-          signer: env.ENRICH_SIGV4 === 'true' ? sigV4Signer(requiredEnv('AWS_REGION', env)) : undefined,
-        }),
+    case 'http': {
+      const call = {
+        concurrency,
+        retry,
+        timeoutMs: positiveIntEnv('ENRICH_TIMEOUT_MS', 5_000, env),
+        signer: env.ENRICH_SIGV4 === 'true' ? sigV4Signer(requiredEnv('AWS_REGION', env)) : undefined,
       };
+      // Per record (a GET each) unless a batch size above 1 asks for POSTed batches.
+      const batchSize = positiveIntEnv('ENRICH_BATCH_SIZE', 1, env);
+      const source = batchSize > 1
+        ? new HttpBatchSource({ ...call, url: requiredEnv('ENRICH_URL', env), batchSize })
+        : new HttpSource({ ...call, urlTemplate: requiredEnv('ENRICH_URL', env) });
+      return { fields, source };
+    }
     case 'lambda':
       return {
         fields,

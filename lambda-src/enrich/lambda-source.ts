@@ -1,6 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { BatchResult, batchLookups, batchRequest, parseBatchAnswer, splitIntoBatches } from './batch-answer';
 import { mapWithConcurrency } from './concurrency-pool';
-import { EnrichmentSource, Lookup, ValidRecord, noDataReason } from './lookup';
+import { EnrichmentSource, Lookup, ValidRecord } from './lookup';
 import { EnrichmentUnavailable } from '../shared/errors';
 
 export interface LambdaSourceOptions {
@@ -8,11 +9,6 @@ export interface LambdaSourceOptions {
   readonly batchSize: number;
   readonly concurrency: number;
   readonly client: LambdaClient;
-}
-
-/** The enrichment function's answer: one result per record, in order; null = no data. */
-interface FunctionAnswer {
-  readonly results: (Record<string, unknown> | null)[];
 }
 
 /**
@@ -27,42 +23,27 @@ export class LambdaSource implements EnrichmentSource {
   constructor(private readonly options: LambdaSourceOptions) {}
 
   async lookup(header: readonly string[], records: readonly ValidRecord[]): Promise<Lookup[]> {
-    const batches: ValidRecord[][] = [];
-    for (let start = 0; start < records.length; start += this.options.batchSize) {
-      batches.push(records.slice(start, start + this.options.batchSize));
-    }
+    const batches = splitIntoBatches(records, this.options.batchSize);
     const answers = await mapWithConcurrency(batches, this.options.concurrency, (batch) => this.invoke(header, batch));
-    return answers.flat().map((values) => (values === null ? { reason: noDataReason([], header, []) } : { values }));
+    return batchLookups(answers.flat(), header);
   }
 
-  private async invoke(header: readonly string[], batch: ValidRecord[]): Promise<(Record<string, unknown> | null)[]> {
+  private async invoke(header: readonly string[], batch: ValidRecord[]): Promise<BatchResult[]> {
     const name = this.options.functionName;
-    const payload = { header, records: batch.map(({ line, fields }) => ({ line, fields })) };
     let response;
     try {
-      response = await this.options.client.send(new InvokeCommand({ FunctionName: name, Payload: JSON.stringify(payload) }));
+      response = await this.options.client.send(new InvokeCommand({ FunctionName: name, Payload: JSON.stringify(batchRequest(header, batch)) }));
     } catch (error) {
       throw new EnrichmentUnavailable(`enrichment function ${name} could not be invoked: ${(error as Error).name}`);
     }
     if (response.FunctionError !== undefined) {
       throw new EnrichmentUnavailable(`enrichment function ${name} failed: ${errorTypeOf(response.Payload)}`);
     }
-    const answer = parseAnswer(response.Payload);
-    if (answer === undefined || answer.results.length !== batch.length) {
+    const results = parseBatchAnswer(Buffer.from(response.Payload ?? []).toString('utf8'), batch.length);
+    if (results === undefined) {
       throw new EnrichmentUnavailable(`enrichment function ${name} must answer { results } with one entry per record (${batch.length})`);
     }
-    return answer.results;
-  }
-}
-
-function parseAnswer(payload: Uint8Array | undefined): FunctionAnswer | undefined {
-  try {
-    const parsed = JSON.parse(Buffer.from(payload ?? []).toString('utf8'));
-    const valid = Array.isArray(parsed?.results)
-      && parsed.results.every((result: unknown) => result === null || (typeof result === 'object' && !Array.isArray(result)));
-    return valid ? parsed : undefined;
-  } catch {
-    return undefined;
+    return results;
   }
 }
 

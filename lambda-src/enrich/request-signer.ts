@@ -3,8 +3,16 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 
-/** Adds headers to an outgoing GET (e.g. a SigV4 signature). */
-export type RequestSigner = (url: URL, headers: Record<string, string>) => Promise<Record<string, string>>;
+/** An outgoing request to the enrichment endpoint, as the signer sees it. */
+export interface OutgoingRequest {
+  readonly method: 'GET' | 'POST';
+  readonly url: URL;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+}
+
+/** Adds headers to an outgoing request (e.g. a SigV4 signature). */
+export type RequestSigner = (request: OutgoingRequest) => Promise<Record<string, string>>;
 
 /**
  * Signs requests for an IAM-authorised API Gateway endpoint with the function's own role
@@ -12,14 +20,14 @@ export type RequestSigner = (url: URL, headers: Record<string, string>) => Promi
  */
 export function sigV4Signer(region: string): RequestSigner {
   const signer = new SignatureV4({ service: 'execute-api', region, credentials: defaultProvider(), sha256: Sha256 });
-  return async (url, headers) => {
+  return async ({ method, url, headers, body }) => {
     const query: Record<string, string | string[]> = {};
     for (const name of new Set(url.searchParams.keys())) {
       const values = url.searchParams.getAll(name);
       query[name] = values.length === 1 ? values[0] : values;
     }
     const request = new HttpRequest({
-      method: 'GET',
+      method,
       protocol: url.protocol,
       hostname: url.hostname,
       port: url.port === '' ? undefined : Number(url.port),
@@ -27,6 +35,8 @@ export function sigV4Signer(region: string): RequestSigner {
       path: url.pathname,
       query,
       headers: { ...headers, host: url.host },
+      // The signature covers the body's hash, so a POSTed batch cannot be altered on the way.
+      body,
     });
     const signed = await signer.sign(request);
     return signed.headers;

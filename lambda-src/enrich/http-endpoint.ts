@@ -1,0 +1,98 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { RequestSigner } from './request-signer';
+import { RetryOptions, RetryPolicy, TransientFailure, isRetryableStatus, withRetries } from './retry-policy';
+import { EnrichmentUnavailable } from '../shared/errors';
+
+/** How the enrichment endpoint is called, whatever the form (one GET per record or POSTed batches). */
+export interface HttpCallSettings {
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly signer?: RequestSigner;
+  readonly retryOptions?: RetryOptions;
+}
+
+/** A request to the endpoint: a GET, or a POST of a JSON body. */
+export type EndpointRequest = { readonly method: 'GET'; readonly url: URL } | { readonly method: 'POST'; readonly url: URL; readonly body: string };
+
+/** What the endpoint answered once retries are over: a 2xx body, or another status that is not retried. */
+export type EndpointAnswer = { readonly body: string } | { readonly status: number };
+
+/** Statuses that mean the function may not call the endpoint at all: no record would fare better. */
+const refused = new Set([401, 403, 407]);
+
+/**
+ * Keep-alive connections to one HTTP endpoint (as many sockets as requests in flight), each
+ * request signed when a signer is given, with a deadline covering the whole exchange and retries
+ * with backoff on transient failures (5xx, 429, timeouts, network errors). Close it when done.
+ */
+export class HttpEndpoint {
+  /** The endpoint's host, which error messages name (never a record's values). */
+  readonly host: string;
+  private readonly agent: http.Agent;
+
+  constructor(url: URL, private readonly settings: HttpCallSettings) {
+    this.host = url.host;
+    const agentOptions = { keepAlive: true, maxSockets: settings.concurrency };
+    this.agent = url.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+  }
+
+  /** Sends the request until it is answered; throws `EnrichmentUnavailable` when refused or when retries run out. */
+  call(request: EndpointRequest): Promise<EndpointAnswer> {
+    return withRetries(
+      this.settings.retry,
+      () => this.attempt(request),
+      (reason, attempts) => new EnrichmentUnavailable(`enrichment endpoint ${this.host} failed ${attempts} attempts, last: ${reason}`),
+      this.settings.retryOptions,
+    );
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private async attempt(request: EndpointRequest): Promise<EndpointAnswer> {
+    const headers: Record<string, string> = request.method === 'POST'
+      ? { 'accept': 'application/json', 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(request.body)) }
+      : { accept: 'application/json' };
+    const body = request.method === 'POST' ? request.body : undefined;
+    const signed = this.settings.signer ? await this.settings.signer({ method: request.method, url: request.url, headers, body }) : headers;
+    const { status, text } = await this.exchange(request, signed, body);
+    if (status >= 200 && status < 300) return { body: text };
+    if (isRetryableStatus(status)) throw new TransientFailure(`HTTP ${status}`);
+    if (refused.has(status)) {
+      throw new EnrichmentUnavailable(`enrichment endpoint ${this.host} refused the request: HTTP ${status}`);
+    }
+    return { status };
+  }
+
+  /** One request with a deadline covering the whole exchange (connect, headers and body). */
+  private exchange(request: EndpointRequest, headers: Record<string, string>, body: string | undefined): Promise<{ status: number; text: string }> {
+    const client = request.url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const outgoing = client.request(request.url, { method: request.method, agent: this.agent, headers }, (response) => {
+        const parts: Buffer[] = [];
+        response.on('data', (part: Buffer) => parts.push(part));
+        response.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8') });
+        });
+        response.on('error', fail);
+        response.on('close', () => {
+          if (!response.complete) fail(new TransientFailure('connection closed before the whole answer arrived'));
+        });
+      });
+      const timer = setTimeout(() => {
+        outgoing.destroy(new TransientFailure(`timeout after ${this.settings.timeoutMs} ms`));
+      }, this.settings.timeoutMs);
+      function fail(error: Error) {
+        clearTimeout(timer);
+        const code = (error as NodeJS.ErrnoException).code;
+        reject(error instanceof TransientFailure ? error : new TransientFailure(`network error ${code ?? error.message}`));
+      }
+      outgoing.on('error', fail);
+      outgoing.end(body);
+    });
+  }
+}
