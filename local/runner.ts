@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { App, Stack } from 'aws-cdk-lib';
 import { AwsSdkTasks } from './aws-sdk-tasks';
@@ -39,6 +39,16 @@ export interface LocalRunOptions {
   readonly onProgress?: (progress: RunProgress) => void;
   /** Builds the stack to run. @default the reference example, `OrdersPipelineStack` */
   readonly createStack?: (app: App, props: ExampleProps) => Stack;
+  /** Read the run's items from the rejected-records table into `rejectedRecords`. @default false */
+  readonly readRejectedRecords?: boolean;
+}
+
+/** One item of the rejected-records table, as stored. */
+export interface RejectedRecordItem {
+  readonly line: number;
+  readonly chunk: number;
+  readonly fields: string[];
+  readonly reasons: string[];
 }
 
 export interface ExampleProps {
@@ -88,6 +98,8 @@ export interface LocalRunResult {
   /** The input's key, and every key left in the bucket at the end (to check what was archived, published, kept). */
   readonly inputKey: string;
   readonly objects: string[];
+  /** The run's items in the rejected-records table, in line order, when `readRejectedRecords` is set. */
+  readonly rejectedRecords?: RejectedRecordItem[];
 }
 
 const REGION = 'us-east-1';
@@ -130,6 +142,26 @@ async function readObject(s3: S3Client, bucket: string, key: string): Promise<Bu
     if ((err as Error).name === 'NoSuchKey') return undefined;
     throw err;
   }
+}
+
+async function queryRejectedRecords(dynamodb: DynamoDBClient, table: string, runId: string): Promise<RejectedRecordItem[]> {
+  const items: RejectedRecordItem[] = [];
+  let start: Record<string, any> | undefined;
+  do {
+    const page = await dynamodb.send(new QueryCommand({
+      TableName: table, KeyConditionExpression: 'runId = :runId', ExpressionAttributeValues: { ':runId': { S: runId } }, ExclusiveStartKey: start,
+    }));
+    for (const item of page.Items ?? []) {
+      items.push({
+        line: Number(item.line.N),
+        chunk: Number(item.chunk.N),
+        fields: (item.fields.L ?? []).map((v) => v.S ?? ''),
+        reasons: (item.reasons.L ?? []).map((v) => v.S ?? ''),
+      });
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
 }
 
 /**
@@ -294,6 +326,9 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
       objects.push(...(page.Contents ?? []).map((o) => o.Key!));
       token = page.NextContinuationToken;
     } while (token);
+    const rejectedRecords = options.readRejectedRecords
+      ? await queryRejectedRecords(dynamodb, assembly.resolve(processor.rejectedRecordsTable.tableName), runId)
+      : undefined;
     await new Promise((resolve) => logSink.end(resolve));
     const log = path.join(outDir, 'lambda.log');
     fs.copyFileSync(logFile, log);
@@ -346,6 +381,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
       log,
       inputKey,
       objects,
+      ...(rejectedRecords ? { rejectedRecords } : {}),
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
