@@ -32,13 +32,26 @@ export interface HttpCallOptions {
    * @default - every field of the response, in the order the endpoint returns them
    */
   readonly fields?: string[];
+  /**
+   * Send the records in batches of this many, one POST each, instead of one GET per record.
+   *
+   * The endpoint (a URL without `{column}` placeholders) receives the JSON body
+   * `{ header: string[], records: { line: number, fields: string[] }[] }` and answers
+   * `{ results: ({ [column: string]: unknown } | null)[] }`: one entry per record, in order, holding
+   * the values to append by column name; `null` rejects the record as having no enrichment data.
+   * Requests are signed, timed out and retried as in the per-record form. From 1 to 1000; 1 calls per record.
+   *
+   * @default - per record: one GET each, to the URL with the record's values in its placeholders
+   */
+  readonly batchSize?: number;
 }
 
-/** An HTTP endpoint that returns the enrichment data of one record as a JSON object. */
+/** An HTTP endpoint that returns the enrichment data of one record (or of a batch of records) as JSON. */
 export interface HttpEndpointEnricherOptions extends HttpCallOptions {
   /**
    * The URL, with `{column}` placeholders replaced by the record's values (URL-encoded),
    * e.g. `https://api.example.com/financials/{uuid}`. A 404 rejects the record.
+   * With a `batchSize` above 1, the URL batches are POSTed to, without placeholders.
    */
   readonly url: string;
   /**
@@ -53,13 +66,14 @@ export interface HttpEndpointEnricherOptions extends HttpCallOptions {
 /** A method of a REST API in the same app. */
 export interface RestApiEnricherOptions extends HttpCallOptions {
   /**
-   * The resource path with `{column}` placeholders, e.g. `/financials/{uuid}`.
+   * The resource path with `{column}` placeholders, e.g. `/financials/{uuid}`; with a `batchSize`
+   * above 1, the path batches are POSTed to, without placeholders, e.g. `/financials/batch`.
    */
   readonly path: string;
   /**
-   * The HTTP method.
+   * The HTTP method of the per-record form. The batch form always POSTs.
    *
-   * @default 'GET'
+   * @default 'GET' per record, 'POST' with a `batchSize` above 1
    */
   readonly method?: string;
 }
@@ -100,7 +114,8 @@ export interface TableEnricherOptions {
  */
 export abstract class RecordEnricher {
   /**
-   * Call an HTTP endpoint once per record (keep-alive, bounded concurrency, retries).
+   * Call an HTTP endpoint once per record, or once per batch of records with `batchSize`
+   * (keep-alive, bounded concurrency, retries).
    */
   public static fromHttpEndpoint(options: HttpEndpointEnricherOptions): RecordEnricher {
     return new HttpEnricher(options.url, options.signWithIam ?? false, options);
@@ -110,7 +125,7 @@ export abstract class RecordEnricher {
    * Call a method of an API Gateway REST API, signing each request with IAM.
    *
    * The enrich-chunk function is granted `execute-api:Invoke` on exactly that method and path
-   * of the API's deployment stage.
+   * of the API's deployment stage (`POST` on the path with a `batchSize` above 1).
    */
   public static fromRestApi(api: IRestApi, options: RestApiEnricherOptions): RecordEnricher {
     return new RestApiEnricher(api, options);
@@ -155,9 +170,24 @@ function fieldsEnvironment(fields: string[] | undefined): { [key: string]: strin
   return { ENRICH_FIELDS: JSON.stringify(fields) };
 }
 
+/** Whether records are sent in batches (POST) rather than one GET each. */
+function isBatched(options: HttpCallOptions): boolean {
+  return (options.batchSize ?? 1) > 1;
+}
+
+/** Throws unless the URL or path suits the form: the batch form sends the records in the body, not in the URL. */
+function checkBatchTarget(prop: 'url' | 'path', target: string, options: HttpCallOptions): void {
+  if (isBatched(options) && /\{[^{}]+\}/.test(target)) {
+    throw new Error(`enrichment: ${prop} must not have {column} placeholders with a batchSize above 1 (records are POSTed in the body), got '${target}'`);
+  }
+}
+
 function httpEnvironment(url: string, sign: boolean, options: HttpCallOptions): { [key: string]: string } {
   const timeoutMs = (options.timeout ?? Duration.seconds(5)).toMilliseconds();
   checkRange('timeout (ms)', timeoutMs, 100, 60_000);
+  const batchSize: { [key: string]: string } = options.batchSize === undefined
+    ? {}
+    : { ENRICH_BATCH_SIZE: String(checkRange('batchSize', options.batchSize, 1, 1000)) };
   return {
     ENRICHER: 'http',
     ENRICH_URL: url,
@@ -165,6 +195,7 @@ function httpEnvironment(url: string, sign: boolean, options: HttpCallOptions): 
     ENRICH_CONCURRENCY: String(checkRange('concurrency', options.concurrency ?? 16, 1, 256)),
     ENRICH_MAX_ATTEMPTS: String(checkRange('maxAttempts', options.maxAttempts ?? 4, 1, 10)),
     ENRICH_TIMEOUT_MS: String(timeoutMs),
+    ...batchSize,
     ...fieldsEnvironment(options.fields),
   };
 }
@@ -174,6 +205,7 @@ class HttpEnricher extends RecordEnricher {
 
   constructor(url: string, sign: boolean, options: HttpCallOptions) {
     super();
+    checkBatchTarget('url', url, options);
     this.environment = httpEnvironment(url, sign, options);
   }
 
@@ -190,7 +222,12 @@ class RestApiEnricher extends RecordEnricher {
     if (!options.path.startsWith('/')) {
       throw new Error(`enrichment: path must start with '/', got '${options.path}'`);
     }
-    this.method = (options.method ?? 'GET').toUpperCase();
+    checkBatchTarget('path', options.path, options);
+    const method = (options.method ?? (isBatched(options) ? 'POST' : 'GET')).toUpperCase();
+    if (isBatched(options) && method !== 'POST') {
+      throw new Error(`enrichment: method must be POST with a batchSize above 1, got '${options.method}'`);
+    }
+    this.method = method;
     // Validate the call options now, where the user made the mistake, not at bind time.
     httpEnvironment('', true, options);
   }

@@ -106,6 +106,22 @@ describe('enrich-chunk', () => {
     expect(url).toContain('/financials/{uuid}');
   });
 
+  test('POSTs batches to an HTTP endpoint or a REST API method with a batch size, and calls per record without one', () => {
+    const perRecord = environmentOf(() => ({ enrichment: RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}' }) }), 'Enriches');
+    expect(perRecord).not.toHaveProperty('ENRICH_BATCH_SIZE');
+    const endpoint = RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/lookup', batchSize: 250 });
+    expect(environmentOf(() => ({ enrichment: endpoint }), 'Enriches')).toMatchObject({
+      ENRICHER: 'http', ENRICH_URL: 'https://example.com/lookup', ENRICH_BATCH_SIZE: '250', ENRICH_SIGV4: 'false',
+    });
+    const environment = environmentOf((stack) => {
+      const api = new apigateway.RestApi(stack, 'Api');
+      api.root.addResource('financials').addResource('batch').addMethod('POST');
+      return { enrichment: RecordEnricher.fromRestApi(api, { path: '/financials/batch', batchSize: 100 }) };
+    }, 'Enriches');
+    expect(environment).toMatchObject({ ENRICHER: 'http', ENRICH_SIGV4: 'true', ENRICH_BATCH_SIZE: '100' });
+    expect(JSON.stringify(environment.ENRICH_URL)).toMatch(/\/financials\/batch"/);
+  });
+
   test('calls a Lambda function in batches', () => {
     expect(environmentOf((stack) => ({ enrichment: RecordEnricher.fromLambda(userFunction(stack, 'Mine')) }), 'Enriches')).toMatchObject({
       ENRICHER: 'lambda',

@@ -106,6 +106,22 @@ test('a REST API enricher may invoke exactly the method and path it calls', () =
   expect(arn).toContain('ApiDeploymentStageprod');
 });
 
+test('a batched REST API enricher may only POST to the batch path', () => {
+  const { template } = synthesizeProcessor((stack) => {
+    const api = new apigateway.RestApi(stack, 'Api');
+    const financials = api.root.addResource('financials');
+    financials.addResource('{uuid}').addMethod('GET', undefined, { authorizationType: apigateway.AuthorizationType.IAM });
+    financials.addResource('batch').addMethod('POST', undefined, { authorizationType: apigateway.AuthorizationType.IAM });
+    return { enrichment: RecordEnricher.fromRestApi(api, { path: '/financials/batch', batchSize: 100 }) };
+  });
+  const invoke = policyStatements(template).filter((statement) => statement.Action.includes('execute-api:Invoke'));
+  expect(invoke).toHaveLength(1);
+  const arn = JSON.stringify(invoke[0].Resource);
+  expect(arn).toMatch(/\/POST\/financials\/batch"/);
+  expect(arn).not.toMatch(/GET|\*/);
+  expect(arn).toContain('ApiDeploymentStageprod');
+});
+
 test('a table enricher may only BatchGetItem the table, and a Lambda validator only invoke its function', () => {
   const { template } = synthesizeProcessor((stack) => ({
     validator: RecordValidator.fromLambda(new lambda.Function(stack, 'Check', {

@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { synthesizeProcessor } from './processor-template';
 import { BatchFileProcessorProps, RecordEnricher, RecordValidator } from '../../src';
@@ -67,4 +68,17 @@ test('invalid validator and enricher options are refused where they are given', 
   expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}', concurrency: 0 })).toThrow(/enrichment: concurrency must be an integer from 1 to 256/);
   expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}', maxAttempts: 11 })).toThrow(/enrichment: maxAttempts must be an integer from 1 to 10/);
   expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}', fields: [] })).toThrow(/enrichment: fields must name at least one field/);
+});
+
+test('a batch size out of range, a batch URL with placeholders or a batch method other than POST is refused', () => {
+  const api = new apigateway.RestApi(new Stack(), 'Api');
+  api.root.addMethod('ANY');
+  expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/batch', batchSize: 0 })).toThrow(/enrichment: batchSize must be an integer from 1 to 1000, got 0/);
+  expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/batch', batchSize: 1001 })).toThrow(/enrichment: batchSize must be an integer from 1 to 1000/);
+  expect(() => RecordEnricher.fromRestApi(api, { path: '/batch', batchSize: 2.5 })).toThrow(/enrichment: batchSize must be an integer/);
+  expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}', batchSize: 100 })).toThrow(/enrichment: url must not have \{column\} placeholders/);
+  expect(() => RecordEnricher.fromRestApi(api, { path: '/financials/{uuid}', batchSize: 100 })).toThrow(/enrichment: path must not have \{column\} placeholders/);
+  expect(() => RecordEnricher.fromRestApi(api, { path: '/batch', batchSize: 100, method: 'GET' })).toThrow(/enrichment: method must be POST with a batchSize above 1/);
+  // A batch size of 1 is the per-record form: placeholders and GET are what it needs.
+  expect(() => RecordEnricher.fromRestApi(api, { path: '/financials/{uuid}', batchSize: 1 })).not.toThrow();
 });
