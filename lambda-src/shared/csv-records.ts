@@ -19,8 +19,13 @@ const QUOTE = 0x22;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const EMPTY = Buffer.alloc(0);
 
-/** Past this a record is refused rather than buffered: it is nearly always a stray quote. */
-export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+/**
+ * Past this a record is refused rather than buffered. The limit is far above any record that a
+ * schema would accept, so that a large but well-formed record reaches validation and is rejected
+ * there with a reason, while the run goes on; a run that hits it almost always has a stray quote
+ * that swallows the rest of the file, and stops naming the line where that quote opened.
+ */
+export const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
 export interface CsvRecord {
   /** Physical 1-based input line where the record starts. */
@@ -185,7 +190,7 @@ export class RecordScanner {
       this.carryBytes += len - keepFrom;
       if (this.carryBytes - (this.recordStart - this.segmentStart) > this.maxRecordBytes) {
         const reason = this.state === State.Quoted
-          ? 'unterminated quoted field'
+          ? `unterminated quoted field (no closing quote within ${this.maxRecordBytes} bytes)`
           : `record longer than ${this.maxRecordBytes} bytes`;
         throw new InputFormatError(this.file, this.state === State.Quoted ? this.quoteLine : this.recordLine, reason);
       }
