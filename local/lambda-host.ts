@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as os from 'node:os';
 import { PassThrough } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 
@@ -71,7 +72,10 @@ parentPort.on('message', async ({ id, event, deadline, requestId }) => {
 `;
 
 const INIT_TIMEOUT_MS = 10_000;
-const DEFAULT_CONTAINERS = 4;
+// Workers beyond the cores add memory (a V8 isolate and a bundle each) but no throughput: the
+// handlers' I/O is served by the stand-ins on the main thread. 2 to 4, with the machine's cores.
+const DEFAULT_CONTAINERS = Math.min(4, Math.max(2, os.cpus().length));
+const DEFAULT_IDLE_TIMEOUT_MS = 5_000;
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -81,6 +85,8 @@ interface Pending {
 class Container {
   readonly worker: Worker;
   readonly pending = new Map<string, Pending>();
+  /** Set while the container sits idle after an invocation: ends it when it fires. */
+  idleTimer?: NodeJS.Timeout;
   /** Settles when the bundle is loaded: Lambda's init phase, which the function's timeout does not cover. */
   readonly ready: Promise<void>;
 
@@ -89,6 +95,8 @@ class Container {
       eval: true,
       env,
       workerData: { entry: fn.entry, handlerExport: fn.handlerExport, name: fn.name, arn, memoryMb: fn.memoryMb },
+      // The function's memory setting bounds its heap, as the sandbox's memory bounds it on AWS.
+      resourceLimits: { maxOldGenerationSizeMb: fn.memoryMb },
       // The function's logs go to the host's log sink, not our stdout (which carries --json).
       stdout: true,
       stderr: true,
@@ -125,8 +133,14 @@ export interface LambdaHostOptions {
   /** Environment every function gets on top of its own (endpoints, region, credentials). */
   readonly baseEnvironment: Record<string, string>;
   readonly functionArn: (name: string) => string;
-  /** Warm containers per function, at most. */
+  /** Warm containers per function, at most. @default the number of cores, 2 to 4 */
   readonly maxContainersPerFunction?: number;
+  /**
+   * A container idle this long after an invocation is ended (its next invocation starts cold).
+   * Each container is a whole V8 isolate with its bundle loaded: functions used once (trigger,
+   * split, merge) must not hold that memory for the rest of the run. @default 5000
+   */
+  readonly idleTimeoutMs?: number;
   /** Test hook: probability that an invocation crashes before the handler runs (a Lambda crash). */
   readonly crashRate?: number;
   readonly random?: () => number;
@@ -188,7 +202,7 @@ export class LambdaHost {
       const gbs = (billedMs / 1000) * (fn.memoryMb / 1024);
       if (fn.architecture === 'arm64') this.usage.arm64GbSeconds += gbs;
       else this.usage.gbSeconds += gbs;
-      if (this.all.has(container)) this.idle.get(name)!.push(container);
+      if (this.all.has(container)) this.park(container, name);
       this.releaseSlot(name);
     }
   }
@@ -210,7 +224,13 @@ export class LambdaHost {
     idle.push(...started.filter((c) => this.all.has(c)));
   }
 
+  /** Number of containers alive now (started and not ended), over all functions. */
+  get containers(): number {
+    return this.all.size;
+  }
+
   async close(): Promise<void> {
+    for (const c of this.all) clearTimeout(c.idleTimer);
     await Promise.all([...this.all].map((c) => c.worker.terminate()));
     this.all.clear();
     this.idle.clear();
@@ -256,8 +276,21 @@ export class LambdaHost {
     const idle = this.idle.get(fn.name) ?? [];
     this.idle.set(fn.name, idle);
     const warm = idle.pop();
-    if (warm) return warm;
+    if (warm) {
+      clearTimeout(warm.idleTimer);
+      return warm;
+    }
     return this.newContainer(fn);
+  }
+
+  /** Returns a container to its function's idle list, to be ended if no invocation takes it in time. */
+  private park(container: Container, name: string) {
+    this.idle.get(name)!.push(container);
+    container.idleTimer = setTimeout(() => {
+      this.discard(container);
+      void container.worker.terminate();
+    }, this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
+    container.idleTimer.unref();
   }
 
   private newContainer(fn: LocalFunction): Container {
@@ -273,6 +306,7 @@ export class LambdaHost {
   }
 
   private discard(container: Container) {
+    clearTimeout(container.idleTimer);
     this.all.delete(container);
     for (const list of this.idle.values()) {
       const i = list.indexOf(container);

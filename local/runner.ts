@@ -3,6 +3,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { CreateTableCommand, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { App, Stack } from 'aws-cdk-lib';
@@ -144,6 +146,18 @@ async function readObject(s3: S3Client, bucket: string, key: string): Promise<Bu
   }
 }
 
+/** Streams an object to a file; false when there is no such object. */
+async function downloadObject(s3: S3Client, bucket: string, key: string, file: string): Promise<boolean> {
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    await pipeline(out.Body as Readable, fs.createWriteStream(file));
+    return true;
+  } catch (err) {
+    if ((err as Error).name === 'NoSuchKey') return false;
+    throw err;
+  }
+}
+
 async function queryRejectedRecords(dynamodb: DynamoDBClient, table: string, runId: string): Promise<RejectedRecordItem[]> {
   const items: RejectedRecordItem[] = [];
   let start: Record<string, any> | undefined;
@@ -255,9 +269,11 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     });
     endpoints.bind({ lambda, stepFunctions, restApis: assembly.restApis, faultRate: options.faults?.enrich ?? 0, random });
 
-    // Warm containers: one per function, and a full pool behind the REST APIs (called per record).
+    // One warm container behind each REST API: its callers have an HTTP timeout that a worker's cold
+    // start could exceed. Every other container starts when an invocation needs it (init outside the
+    // function's timeout, as on AWS) and ends when idle, so memory follows the concurrency in use.
     const apiFunctions = new Set(assembly.restApis.flatMap((api) => api.routes.map((r) => r.functionName)));
-    await Promise.all(assembly.functions.map((f) => lambda.warmUp(f.name, apiFunctions.has(f.name) ? Infinity : 1)));
+    await Promise.all([...apiFunctions].map((name) => lambda.warmUp(name, 1)));
 
     // Resources, as CloudFormation would have created them.
     for (const bucket of assembly.buckets) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -269,7 +285,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     if (options.lookup) {
       const financialsTable = assembly.tables.find((t) => t.name === assembly.resolve((stack as any).financialsTable.tableName));
       if (!financialsTable) throw new Error('--lookup needs a stack with a financialsTable (the reference example)');
-      await loadLookupTable(dynamodb, financialsTable, fs.readFileSync(options.lookup, 'utf8'));
+      await loadLookupTable(dynamodb, financialsTable, options.lookup);
     }
 
     const bucket: string = assembly.resolve(processor.bucket.bucketName);
@@ -277,14 +293,17 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     const orchestratorArn: string = assembly.resolve(processor.orchestrator.stateMachineArn);
     const prefixes = prefixesFromEnv(trigger.environment);
     const inputKey = `${prefixes.input}${path.basename(options.input)}`;
-    const inputBody = fs.readFileSync(options.input);
-    const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: inputKey, Body: inputBody }));
+    // Streamed from the file: the input is never held in memory whole.
+    const inputSize = fs.statSync(options.input).size;
+    const put = await s3.send(new PutObjectCommand({
+      Bucket: bucket, Key: inputKey, Body: fs.createReadStream(options.input), ContentLength: inputSize,
+    }));
 
     // Counting and faults start with the pipeline's own traffic, once the setup above is done.
     Object.assign(standIns.counters, { s3Tier1: 0, s3Tier2: 0, dynamodbWriteUnits: 0, dynamodbReadUnits: 0 });
     const removeS3Faults = gateRequests(standIns.s3Server, options.faults?.s3 ?? 0, random, s3SlowDown);
     const sequencer = Date.now().toString(16).toUpperCase().padStart(16, '0');
-    const event = objectCreatedEvent(bucket, inputKey, inputBody.length, put.ETag ?? '', sequencer, put.VersionId);
+    const event = objectCreatedEvent(bucket, inputKey, inputSize, put.ETag ?? '', sequencer, put.VersionId);
     // S3 invokes the function asynchronously: Lambda retries a failed async invocation twice.
     const deliver = async () => {
       for (let attempt = 0; ; attempt++) {
@@ -308,11 +327,8 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     const outDir = outDirFor(runId);
     fs.mkdirSync(outDir, { recursive: true });
     const copyOut = async (key: string) => {
-      const body = await readObject(s3, bucket, key);
-      if (!body) return null;
       const file = path.join(outDir, path.basename(key));
-      fs.writeFileSync(file, body);
-      return file;
+      return (await downloadObject(s3, bucket, key, file)) ? file : null;
     };
     const output = await copyOut(layout.outputKey);
     const rejects = await copyOut(layout.rejectsKey);

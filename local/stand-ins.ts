@@ -103,7 +103,7 @@ function readBody(req: IncomingMessage, onBody: (body: string) => void) {
 
 /**
  * Starts s3rver, dynalite and aws-ses-v2-local in this process on free loopback ports.
- * s3rver stores objects under a temporary folder that is removed on close.
+ * s3rver and dynalite store their data under temporary folders that are removed on close.
  */
 export async function startStandIns(): Promise<StandIns> {
   const counters: StandInCounters = { s3Tier1: 0, s3Tier2: 0, dynamodbWriteUnits: 0, dynamodbReadUnits: 0 };
@@ -122,7 +122,10 @@ export async function startStandIns(): Promise<StandIns> {
 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const dynalite = require('dynalite');
-  const dynamoServer: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // Items live on disk (LevelDB), as the service keeps them: in memory, a million-row lookup table
+  // would make the stand-in's heap grow with the input.
+  const dynamoDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'local-dynamodb-'));
+  const dynamoServer: Server = dynalite({ path: dynamoDirectory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => dynamoServer.listen(0, '127.0.0.1', () => resolve()));
   dynamoServer.on('request', (req: IncomingMessage) => {
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -161,7 +164,9 @@ export async function startStandIns(): Promise<StandIns> {
     },
     async close() {
       await Promise.all([closeServer(s3Server), closeServer(dynamoServer), closeServer(sesServer)]);
+      // dynalite's close() closes its LevelDB too, before the folder goes.
       fs.rmSync(s3Directory, { recursive: true, force: true });
+      fs.rmSync(dynamoDirectory, { recursive: true, force: true });
     },
   };
 }
