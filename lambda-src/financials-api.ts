@@ -1,20 +1,43 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { getItemsByKey } from './enrich/batch-get-items';
+import { defaultRetryPolicy } from './enrich/retry-policy';
+import { batchFigures, uuidsOfBatch } from './financials/batch-figures';
 import { figuresFromItem, jsonResponse } from './financials/financial-figures';
 import { requiredEnv } from './shared/handler-env';
 import { log } from './shared/logger';
 
 let client: DynamoDBClient | undefined;
 
-/** The example stack's REST endpoint: `GET /financials/{uuid}` → the order's financial figures. */
+/**
+ * The example stack's REST endpoint: `GET /financials/{uuid}` → the order's financial figures,
+ * and `POST /financials/batch` → the figures of a batch of records (the batch enricher's body and answer).
+ */
 export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  client ??= new DynamoDBClient({});
+  return event.httpMethod === 'POST' ? answerBatch(event, client) : answerOne(event, client);
+}
+
+async function answerOne(event: APIGatewayProxyEvent, dynamodb: DynamoDBClient): Promise<APIGatewayProxyResult> {
   const uuid = event.pathParameters?.uuid;
   if (uuid === undefined || uuid === '') return jsonResponse(400, { message: 'the path must end with a uuid: /financials/{uuid}' });
-  client ??= new DynamoDBClient({});
-  const { Item } = await client.send(new GetItemCommand({ TableName: requiredEnv('FINANCIALS_TABLE'), Key: { uuid: { S: uuid } } }));
+  const { Item } = await dynamodb.send(new GetItemCommand({ TableName: requiredEnv('FINANCIALS_TABLE'), Key: { uuid: { S: uuid } } }));
   if (Item === undefined) {
     log.debug('no financial data', { requestId: event.requestContext?.requestId });
     return jsonResponse(404, { message: `no financial data for uuid ${uuid}` });
   }
   return jsonResponse(200, figuresFromItem(uuid, Item));
+}
+
+async function answerBatch(event: APIGatewayProxyEvent, dynamodb: DynamoDBClient): Promise<APIGatewayProxyResult> {
+  const uuids = uuidsOfBatch(event.body);
+  if (!Array.isArray(uuids)) return jsonResponse(400, { message: uuids.malformed });
+  const items = await getItemsByKey(uuids, {
+    client: dynamodb,
+    tableName: requiredEnv('FINANCIALS_TABLE'),
+    keyAttribute: 'uuid',
+    concurrency: 4,
+    retry: defaultRetryPolicy,
+  });
+  return jsonResponse(200, batchFigures(uuids, items));
 }

@@ -1,8 +1,7 @@
-import { AttributeValue, BatchGetItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { mapWithConcurrency } from './concurrency-pool';
+import { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { getItemsByKey } from './batch-get-items';
 import { EnrichmentSource, Lookup, ValidRecord, noDataReason } from './lookup';
-import { RetryOptions, RetryPolicy, TransientFailure, withRetries } from './retry-policy';
-import { EnrichmentUnavailable } from '../shared/errors';
+import { RetryOptions, RetryPolicy } from './retry-policy';
 
 export interface TableSourceOptions {
   readonly tableName: string;
@@ -15,9 +14,6 @@ export interface TableSourceOptions {
   readonly client: DynamoDBClient;
   readonly retryOptions?: RetryOptions;
 }
-
-/** BatchGetItem takes at most 100 keys per call. */
-const keysPerCall = 100;
 
 /** A DynamoDB attribute as CSV text: numbers keep their exact decimal text. */
 export function attributeText(value: AttributeValue): unknown {
@@ -52,43 +48,10 @@ export class TableSource implements EnrichmentSource {
     const column = header.indexOf(this.options.keyColumn);
     if (column < 0) throw new Error(`ENRICH_KEY_COLUMN ${this.options.keyColumn} is not a column of the header`);
     const keyOf = (record: ValidRecord) => record.fields[column] ?? '';
-    // DynamoDB rejects a batch that repeats a key, and cannot hold an empty string key.
-    const keys = [...new Set(records.map(keyOf))].filter((key) => key !== '');
-    const batches: string[][] = [];
-    for (let start = 0; start < keys.length; start += keysPerCall) batches.push(keys.slice(start, start + keysPerCall));
-    const found = new Map<string, Record<string, unknown>>();
-    await mapWithConcurrency(batches, this.options.concurrency, async (batch) => {
-      for (const [key, values] of await this.getBatch(batch)) found.set(key, values);
-    });
+    const found = await getItemsByKey(records.map(keyOf), this.options);
     return records.map((record) => {
-      const values = found.get(keyOf(record));
-      return values ? { values } : { reason: noDataReason(this.keyColumns, header, record.fields) };
+      const item = found.get(keyOf(record));
+      return item ? { values: itemValues(item) } : { reason: noDataReason(this.keyColumns, header, record.fields) };
     });
-  }
-
-  private async getBatch(keys: string[]): Promise<Map<string, Record<string, unknown>>> {
-    const { tableName, keyAttribute } = this.options;
-    const found = new Map<string, Record<string, unknown>>();
-    let pending: Record<string, AttributeValue>[] = keys.map((key) => ({ [keyAttribute]: { S: key } }));
-    await withRetries(
-      this.options.retry,
-      async () => {
-        const response = await this.options.client.send(new BatchGetItemCommand({
-          RequestItems: { [tableName]: { Keys: pending, ConsistentRead: false } },
-        })).catch((error: Error) => {
-          // The SDK has already retried throttling and service errors by now.
-          throw new EnrichmentUnavailable(`enrichment table ${tableName} failed: ${error.name}`);
-        });
-        for (const item of response.Responses?.[tableName] ?? []) {
-          found.set(item[keyAttribute]?.S ?? '', itemValues(item));
-        }
-        pending = response.UnprocessedKeys?.[tableName]?.Keys ?? [];
-        // Unprocessed keys mean the table is throttling: back off before asking again.
-        if (pending.length > 0) throw new TransientFailure(`${pending.length} keys unprocessed`);
-      },
-      (reason, attempts) => new EnrichmentUnavailable(`enrichment table ${tableName} failed ${attempts} attempts, last: ${reason}`),
-      this.options.retryOptions,
-    );
-    return found;
   }
 }
