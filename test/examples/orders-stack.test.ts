@@ -12,6 +12,7 @@ function synthesize(props: ConstructorParameters<typeof OrdersPipelineStack>[2] 
 test('the example validates orders by schema and enriches them from the IAM-authorised financials API', () => {
   const { template } = synthesize({ chunkSize: 500, delimiter: ';', emailSender: 'batch@example.com', emailRecipients: ['ops@example.com'] });
   template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'GET', AuthorizationType: 'AWS_IAM' });
+  template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'POST', AuthorizationType: 'AWS_IAM' });
   template.hasResourceProperties('AWS::Lambda::Function', {
     Environment: { Variables: { FINANCIALS_TABLE: { Ref: Match.stringLikeRegexp('^Financials') } } },
   });
@@ -26,11 +27,14 @@ test('the example validates orders by schema and enriches them from the IAM-auth
       Variables: Match.objectLike({
         ENRICHER: 'http',
         ENRICH_SIGV4: 'true',
+        ENRICH_BATCH_SIZE: '100',
         ENRICH_FIELDS: '["unitsSold","unitPrice","unitCost","totalRevenue","totalCost","totalProfit"]',
       }),
     },
   });
   const functions = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
+  const enrich = functions.find((fn) => fn.Properties.Environment?.Variables?.ENRICHER);
+  expect(JSON.stringify(enrich.Properties.Environment.Variables.ENRICH_URL)).toMatch(/\/financials\/batch"/);
   const validate = functions.find((fn) => fn.Properties.Environment?.Variables?.RECORD_SCHEMA);
   const schema = JSON.parse(validate.Properties.Environment.Variables.RECORD_SCHEMA);
   expect(schema.required).toHaveLength(8);
@@ -60,10 +64,22 @@ test('AwsSolutionsChecks finds nothing unsuppressed in the example', () => {
   NagSuppressions.addResourceSuppressionsByPath(stack, `${path}/FinancialsApi/DeploymentStage.prod/Resource`, [
     { id: 'AwsSolutions-APIG3', reason: 'The API is IAM-authorised and only called by the enrich function; WAF would add cost without a threat to block.' },
   ]);
-  NagSuppressions.addResourceSuppressionsByPath(stack, `${path}/FinancialsApi/Default/financials/{uuid}/GET/Resource`, [
-    { id: 'AwsSolutions-COG4', reason: 'The method is IAM-authorised (SigV4 by the enrich function); there are no end users to put in a Cognito pool.' },
-  ]);
+  for (const method of ['{uuid}/GET', 'batch/POST']) {
+    NagSuppressions.addResourceSuppressionsByPath(stack, `${path}/FinancialsApi/Default/financials/${method}/Resource`, [
+      { id: 'AwsSolutions-COG4', reason: 'The method is IAM-authorised (SigV4 by the enrich function); there are no end users to put in a Cognito pool.' },
+    ]);
+  }
   Aspects.of(stack).add(new AwsSolutionsChecks());
   const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
   expect(errors.map((error) => `${error.id}: ${String(error.entry.data).split(':')[0]}`)).toEqual([]);
+});
+
+test('the enrich function may only POST to the batch path; the API function may read the table by key and in batches', () => {
+  const { template } = synthesize();
+  const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
+  const invoke = statements.filter((statement) => [statement.Action].flat().includes('execute-api:Invoke'));
+  expect(invoke).toHaveLength(1);
+  expect(JSON.stringify(invoke[0].Resource)).toMatch(/\/POST\/financials\/batch"/);
+  const reads = statements.filter((statement) => JSON.stringify(statement.Resource).includes('Financials') && JSON.stringify(statement.Action).includes('dynamodb'));
+  expect(reads.map((statement) => [statement.Action].flat().sort())).toEqual([['dynamodb:BatchGetItem', 'dynamodb:GetItem']]);
 });
