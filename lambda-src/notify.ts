@@ -1,14 +1,18 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { parseFailure } from './notify/failure-cause';
+import { ChunkFailure, explainMapFailure, failedChunkIndexes, chunkFailureCause, isChunkMapFailure } from './notify/chunk-failures';
+import { FailureCause, parseFailure } from './notify/failure-cause';
 import { ResultLinks, notificationEmail, recipientsFrom } from './notify/notification-email';
 import { buildRunSummary } from './notify/run-summary';
-import { NotifyTask, RunPlan } from './shared/contracts';
+import { ChunkRef, NotifyTask, RunPlan } from './shared/contracts';
 import { bucketFromEnv, positiveIntEnv, requiredEnv } from './shared/handler-env';
 import { log } from './shared/logger';
 import { RunLayout, prefixesFromEnv } from './shared/run-layout';
-import { deleteObject, isMissingObject, objectExists, readJson, s3Client, writeJson } from './shared/s3-objects';
+import { deleteObject, isMissingObject, objectExists, readJson, readText, s3Client, writeJson } from './shared/s3-objects';
+
+/** Failed chunks whose errors are read and named in the summary and the email. */
+const NAMED_CHUNK_FAILURES = 3;
 
 async function startedAt(bucket: string, layout: RunLayout): Promise<string | undefined> {
   try {
@@ -21,13 +25,38 @@ async function startedAt(bucket: string, layout: RunLayout): Promise<string | un
 }
 
 /**
+ * A Map that gave up on its chunks says only that: the failed chunks' own errors are read from
+ * the records the chunk processor wrote. Reading them must not stop the failure from being
+ * reported, so any error here keeps the Map's failure as it was.
+ */
+async function withChunkFailures(bucket: string, layout: RunLayout, failure: FailureCause): Promise<FailureCause> {
+  try {
+    const prefix = layout.chunkFailuresPrefix;
+    const listing = await s3Client().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+    const indexes = failedChunkIndexes((listing.Contents ?? []).map((object) => object.Key ?? ''), prefix);
+    if (indexes.length === 0) return failure;
+    const manifest = await readJson<ChunkRef[]>({ bucket, key: layout.manifestKey }).catch(() => [] as ChunkRef[]);
+    const failures: ChunkFailure[] = await Promise.all(indexes.slice(0, NAMED_CHUNK_FAILURES).map(async (chunk) => ({
+      chunk,
+      firstLine: manifest[chunk]?.firstLine,
+      cause: chunkFailureCause(await readText({ bucket, key: `${prefix}${chunk}.json` })),
+    })));
+    return explainMapFailure(failure, failures, indexes.length);
+  } catch (error) {
+    log.warn('chunk failure records not read', { runId: layout.runId, error: (error as Error).name });
+    return failure;
+  }
+}
+
+/**
  * Ends a run: writes the run summary and emails it. A failed run's published output is deleted
  * first, so that a failed run leaves nothing behind for consumers to pick up.
  */
 export async function handler(task: NotifyTask): Promise<{ summaryKey: string; emailed: boolean }> {
   const bucket = bucketFromEnv();
   const layout = new RunLayout(prefixesFromEnv(), task.runId, task.key);
-  const failure = task.status === 'FAILED' ? parseFailure(task.error) : undefined;
+  let failure = task.status === 'FAILED' ? parseFailure(task.error) : undefined;
+  if (failure && isChunkMapFailure(failure)) failure = await withChunkFailures(bucket, layout, failure);
 
   if (failure) {
     const outputKey = task.split?.outputKey ?? layout.outputKey;

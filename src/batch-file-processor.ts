@@ -188,6 +188,8 @@ export class BatchFileProcessor extends Construct {
       enrichFunction: this.enrichFunction,
       recordRejectsFunction: this.recordRejectsFunction,
       logGroup: this.chunkProcessorLogGroup,
+      bucket: this.bucket,
+      workPrefix: config.workPrefix,
     });
 
     this.orchestratorLogGroup = stateMachineLogGroup(this, 'OrchestratorLogs', { ...config, encryptionKey: key });

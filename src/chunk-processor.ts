@@ -1,7 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { invokeHandler } from './handler-task';
 
@@ -11,6 +13,9 @@ export interface ChunkProcessorProps {
   readonly enrichFunction?: IFunction;
   readonly recordRejectsFunction: IFunction;
   readonly logGroup: logs.ILogGroup;
+  /** Where a failed chunk's error is recorded, under `<workPrefix><runId>/failures/`. */
+  readonly bucket: s3.IBucket;
+  readonly workPrefix: string;
 }
 
 /** The chunk of the current execution, as the Distributed Map's ItemSelector passes it. */
@@ -25,6 +30,12 @@ const chunkTask = {
  * Express because a chunk is a few Lambda calls well inside 5 minutes, and Express is billed by
  * duration instead of per transition (the original design spent 92% of its cost on transitions).
  * Its failures surface in the orchestrator, whose Distributed Map retries the chunk.
+ *
+ * A failing step is caught into RecordChunkFailure, which writes the error to
+ * `<workPrefix><runId>/failures/<chunk index>.json` (lambda-src/shared/run-layout.ts), then
+ * ChunkFailed fails the execution with the same error. On AWS a Distributed Map whose children
+ * fail reports only `States.ExceedToleratedFailureThreshold`: the notify handler reads these
+ * records to tell which chunk failed and why.
  */
 export function createChunkProcessor(scope: Construct, props: ChunkProcessorProps): sfn.StateMachine {
   // State names are construct ids: the states get a scope of their own so they may share names with the functions.
@@ -38,16 +49,44 @@ export function createChunkProcessor(scope: Construct, props: ChunkProcessorProp
     resultPath: sfn.JsonPath.DISCARD,
   });
 
+  const enrich = props.enrichFunction && invokeHandler(steps, 'EnrichChunk', props.enrichFunction, {
+    payload: sfn.TaskInput.fromObject({ ...chunkTask, validKey: sfn.JsonPath.stringAt('$.validation.validKey') }),
+    resultPath: '$.enrichment',
+  });
+  const handlerSteps = enrich ? [validate, enrich, recordRejects] : [validate, recordRejects];
   let chain = sfn.Chain.start(validate);
-  if (props.enrichFunction) {
-    chain = chain.next(invokeHandler(steps, 'EnrichChunk', props.enrichFunction, {
-      payload: sfn.TaskInput.fromObject({ ...chunkTask, validKey: sfn.JsonPath.stringAt('$.validation.validKey') }),
-      resultPath: '$.enrichment',
-    }));
-  }
-  const definition = chain.next(recordRejects).next(new sfn.Succeed(steps, 'ChunkDone'));
+  for (const step of handlerSteps.slice(1)) chain = chain.next(step);
+  const definition = chain.next(new sfn.Succeed(steps, 'ChunkDone'));
 
-  return new sfn.StateMachine(scope, 'ChunkProcessor', {
+  const chunkFailed = new sfn.Fail(steps, 'ChunkFailed', { errorPath: '$.error.Error', causePath: '$.error.Cause' });
+  const recordFailure = new tasks.CallAwsService(steps, 'RecordChunkFailure', {
+    service: 's3',
+    action: 'putObject',
+    parameters: {
+      Bucket: props.bucket.bucketName,
+      // States.Format cannot pad: the index is written as it is (run-layout's chunkFailureKey).
+      Key: sfn.JsonPath.format('{}{}/failures/{}.json',
+        props.workPrefix, sfn.JsonPath.stringAt('$.runId'), sfn.JsonPath.stringAt('$.chunk.index')),
+      Body: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.error')),
+      ContentType: 'application/json',
+    },
+    iamAction: 's3:PutObject',
+    iamResources: [props.bucket.arnForObjects(`${props.workPrefix}*/failures/*`)],
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+  recordFailure.addRetry({
+    errors: [sfn.Errors.ALL],
+    interval: Duration.seconds(1),
+    maxAttempts: 2,
+    backoffRate: 2,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  // Not being able to record the error must not hide it: the chunk fails with its own error either way.
+  recordFailure.addCatch(chunkFailed, { errors: [sfn.Errors.ALL], resultPath: '$.recordFailureError' });
+  recordFailure.next(chunkFailed);
+  for (const step of handlerSteps) step.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+
+  const stateMachine = new sfn.StateMachine(scope, 'ChunkProcessor', {
     stateMachineType: sfn.StateMachineType.EXPRESS,
     definitionBody: sfn.DefinitionBody.fromChainable(definition),
     // Express executions end at 5 minutes anyway; this only makes the limit explicit.
@@ -57,4 +96,6 @@ export function createChunkProcessor(scope: Construct, props: ChunkProcessorProp
     // every state, so only errors are logged, and without data (no record contents in logs).
     logs: { destination: props.logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
   });
+  props.bucket.encryptionKey?.grantEncrypt(stateMachine);
+  return stateMachine;
 }

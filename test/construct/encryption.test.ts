@@ -29,3 +29,12 @@ test('the functions and the orchestrator that touch encrypted data may use the k
   // The trigger only starts executions: it never reads data.
   expect(kmsUsers.some((roles) => roles.includes('ProcessorTriggerServiceRole'))).toBe(false);
 });
+
+test('the chunk processor may encrypt the failure records it writes, and every key grant is on the given key only', () => {
+  const keyStatements = policyStatements(template).filter((statement) => statement.Action.some((action) => action.startsWith('kms:')));
+  const chunkProcessor = keyStatements.filter((statement) => JSON.stringify(statement.roles).includes('ProcessorChunkProcessorRole'));
+  expect(chunkProcessor.flatMap((statement) => statement.Action)).toEqual(expect.arrayContaining(['kms:GenerateDataKey*', 'kms:Encrypt']));
+  // It writes, never reads, the bucket's objects.
+  expect(chunkProcessor.flatMap((statement) => statement.Action)).not.toContain('kms:Decrypt');
+  for (const statement of keyStatements) expect(statement.Resource).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] }]);
+});

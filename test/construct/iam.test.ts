@@ -39,7 +39,23 @@ test('no statement allows every action of a service', () => {
 
 test('every grant on the bucket\'s objects is scoped to one of the run prefixes', () => {
   const patterns = new Set(statements.flatMap((statement) => statement.Resource.map(bucketObjectPattern)).filter((pattern) => pattern !== undefined));
-  expect([...patterns].sort()).toEqual(['/archive/*', '/input/*', '/output/*', '/runs/*']);
+  expect([...patterns].sort()).toEqual(['/archive/*', '/input/*', '/output/*', '/runs/*', '/runs/*/failures/*']);
+});
+
+test('the chunk processor may only write failure records, under the work prefix', () => {
+  const chunkProcessor = statements.filter((statement) => JSON.stringify(statement.roles).includes('ProcessorChunkProcessorRole'));
+  const grants = chunkProcessor.flatMap((statement) => statement.Resource.map(bucketObjectPattern).filter(Boolean).map((pattern) => `${statement.Action.join('+')} ${pattern}`));
+  expect(grants).toEqual(['s3:PutObject /runs/*/failures/*']);
+  expect(chunkProcessor.flatMap((statement) => statement.Action).filter((action) => action.startsWith('s3:'))).toEqual(['s3:PutObject']);
+});
+
+test('the processor\'s roles get Resource * only for actions without resource-level permissions', () => {
+  // CDK's own bucket notifications handler (PutBucketNotification on *) is aws-cdk-lib's, not the processor's.
+  const onEverything = statements
+    .filter((statement) => statement.Resource.includes('*') && !JSON.stringify(statement.roles).includes('BucketNotificationsHandler'))
+    .flatMap((statement) => statement.Action);
+  expect(onEverything.length).toBeGreaterThan(0);
+  for (const action of onEverything) expect(action).toMatch(/^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/);
 });
 
 test('each handler gets only the objects its step uses', () => {

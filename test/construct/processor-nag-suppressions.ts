@@ -60,6 +60,11 @@ export function suppressProcessorFindings(stack: Stack, processor: BatchFileProc
       reason: 'CDK grants the state machine every version and alias of the handler it invokes (function ARN + ":*"), and X-Ray needs Resource *.',
       appliesTo: ['Resource::*', { regex: '/^Resource::<.*\\.Arn>:\\*$/' }],
     },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: 'A failed chunk\'s error is written under <work prefix><run id>/failures/; the run id and chunk index are only known at run time.',
+      appliesTo: [{ regex: '/^Resource::<.*Bucket.*\\.Arn>\\/[^*]+\\/\\*\\/failures\\/\\*$/' }],
+    },
   ]);
   byPath('Orchestrator', [
     {

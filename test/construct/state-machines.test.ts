@@ -120,4 +120,29 @@ describe('chunk processor', () => {
       Parameters: { 'runId.$': '$.runId', 'chunk.$': '$.chunk', 'validKey.$': '$.validation.validKey' },
     });
   });
+
+  test('catches every step into RecordChunkFailure, which writes the error to S3, then fails with the same error', () => {
+    const definition = chunkProcessor(synthesizeProcessor(() => ({ ...withEnrichment(), workPrefix: 'work/' })).template);
+    for (const name of ['ValidateChunk', 'EnrichChunk', 'RecordRejects']) {
+      expect(definition.States[name].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordChunkFailure' }]);
+    }
+    const record = definition.States.RecordChunkFailure;
+    expect(record).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:<AWS::Partition>:states:::aws-sdk:s3:putObject',
+      ResultPath: null,
+      Next: 'ChunkFailed',
+      Parameters: {
+        'Bucket': expect.stringMatching(/^<ProcessorBucket/),
+        // lambda-src/shared/run-layout.ts: chunkFailuresPrefix + '<index>.json'
+        'Key.$': "States.Format('{}{}/failures/{}.json', 'work/', $.runId, $.chunk.index)",
+        'Body.$': 'States.JsonToString($.error)',
+      },
+    });
+    expect(record.Retry).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 2 })]);
+    // A failure that cannot be recorded still fails the chunk with its own error, not the S3 one.
+    expect(record.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.recordFailureError', Next: 'ChunkFailed' }]);
+    expect(definition.States.ChunkFailed).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
+    expect(definition.States.ChunkDone).toEqual({ Type: 'Succeed' });
+  });
 });
