@@ -1,7 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { ChunkFailure, explainMapFailure, failedChunkIndexes, chunkFailureCause, isChunkMapFailure } from './notify/chunk-failures';
+import { ChunkFailure, explainMapFailure, failedChunkIndexes, isChunkMapFailure } from './notify/chunk-failures';
 import { FailureCause, parseFailure } from './notify/failure-cause';
 import { ResultLinks, notificationEmail, recipientsFrom } from './notify/notification-email';
 import { buildRunSummary } from './notify/run-summary';
@@ -9,7 +9,7 @@ import { ChunkRef, NotifyTask, RunPlan } from './shared/contracts';
 import { bucketFromEnv, positiveIntEnv, requiredEnv } from './shared/handler-env';
 import { log } from './shared/logger';
 import { RunLayout, prefixesFromEnv } from './shared/run-layout';
-import { deleteObject, isMissingObject, objectExists, readJson, readText, s3Client, writeJson } from './shared/s3-objects';
+import { deleteObject, isMissingObject, objectExists, readJson, s3Client, writeJson } from './shared/s3-objects';
 
 /** Failed chunks whose errors are read and named in the summary and the email. */
 const NAMED_CHUNK_FAILURES = 3;
@@ -36,11 +36,11 @@ async function withChunkFailures(bucket: string, layout: RunLayout, failure: Fai
     const indexes = failedChunkIndexes((listing.Contents ?? []).map((object) => object.Key ?? ''), prefix);
     if (indexes.length === 0) return failure;
     const manifest = await readJson<ChunkRef[]>({ bucket, key: layout.manifestKey }).catch(() => [] as ChunkRef[]);
-    const failures: ChunkFailure[] = await Promise.all(indexes.slice(0, NAMED_CHUNK_FAILURES).map(async (chunk) => ({
-      chunk,
-      firstLine: manifest[chunk]?.firstLine,
-      cause: chunkFailureCause(await readText({ bucket, key: `${prefix}${chunk}.json` })),
-    })));
+    const failures: ChunkFailure[] = await Promise.all(indexes.slice(0, NAMED_CHUNK_FAILURES).map(async (chunk) => {
+      const record = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${chunk}` }));
+      const cause = parseFailure({ Error: record.Metadata?.error, Cause: await record.Body?.transformToString('utf8') });
+      return { chunk, firstLine: manifest[chunk]?.firstLine, cause };
+    }));
     return explainMapFailure(failure, failures, indexes.length);
   } catch (error) {
     log.warn('chunk failure records not read', { runId: layout.runId, error: (error as Error).name });

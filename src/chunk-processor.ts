@@ -32,10 +32,11 @@ const chunkTask = {
  * Its failures surface in the orchestrator, whose Distributed Map retries the chunk.
  *
  * A failing step is caught into RecordChunkFailure, which writes the error to
- * `<workPrefix><runId>/failures/<chunk index>.json` (lambda-src/shared/run-layout.ts), then
- * ChunkFailed fails the execution with the same error. On AWS a Distributed Map whose children
- * fail reports only `States.ExceedToleratedFailureThreshold`: the notify handler reads these
- * records to tell which chunk failed and why.
+ * `<workPrefix><runId>/failures/<chunk index>` (lambda-src/shared/run-layout.ts): its Cause as the
+ * body, its code as the `error` metadata. Then ChunkFailed fails the execution with the same
+ * error. On AWS a Distributed Map whose children fail reports only
+ * `States.ExceedToleratedFailureThreshold`: the notify handler reads these records to tell which
+ * chunk failed and why.
  */
 export function createChunkProcessor(scope: Construct, props: ChunkProcessorProps): sfn.StateMachine {
   // State names are construct ids: the states get a scope of their own so they may share names with the functions.
@@ -64,11 +65,13 @@ export function createChunkProcessor(scope: Construct, props: ChunkProcessorProp
     action: 'putObject',
     parameters: {
       Bucket: props.bucket.bucketName,
-      // States.Format cannot pad: the index is written as it is (run-layout's chunkFailureKey).
-      Key: sfn.JsonPath.format('{}{}/failures/{}.json',
-        props.workPrefix, sfn.JsonPath.stringAt('$.runId'), sfn.JsonPath.stringAt('$.chunk.index')),
-      Body: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.error')),
-      ContentType: 'application/json',
+      // States.Format cannot pad: the index is written as it is (run-layout's chunkFailuresPrefix).
+      Key: sfn.JsonPath.format('{}{}/failures/{}', props.workPrefix, sfn.JsonPath.stringAt('$.runId'), sfn.JsonPath.stringAt('$.chunk.index')),
+      // Plain paths, no States.JsonToString: the Cause (a Lambda's JSON error, or a service's
+      // message) is stored as it is, not as a string escaped inside another JSON document.
+      Body: sfn.JsonPath.stringAt('$.error.Cause'),
+      Metadata: { error: sfn.JsonPath.stringAt('$.error.Error') },
+      ContentType: 'text/plain; charset=utf-8',
     },
     iamAction: 's3:PutObject',
     iamResources: [props.bucket.arnForObjects(`${props.workPrefix}*/failures/*`)],

@@ -1,11 +1,11 @@
 /**
  * Which chunks failed, and why, for a run whose Distributed Map gave up. On AWS the Map reports
  * only `States.ExceedToleratedFailureThreshold` with a generic cause; the error of each failed
- * chunk execution is in that child execution alone. So the chunk processor's Catch writes it to
- * the run's chunk failures prefix (`<index>.json`, the Catch output `{ Error, Cause }`), and this
- * module turns those records into the run's failure.
+ * chunk execution is in that child execution alone. So the chunk processor's Catch writes it
+ * under the run's chunk failures prefix (key `<index>`, body the Cause, metadata `error` the
+ * code), and this module turns those records into the run's failure.
  */
-import { FailureCause, parseFailure } from './failure-cause';
+import { FailureCause } from './failure-cause';
 
 /** Codes of a Map that stopped because its chunks failed. */
 const MAP_FAILURE_CODES = new Set(['States.ExceedToleratedFailureThreshold']);
@@ -26,22 +26,12 @@ export interface ChunkFailure {
 export function failedChunkIndexes(keys: readonly string[], prefix: string): number[] {
   const indexes: number[] = [];
   for (const key of keys) {
-    const match = key.startsWith(prefix) ? /^(\d+)\.json$/.exec(key.slice(prefix.length)) : null;
+    const match = key.startsWith(prefix) ? /^(\d+)$/.exec(key.slice(prefix.length)) : null;
     if (match) indexes.push(Number(match[1]));
   }
   return indexes.sort((a, b) => a - b);
 }
 
-/** A failure record's body: the Catch output `{ Error, Cause }` as JSON text. */
-export function chunkFailureCause(body: string): FailureCause {
-  try {
-    const error: unknown = JSON.parse(body);
-    if (typeof error === 'object' && error !== null) return parseFailure(error as { Error?: string; Cause?: string });
-  } catch {
-    // Not JSON: the body is reported as the message.
-  }
-  return parseFailure({ Error: 'Unknown', Cause: body });
-}
 
 function describeChunk(failure: ChunkFailure): string {
   return failure.firstLine === undefined ? `chunk ${failure.chunk}` : `chunk ${failure.chunk} (records from input line ${failure.firstLine})`;

@@ -9,7 +9,7 @@
  *   <work>/<runId>/validated/00000.jsonl     valid records awaiting enrichment
  *   <work>/<runId>/processed/00000.csv       header + the chunk's processed records
  *   <work>/<runId>/rejects/00000.validation.jsonl, 00000.enrichment.jsonl
- *   <work>/<runId>/failures/0.json           the error of a failed chunk execution (index not padded)
+ *   <work>/<runId>/failures/0                the error of a failed chunk (Cause; code in metadata `error`)
  *   <output>/<runId>/orders.csv              the merged output (published last)
  *   <output>/<runId>/orders.rejects.csv      line, original fields, reasons
  *   <output>/<runId>/summary.json            the run summary, on success and on failure
@@ -63,7 +63,7 @@ export class RunLayout {
   enrichmentRejectsKey(index: number): string { return this.work(`rejects/${pad(index)}.enrichment.jsonl`); }
   /**
    * Where the chunk processor's Catch (src/chunk-processor.ts) writes a failed chunk's error, as
-   * `<index>.json`: it builds the key with States.Format, which cannot pad the index.
+   * `<index>`: it builds the key with States.Format, which cannot pad the index.
    */
   get chunkFailuresPrefix(): string { return this.work('failures/'); }
 

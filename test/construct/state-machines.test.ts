@@ -134,9 +134,10 @@ describe('chunk processor', () => {
       Next: 'ChunkFailed',
       Parameters: {
         'Bucket': expect.stringMatching(/^<ProcessorBucket/),
-        // lambda-src/shared/run-layout.ts: chunkFailuresPrefix + '<index>.json'
-        'Key.$': "States.Format('{}{}/failures/{}.json', 'work/', $.runId, $.chunk.index)",
-        'Body.$': 'States.JsonToString($.error)',
+        // lambda-src/shared/run-layout.ts: chunkFailuresPrefix + '<index>'
+        'Key.$': "States.Format('{}{}/failures/{}', 'work/', $.runId, $.chunk.index)",
+        'Body.$': '$.error.Cause',
+        'Metadata': { 'error.$': '$.error.Error' },
       },
     });
     expect(record.Retry).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 2 })]);
