@@ -1,0 +1,78 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { expectFailedRun, expectNothingLost } from './reliability-invariants';
+import { LocalRunResult, runLocally } from '../../local/runner';
+import { writeSampleOrders } from '../../local/sample-orders';
+
+// Faults through the runner: transient S3, enrichment and Lambda failures must not change the
+// result; an enrichment endpoint that never answers must fail the run and say so.
+// (The same S3 event delivered twice is in local-runner.test.ts.)
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-faults-'));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+/** A seeded generator (Park–Miller), so that a failing run can be replayed with the same draws. */
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 16_807) % 2_147_483_647;
+    return (state - 1) / 2_147_483_646;
+  };
+}
+
+describe('transient faults at s3=0.05, enrich=0.2, lambda=0.02', () => {
+  const sample = writeSampleOrders(path.join(work, 'flaky'), { records: 240, seed: 11, invalidEvery: 37, missingFinancialsEvery: 53 });
+  const FAULT_RATES = { s3: 0.05, enrich: 0.2, lambda: 0.02 };
+  let clean: LocalRunResult;
+  let faulty: LocalRunResult;
+  /** Draws that injected a fault whichever gate drew them: below the lowest rate. */
+  let certainFaults = 0;
+  beforeAll(async () => {
+    const run = (name: string, faults?: typeof FAULT_RATES & { random: () => number }) => runLocally({
+      input: sample.ordersFile, lookup: sample.financialsFile, chunkSize: 40, outDir: path.join(work, name), faults, readRejectedRecords: true,
+    });
+    clean = await run('clean');
+    const random = seededRandom(6);
+    faulty = await run('faulty', {
+      ...FAULT_RATES,
+      random: () => {
+        const draw = random();
+        if (draw < FAULT_RATES.lambda) certainFaults++;
+        return draw;
+      },
+    });
+  });
+
+  test('the run without faults keeps every record', () => {
+    expectNothingLost(clean, 240);
+    expect(clean.records.rejected).toBeGreaterThan(0);
+  });
+
+  test('faults were injected, and the run still succeeds with every record', () => {
+    expect(certainFaults).toBeGreaterThan(0);
+    expectNothingLost(faulty, 240);
+  });
+
+  test('the output, the rejects and the rejected-records table are the same as without faults', () => {
+    expect(faulty.records).toEqual(clean.records);
+    expect(fs.readFileSync(faulty.output!)).toEqual(fs.readFileSync(clean.output!));
+    expect(fs.readFileSync(faulty.rejects!)).toEqual(fs.readFileSync(clean.rejects!));
+    const items = (r: LocalRunResult) => r.rejectedRecords!.map(({ line, fields, reasons }) => ({ line, fields, reasons }));
+    expect(items(faulty)).toEqual(items(clean));
+    expect(faulty.stats.orchestratorExecutions).toBe(1);
+    expect(faulty.emails).toHaveLength(1);
+  });
+});
+
+test('an enrichment endpoint that keeps failing fails the run, naming the chunk and the enrichment error; nothing is published', async () => {
+  const dir = path.join(work, 'outage');
+  const sample = writeSampleOrders(dir, { records: 20, seed: 4, invalidEvery: 1000, missingFinancialsEvery: 1000 });
+  const result = await runLocally({
+    input: sample.ordersFile, lookup: sample.financialsFile, chunkSize: 10, outDir: path.join(dir, 'out'), faults: { enrich: 1 },
+  });
+  // The code and message come from the chunk's failure record, not from the Map's own error
+  // (on AWS that is only States.ExceedToleratedFailureThreshold with a generic cause).
+  const cause = /chunk [01] \(records from input line (2|12)\) failed with EnrichmentUnavailable: enrichment endpoint \S+ failed \d+ attempts.*the run stopped because more chunks failed than tolerated \(States\.ExceedToleratedFailureThreshold\)/s;
+  expectFailedRun(result, 'orders.csv', 'EnrichmentUnavailable', cause);
+  expect(result.objects.some((key) => new RegExp(`^runs/${result.runId}/failures/[01]$`).test(key))).toBe(true);
+});
