@@ -9,6 +9,7 @@ import { mergeRun } from '../lambda-src/merge/merge-run';
 import { ChunkRef, RecordCounts, RejectedRecord } from '../lambda-src/shared/contracts';
 import { formatRecord } from '../lambda-src/shared/csv-fields';
 import { jsonLinesOf, toJsonLines } from '../lambda-src/shared/s3-objects';
+import { ChunkFile } from '../lambda-src/split/chunk-splitter';
 import { splitRecords } from '../lambda-src/split/split-records';
 import { BatchValidator } from '../lambda-src/validate/batch-validator';
 import { validatedJsonLines } from '../lambda-src/validate/valid-output';
@@ -33,16 +34,31 @@ export interface RecordPathResult extends Throughput {
   readonly rejectsFile: string;
 }
 
-/** The files one chunk leaves in the bucket's work area, here held in memory. */
-interface ChunkWork {
-  readonly validationRejects: string;
-  readonly enrichmentRejects: string;
-  readonly processed: Buffer;
+/** The bucket's work area of one run, as files in a directory. */
+class WorkFiles {
+  constructor(private readonly dir: string) {}
+
+  chunk(index: number): string {
+    return this.file('chunks', index, 'csv');
+  }
+  processed(index: number): string {
+    return this.file('processed', index, 'csv');
+  }
+  validationRejects(index: number): string {
+    return this.file('validation-rejects', index, 'jsonl');
+  }
+  enrichmentRejects(index: number): string {
+    return this.file('enrichment-rejects', index, 'jsonl');
+  }
+
+  private file(kind: string, index: number, extension: string): string {
+    return path.join(this.dir, `${kind}-${String(index).padStart(5, '0')}.${extension}`);
+  }
 }
 
-async function parsedJsonLines<T>(text: string): Promise<T[]> {
+async function jsonLinesArray<T>(source: AsyncIterable<Uint8Array | string>): Promise<T[]> {
   const values: T[] = [];
-  for await (const value of jsonLinesOf<T>(Readable.from([text]))) values.push(value);
+  for await (const value of jsonLinesOf<T>(source)) values.push(value);
   return values;
 }
 
@@ -51,65 +67,74 @@ async function writeFile(file: string, body: AsyncIterable<string | Buffer>): Pr
 }
 
 /**
+ * validate-chunk (with enrichment configured) then enrich-chunk over one chunk file, wired as
+ * the handlers wire them, leaving the rejects and the processed chunk in the work area.
+ */
+async function processChunk(chunk: ChunkFile, key: string, work: WorkFiles, options: RecordPathOptions): Promise<void> {
+  const { delimiter } = options;
+  const verdicts = await validateChunk([chunk.body], { file: key, delimiter, firstLine: chunk.firstLine }, options.validator);
+  await fs.promises.writeFile(work.validationRejects(chunk.index), toJsonLines(verdicts.rejected));
+  // The validated JSON Lines go from one handler to the next through the bucket; here they are
+  // handed over in memory (one chunk's worth) and parsed back by the same reader enrich-chunk uses.
+  const records = await jsonLinesArray<EnrichInput>(Readable.from([validatedJsonLines(verdicts)]));
+  // enrich-chunk takes the header from the run plan; every chunk file starts with that same header.
+  const enriched = await enrichRecords(options.source, verdicts.header, records, options.fields);
+  const csv = [enriched.header, ...enriched.rows].map((row) => formatRecord(row, delimiter) + '\n').join('');
+  await fs.promises.writeFile(work.enrichmentRejects(chunk.index), toJsonLines(enriched.rejects));
+  await fs.promises.writeFile(work.processed(chunk.index), csv);
+}
+
+/**
  * The project's record path over one file, in this process and without the emulated services:
  * split-input → validate-chunk → enrich-chunk → merge-chunks, wired as the handlers wire them
- * (the same functions, the same intermediate formats), with the work files held in memory
- * instead of S3 and the chunks processed one after another.
+ * (the same functions, the same intermediate formats). The work files are files in a temporary
+ * directory instead of S3 objects, and each chunk is validated and enriched as soon as the split
+ * has written it, so that memory holds a few chunks, as the deployed pipeline's Lambdas do, and
+ * not the run.
  */
 export async function runRecordPath(options: RecordPathOptions): Promise<RecordPathResult> {
   const { delimiter } = options;
-  const started = process.hrtime.bigint();
-  const chunkBodies = new Map<string, Buffer>();
-  const split = await splitRecords(
-    fs.createReadStream(options.inputFile),
-    { file: path.basename(options.inputFile), delimiter, chunkSize: options.chunkSize },
-    async (chunk) => {
-      const key = `chunks/${String(chunk.index).padStart(5, '0')}.csv`;
-      chunkBodies.set(key, chunk.body);
-      return key;
-    },
-  );
+  const workDir = fs.mkdtempSync(path.join(options.outDir, 'record-path-work-'));
+  try {
+    const work = new WorkFiles(workDir);
+    const started = process.hrtime.bigint();
+    const split = await splitRecords(
+      fs.createReadStream(options.inputFile),
+      { file: path.basename(options.inputFile), delimiter, chunkSize: options.chunkSize },
+      async (chunk) => {
+        const key = work.chunk(chunk.index);
+        await fs.promises.writeFile(key, chunk.body);
+        await processChunk(chunk, key, work, options);
+        return key;
+      },
+    );
 
-  const work = new Map<number, ChunkWork>();
-  for (const chunk of split.chunks) {
-    // validate-chunk (with enrichment configured): rejects and the valid records as JSON Lines.
-    const chunkOptions = { file: chunk.key, delimiter, firstLine: chunk.firstLine };
-    const verdicts = await validateChunk([chunkBodies.get(chunk.key)!], chunkOptions, options.validator);
-    const validated = validatedJsonLines(verdicts);
-    // enrich-chunk: reads the JSON Lines back, appends the looked-up columns, writes CSV.
-    const enriched = await enrichRecords(options.source, split.header, await parsedJsonLines<EnrichInput>(validated), options.fields);
-    work.set(chunk.index, {
-      validationRejects: toJsonLines(verdicts.rejected),
-      enrichmentRejects: toJsonLines(enriched.rejects),
-      // A Buffer, as S3 would hold it: off the heap that the rest of the run collects.
-      processed: Buffer.from([enriched.header, ...enriched.rows].map((row) => formatRecord(row, delimiter) + '\n').join('')),
-    });
+    const outputFile = path.join(options.outDir, 'output.csv');
+    const rejectsFile = path.join(options.outDir, 'rejects.csv');
+    const merged = await mergeRun(
+      { header: split.header, delimiter, records: split.records, chunks: split.chunks },
+      {
+        processedExists: async (chunk: ChunkRef) => fs.existsSync(work.processed(chunk.index)),
+        processed: async (chunk) => fs.createReadStream(work.processed(chunk.index)),
+        rejects: async (chunk) => Promise.all([
+          jsonLinesArray<RejectedRecord>(fs.createReadStream(work.validationRejects(chunk.index))),
+          jsonLinesArray<RejectedRecord>(fs.createReadStream(work.enrichmentRejects(chunk.index))),
+        ]),
+        chunkFile: async (chunk) => fs.createReadStream(chunk.key),
+      },
+      { writeRejects: (body) => writeFile(rejectsFile, body), writeOutput: (body) => writeFile(outputFile, body) },
+    );
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return {
+      records: split.records,
+      seconds,
+      recordsPerSec: split.records / seconds,
+      counts: merged.records,
+      chunks: split.chunks.length,
+      outputFile,
+      rejectsFile,
+    };
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
   }
-
-  const outputFile = path.join(options.outDir, 'output.csv');
-  const rejectsFile = path.join(options.outDir, 'rejects.csv');
-  const workOf = (chunk: ChunkRef) => work.get(chunk.index)!;
-  const merged = await mergeRun(
-    { header: split.header, delimiter, records: split.records, chunks: split.chunks },
-    {
-      processedExists: async (chunk) => work.has(chunk.index),
-      processed: async (chunk) => [workOf(chunk).processed],
-      rejects: async (chunk) => Promise.all([
-        parsedJsonLines<RejectedRecord>(workOf(chunk).validationRejects),
-        parsedJsonLines<RejectedRecord>(workOf(chunk).enrichmentRejects),
-      ]),
-      chunkFile: async (chunk) => [chunkBodies.get(chunk.key)!],
-    },
-    { writeRejects: (body) => writeFile(rejectsFile, body), writeOutput: (body) => writeFile(outputFile, body) },
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return {
-    records: split.records,
-    seconds,
-    recordsPerSec: split.records / seconds,
-    counts: merged.records,
-    chunks: split.chunks.length,
-    outputFile,
-    rejectsFile,
-  };
 }

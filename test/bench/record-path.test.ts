@@ -38,6 +38,8 @@ describe('the record path over a sample', () => {
     expect(rejectedLines).toEqual([...rejectedLines].sort((a, b) => a - b));
     expect(rejectedLines).toEqual(expect.arrayContaining(sample.invalidLines));
     expect(rejects.filter((line) => line.includes('no enrichment data for uuid='))).toHaveLength(sample.uuidsWithoutFinancials.length);
+    // The work files (chunks, processed chunks, rejects) live only while the run does.
+    expect(fs.readdirSync(dir).sort()).toEqual(['financials.csv', 'orders.csv', 'output.csv', 'rejects.csv']);
   });
 
   test('the raw baseline rewrites every record', async () => {
@@ -60,6 +62,22 @@ describe('MapLookupSource', () => {
       { reason: 'no enrichment data for id=9' },
       { values: { id: '1', a: 'x', b: 'y,z' } },
     ]);
+  });
+
+  test('finds every one of many keys, non-ASCII ones too, from CSV bytes', async () => {
+    const keys = Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? `clé-${i}` : `k${i}`));
+    const many = MapLookupSource.fromCsv(Buffer.from(['id,n', ...keys.map((key, i) => `${key},${i * 3}`)].join('\n')), 'id');
+    expect(many.size).toBe(5000);
+    const records = [...keys, 'absent', 'k5000'].map((key, line) => ({ line, fields: [key] }));
+    const lookups = await many.lookup(['id'], records);
+    expect(lookups.slice(0, 5000)).toEqual(keys.map((key, i) => ({ values: { id: key, n: String(i * 3) } })));
+    expect(lookups.slice(5000)).toEqual([{ reason: 'no enrichment data for id=absent' }, { reason: 'no enrichment data for id=k5000' }]);
+  });
+
+  test('answers a repeated key with its last row', async () => {
+    const repeated = MapLookupSource.fromCsv('id,a\n1,x\n1,y\n', 'id');
+    expect(repeated.size).toBe(1);
+    expect(await repeated.lookup(['id'], [{ line: 2, fields: ['1'] }])).toEqual([{ values: { id: '1', a: 'y' } }]);
   });
 
   test('needs its key column', () => {
