@@ -72,16 +72,21 @@ async function writeFile(file: string, body: AsyncIterable<string | Buffer>): Pr
  */
 async function processChunk(chunk: ChunkFile, key: string, work: WorkFiles, options: RecordPathOptions): Promise<void> {
   const { delimiter } = options;
-  const verdicts = await validateChunk([chunk.body], { file: key, delimiter, firstLine: chunk.firstLine }, options.validator);
-  await fs.promises.writeFile(work.validationRejects(chunk.index), toJsonLines(verdicts.rejected));
+  // Each step turns its results into the text it writes before it awaits the write, so that only
+  // that text outlives it: a chunk's record objects do not sit in memory while files are written.
+  const validated = await validateChunk([chunk.body], { file: key, delimiter, firstLine: chunk.firstLine }, options.validator)
+    .then((verdicts) => ({ header: verdicts.header, rejects: toJsonLines(verdicts.rejected), valid: validatedJsonLines(verdicts) }));
+  await fs.promises.writeFile(work.validationRejects(chunk.index), validated.rejects);
   // The validated JSON Lines go from one handler to the next through the bucket; here they are
   // handed over in memory (one chunk's worth) and parsed back by the same reader enrich-chunk uses.
-  const records = await jsonLinesArray<EnrichInput>(Readable.from([validatedJsonLines(verdicts)]));
+  const records = await jsonLinesArray<EnrichInput>(Readable.from([validated.valid]));
   // enrich-chunk takes the header from the run plan; every chunk file starts with that same header.
-  const enriched = await enrichRecords(options.source, verdicts.header, records, options.fields);
-  const csv = [enriched.header, ...enriched.rows].map((row) => formatRecord(row, delimiter) + '\n').join('');
-  await fs.promises.writeFile(work.enrichmentRejects(chunk.index), toJsonLines(enriched.rejects));
-  await fs.promises.writeFile(work.processed(chunk.index), csv);
+  const processed = await enrichRecords(options.source, validated.header, records, options.fields).then((enriched) => ({
+    csv: [enriched.header, ...enriched.rows].map((row) => formatRecord(row, delimiter) + '\n').join(''),
+    rejects: toJsonLines(enriched.rejects),
+  }));
+  await fs.promises.writeFile(work.enrichmentRejects(chunk.index), processed.rejects);
+  await fs.promises.writeFile(work.processed(chunk.index), processed.csv);
 }
 
 /**
