@@ -55,8 +55,25 @@ class PackedTable {
     const mask = this.slots.length - 1;
     for (let slot = hashOf(key) & mask; ; slot = (slot + 1) & mask) {
       const row = this.slots[slot] - 1;
-      if (row < 0 || this.keys.toString('utf8', startOf(this.keyEnds, row), this.keyEnds[row]) === key) return slot;
+      if (row < 0 || this.keyIs(row, key)) return slot;
     }
+  }
+
+  /** Whether row's key is `key`; compared byte to char while both are ASCII, decoded only when not. */
+  private keyIs(row: number, key: string): boolean {
+    const start = startOf(this.keyEnds, row);
+    const end = this.keyEnds[row];
+    if (end - start === key.length) {
+      let i = 0;
+      for (; i < key.length; i++) {
+        const code = key.charCodeAt(i);
+        if (code > 0x7f || this.keys[start + i] !== code) break;
+      }
+      if (i === key.length) return true;
+      // Up to i both are the same ASCII, so an ASCII char that differs means different keys.
+      if (key.charCodeAt(i) <= 0x7f) return false;
+    }
+    return this.keys.toString('utf8', start, end) === key;
   }
 }
 
