@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { PassThrough } from 'node:stream';
 import { Worker } from 'node:worker_threads';
+import { workerExecArgv } from './worker-exec-argv';
 
 /** One function of the synthesized stack, as the host runs it. */
 export interface LocalFunction {
@@ -94,6 +95,8 @@ class Container {
     this.worker = new Worker(RUNTIME, {
       eval: true,
       env,
+      // No ts-node in a container: the bundle is JavaScript, as in the Lambda runtime.
+      execArgv: workerExecArgv(process.execArgv),
       workerData: { entry: fn.entry, handlerExport: fn.handlerExport, name: fn.name, arn, memoryMb: fn.memoryMb },
       // The function's memory setting bounds its heap, as the sandbox's memory bounds it on AWS.
       resourceLimits: { maxOldGenerationSizeMb: fn.memoryMb },

@@ -300,6 +300,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     }));
 
     // Counting and faults start with the pipeline's own traffic, once the setup above is done.
+    await standIns.settleCounters();
     Object.assign(standIns.counters, { s3Tier1: 0, s3Tier2: 0, dynamodbWriteUnits: 0, dynamodbReadUnits: 0 });
     const removeS3Faults = gateRequests(standIns.s3Server, options.faults?.s3 ?? 0, random, s3SlowDown);
     const sequencer = Date.now().toString(16).toUpperCase().padStart(16, '0');
@@ -349,6 +350,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     const log = path.join(outDir, 'lambda.log');
     fs.copyFileSync(logFile, log);
 
+    await standIns.settleCounters();
     const status = execution.status === 'SUCCEEDED' && summary.status !== 'FAILED' ? 'SUCCEEDED' : 'FAILED';
     const error = status === 'SUCCEEDED' ? null : summary.error ?? { code: execution.error ?? 'Unknown', message: execution.cause ?? 'the execution failed' };
     const usage = {

@@ -5,6 +5,7 @@ import { IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { startDynamoDbThread } from './dynamodb-thread';
 
 /** Credentials the stand-ins accept (s3rver only knows this pair). */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -26,6 +27,8 @@ export interface StandIns {
   readonly dynamodbEndpoint: string;
   readonly sesEndpoint: string;
   readonly counters: StandInCounters;
+  /** Resolves once `counters` include every request answered so far (DynamoDB counts from its thread). */
+  settleCounters(): Promise<void>;
   /** Emails the SES stand-in received since it started (it keeps them in a process-wide store). */
   sentEmails(): Promise<SentEmail[]>;
   close(): Promise<void>;
@@ -95,14 +98,8 @@ export function dynamodbUnits(target: string, body: any): { write: number; read:
   }
 }
 
-function readBody(req: IncomingMessage, onBody: (body: string) => void) {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => onBody(Buffer.concat(chunks).toString('utf8')));
-}
-
 /**
- * Starts s3rver, dynalite and aws-ses-v2-local in this process on free loopback ports.
+ * Starts s3rver and aws-ses-v2-local in this process, and dynalite on a thread of its own, on free loopback ports.
  * s3rver and dynalite store their data under temporary folders that are removed on close.
  */
 export async function startStandIns(): Promise<StandIns> {
@@ -120,24 +117,17 @@ export async function startStandIns(): Promise<StandIns> {
     else if (cls === 'tier2') counters.s3Tier2++;
   });
 
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const dynalite = require('dynalite');
   // Items live on disk (LevelDB), as the service keeps them: in memory, a million-row lookup table
   // would make the stand-in's heap grow with the input.
   const dynamoDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'local-dynamodb-'));
-  const dynamoServer: Server = dynalite({ path: dynamoDirectory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => dynamoServer.listen(0, '127.0.0.1', () => resolve()));
-  dynamoServer.on('request', (req: IncomingMessage) => {
-    const target = String(req.headers['x-amz-target'] ?? '');
-    readBody(req, (text) => {
-      try {
-        const units = dynamodbUnits(target, JSON.parse(text || '{}'));
-        counters.dynamodbWriteUnits += units.write;
-        counters.dynamodbReadUnits += units.read;
-      } catch {
-        // Not JSON: dynalite answers it with an error; nothing is billed.
-      }
-    });
+  const dynamo = await startDynamoDbThread(dynamoDirectory, (target, text) => {
+    try {
+      const units = dynamodbUnits(target, JSON.parse(text || '{}'));
+      counters.dynamodbWriteUnits += units.write;
+      counters.dynamodbReadUnits += units.read;
+    } catch {
+      // Not JSON: dynalite answers it with an error; nothing is billed.
+    }
   });
 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -150,9 +140,10 @@ export async function startStandIns(): Promise<StandIns> {
   return {
     s3Server,
     s3Endpoint: urlOf(s3Server),
-    dynamodbEndpoint: urlOf(dynamoServer),
+    dynamodbEndpoint: dynamo.endpoint,
     sesEndpoint,
     counters,
+    settleCounters: () => dynamo.settle(),
     async sentEmails() {
       const store = (await (await fetch(`${sesEndpoint}/store`)).json()) as any;
       return (store.emails as any[]).slice(baseline).map((e) => ({
@@ -163,7 +154,7 @@ export async function startStandIns(): Promise<StandIns> {
       }));
     },
     async close() {
-      await Promise.all([closeServer(s3Server), closeServer(dynamoServer), closeServer(sesServer)]);
+      await Promise.all([closeServer(s3Server), dynamo.close(), closeServer(sesServer)]);
       // dynalite's close() closes its LevelDB too, before the folder goes.
       fs.rmSync(s3Directory, { recursive: true, force: true });
       fs.rmSync(dynamoDirectory, { recursive: true, force: true });
