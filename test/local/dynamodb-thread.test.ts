@@ -1,0 +1,49 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDbThread, startDynamoDbThread } from '../../local/dynamodb-thread';
+import { LOCAL_CREDENTIALS } from '../../local/stand-ins';
+
+describe('startDynamoDbThread', () => {
+  let dir: string;
+  let thread: DynamoDbThread;
+  let client: DynamoDBClient;
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dynamodb-thread-test-'));
+    thread = await startDynamoDbThread(dir, (target) => requests.push(target));
+    client = new DynamoDBClient({ region: 'us-east-1', endpoint: thread.endpoint, credentials: LOCAL_CREDENTIALS });
+  }, 30_000);
+  afterAll(async () => {
+    client.destroy();
+    await thread.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const createTable = (key: string) => client.send(new CreateTableCommand({
+    TableName: 'orders', KeySchema: [{ AttributeName: key, KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST',
+  }));
+
+  test('a table deleted and created again with another key is served with its new key, never the description read before', async () => {
+    await createTable('id');
+    await client.send(new PutItemCommand({ TableName: 'orders', Item: { id: { S: 'a' } } }));
+    expect((await client.send(new GetItemCommand({ TableName: 'orders', Key: { id: { S: 'a' } } }))).Item).toEqual({ id: { S: 'a' } });
+
+    await client.send(new DeleteTableCommand({ TableName: 'orders' }));
+    await expect(client.send(new GetItemCommand({ TableName: 'orders', Key: { id: { S: 'a' } } }))).rejects.toThrow(/not found/i);
+    await createTable('k');
+    await expect(client.send(new PutItemCommand({ TableName: 'orders', Item: { id: { S: 'b' } } }))).rejects.toThrow(/key/i);
+    await client.send(new PutItemCommand({ TableName: 'orders', Item: { k: { S: 'b' } } }));
+    expect((await client.send(new GetItemCommand({ TableName: 'orders', Key: { k: { S: 'b' } } }))).Item).toEqual({ k: { S: 'b' } });
+    expect((await client.send(new DescribeTableCommand({ TableName: 'orders' }))).Table?.KeySchema).toEqual([{ AttributeName: 'k', KeyType: 'HASH' }]);
+  }, 30_000);
+
+  test('settle resolves once every request answered so far has been reported', async () => {
+    const before = requests.length;
+    await client.send(new GetItemCommand({ TableName: 'orders', Key: { k: { S: 'b' } } }));
+    await thread.settle();
+    expect(requests.slice(before)).toEqual(['DynamoDB_20120810.GetItem']);
+  });
+});
