@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import { FaultPlan, parseFaultPlan } from './fault-injection';
 import { terminalProgress } from './progress';
 import { LocalRunOptions, LocalRunResult, runLocally } from './runner';
@@ -59,6 +60,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${parsed.error}\n${USAGE}\n`);
     return 2;
   }
+  const missing = [parsed.input, parsed.lookup].find((file) => file !== undefined && !fs.existsSync(file));
+  if (missing !== undefined) {
+    process.stderr.write(`no such file: ${missing}\n${USAGE}\n`);
+    return 2;
+  }
   const { json, ...options } = parsed;
   const showProgress = process.stdout.isTTY && !json;
   const result = await runLocally({ ...options, onProgress: showProgress ? terminalProgress(process.stdout, options.chunkSize ?? 1000) : undefined });
@@ -71,9 +77,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     // Exit once stdout is flushed: the result is out, and nothing left running should hold the command.
     (code) => process.stdout.write('', () => process.exit(code)),
-    (err) => {
-      process.stderr.write(`local run failed to start: ${(err as Error).stack ?? err}\n`);
-      process.exitCode = 1;
-    },
+    // Exit here too: a stand-in that was already listening would otherwise keep the process alive.
+    (err) => process.stderr.write(`local run failed to start: ${(err as Error).stack ?? err}\n`, () => process.exit(1)),
   );
 }

@@ -1,4 +1,4 @@
-import { parseArguments } from '../../local/cli';
+import { main, parseArguments } from '../../local/cli';
 import { parseFaultPlan } from '../../local/fault-injection';
 import { generateSampleOrders } from '../../local/sample-orders';
 
@@ -45,5 +45,17 @@ describe('generateSampleOrders', () => {
     expect(sample.uuidsWithoutFinancials).toHaveLength(3);
     for (const uuid of sample.uuidsWithoutFinancials) expect(financialUuids).not.toContain(uuid);
     expect(financialUuids).toHaveLength(100 - 3);
+  });
+});
+
+describe('main', () => {
+  test('a missing input file is bad use (exit 2), reported before anything starts', async () => {
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await expect(main(['--input', '/nonexistent/orders.csv'])).resolves.toBe(2);
+      expect(String(stderr.mock.calls[0][0])).toMatch(/no such file: \/nonexistent\/orders\.csv/);
+    } finally {
+      stderr.mockRestore();
+    }
   });
 });
