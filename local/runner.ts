@@ -43,6 +43,21 @@ export interface LocalRunOptions {
   readonly createStack?: (app: App, props: ExampleProps) => Stack;
   /** Read the run's items from the rejected-records table into `rejectedRecords`. @default false */
   readonly readRejectedRecords?: boolean;
+  /**
+   * More files uploaded at the same moment as `input`, each announced by its own S3 event: they run side by
+   * side as separate runs, reported in `concurrentRuns` (their files under `<outDir>/<runId>/`). @default none
+   */
+  readonly concurrentInputs?: readonly string[];
+}
+
+/** A run started by one of `concurrentInputs`. */
+export interface ConcurrentRun {
+  readonly inputKey: string;
+  readonly runId: string;
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly records: { total: number; valid: number; rejected: number };
+  readonly output: string | null;
+  readonly rejects: string | null;
 }
 
 /** One item of the rejected-records table, as stored. */
@@ -102,6 +117,8 @@ export interface LocalRunResult {
   readonly objects: string[];
   /** The run's items in the rejected-records table, in line order, when `readRejectedRecords` is set. */
   readonly rejectedRecords?: RejectedRecordItem[];
+  /** The runs of `concurrentInputs`, in the order given. */
+  readonly concurrentRuns?: ConcurrentRun[];
 }
 
 const REGION = 'us-east-1';
@@ -292,21 +309,25 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     const trigger = assembly.functions.find((f) => f.name === assembly.resolve(processor.triggerFunction.functionName))!;
     const orchestratorArn: string = assembly.resolve(processor.orchestrator.stateMachineArn);
     const prefixes = prefixesFromEnv(trigger.environment);
-    const inputKey = `${prefixes.input}${path.basename(options.input)}`;
-    // Streamed from the file: the input is never held in memory whole.
-    const inputSize = fs.statSync(options.input).size;
-    const put = await s3.send(new PutObjectCommand({
-      Bucket: bucket, Key: inputKey, Body: fs.createReadStream(options.input), ContentLength: inputSize,
+    // Streamed from the files: an input is never held in memory whole.
+    const uploads = await Promise.all([options.input, ...(options.concurrentInputs ?? [])].map(async (file) => {
+      const key = `${prefixes.input}${path.basename(file)}`;
+      const size = fs.statSync(file).size;
+      const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: fs.createReadStream(file), ContentLength: size }));
+      return { key, size, put };
     }));
+    const inputKey = uploads[0].key;
 
     // Counting and faults start with the pipeline's own traffic, once the setup above is done.
     await standIns.settleCounters();
     Object.assign(standIns.counters, { s3Tier1: 0, s3Tier2: 0, dynamodbWriteUnits: 0, dynamodbReadUnits: 0 });
     const removeS3Faults = gateRequests(standIns.s3Server, options.faults?.s3 ?? 0, random, s3SlowDown);
-    const sequencer = Date.now().toString(16).toUpperCase().padStart(16, '0');
-    const event = objectCreatedEvent(bucket, inputKey, inputSize, put.ETag ?? '', sequencer, put.VersionId);
+    const events = uploads.map(({ key, size, put }, i) => {
+      const sequencer = (Date.now() * 1000 + i).toString(16).toUpperCase().padStart(16, '0');
+      return objectCreatedEvent(bucket, key, size, put.ETag ?? '', sequencer, put.VersionId);
+    });
     // S3 invokes the function asynchronously: Lambda retries a failed async invocation twice.
-    const deliver = async () => {
+    const deliver = async (event: ReturnType<typeof objectCreatedEvent>) => {
       for (let attempt = 0; ; attempt++) {
         try {
           return await lambda.invoke(trigger.name, event);
@@ -315,26 +336,43 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
         }
       }
     };
-    await Promise.all(options.deliverEventTwice ? [deliver(), deliver()] : [deliver()]);
+    await Promise.all(events.flatMap((event) => (options.deliverEventTwice ? [deliver(event), deliver(event)] : [deliver(event)])));
 
     const orchestrations = [...stepFunctions.executions.values()].filter((e) => e.stateMachineArn === orchestratorArn);
     if (orchestrations.length === 0) throw new Error('The trigger did not start the orchestrator');
     const records: ExecutionRecord[] = await Promise.all(orchestrations.map((e) => e.done));
     removeS3Faults();
-    const execution = records[0];
+    const executionOf = (key: string) => records.find((r) => (r.input as { key?: string } | undefined)?.key === key);
+    const execution = executionOf(inputKey) ?? records[0];
     const runId = execution.name;
-    const layout = new RunLayout(prefixes, runId, inputKey);
 
-    const outDir = outDirFor(runId);
-    fs.mkdirSync(outDir, { recursive: true });
-    const copyOut = async (key: string) => {
-      const file = path.join(outDir, path.basename(key));
-      return (await downloadObject(s3, bucket, key, file)) ? file : null;
+    // A run's published files, copied out of the bucket into a folder.
+    const collect = async (run: ExecutionRecord, key: string, dir: string) => {
+      const layout = new RunLayout(prefixes, run.name, key);
+      fs.mkdirSync(dir, { recursive: true });
+      const copyOut = async (objectKey: string) => {
+        const file = path.join(dir, path.basename(objectKey));
+        return (await downloadObject(s3, bucket, objectKey, file)) ? file : null;
+      };
+      const output = await copyOut(layout.outputKey);
+      const rejects = await copyOut(layout.rejectsKey);
+      const summaryFile = await copyOut(layout.summaryKey);
+      const summary: Partial<RunSummary> = summaryFile ? JSON.parse(fs.readFileSync(summaryFile, 'utf8')) : {};
+      const status: 'SUCCEEDED' | 'FAILED' = run.status === 'SUCCEEDED' && summary.status !== 'FAILED' ? 'SUCCEEDED' : 'FAILED';
+      return { output, rejects, summaryFile, summary, status };
     };
-    const output = await copyOut(layout.outputKey);
-    const rejects = await copyOut(layout.rejectsKey);
-    const summaryFile = await copyOut(layout.summaryKey);
-    const summary: Partial<RunSummary> = summaryFile ? JSON.parse(fs.readFileSync(summaryFile, 'utf8')) : {};
+    const outDir = outDirFor(runId);
+    const { output, rejects, summaryFile, summary, status } = await collect(execution, inputKey, outDir);
+    const concurrentRuns: ConcurrentRun[] = [];
+    for (const { key } of uploads.slice(1)) {
+      const run = executionOf(key);
+      if (!run) throw new Error(`The trigger did not start a run for ${key}`);
+      const collected = await collect(run, key, path.join(outDir, run.name));
+      const runRecords = collected.summary.records ?? { total: 0, valid: 0, rejected: 0 };
+      concurrentRuns.push({
+        inputKey: key, runId: run.name, status: collected.status, records: runRecords, output: collected.output, rejects: collected.rejects,
+      });
+    }
     const sent: SentEmail[] = await standIns.sentEmails();
     const objects: string[] = [];
     let token: string | undefined;
@@ -351,7 +389,6 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     fs.copyFileSync(logFile, log);
 
     await standIns.settleCounters();
-    const status = execution.status === 'SUCCEEDED' && summary.status !== 'FAILED' ? 'SUCCEEDED' : 'FAILED';
     const error = status === 'SUCCEEDED' ? null : summary.error ?? { code: execution.error ?? 'Unknown', message: execution.cause ?? 'the execution failed' };
     const usage = {
       stateTransitions: stepFunctions.usage.standardTransitions,
@@ -400,6 +437,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
       inputKey,
       objects,
       ...(rejectedRecords ? { rejectedRecords } : {}),
+      ...(uploads.length > 1 ? { concurrentRuns } : {}),
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();

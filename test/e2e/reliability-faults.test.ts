@@ -76,3 +76,37 @@ test('an enrichment endpoint that keeps failing fails the run, naming the chunk 
   expectFailedRun(result, 'orders.csv', 'EnrichmentUnavailable', cause);
   expect(result.objects.some((key) => new RegExp(`^runs/${result.runId}/failures/[01]$`).test(key))).toBe(true);
 });
+
+test('two different files uploaded at once: one run each, outputs not mixed', async () => {
+  const dir = path.join(work, 'together');
+  const first = writeSampleOrders(path.join(dir, 'first'), { records: 60, seed: 21, invalidEvery: 17, missingFinancialsEvery: 1000 });
+  const second = writeSampleOrders(path.join(dir, 'second'), { records: 45, seed: 22, invalidEvery: 1000, missingFinancialsEvery: 11 });
+  const secondFile = path.join(dir, 'returns.csv');
+  fs.copyFileSync(second.ordersFile, secondFile);
+  // One lookup table serves both runs, as in a deployed stack.
+  const lookup = path.join(dir, 'financials.csv');
+  fs.writeFileSync(lookup, first.financialsCsv + second.financialsCsv.slice(second.financialsCsv.indexOf('\n') + 1));
+
+  const result = await runLocally({
+    input: first.ordersFile, concurrentInputs: [secondFile], lookup, chunkSize: 20, outDir: path.join(dir, 'out'),
+  });
+
+  expect(result.stats.orchestratorExecutions).toBe(2);
+  expect(result.concurrentRuns).toHaveLength(1);
+  const other = result.concurrentRuns![0];
+  expect(other.inputKey).toBe('input/returns.csv');
+  expect(other.runId).not.toBe(result.runId);
+  expect(result.status).toBe('SUCCEEDED');
+  expect(other.status).toBe('SUCCEEDED');
+
+  // Each run's output and rejects hold exactly its own input's records, none of the other's.
+  const uuidsOf = (csv: string) => new Set(csv.trim().split('\n').slice(1).map((line) => line.split(',')[0]));
+  const uuidsOfRejects = (csv: string) => new Set(csv.trim().split('\n').slice(1).map((line) => line.split(',')[1]));
+  const published = (output: string | null, rejects: string | null) =>
+    new Set([...uuidsOf(fs.readFileSync(output!, 'utf8')), ...uuidsOfRejects(fs.readFileSync(rejects!, 'utf8'))]);
+  expect(published(result.output, result.rejects)).toEqual(uuidsOf(first.ordersCsv));
+  expect(published(other.output, other.rejects)).toEqual(uuidsOf(second.ordersCsv));
+  expect(result.records).toEqual({ total: 60, valid: 60 - 3, rejected: 3 });
+  expect(other.records).toEqual({ total: 45, valid: 45 - 4, rejected: 4 });
+  expect(result.emails).toHaveLength(2);
+});
