@@ -41,6 +41,8 @@ describe('startDynamoDbThread', () => {
   }, 30_000);
 
   test('settle resolves once every request answered so far has been reported', async () => {
+    // Reports arrive after the answers: let the previous test's requests land first.
+    await thread.settle();
     const before = requests.length;
     await client.send(new GetItemCommand({ TableName: 'orders', Key: { k: { S: 'b' } } }));
     await thread.settle();
