@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { HandlerBindConfig, HandlerBindOptions } from './handler-binding';
+import { integerIn } from './integer-prop';
 
 /** How an HTTP enrichment endpoint is called. */
 export interface HttpCallOptions {
@@ -156,10 +157,7 @@ export abstract class RecordEnricher {
 }
 
 function checkRange(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`enrichment: ${name} must be an integer from ${min} to ${max}, got ${value}`);
-  }
-  return value;
+  return integerIn(`enrichment: ${name}`, value, min, max);
 }
 
 function fieldsEnvironment(fields: string[] | undefined): { [key: string]: string } {

@@ -1,6 +1,7 @@
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { HandlerBindConfig, HandlerBindOptions } from './handler-binding';
+import { integerIn } from './integer-prop';
 
 /** Options of a validator implemented by your own Lambda function. */
 export interface LambdaValidatorOptions {
@@ -79,10 +80,7 @@ class LambdaValidator extends RecordValidator {
 
   constructor(private readonly fn: IFunction, options: LambdaValidatorOptions) {
     super();
-    this.batchSize = options.batchSize ?? 500;
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > 10_000) {
-      throw new Error(`validator: batchSize must be an integer from 1 to 10000, got ${this.batchSize}`);
-    }
+    this.batchSize = integerIn('validator: batchSize', options.batchSize ?? 500, 1, 10_000);
   }
 
   public bind(_scope: Construct, options: HandlerBindOptions): HandlerBindConfig {

@@ -1,7 +1,8 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { BatchFileProcessorProps, HandlerLogLevel } from './batch-file-processor-props';
 import { validateEmailNotification } from './email-identity';
+import { integerIn } from './integer-prop';
 
 /** The props with every default filled in, checked. */
 export interface ResolvedProps {
@@ -20,14 +21,6 @@ export interface ResolvedProps {
   readonly logLevel: HandlerLogLevel;
   readonly logRetention: logs.RetentionDays;
   readonly memorySize: number;
-}
-
-function integerIn(name: string, value: number, min: number, max: number, unit = ''): number {
-  if (Token.isUnresolved(value)) return value;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer from ${min} to ${max}${unit}, got ${value}`);
-  }
-  return value;
 }
 
 function wholeDays(name: string, duration: Duration): number {
