@@ -1,11 +1,11 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { getItemsByKey } from './enrich/batch-get-items';
-import { defaultRetryPolicy } from './enrich/retry-policy';
 import { batchFigures, uuidsOfBatch } from './financials/batch-figures';
 import { figuresFromItem, jsonResponse } from './financials/financial-figures';
 import { requiredEnv } from './shared/handler-env';
 import { log } from './shared/logger';
+import { defaultRetryPolicy } from './shared/retry-policy';
 
 let client: DynamoDBClient | undefined;
 

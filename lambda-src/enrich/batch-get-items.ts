@@ -1,8 +1,8 @@
 import { AttributeValue, BatchGetItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { splitIntoBatches } from './batch-answer';
-import { mapWithConcurrency } from './concurrency-pool';
-import { RetryOptions, RetryPolicy, TransientFailure, withRetries } from './retry-policy';
+import { mapWithConcurrency } from '../shared/concurrency-pool';
 import { EnrichmentUnavailable } from '../shared/errors';
+import { RetryOptions, RetryPolicy, TransientFailure, withRetries } from '../shared/retry-policy';
 
 export interface BatchGetOptions {
   readonly client: DynamoDBClient;

@@ -6,9 +6,9 @@ import { HttpSource } from './http-source';
 import { LambdaSource } from './lambda-source';
 import { EnrichmentSource } from './lookup';
 import { sigV4Signer } from './request-signer';
-import { RetryPolicy, defaultRetryPolicy } from './retry-policy';
 import { TableSource } from './table-source';
 import { positiveIntEnv, requiredEnv } from '../shared/handler-env';
+import { RetryPolicy, defaultRetryPolicy } from '../shared/retry-policy';
 
 export interface EnrichConfig {
   readonly source: EnrichmentSource;

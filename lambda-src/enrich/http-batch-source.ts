@@ -1,8 +1,8 @@
 import { BatchResult, batchLookups, batchRequest, parseBatchAnswer, splitIntoBatches } from './batch-answer';
-import { mapWithConcurrency } from './concurrency-pool';
 import { HttpCallSettings, HttpEndpoint } from './http-endpoint';
 import { EnrichmentSource, Lookup, ValidRecord } from './lookup';
 import { templateColumns } from './url-template';
+import { mapWithConcurrency } from '../shared/concurrency-pool';
 import { EnrichmentUnavailable } from '../shared/errors';
 
 export interface HttpBatchSourceOptions extends HttpCallSettings {

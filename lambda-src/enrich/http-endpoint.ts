@@ -1,8 +1,8 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { RequestSigner } from './request-signer';
-import { RetryOptions, RetryPolicy, TransientFailure, isRetryableStatus, withRetries } from './retry-policy';
 import { EnrichmentUnavailable } from '../shared/errors';
+import { RetryOptions, RetryPolicy, TransientFailure, isRetryableStatus, withRetries } from '../shared/retry-policy';
 
 /** How the enrichment endpoint is called, whatever the form (one GET per record or POSTed batches). */
 export interface HttpCallSettings {

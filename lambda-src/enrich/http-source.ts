@@ -1,7 +1,7 @@
-import { mapWithConcurrency } from './concurrency-pool';
 import { HttpCallSettings, HttpEndpoint } from './http-endpoint';
 import { EnrichmentSource, Lookup, ValidRecord, noDataReason, recordKey } from './lookup';
 import { checkTemplate, expandTemplate, templateColumns } from './url-template';
+import { mapWithConcurrency } from '../shared/concurrency-pool';
 import { EnrichmentUnavailable } from '../shared/errors';
 
 export interface HttpSourceOptions extends HttpCallSettings {

@@ -1,7 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { BatchResult, batchLookups, batchRequest, parseBatchAnswer, splitIntoBatches } from './batch-answer';
-import { mapWithConcurrency } from './concurrency-pool';
 import { EnrichmentSource, Lookup, ValidRecord } from './lookup';
+import { mapWithConcurrency } from '../shared/concurrency-pool';
 import { EnrichmentUnavailable } from '../shared/errors';
 
 export interface LambdaSourceOptions {

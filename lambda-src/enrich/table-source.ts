@@ -1,7 +1,7 @@
 import { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { getItemsByKey } from './batch-get-items';
 import { EnrichmentSource, Lookup, ValidRecord, noDataReason } from './lookup';
-import { RetryOptions, RetryPolicy } from './retry-policy';
+import { RetryOptions, RetryPolicy } from '../shared/retry-policy';
 
 export interface TableSourceOptions {
   readonly tableName: string;

@@ -4,8 +4,8 @@
  * The record count is checked before the output's last byte is handed over, so a run whose
  * counts do not add up never publishes an output.
  */
-import { mapWithConcurrency } from '../enrich/concurrency-pool';
 import { mergeRejectsByLine } from '../rejects/rejects-by-line';
+import { mapWithConcurrency } from '../shared/concurrency-pool';
 import { ChunkRef, RecordCounts, RejectedRecord } from '../shared/contracts';
 import { formatRecord, parseRecord } from '../shared/csv-fields';
 import { ByteSource, csvRecordBatches, recordWithTerminator } from '../shared/csv-records';

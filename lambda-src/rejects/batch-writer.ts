@@ -3,8 +3,8 @@
  * UnprocessedItems that DynamoDB hands back under throttling, with backoff.
  */
 import { AttributeValue, BatchWriteItemCommand, DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
-import { mapWithConcurrency } from '../enrich/concurrency-pool';
-import { backoffDelay } from '../enrich/retry-policy';
+import { mapWithConcurrency } from '../shared/concurrency-pool';
+import { backoffDelay } from '../shared/retry-policy';
 
 export const BATCH_LIMIT = 25;
 

@@ -5,7 +5,7 @@
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { BatchValidator, CandidateRecord, Verdict } from './batch-validator';
-import { mapWithConcurrency } from '../enrich/concurrency-pool';
+import { mapWithConcurrency } from '../shared/concurrency-pool';
 
 let client: LambdaClient | undefined;
 

@@ -1,5 +1,5 @@
-import { TransientFailure, backoffDelay, isRetryableStatus, withRetries } from '../../lambda-src/enrich/retry-policy';
 import { EnrichmentUnavailable } from '../../lambda-src/shared/errors';
+import { TransientFailure, backoffDelay, isRetryableStatus, withRetries } from '../../lambda-src/shared/retry-policy';
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 };
 

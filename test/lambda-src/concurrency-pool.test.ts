@@ -1,4 +1,4 @@
-import { mapWithConcurrency } from '../../lambda-src/enrich/concurrency-pool';
+import { mapWithConcurrency } from '../../lambda-src/shared/concurrency-pool';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
