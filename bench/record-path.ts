@@ -4,15 +4,15 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Throughput } from './raw-csv';
 import { enrichRecords } from '../lambda-src/enrich/enrich-records';
-import { EnrichmentSource, ValidRecord as EnrichInput } from '../lambda-src/enrich/lookup';
+import { EnrichmentSource } from '../lambda-src/enrich/lookup';
+import { validatedRecordsOf } from '../lambda-src/enrich/validated-records';
 import { mergeRun } from '../lambda-src/merge/merge-run';
 import { ChunkRef, RecordCounts, RejectedRecord } from '../lambda-src/shared/contracts';
-import { formatRecord } from '../lambda-src/shared/csv-fields';
 import { jsonLinesOf, toJsonLines } from '../lambda-src/shared/s3-objects';
 import { ChunkFile } from '../lambda-src/split/chunk-splitter';
 import { splitRecords } from '../lambda-src/split/split-records';
 import { BatchValidator } from '../lambda-src/validate/batch-validator';
-import { validatedJsonLines } from '../lambda-src/validate/valid-output';
+import { validatedChunkJson } from '../lambda-src/validate/valid-output';
 import { validateChunk } from '../lambda-src/validate/validate-records';
 
 export interface RecordPathOptions {
@@ -75,16 +75,14 @@ async function processChunk(chunk: ChunkFile, key: string, work: WorkFiles, opti
   // Each step turns its results into the text it writes before it awaits the write, so that only
   // that text outlives it: a chunk's record objects do not sit in memory while files are written.
   const validated = await validateChunk([chunk.body], { file: key, delimiter, firstLine: chunk.firstLine }, options.validator)
-    .then((verdicts) => ({ header: verdicts.header, rejects: toJsonLines(verdicts.rejected), valid: validatedJsonLines(verdicts) }));
+    .then((verdicts) => ({ header: verdicts.header, rejects: toJsonLines(verdicts.rejected), valid: validatedChunkJson(verdicts.valid) }));
   await fs.promises.writeFile(work.validationRejects(chunk.index), validated.rejects);
-  // The validated JSON Lines go from one handler to the next through the bucket; here they are
-  // handed over in memory (one chunk's worth) and parsed back by the same reader enrich-chunk uses.
-  const records = await jsonLinesArray<EnrichInput>(Readable.from([validated.valid]));
+  // The validated chunk goes from one handler to the next through the bucket; here it is handed
+  // over in memory (one chunk's worth) and read back by the same function enrich-chunk uses.
+  const records = validatedRecordsOf(validated.valid, delimiter);
   // enrich-chunk takes the header from the run plan; every chunk file starts with that same header.
-  const processed = await enrichRecords(options.source, validated.header, records, options.fields).then((enriched) => ({
-    csv: [enriched.header, ...enriched.rows].map((row) => formatRecord(row, delimiter) + '\n').join(''),
-    rejects: toJsonLines(enriched.rejects),
-  }));
+  const processed = await enrichRecords(options.source, validated.header, records, { delimiter, fields: options.fields })
+    .then((enriched) => ({ csv: enriched.csv, rejects: toJsonLines(enriched.rejects) }));
   await fs.promises.writeFile(work.enrichmentRejects(chunk.index), processed.rejects);
   await fs.promises.writeFile(work.processed(chunk.index), processed.csv);
 }

@@ -1,12 +1,11 @@
 import { enrichConfigFromEnv } from './enrich/enrich-config';
 import { enrichRecords } from './enrich/enrich-records';
-import { ValidRecord } from './enrich/lookup';
+import { validatedRecordsOf } from './enrich/validated-records';
 import { EnrichTask, EnrichmentResult, RunPlan } from './shared/contracts';
-import { formatRecord } from './shared/csv-fields';
 import { bucketFromEnv } from './shared/handler-env';
 import { log } from './shared/logger';
 import { RunLayout, prefixesFromEnv } from './shared/run-layout';
-import { readJson, readJsonLines, toJsonLines, writeText } from './shared/s3-objects';
+import { readJson, readText, toJsonLines, writeText } from './shared/s3-objects';
 
 /**
  * Enriches one chunk's validated records and writes the processed chunk (header with the
@@ -20,16 +19,14 @@ export async function handler(task: EnrichTask): Promise<EnrichmentResult> {
   // The run plan's key does not depend on the input key, which the plan itself holds.
   const plan = await readJson<RunPlan>({ bucket, key: new RunLayout(prefixes, task.runId, '').runPlanKey });
   const layout = new RunLayout(prefixes, task.runId, plan.input.key);
-  const records: ValidRecord[] = [];
-  // validate-chunk always writes this file: a missing one is an error, not an empty chunk.
-  for await (const record of readJsonLines<ValidRecord>({ bucket, key: task.validKey }, { missingIsEmpty: false })) records.push(record);
+  // validate-chunk always writes this object: a missing one is an error, not an empty chunk.
+  const records = validatedRecordsOf(await readText({ bucket, key: task.validKey }), plan.delimiter);
 
-  const chunk = await enrichRecords(source, plan.header, records, fields);
+  const chunk = await enrichRecords(source, plan.header, records, { delimiter: plan.delimiter, fields });
 
-  const csv = [chunk.header, ...chunk.rows].map((row) => formatRecord(row, plan.delimiter) + '\n').join('');
   const processedKey = layout.processedKey(task.chunk.index);
   await writeText({ bucket, key: layout.enrichmentRejectsKey(task.chunk.index) }, toJsonLines(chunk.rejects), 'application/x-ndjson');
-  await writeText({ bucket, key: processedKey }, csv, 'text/csv; charset=utf-8');
-  log.info('chunk enriched', { runId: task.runId, chunk: task.chunk.index, enriched: chunk.rows.length, rejected: chunk.rejects.length });
-  return { enriched: chunk.rows.length, rejected: chunk.rejects.length, processedKey };
+  await writeText({ bucket, key: processedKey }, chunk.csv, 'text/csv; charset=utf-8');
+  log.info('chunk enriched', { runId: task.runId, chunk: task.chunk.index, enriched: chunk.enriched, rejected: chunk.rejects.length });
+  return { enriched: chunk.enriched, rejected: chunk.rejects.length, processedKey };
 }

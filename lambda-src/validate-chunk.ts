@@ -7,7 +7,7 @@ import { booleanEnv, bucketFromEnv, delimiterFromEnv } from './shared/handler-en
 import { log } from './shared/logger';
 import { prefixesFromEnv, RunLayout } from './shared/run-layout';
 import { readObjectStream, toJsonLines, writeObject } from './shared/s3-objects';
-import { processedCsv, validatedJsonLines } from './validate/valid-output';
+import { processedCsv, validatedChunkJson } from './validate/valid-output';
 import { validateChunk } from './validate/validate-records';
 import { validatorFromEnv } from './validate/validator-from-env';
 
@@ -25,7 +25,7 @@ export async function handler(task: ChunkTask): Promise<ValidationResult> {
   );
   const validKey = enrichment ? layout.validatedKey(chunk.index) : layout.processedKey(chunk.index);
   await writeObject({ bucket, key: layout.validationRejectsKey(chunk.index) }, toJsonLines(verdicts.rejected), 'application/x-ndjson');
-  if (enrichment) await writeObject({ bucket, key: validKey }, validatedJsonLines(verdicts), 'application/x-ndjson');
+  if (enrichment) await writeObject({ bucket, key: validKey }, validatedChunkJson(verdicts.valid), 'application/json');
   else await writeObject({ bucket, key: validKey }, processedCsv(verdicts), 'text/csv; charset=utf-8');
   log.info('chunk validated', { runId: task.runId, chunk: chunk.index, valid: verdicts.valid.length, rejected: verdicts.rejected.length });
   return { valid: verdicts.valid.length, rejected: verdicts.rejected.length, validKey };

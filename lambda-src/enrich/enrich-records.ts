@@ -1,6 +1,14 @@
 import { EnrichedChunk, assembleChunk } from './enriched-chunk';
 import { selectColumns } from './enriched-columns';
-import { EnrichmentSource, ValidRecord } from './lookup';
+import { EnrichmentSource } from './lookup';
+import { ValidatedRecord } from './validated-records';
+
+export interface EnrichOptions {
+  /** The CSV delimiter of the processed chunk. */
+  readonly delimiter: string;
+  /** ENRICH_FIELDS: the columns to append. @default - the answer's names */
+  readonly fields?: readonly string[];
+}
 
 /**
  * Enriches a chunk's records from a source. Appended columns are ENRICH_FIELDS when given, else
@@ -10,10 +18,10 @@ import { EnrichmentSource, ValidRecord } from './lookup';
 export async function enrichRecords(
   source: EnrichmentSource,
   header: readonly string[],
-  records: readonly ValidRecord[],
-  fields?: readonly string[],
+  records: readonly ValidatedRecord[],
+  options: EnrichOptions,
 ): Promise<EnrichedChunk> {
   const lookups = records.length === 0 ? [] : await source.lookup(header, records);
-  const columns = selectColumns(lookups, { fields, exclude: [...source.answerKeys, ...header], order: source.columnOrder });
-  return assembleChunk(header, records, lookups, columns);
+  const columns = selectColumns(lookups, { fields: options.fields, exclude: [...source.answerKeys, ...header], order: source.columnOrder });
+  return assembleChunk(header, records, lookups, columns, options.delimiter);
 }

@@ -6,7 +6,7 @@ export type Lookup =
   | { readonly values: Readonly<Record<string, unknown>> }
   | { readonly reason: string };
 
-/** A validated record awaiting enrichment, as validate-chunk writes it (one JSON object per line). */
+/** A validated record awaiting enrichment, as an enrichment source sees it. */
 export interface ValidRecord {
   readonly line: number;
   readonly fields: string[];

@@ -120,6 +120,18 @@ export interface RunSummary {
   readonly durationMs?: number;
 }
 
+/**
+ * The valid records of one chunk, as validate-chunk hands them to enrich-chunk (at `validKey`): one
+ * JSON document per chunk, so that enrich-chunk parses it with one `JSON.parse` and splits each
+ * record's fields once, from its text as written in the input.
+ */
+export interface ValidatedChunk {
+  /** Each record's input line, in input order: a record that enrichment rejects is named by it. */
+  readonly lines: number[];
+  /** Each record's text as written in the input (no terminator), in the same order as `lines`. */
+  readonly records: string[];
+}
+
 /** One rejected record, as written to the chunk's rejects file (JSON Lines) and the rejected-records table. */
 export interface RejectedRecord {
   readonly line: number;

@@ -48,6 +48,8 @@ export function splitFields(text: string, delimiter: string): string[] {
 
 export interface ParsedRecord {
   readonly fields: string[];
+  /** The decoded text the fields were split from. */
+  readonly text: string;
   /** The bytes are not UTF-8: `fields` is then a best-effort reading with U+FFFD substitutes. */
   readonly invalidUtf8: boolean;
 }
@@ -57,9 +59,9 @@ export function parseRecord(bytes: Uint8Array, delimiter: string): ParsedRecord 
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   // Decoding replaces bad sequences with U+FFFD, so only a record holding one needs the full check.
   if (text.includes('\uFFFD') && !isUtf8(bytes)) {
-    return { fields: splitFields(text, delimiter), invalidUtf8: true };
+    return { fields: splitFields(text, delimiter), text, invalidUtf8: true };
   }
-  return { fields: splitFields(text, delimiter), invalidUtf8: false };
+  return { fields: splitFields(text, delimiter), text, invalidUtf8: false };
 }
 
 /** One field as written in CSV: quoted only when it holds the delimiter, a quote, CR or LF. */

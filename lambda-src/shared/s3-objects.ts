@@ -83,16 +83,11 @@ export async function* jsonLinesOf<T>(source: AsyncIterable<Uint8Array | string>
   if (rest.trim() !== '') yield JSON.parse(rest) as T;
 }
 
-/** A JSON Lines object, streamed. When the object is missing: nothing if `missingIsEmpty`, else the S3 error. */
-export async function* readJsonLines<T>(ref: ObjectRef, options: { missingIsEmpty: boolean }): AsyncGenerator<T> {
-  const body = options.missingIsEmpty ? await readObjectStreamIfExists(ref) : await readObjectStream(ref);
-  if (body) yield* jsonLinesOf<T>(body);
-}
-
 /** All values of a JSON Lines object; a missing object reads as none. */
 export async function readJsonLinesArray<T>(ref: ObjectRef): Promise<T[]> {
   const values: T[] = [];
-  for await (const value of readJsonLines<T>(ref, { missingIsEmpty: true })) values.push(value);
+  const body = await readObjectStreamIfExists(ref);
+  if (body) for await (const value of jsonLinesOf<T>(body)) values.push(value);
   return values;
 }
 

@@ -1,4 +1,5 @@
 import { ChunkVerdicts } from './validate-records';
+import { ValidatedChunk } from '../shared/contracts';
 
 const NEWLINE = Buffer.from('\n');
 
@@ -9,11 +10,14 @@ export function processedCsv(verdicts: ChunkVerdicts): Buffer {
   return Buffer.concat(parts);
 }
 
-/** The valid records for enrich-chunk: JSON Lines of `{ line, fields }`. */
-export function validatedJsonLines(verdicts: ChunkVerdicts): string {
-  // The text of JSON.stringify({ line, fields }) (line is an integer), without an object per
-  // record, joined once rather than grown a line at a time: this runs for every valid record.
-  const lines: string[] = [];
-  for (const { line, fields } of verdicts.valid) lines.push(`{"line":${line},"fields":${JSON.stringify(fields)}}\n`);
-  return lines.join('');
+/** The valid records for enrich-chunk (a chunk's `verdicts.valid`), as a `ValidatedChunk` document. */
+export function validatedChunkJson(valid: readonly { readonly line: number; readonly text: string }[]): string {
+  const lines: number[] = [];
+  const records: string[] = [];
+  for (const { line, text } of valid) {
+    lines.push(line);
+    records.push(text);
+  }
+  const validated: ValidatedChunk = { lines, records };
+  return JSON.stringify(validated);
 }

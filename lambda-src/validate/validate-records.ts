@@ -12,6 +12,8 @@ import { EmptyFile } from '../shared/errors';
 export interface ValidRecord extends CandidateRecord {
   /** The record's bytes as they were in the input (no terminator). */
   readonly bytes: Buffer;
+  /** The same, decoded. */
+  readonly text: string;
 }
 
 export interface ChunkVerdicts {
@@ -77,9 +79,9 @@ export async function validateChunk(chunk: ByteSource, options: ChunkOptions, va
   };
   for await (const batch of numberedRecords(chunk, options, onHeader)) {
     for (const { line, bytes } of batch) {
-      const { fields, invalidUtf8 } = parseRecord(bytes, options.delimiter);
+      const { fields, text, invalidUtf8 } = parseRecord(bytes, options.delimiter);
       if (!invalidUtf8 && fields.length === header.length) {
-        candidates.push({ line, fields, bytes });
+        candidates.push({ line, fields, bytes, text });
         continue;
       }
       const reasons: string[] = [];

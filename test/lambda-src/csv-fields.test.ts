@@ -24,8 +24,8 @@ describe('parseRecord', () => {
     expect(parsed.fields).toHaveLength(3);
   });
 
-  test('accepts valid UTF-8, including a literal U+FFFD', () => {
-    expect(parseRecord(Buffer.from('é,\ufffd,😀'), ',')).toEqual({ fields: ['é', '\ufffd', '😀'], invalidUtf8: false });
+  test('accepts valid UTF-8, including a literal U+FFFD, and gives the decoded text', () => {
+    expect(parseRecord(Buffer.from('é,\ufffd,😀'), ',')).toEqual({ fields: ['é', '\ufffd', '😀'], text: 'é,\ufffd,😀', invalidUtf8: false });
   });
 });
 

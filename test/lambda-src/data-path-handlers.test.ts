@@ -140,14 +140,14 @@ test('json-schema rejects with readable reasons; a chunk without a processed fil
   ]);
 });
 
-test('with enrichment configured, valid records go to the validated JSON Lines for enrich-chunk', async () => {
+test('with enrichment configured, valid records go to the validated chunk for enrich-chunk', async () => {
   process.env.ENRICHMENT = 'true';
   await writeObject({ bucket, key: 'input/e.csv' }, 'a,b\n1,"x\ny"\n', 'text/csv');
   const split = await splitInput({ runId: 'run-enrich', bucket, key: 'input/e.csv' });
   const [chunk] = await readJson<ChunkRef[]>({ bucket, key: split.manifestKey });
   const result = await validateChunk({ runId: 'run-enrich', chunk });
   expect(result).toEqual({ valid: 1, rejected: 0, validKey: 'runs/run-enrich/validated/00000.jsonl' });
-  expect((await readBytes({ bucket, key: result.validKey })).toString()).toBe('{"line":2,"fields":["1","x\\ny"]}\n');
+  expect(JSON.parse((await readBytes({ bucket, key: result.validKey })).toString())).toEqual({ lines: [2], records: ['1,"x\ny"'] });
   expect(await objectExists({ bucket, key: 'runs/run-enrich/processed/00000.csv' })).toBe(false);
 });
 

@@ -5,6 +5,7 @@ import { enrichRecords } from '../../lambda-src/enrich/enrich-records';
 import { HttpBatchSource, HttpBatchSourceOptions } from '../../lambda-src/enrich/http-batch-source';
 import { HttpSource } from '../../lambda-src/enrich/http-source';
 import { OutgoingRequest } from '../../lambda-src/enrich/request-signer';
+import { formatRecord } from '../../lambda-src/shared/csv-fields';
 
 const header = ['uuid', 'Country'];
 const records = [
@@ -105,11 +106,13 @@ describe('HttpBatchSource', () => {
   });
 
   test('rejects the records answered null with the no-data reason, and appends the others', async () => {
-    const chunk = await enrichRecords(source(), header, records, ['unitsSold', 'unitPrice']);
+    const validated = records.map((record) => ({ ...record, text: formatRecord(record.fields, ',') }));
+    const chunk = await enrichRecords(source(), header, validated, { delimiter: ',', fields: ['unitsSold', 'unitPrice'] });
     expect(chunk.header).toEqual(['uuid', 'Country', 'unitsSold', 'unitPrice']);
-    expect(chunk.rows.map((row) => row[0])).toEqual(['100', '101', '102', '103']);
-    expect(chunk.rows[1]).toEqual(['101', 'Bonaire, "Saba"', '202', '101.50']);
+    expect(chunk.csv).toBe('uuid,Country,unitsSold,unitPrice\n100,Chad,200,100.50\n101,"Bonaire, ""Saba""",202,101.50\n102,Fiji,204,102.50\n103,Togo,206,103.50\n');
     expect(chunk.rejects).toEqual([{ line: 3, fields: ['404', 'Peru'], reasons: ['no enrichment data'] }]);
+    // Only each record's line and fields are sent, not its text.
+    expect(endpoint.received.flatMap((r) => r.body.records).sort((a, b) => a.line - b.line)).toEqual(records);
   });
 
   test('retries a batch answered 503, with backoff, then takes its answer', async () => {

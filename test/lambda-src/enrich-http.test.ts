@@ -3,8 +3,10 @@ import { AddressInfo } from 'node:net';
 import { LocalAws, startLocalAws } from './local-aws';
 import { handler } from '../../lambda-src/enrich-chunk';
 import { RunPlan } from '../../lambda-src/shared/contracts';
+import { formatRecord } from '../../lambda-src/shared/csv-fields';
 import { RunLayout, prefixesFromEnv } from '../../lambda-src/shared/run-layout';
 import { readJsonLinesArray, readText, writeJson, writeText } from '../../lambda-src/shared/s3-objects';
+import { validatedChunkJson } from '../../lambda-src/validate/valid-output';
 
 const bucket = 'enrich-http-test';
 const runId = 'orders-0123456789abcdef0123';
@@ -56,6 +58,9 @@ class FlakyEndpoint {
   }
 }
 
+/** What validate-chunk writes for these records. */
+const validated = (valid: typeof records) => validatedChunkJson(valid.map(({ line, fields }) => ({ line, text: formatRecord(fields, ',') })));
+
 describe('enrich-chunk with an HTTP endpoint', () => {
   let aws: LocalAws;
   let endpoint: FlakyEndpoint;
@@ -68,7 +73,7 @@ describe('enrich-chunk with an HTTP endpoint', () => {
     layout = new RunLayout(prefixesFromEnv(), runId, 'input/orders.csv');
     const plan: Partial<RunPlan> = { runId, header, delimiter: ',', input: { runId, bucket, key: 'input/orders.csv' } };
     await writeJson({ bucket, key: layout.runPlanKey }, plan);
-    await writeText({ bucket, key: layout.validatedKey(3) }, records.map((r) => JSON.stringify(r) + '\n').join(''));
+    await writeText({ bucket, key: layout.validatedKey(3) }, validated(records));
   });
 
   beforeEach(async () => {
@@ -114,7 +119,7 @@ describe('enrich-chunk with an HTTP endpoint', () => {
 
   test('appends only ENRICH_FIELDS when set, and writes an empty rejects file', async () => {
     process.env.ENRICH_FIELDS = '["unitPrice"]';
-    await writeText({ bucket, key: layout.validatedKey(4) }, JSON.stringify(records[0]) + '\n');
+    await writeText({ bucket, key: layout.validatedKey(4) }, validated(records.slice(0, 1)));
     const result = await handler({ ...task, chunk: { ...task.chunk, index: 4 }, validKey: layout.validatedKey(4) });
     expect(result).toEqual({ enriched: 1, rejected: 0, processedKey: layout.processedKey(4) });
     expect(await readText({ bucket, key: layout.processedKey(4) })).toBe('uuid,Country,Item Type,unitPrice\n100,Chad,Snacks,100.50\n');

@@ -4,15 +4,20 @@ import { LocalAws, startLocalAws } from './local-aws';
 import { TableSource } from '../../lambda-src/enrich/table-source';
 import { handler } from '../../lambda-src/enrich-chunk';
 import { RunPlan } from '../../lambda-src/shared/contracts';
+import { formatRecord } from '../../lambda-src/shared/csv-fields';
 import { EnrichmentUnavailable } from '../../lambda-src/shared/errors';
 import { RunLayout, prefixesFromEnv } from '../../lambda-src/shared/run-layout';
 import { readJsonLinesArray, readText, writeJson, writeText } from '../../lambda-src/shared/s3-objects';
+import { validatedChunkJson } from '../../lambda-src/validate/valid-output';
 
 const bucket = 'enrich-table-test';
 const table = 'financials';
 const runId = 'orders-abcdef0123456789abcd';
 const header = ['Region', 'uuid'];
 const known = Array.from({ length: 230 }, (_, i) => String(500000 + i));
+
+/** What validate-chunk writes for these records. */
+const validated = (valid: { line: number; fields: string[] }[]) => validatedChunkJson(valid.map(({ line, fields }) => ({ line, text: formatRecord(fields, ';') })));
 
 describe('enrich-chunk with a DynamoDB table', () => {
   let aws: LocalAws;
@@ -57,7 +62,7 @@ describe('enrich-chunk with a DynamoDB table', () => {
     // Every known key twice (a batch must not repeat a key), plus three unknown or empty keys.
     const uuids = [...known, ...known, '999', '', '42'];
     const records = uuids.map((uuid, i) => ({ line: i + 2, fields: [`Region ${i}`, uuid] }));
-    await writeText({ bucket, key: layout.validatedKey(0) }, records.map((r) => JSON.stringify(r) + '\n').join(''));
+    await writeText({ bucket, key: layout.validatedKey(0) }, validated(records));
 
     const result = await handler({ runId, chunk: { index: 0, key: 'unused', records: records.length, firstLine: 2 }, validKey: layout.validatedKey(0) });
 
@@ -79,7 +84,7 @@ describe('enrich-chunk with a DynamoDB table', () => {
     process.env.ENRICH_TABLE = 'no-such-table';
     process.env.ENRICH_MAX_ATTEMPTS = '1';
     try {
-      await writeText({ bucket, key: layout.validatedKey(1) }, JSON.stringify({ line: 2, fields: ['r', '1'] }) + '\n');
+      await writeText({ bucket, key: layout.validatedKey(1) }, validated([{ line: 2, fields: ['r', '1'] }]));
       const failure = handler({ runId, chunk: { index: 1, key: 'unused', records: 1, firstLine: 2 }, validKey: layout.validatedKey(1) });
       await expect(failure).rejects.toMatchObject({ name: 'EnrichmentUnavailable', message: 'enrichment table no-such-table failed: ResourceNotFoundException' });
     } finally {

@@ -1,7 +1,8 @@
+import { validatedRecordsOf } from '../../lambda-src/enrich/validated-records';
 import { acceptAll } from '../../lambda-src/validate/batch-validator';
 import { lambdaValidator, verdictsOf } from '../../lambda-src/validate/lambda-validator';
 import { schemaValidator } from '../../lambda-src/validate/schema-validator';
-import { processedCsv, validatedJsonLines } from '../../lambda-src/validate/valid-output';
+import { processedCsv, validatedChunkJson } from '../../lambda-src/validate/valid-output';
 import { validateChunk } from '../../lambda-src/validate/validate-records';
 
 const schema = JSON.stringify({
@@ -93,10 +94,21 @@ describe('validateChunk', () => {
     expect(verdicts.rejected.map((r) => [r.line, r.reasons])).toEqual([[3, ['invalid UTF-8']], [4, ['uuid: must match ^\\d{9}$']]]);
   });
 
-  test('valid output: the records as written in the input, or JSON Lines for enrichment', async () => {
-    const chunk = 'a;b\n"x;y";"say ""hi"""\n1;2;3\n';
+  test('valid output: the records as written in the input, with their lines for enrichment', async () => {
+    const chunk = 'a;b\n"x;y";"say ""hi"""\n1;2;3\n\nz;"multi\nline"\n';
     const verdicts = await validateChunk([chunk], { file: 'c.csv', delimiter: ';', firstLine: 2 }, acceptAll);
-    expect(processedCsv(verdicts).toString()).toBe('a;b\n"x;y";"say ""hi"""\n');
-    expect(validatedJsonLines(verdicts)).toBe('{"line":2,"fields":["x;y","say \\"hi\\""]}\n');
+    expect(processedCsv(verdicts).toString()).toBe('a;b\n"x;y";"say ""hi"""\nz;"multi\nline"\n');
+    const validated = validatedChunkJson(verdicts.valid);
+    expect(JSON.parse(validated)).toEqual({ lines: [2, 5], records: ['"x;y";"say ""hi"""', 'z;"multi\nline"'] });
+    // enrich-chunk reads it back: each record's line, fields and text.
+    expect(validatedRecordsOf(validated, ';')).toEqual([
+      { line: 2, fields: ['x;y', 'say "hi"'], text: '"x;y";"say ""hi"""' },
+      { line: 5, fields: ['z', 'multi\nline'], text: 'z;"multi\nline"' },
+    ]);
+  });
+
+  test('enrich-chunk refuses validated records that are not a ValidatedChunk', () => {
+    expect(() => validatedRecordsOf('{"line":2,"fields":["x"]}', ',')).toThrow(/not a ValidatedChunk/);
+    expect(() => validatedRecordsOf('{"lines":[2,3],"records":["x"]}', ',')).toThrow(/not a ValidatedChunk/);
   });
 });
