@@ -12,6 +12,7 @@ export interface LocalRunReport {
   readonly chunks: number;
   /** runLocally's own wall time: synthesis, stand-ins, lookup loading and the run. */
   readonly durationMs: number;
+  readonly phasesMs: Awaited<ReturnType<typeof runLocally>>['phasesMs'];
   readonly stats: Awaited<ReturnType<typeof runLocally>>['stats'];
   readonly estimatedAwsCostUsd: number;
   readonly costBreakdownUsd: Awaited<ReturnType<typeof runLocally>>['costBreakdownUsd'];
@@ -32,6 +33,7 @@ async function main(argv: string[]): Promise<void> {
     records: result.records,
     chunks: result.chunks,
     durationMs: result.durationMs,
+    phasesMs: result.phasesMs,
     stats: result.stats,
     estimatedAwsCostUsd: result.estimatedAwsCostUsd,
     costBreakdownUsd: result.costBreakdownUsd,

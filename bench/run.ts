@@ -103,6 +103,8 @@ export async function runBench(args: BenchArguments, log: (line: string) => void
       localRunChunks: local.chunks,
       localRunSeconds: round(localRunSeconds, 2),
       localRunProcessSeconds: round(local.processSeconds, 2),
+      // Setup (synthesis, stand-ins, loading the lookup: on AWS, done once at deploy) apart from the run itself.
+      localRunPhasesSeconds: Object.fromEntries(Object.entries(local.phasesMs).map(([phase, ms]) => [phase, round(ms / 1000, 2)])),
       localRunRecordsPerSec: round(args.records / localRunSeconds, 0),
       peakRssMb: round(local.peakRssMb, 1),
       peakRssMb100k: round(baseline.peakRssMb, 1),

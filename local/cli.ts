@@ -37,6 +37,7 @@ export function parseArguments(argv: string[]): LocalRunOptions & { json: boolea
 
 export function humanSummary(r: LocalRunResult): string {
   // A Cause can hold a whole child execution's description: the JSON output has it in full.
+  const seconds = (ms: number) => (ms / 1000).toFixed(1);
   const message = r.error && r.error.message.length > 400 ? `${r.error.message.slice(0, 400)}…` : r.error?.message;
   const lines = [
     `Run ${r.runId}: ${r.status}${r.error ? ` — ${r.error.code}: ${message}` : ''}`,
@@ -49,7 +50,8 @@ export function humanSummary(r: LocalRunResult): string {
     `AWS usage: ${r.stats.stateTransitions} state transitions, ${r.stats.expressRequests} Express requests, ${r.stats.lambdaInvocations} Lambda invocations `
       + `(${r.stats.lambdaGbSeconds} GB-s), ${r.stats.s3Requests} S3 requests, ${r.stats.apiRequests} API requests, `
       + `${r.stats.dynamodbWriteUnits} DynamoDB write units, ${r.stats.emails} emails`,
-    `Estimated AWS cost: $${r.estimatedAwsCostUsd.toFixed(6)} · ${(r.durationMs / 1000).toFixed(1)} s`,
+    `Estimated AWS cost: $${r.estimatedAwsCostUsd.toFixed(6)} · ${seconds(r.durationMs)} s `
+      + `(setup ${seconds(r.phasesMs.setup)} s of which lookup ${seconds(r.phasesMs.lookup)} s, run ${seconds(r.phasesMs.run)} s)`,
   ];
   return lines.join('\n');
 }

@@ -1,13 +1,15 @@
 // local/ is development tooling, left out of the npm package: it runs on devDependencies.
 /* eslint-disable import/no-extraneous-dependencies */
 import * as fs from 'node:fs';
-import { BatchWriteItemCommand, BatchWriteItemCommandOutput, DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { parse } from 'csv-parse';
 import { LocalTable } from './cloud-assembly';
 
-/** BatchWriteItem takes at most 25 items; a few batches in flight keep the stand-in busy without flooding it. */
-const BATCH = 25;
-const PARALLEL = 8;
+/** Items per seeding batch: one LevelDB batch each, while the next is parsed. */
+const BATCH = 2_000;
+
+/** Writes items into a table of the DynamoDB stand-in ({@link StandIns.seedTable}). */
+export type SeedTable = (table: string, items: Record<string, AttributeValue>[]) => Promise<void>;
 
 type Row = Record<string, string>;
 
@@ -35,46 +37,34 @@ async function numericColumns(file: string, key: string): Promise<Set<string>> {
  * Loads enrichment data (CSV file with a header; one column is the table's partition key) into a table.
  * The key is stored as a string; a column whose every value is a number is stored as numbers
  * (as examples/load-financials.ts loads the financial figures), any other column as strings.
- * The file is read twice (the column types, then the items) and written in batches of 25 with at
- * most 8 batches in flight: memory stays bounded whatever the file's size.
+ * The file is read twice (the column types, then the items) and seeded in batches, one batch written
+ * while the next is parsed: memory stays bounded whatever the file's size.
  */
-export async function loadLookupTable(client: DynamoDBClient, table: LocalTable, file: string): Promise<number> {
+export async function loadLookupTable(seed: SeedTable, table: LocalTable, file: string): Promise<number> {
   const key = table.keySchema.find((k) => k.KeyType === 'HASH')!.AttributeName;
   const numeric = await numericColumns(file, key);
-  const inFlight = new Set<Promise<void>>();
-  let failure: Error | undefined;
-  const write = async (batch: WriteRequest[]) => {
-    let pending: WriteRequest[] | undefined = batch;
-    while (pending?.length) {
-      const out: BatchWriteItemCommandOutput = await client.send(new BatchWriteItemCommand({ RequestItems: { [table.name]: pending } }));
-      pending = out.UnprocessedItems?.[table.name];
-    }
-  };
-  const submit = async (batch: WriteRequest[]) => {
-    const written: Promise<void> = write(batch)
-      .catch((err: Error) => { failure ??= err; })
-      .finally(() => inFlight.delete(written));
-    inFlight.add(written);
-    // Backpressure: the parser waits while PARALLEL batches are in flight.
-    if (inFlight.size >= PARALLEL) await Promise.race(inFlight);
-    if (failure) throw failure;
-  };
   let rows = 0;
-  let batch: WriteRequest[] = [];
-  try {
-    for await (const row of rowsOf(file)) {
-      rows++;
-      batch.push({ PutRequest: { Item: Object.fromEntries(Object.entries(row).map(([k, v]) => [k, numeric.has(k) ? { N: v } : { S: v }])) } });
-      if (batch.length === BATCH) {
-        await submit(batch);
-        batch = [];
-      }
+  let batch: Record<string, AttributeValue>[] = [];
+  let failure: Error | undefined;
+  let writing: Promise<void> = Promise.resolve();
+  // One batch in flight at most: wait for it (and stop at its error) before sending the next.
+  const send = async (items: Record<string, AttributeValue>[]) => {
+    await writing;
+    if (failure) throw failure;
+    writing = seed(table.name, items).catch((err: Error) => { failure = err; });
+  };
+  for await (const row of rowsOf(file)) {
+    rows++;
+    const item: Record<string, AttributeValue> = {};
+    for (const column in row) item[column] = numeric.has(column) ? { N: row[column] } : { S: row[column] };
+    batch.push(item);
+    if (batch.length === BATCH) {
+      await send(batch);
+      batch = [];
     }
-    if (batch.length) await submit(batch);
-  } finally {
-    // Every batch settles before we return or rethrow: none may still write after we are gone.
-    await Promise.all(inFlight);
   }
+  if (batch.length) await send(batch);
+  await writing;
   if (failure) throw failure;
   return rows;
 }

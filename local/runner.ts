@@ -109,7 +109,13 @@ export interface LocalRunResult {
   };
   readonly estimatedAwsCostUsd: number;
   readonly costBreakdownUsd: ReturnType<typeof estimateCost>;
+  /** Wall time from the call to the result: synthesis, stand-ins, loading the lookup, the run and collecting its files. */
   readonly durationMs: number;
+  /**
+   * Where `durationMs` went: `setup` (synthesis, stand-ins, resources, lookup and upload; `lookup` is the
+   * lookup's part of it), `run` (from the S3 event to the end of every execution), `collect` (the rest).
+   */
+  readonly phasesMs: { setup: number; lookup: number; run: number; collect: number };
   /** Where the functions' stdout/stderr went. */
   readonly log: string;
   /** The input's key, and every key left in the bucket at the end (to check what was archived, published, kept). */
@@ -299,10 +305,13 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
         TableName: table.name, KeySchema: table.keySchema as any, AttributeDefinitions: table.attributeDefinitions as any, BillingMode: 'PAY_PER_REQUEST',
       }));
     }
+    let lookupMs = 0;
     if (options.lookup) {
+      const lookupStarted = Date.now();
       const financialsTable = assembly.tables.find((t) => t.name === assembly.resolve((stack as any).financialsTable.tableName));
       if (!financialsTable) throw new Error('--lookup needs a stack with a financialsTable (the reference example)');
-      await loadLookupTable(dynamodb, financialsTable, options.lookup);
+      await loadLookupTable(standIns.seedTable, financialsTable, options.lookup);
+      lookupMs = Date.now() - lookupStarted;
     }
 
     const bucket: string = assembly.resolve(processor.bucket.bucketName);
@@ -321,6 +330,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     // Counting and faults start with the pipeline's own traffic, once the setup above is done.
     await standIns.settleCounters();
     Object.assign(standIns.counters, { s3Tier1: 0, s3Tier2: 0, dynamodbWriteUnits: 0, dynamodbReadUnits: 0 });
+    const runStarted = Date.now();
     const removeS3Faults = gateRequests(standIns.s3Server, options.faults?.s3 ?? 0, random, s3SlowDown);
     const events = uploads.map(({ key, size, put }, i) => {
       const sequencer = (Date.now() * 1000 + i).toString(16).toUpperCase().padStart(16, '0');
@@ -341,6 +351,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     const orchestrations = [...stepFunctions.executions.values()].filter((e) => e.stateMachineArn === orchestratorArn);
     if (orchestrations.length === 0) throw new Error('The trigger did not start the orchestrator');
     const records: ExecutionRecord[] = await Promise.all(orchestrations.map((e) => e.done));
+    const runEnded = Date.now();
     removeS3Faults();
     const executionOf = (key: string) => records.find((r) => (r.input as { key?: string } | undefined)?.key === key);
     const execution = executionOf(inputKey) ?? records[0];
@@ -405,6 +416,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
       apiRequests: endpoints.apiRequests(),
     };
     const cost = estimateCost(usage);
+    const finished = Date.now();
     const round3 = (n: number) => Math.round(n * 1000) / 1000;
     return {
       runId,
@@ -432,7 +444,8 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
       },
       estimatedAwsCostUsd: cost.total,
       costBreakdownUsd: cost,
-      durationMs: Date.now() - started,
+      durationMs: finished - started,
+      phasesMs: { setup: runStarted - started, lookup: lookupMs, run: runEnded - runStarted, collect: finished - runEnded },
       log,
       inputKey,
       objects,

@@ -27,6 +27,8 @@ export interface StandIns {
   readonly dynamodbEndpoint: string;
   readonly sesEndpoint: string;
   readonly counters: StandInCounters;
+  /** Writes items into a DynamoDB table without the API, as fixture data: not counted (see `DynamoDbThread.seed`). */
+  seedTable(table: string, items: Record<string, unknown>[]): Promise<void>;
   /** Resolves once `counters` include every request answered so far (DynamoDB counts from its thread). */
   settleCounters(): Promise<void>;
   /** Emails the SES stand-in received since it started (it keeps them in a process-wide store). */
@@ -143,6 +145,7 @@ export async function startStandIns(): Promise<StandIns> {
     dynamodbEndpoint: dynamo.endpoint,
     sesEndpoint,
     counters,
+    seedTable: (table, items) => dynamo.seed(table, items),
     settleCounters: () => dynamo.settle(),
     async sentEmails() {
       const store = (await (await fetch(`${sesEndpoint}/store`)).json()) as any;

@@ -40,6 +40,12 @@ describe('npm run bench (smoke test: figures are not judged here)', () => {
     expect(report.memoryBaselineRecords).toBe(RECORDS);
     expect(report.rssRatioToBaseline).toBe(1);
     expect(report.costBreakdownPerMillionUsd.total).toBeCloseTo(report.costPerMillionRecordsUsd, 4);
+    // The phases are parts of the run's wall time: the lookup is part of the setup.
+    const phases = report.localRunPhasesSeconds;
+    expect(phases.run).toBeGreaterThan(0);
+    expect(phases.lookup).toBeGreaterThan(0);
+    expect(phases.lookup).toBeLessThanOrEqual(phases.setup);
+    expect(phases.setup + phases.run + phases.collect).toBeCloseTo(report.localRunSeconds, 1);
   });
 
   test('the record path accounts for every record', () => {

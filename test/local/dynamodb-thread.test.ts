@@ -40,6 +40,28 @@ describe('startDynamoDbThread', () => {
     expect((await client.send(new DescribeTableCommand({ TableName: 'orders' }))).Table?.KeySchema).toEqual([{ AttributeName: 'k', KeyType: 'HASH' }]);
   }, 30_000);
 
+  test('seeded items are served by the API, replace items with the same key, and are not reported as requests', async () => {
+    await client.send(new CreateTableCommand({
+      TableName: 'seeded', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST',
+    }));
+    await thread.settle();
+    const before = requests.length;
+    await thread.seed('seeded', [{ id: { S: 'a' }, n: { N: '1' } }, { id: { S: 'b' }, n: { N: '2' } }]);
+    await thread.seed('seeded', [{ id: { S: 'a' }, n: { N: '3' } }]);
+    await thread.settle();
+    expect(requests.length).toBe(before);
+    const get = async (id: string) => (await client.send(new GetItemCommand({ TableName: 'seeded', Key: { id: { S: id } } }))).Item;
+    expect(await get('a')).toEqual({ id: { S: 'a' }, n: { N: '3' } });
+    expect(await get('b')).toEqual({ id: { S: 'b' }, n: { N: '2' } });
+  }, 30_000);
+
+  test('seeding refuses an item without the key, with the wrong key type, or a table that does not exist, and writes nothing of that batch', async () => {
+    await expect(thread.seed('seeded', [{ id: { S: 'c' } }, { other: { S: 'x' } }])).rejects.toThrow('Missing the key id');
+    await expect(thread.seed('seeded', [{ id: { N: '1' } }])).rejects.toThrow('Type mismatch for key id');
+    await expect(thread.seed('missing', [{ id: { S: 'a' } }])).rejects.toThrow(/not found: missing/);
+    expect((await client.send(new GetItemCommand({ TableName: 'seeded', Key: { id: { S: 'c' } } }))).Item).toBeUndefined();
+  }, 30_000);
+
   test('settle resolves once every request answered so far has been reported', async () => {
     // Reports arrive after the answers: let the previous test's requests land first.
     await thread.settle();

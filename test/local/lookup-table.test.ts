@@ -11,7 +11,7 @@ const TABLE: LocalTable = {
   keySchema: [{ AttributeName: 'uuid', KeyType: 'HASH' }],
   attributeDefinitions: [{ AttributeName: 'uuid', AttributeType: 'S' }],
 };
-const ROWS = 1_234; // not a multiple of the 25-item batch
+const ROWS = 4_321; // more than two 2,000-item batches, and not a multiple of one
 
 describe('loadLookupTable', () => {
   let standIns: StandIns;
@@ -37,7 +37,7 @@ describe('loadLookupTable', () => {
     const file = path.join(dir, 'lookup.csv');
     fs.writeFileSync(file, `${lines.join('\n')}\n`);
 
-    await expect(loadLookupTable(client, TABLE, file)).resolves.toBe(ROWS);
+    await expect(loadLookupTable(standIns.seedTable, TABLE, file)).resolves.toBe(ROWS);
 
     let count = 0;
     let start: any;
@@ -51,9 +51,21 @@ describe('loadLookupTable', () => {
     expect(item).toEqual({ uuid: { S: 'id-7' }, units: { N: '21' }, code: { S: '7' } });
   }, 60_000);
 
+  test('stops at the first batch that fails, with its error, and sends nothing after it', async () => {
+    const file = path.join(dir, 'failing.csv');
+    fs.writeFileSync(file, `uuid,units\n${Array.from({ length: 7_000 }, (_, i) => `k${i},${i}`).join('\n')}\n`);
+    const batches: number[] = [];
+    const seed = async (_table: string, items: unknown[]) => {
+      batches.push(items.length);
+      if (batches.length === 2) throw new Error('disk full');
+    };
+    await expect(loadLookupTable(seed, TABLE, file)).rejects.toThrow('disk full');
+    expect(batches).toEqual([2_000, 2_000]);
+  });
+
   test('refuses a file without the table key column', async () => {
     const file = path.join(dir, 'no-key.csv');
     fs.writeFileSync(file, 'id,units\na,1\n');
-    await expect(loadLookupTable(client, TABLE, file)).rejects.toThrow('no "uuid" column');
+    await expect(loadLookupTable(standIns.seedTable, TABLE, file)).rejects.toThrow('no "uuid" column');
   });
 });
