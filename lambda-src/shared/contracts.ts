@@ -58,7 +58,7 @@ export interface ChunkTask {
 export interface ValidationResult {
   readonly valid: number;
   readonly rejected: number;
-  /** `validated/NNNNN.jsonl` when enrichment follows, else the processed chunk `processed/NNNNN.csv`. */
+  /** `validated/NNNNN.json` (a `ValidatedChunk`) when enrichment follows, else the processed chunk `processed/NNNNN.csv`. */
   readonly validKey: string;
 }
 

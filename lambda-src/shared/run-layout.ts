@@ -6,7 +6,7 @@
  *   <work>/<runId>/run.json                  the run plan (header, keys, counts)
  *   <work>/<runId>/manifest.json             the chunk list the Distributed Map reads
  *   <work>/<runId>/chunks/00000.csv          header + the chunk's records, verbatim
- *   <work>/<runId>/validated/00000.jsonl     valid records awaiting enrichment
+ *   <work>/<runId>/validated/00000.json      valid records awaiting enrichment (a ValidatedChunk)
  *   <work>/<runId>/processed/00000.csv       header + the chunk's processed records
  *   <work>/<runId>/rejects/00000.validation.jsonl, 00000.enrichment.jsonl
  *   <work>/<runId>/failures/0                the error of a failed chunk (Cause; code in metadata `error`)
@@ -57,7 +57,7 @@ export class RunLayout {
   get runPlanKey(): string { return this.work('run.json'); }
   get manifestKey(): string { return this.work('manifest.json'); }
   chunkKey(index: number): string { return this.work(`chunks/${pad(index)}.csv`); }
-  validatedKey(index: number): string { return this.work(`validated/${pad(index)}.jsonl`); }
+  validatedKey(index: number): string { return this.work(`validated/${pad(index)}.json`); }
   processedKey(index: number): string { return this.work(`processed/${pad(index)}.csv`); }
   validationRejectsKey(index: number): string { return this.work(`rejects/${pad(index)}.validation.jsonl`); }
   enrichmentRejectsKey(index: number): string { return this.work(`rejects/${pad(index)}.enrichment.jsonl`); }

@@ -146,7 +146,7 @@ test('with enrichment configured, valid records go to the validated chunk for en
   const split = await splitInput({ runId: 'run-enrich', bucket, key: 'input/e.csv' });
   const [chunk] = await readJson<ChunkRef[]>({ bucket, key: split.manifestKey });
   const result = await validateChunk({ runId: 'run-enrich', chunk });
-  expect(result).toEqual({ valid: 1, rejected: 0, validKey: 'runs/run-enrich/validated/00000.jsonl' });
+  expect(result).toEqual({ valid: 1, rejected: 0, validKey: 'runs/run-enrich/validated/00000.json' });
   expect(JSON.parse((await readBytes({ bucket, key: result.validKey })).toString())).toEqual({ lines: [2], records: ['1,"x\ny"'] });
   expect(await objectExists({ bucket, key: 'runs/run-enrich/processed/00000.csv' })).toBe(false);
 });
