@@ -27,7 +27,7 @@ test('the example validates orders by schema and enriches them from the IAM-auth
       Variables: Match.objectLike({
         ENRICHER: 'http',
         ENRICH_SIGV4: 'true',
-        ENRICH_BATCH_SIZE: '100',
+        ENRICH_BATCH_SIZE: '1000',
         ENRICH_FIELDS: '["unitsSold","unitPrice","unitCost","totalRevenue","totalCost","totalProfit"]',
       }),
     },
