@@ -13,21 +13,31 @@ export type SeedTable = (table: string, items: Record<string, AttributeValue>[])
 
 type Row = Record<string, string>;
 
-/** The file's rows, parsed as they are read: the file is never held whole. */
-function rowsOf(file: string): AsyncIterable<Row> {
-  return fs.createReadStream(file).pipe(parse({ columns: true, skip_empty_lines: true, bom: true }));
+/** The file's rows with the line each ends on, parsed as they are read: the file is never held whole. */
+async function* rowsOf(file: string): AsyncGenerator<{ row: Row; line: number }> {
+  const parser = fs.createReadStream(file).pipe(parse({ columns: true, skip_empty_lines: true, bom: true, info: true }));
+  try {
+    for await (const { record, info } of parser) yield { row: record, line: info.lines };
+  } catch (err) {
+    // csv-parse names the line and the reason; say which file.
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
 }
 
 const isNumber = (v: string) => v.trim() !== '' && Number.isFinite(Number(v));
 
-/** The columns (other than `key`) whose every value is a number, found in one pass over the file. */
+/**
+ * The columns (other than `key`) whose every value is a number, found in one pass over the file,
+ * which also refuses a file without the key column or a row with an empty key before anything is written.
+ */
 async function numericColumns(file: string, key: string): Promise<Set<string>> {
   let candidates: Set<string> | undefined;
-  for await (const row of rowsOf(file)) {
+  for await (const { row, line } of rowsOf(file)) {
     if (!candidates) {
-      if (!(key in row)) throw new Error(`the lookup file has no "${key}" column (the table's key)`);
+      if (!(key in row)) throw new Error(`${file}: the lookup file has no "${key}" column (the table's key)`);
       candidates = new Set(Object.keys(row).filter((column) => column !== key));
     }
+    if (row[key] === '') throw new Error(`${file} line ${line}: the "${key}" column (the table's key) is empty`);
     for (const column of candidates) if (!isNumber(row[column])) candidates.delete(column);
   }
   return candidates ?? new Set();
@@ -53,7 +63,7 @@ export async function loadLookupTable(seed: SeedTable, table: LocalTable, file: 
     if (failure) throw failure;
     writing = seed(table.name, items).catch((err: Error) => { failure = err; });
   };
-  for await (const row of rowsOf(file)) {
+  for await (const { row } of rowsOf(file)) {
     rows++;
     const item: Record<string, AttributeValue> = {};
     for (const column in row) item[column] = numeric.has(column) ? { N: row[column] } : { S: row[column] };

@@ -66,6 +66,18 @@ describe('loadLookupTable', () => {
   test('refuses a file without the table key column', async () => {
     const file = path.join(dir, 'no-key.csv');
     fs.writeFileSync(file, 'id,units\na,1\n');
-    await expect(loadLookupTable(standIns.seedTable, TABLE, file)).rejects.toThrow('no "uuid" column');
+    await expect(loadLookupTable(standIns.seedTable, TABLE, file)).rejects.toThrow(`${file}: the lookup file has no "uuid" column`);
+  });
+
+  test('names the file, line and reason of a row with an empty key or the wrong number of fields, and writes nothing', async () => {
+    const emptyKey = path.join(dir, 'empty-key.csv');
+    fs.writeFileSync(emptyKey, 'uuid,units\nk1,1\n,2\nk3,3\n');
+    const ragged = path.join(dir, 'ragged.csv');
+    fs.writeFileSync(ragged, 'uuid,units\nk1,1\nk2\n');
+    const seeded: unknown[] = [];
+    const seed = async (_table: string, items: unknown[]) => { seeded.push(...items); };
+    await expect(loadLookupTable(seed, TABLE, emptyKey)).rejects.toThrow(`${emptyKey} line 3: the "uuid" column (the table's key) is empty`);
+    await expect(loadLookupTable(seed, TABLE, ragged)).rejects.toThrow(new RegExp(`^${ragged}: Invalid Record Length: .* on line 3`));
+    expect(seeded).toEqual([]);
   });
 });
