@@ -77,6 +77,7 @@ const INIT_TIMEOUT_MS = 10_000;
 // handlers' I/O is served by the stand-ins on the main thread. 2 to 4, with the machine's cores.
 const DEFAULT_CONTAINERS = Math.min(4, Math.max(2, os.cpus().length));
 const DEFAULT_IDLE_TIMEOUT_MS = 5_000;
+const YOUNG_GENERATION_MB = 16;
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -98,8 +99,10 @@ class Container {
       // No ts-node in a container: the bundle is JavaScript, as in the Lambda runtime.
       execArgv: workerExecArgv(process.execArgv),
       workerData: { entry: fn.entry, handlerExport: fn.handlerExport, name: fn.name, arn, memoryMb: fn.memoryMb },
-      // The function's memory setting bounds its heap, as the sandbox's memory bounds it on AWS.
-      resourceLimits: { maxOldGenerationSizeMb: fn.memoryMb },
+      // The function's memory setting bounds its heap, as the sandbox's memory bounds it on AWS. A worker's
+      // young generation defaults to 48 MB whatever its heap: with a dozen containers on 2 cores, 16 MB ran
+      // 100k records in less CPU and memory (run 15.9–17.0 s against 18.2–18.6 s, CPU ~37 s against ~41 s).
+      resourceLimits: { maxOldGenerationSizeMb: fn.memoryMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       // The function's logs go to the host's log sink, not our stdout (which carries --json).
       stdout: true,
       stderr: true,
