@@ -35,7 +35,12 @@ export function parseBatchAnswer(text: string, records: number): BatchResult[] |
   } catch {
     return undefined;
   }
-  const results: unknown = (parsed as { results?: unknown } | null)?.results;
+  return batchResultsOf(parsed, records);
+}
+
+/** {@link parseBatchAnswer} of an answer already parsed from JSON. */
+export function batchResultsOf(answer: unknown, records: number): BatchResult[] | undefined {
+  const results: unknown = (answer as { results?: unknown } | null)?.results;
   if (!Array.isArray(results) || results.length !== records) return undefined;
   const valid = results.every((result: unknown) => result === null || (typeof result === 'object' && !Array.isArray(result)));
   return valid ? results : undefined;

@@ -88,8 +88,9 @@ export class HttpEndpoint {
       }, this.settings.timeoutMs);
       function fail(error: Error) {
         clearTimeout(timer);
+        // The code (ECONNRESET) or the name, not the message: a request's URL can hold a record's values.
         const code = (error as NodeJS.ErrnoException).code;
-        reject(error instanceof TransientFailure ? error : new TransientFailure(`network error ${code ?? error.message}`));
+        reject(error instanceof TransientFailure ? error : new TransientFailure(`network error ${code ?? error.name}`));
       }
       outgoing.on('error', fail);
       outgoing.end(body);

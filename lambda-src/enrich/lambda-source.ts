@@ -1,6 +1,7 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { BatchResult, batchLookups, batchRequest, parseBatchAnswer, splitIntoBatches } from './batch-answer';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { BatchResult, batchLookups, batchRequest, batchResultsOf, splitIntoBatches } from './batch-answer';
 import { EnrichmentSource, Lookup, ValidRecord } from './lookup';
+import { BatchFunction } from '../shared/batch-invoke';
 import { mapWithConcurrency } from '../shared/concurrency-pool';
 import { EnrichmentUnavailable } from '../shared/errors';
 
@@ -19,8 +20,16 @@ export class LambdaSource implements EnrichmentSource {
   readonly keyColumns: string[] = [];
   readonly answerKeys: string[] = [];
   readonly columnOrder = 'answer' as const;
+  private readonly fn: BatchFunction;
 
-  constructor(private readonly options: LambdaSourceOptions) {}
+  constructor(private readonly options: LambdaSourceOptions) {
+    this.fn = new BatchFunction({
+      functionName: options.functionName,
+      describedAs: 'enrichment function',
+      error: (message) => new EnrichmentUnavailable(message),
+      client: options.client,
+    });
+  }
 
   async lookup(header: readonly string[], records: readonly ValidRecord[]): Promise<Lookup[]> {
     const batches = splitIntoBatches(records, this.options.batchSize);
@@ -29,29 +38,8 @@ export class LambdaSource implements EnrichmentSource {
   }
 
   private async invoke(header: readonly string[], batch: ValidRecord[]): Promise<BatchResult[]> {
-    const name = this.options.functionName;
-    let response;
-    try {
-      response = await this.options.client.send(new InvokeCommand({ FunctionName: name, Payload: JSON.stringify(batchRequest(header, batch)) }));
-    } catch (error) {
-      throw new EnrichmentUnavailable(`enrichment function ${name} could not be invoked: ${(error as Error).name}`);
-    }
-    if (response.FunctionError !== undefined) {
-      throw new EnrichmentUnavailable(`enrichment function ${name} failed: ${errorTypeOf(response.Payload)}`);
-    }
-    const results = parseBatchAnswer(Buffer.from(response.Payload ?? []).toString('utf8'), batch.length);
-    if (results === undefined) {
-      throw new EnrichmentUnavailable(`enrichment function ${name} must answer { results } with one entry per record (${batch.length})`);
-    }
+    const results = batchResultsOf(await this.fn.invoke(batchRequest(header, batch)), batch.length);
+    if (results === undefined) throw this.fn.malformed(`expected { results } with one entry per record (${batch.length})`);
     return results;
-  }
-}
-
-/** The error type of a function error; its message may quote records, so it is left out. */
-function errorTypeOf(payload: Uint8Array | undefined): string {
-  try {
-    return JSON.parse(Buffer.from(payload ?? []).toString('utf8')).errorType ?? 'unknown error';
-  } catch {
-    return 'unknown error';
   }
 }

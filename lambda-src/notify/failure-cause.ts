@@ -2,6 +2,11 @@
  * What failed, read from the orchestrator's Catch output: `Error` is the error code and `Cause`
  * either the Lambda's JSON error (`{ errorType, errorMessage, trace }`), the JSON description of
  * a failed child execution (whose own `cause` holds the Lambda's error), or a plain message.
+ *
+ * The message goes into the run summary and the email, which never hold record contents. That
+ * holds because every Lambda error here is one of the pipeline's own handlers: their errors name
+ * the file, line and reason, and a user's validator or enrichment function, whose message may quote
+ * records, is only ever reported by its name and error type (`shared/batch-invoke.ts`).
  */
 export interface FailureCause {
   readonly code: string;

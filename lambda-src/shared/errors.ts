@@ -34,5 +34,8 @@ export class HeaderError extends NamedError {
 /** The merged counts do not add up: a record would have been lost. */
 export class RecordCountMismatch extends NamedError {}
 
-/** The enrichment source kept failing after every retry. */
+/** The enrichment source kept failing after every retry, or answered out of its contract. */
 export class EnrichmentUnavailable extends NamedError {}
+
+/** The validator function failed or answered out of its contract: no record of the batch could be judged. */
+export class ValidationUnavailable extends NamedError {}

@@ -1,43 +1,48 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
+import { LocalLambda, startLocalLambda } from './local-lambda';
 import { LambdaSource } from '../../lambda-src/enrich/lambda-source';
 
-const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)) as any;
-const decode = (payload: unknown) => JSON.parse(Buffer.from(payload as Uint8Array).toString('utf8'));
-
 describe('LambdaSource', () => {
-  const client = new LambdaClient({ region: 'us-east-1' });
-  const mock = mockClient(client);
-  const source = new LambdaSource({ functionName: 'enricher', batchSize: 2, concurrency: 2, client });
+  // Users' enrichment functions, run behind the local Invoke API.
+  const functions = {
+    // A score for each record (null for id 4), and the lines of its batch, to show how records were batched.
+    'scorer': `exports.handler = async ({ header, records }) => ({ results: records.map((r) => r.fields[0] === '4'
+      ? null
+      : { score: Number(r.fields[0]) * 10, batch: records.map((b) => b.line).join('+'), header: header.join('/') }) })`,
+    'quoting-thrower': `exports.handler = async ({ records }) => {
+      throw new RangeError('no figures for ' + records.map((r) => r.fields.join(',')).join('; '));
+    }`,
+    'one-result': 'exports.handler = async () => ({ results: [null] })',
+  };
+  let lambda: LocalLambda;
+  beforeAll(async () => {
+    lambda = await startLocalLambda(functions);
+  });
+  afterAll(() => lambda.close());
+  const sourceOf = (functionName: string) => new LambdaSource({ functionName, batchSize: 2, concurrency: 2, client: lambda.client });
   const header = ['id'];
   const records = [1, 2, 3, 4, 5].map((n) => ({ line: n + 1, fields: [String(n)] }));
 
-  beforeEach(() => mock.reset());
-
   test('sends batches of records and maps null results to rejects, in order', async () => {
-    mock.on(InvokeCommand).callsFake(async (input) => {
-      const { records: batch } = decode(input.Payload);
-      return { StatusCode: 200, Payload: encode({ results: batch.map((r: any) => (r.fields[0] === '4' ? null : { score: Number(r.fields[0]) * 10 })) }) };
-    });
-    expect(await source.lookup(header, records)).toEqual([
-      { values: { score: 10 } }, { values: { score: 20 } }, { values: { score: 30 } }, { reason: 'no enrichment data' }, { values: { score: 50 } },
+    expect(await sourceOf('scorer').lookup(header, records)).toEqual([
+      { values: { score: 10, batch: '2+3', header: 'id' } },
+      { values: { score: 20, batch: '2+3', header: 'id' } },
+      { values: { score: 30, batch: '4+5', header: 'id' } },
+      { reason: 'no enrichment data' },
+      { values: { score: 50, batch: '6', header: 'id' } },
     ]);
-    const payloads = mock.commandCalls(InvokeCommand).map((call) => decode(call.args[0].input.Payload));
-    expect(payloads.map((p) => p.records.map((r: any) => r.line))).toEqual([[2, 3], [4, 5], [6]]);
-    expect(payloads[0].header).toEqual(header);
-    expect(mock.commandCalls(InvokeCommand)[0].args[0].input.FunctionName).toBe('enricher');
   });
 
-  test('fails with EnrichmentUnavailable on a function error, without its message', async () => {
-    mock.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: encode({ errorType: 'TypeError', errorMessage: 'bad record 3' }) });
-    await expect(source.lookup(header, records)).rejects.toMatchObject({
+  test('fails with EnrichmentUnavailable on a function error, naming its type, never its message, which may quote records', async () => {
+    await expect(sourceOf('quoting-thrower').lookup(header, records)).rejects.toMatchObject({
       name: 'EnrichmentUnavailable',
-      message: 'enrichment function enricher failed: TypeError',
+      message: 'enrichment function quoting-thrower failed: RangeError',
     });
   });
 
   test('fails when the answer does not have one result per record', async () => {
-    mock.on(InvokeCommand).resolves({ StatusCode: 200, Payload: encode({ results: [null] }) });
-    await expect(source.lookup(header, records)).rejects.toThrow(/one entry per record \(2\)/);
+    await expect(sourceOf('one-result').lookup(header, records)).rejects.toMatchObject({
+      name: 'EnrichmentUnavailable',
+      message: 'enrichment function one-result returned a malformed reply: expected { results } with one entry per record (2)',
+    });
   });
 });

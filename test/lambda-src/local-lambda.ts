@@ -1,0 +1,46 @@
+/**
+ * Users' Lambda functions for handler tests: each function's JavaScript source runs in the local
+ * runner's Lambda host behind its Invoke API on a free port, and a real LambdaClient points at it.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { AwsSdkTasks } from '../../local/aws-sdk-tasks';
+import { LambdaHost } from '../../local/lambda-host';
+import { startServiceEndpoints } from '../../local/service-endpoints';
+import { LocalStepFunctions } from '../../local/step-functions';
+
+export interface LocalLambda {
+  /** A client of the local Invoke API, retrying as the SDK does by default. */
+  readonly client: LambdaClient;
+  close(): Promise<void>;
+}
+
+/** @param functions each function's name and the source of its `index.js`, which exports `handler` */
+export async function startLocalLambda(functions: Record<string, string>): Promise<LocalLambda> {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'local-lambda-'));
+  const host = new LambdaHost(Object.entries(functions).map(([name, source]) => {
+    const entry = path.join(directory, name, 'index.js');
+    fs.mkdirSync(path.dirname(entry));
+    fs.writeFileSync(entry, source);
+    return { name, entry, handlerExport: 'handler', environment: {}, timeoutSeconds: 10, memoryMb: 128, architecture: 'x86_64' as const };
+  }), { baseEnvironment: {}, functionArn: (name) => `arn:aws:lambda:us-east-1:000000000000:function:${name}` });
+  const endpoints = await startServiceEndpoints();
+  // The endpoint serves Step Functions too; these tests start no execution.
+  const sdk = new AwsSdkTasks(() => ({}));
+  endpoints.bind({ lambda: host, stepFunctions: new LocalStepFunctions([], { lambda: host, sdk, readItems: async () => [] }), restApis: [] });
+  const client = new LambdaClient({
+    region: 'us-east-1',
+    endpoint: endpoints.url,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  return {
+    client,
+    async close() {
+      client.destroy();
+      await Promise.all([host.close(), endpoints.close(), sdk.close()]);
+      fs.rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
