@@ -5,9 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CreateTableCommand, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { App, Stack } from 'aws-cdk-lib';
+import { createActiveTable } from './active-table';
 import { AwsSdkTasks } from './aws-sdk-tasks';
 import { synthesize } from './cloud-assembly';
 import { estimateCost } from './cost-model';
@@ -301,9 +302,9 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     // Resources, as CloudFormation would have created them.
     for (const bucket of assembly.buckets) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     for (const table of assembly.tables) {
-      await dynamodb.send(new CreateTableCommand({
+      await createActiveTable(dynamodb, {
         TableName: table.name, KeySchema: table.keySchema as any, AttributeDefinitions: table.attributeDefinitions as any, BillingMode: 'PAY_PER_REQUEST',
-      }));
+      });
     }
     let lookupMs = 0;
     if (options.lookup) {

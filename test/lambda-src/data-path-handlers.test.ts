@@ -2,7 +2,7 @@
  * split-input → validate-chunk → record-rejects → merge-chunks, as the state machines call them,
  * against in-process S3 and DynamoDB.
  */
-import { CreateTableCommand, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalAws, LocalAws } from './local-aws';
 import { handler as mergeChunks } from '../../lambda-src/merge-chunks';
 import { handler as recordRejects } from '../../lambda-src/record-rejects';
@@ -11,6 +11,7 @@ import { csvRecordsOf } from '../../lambda-src/shared/csv-records';
 import { deleteObject, objectExists, readBytes, readJson, s3Client, writeObject } from '../../lambda-src/shared/s3-objects';
 import { handler as splitInput } from '../../lambda-src/split-input';
 import { handler as validateChunk } from '../../lambda-src/validate-chunk';
+import { createActiveTable } from '../../local/active-table';
 
 const bucket = 'data-path';
 const table = 'rejects';
@@ -21,12 +22,12 @@ beforeAll(async () => {
   aws = await startLocalAws({ bucket, dynamodb: true });
   Object.assign(process.env, { BUCKET_NAME: bucket, REJECTS_TABLE: table, LOG_LEVEL: 'error' });
   dynamodb = new DynamoDBClient({});
-  await dynamodb.send(new CreateTableCommand({
+  await createActiveTable(dynamodb, {
     TableName: table,
     KeySchema: [{ AttributeName: 'runId', KeyType: 'HASH' }, { AttributeName: 'line', KeyType: 'RANGE' }],
     AttributeDefinitions: [{ AttributeName: 'runId', AttributeType: 'S' }, { AttributeName: 'line', AttributeType: 'N' }],
     BillingMode: 'PAY_PER_REQUEST',
-  }));
+  });
 });
 
 afterAll(async () => {

@@ -1,4 +1,4 @@
-import { BatchGetItemCommand, BatchWriteItemCommand, CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LocalAws, startLocalAws } from './local-aws';
 import { TableSource } from '../../lambda-src/enrich/table-source';
@@ -9,6 +9,7 @@ import { EnrichmentUnavailable } from '../../lambda-src/shared/errors';
 import { RunLayout, prefixesFromEnv } from '../../lambda-src/shared/run-layout';
 import { readJsonLinesArray, readText, writeJson, writeText } from '../../lambda-src/shared/s3-objects';
 import { validatedChunkJson } from '../../lambda-src/validate/valid-output';
+import { createActiveTable } from '../../local/active-table';
 
 const bucket = 'enrich-table-test';
 const table = 'financials';
@@ -34,12 +35,12 @@ describe('enrich-chunk with a DynamoDB table', () => {
       ENRICH_KEY_ATTRIBUTE: 'id',
     });
     const dynamodb = new DynamoDBClient({});
-    await dynamodb.send(new CreateTableCommand({
+    await createActiveTable(dynamodb, {
       TableName: table,
       AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
-    }));
+    });
     for (let start = 0; start < known.length; start += 25) {
       await dynamodb.send(new BatchWriteItemCommand({
         RequestItems: {

@@ -1,8 +1,9 @@
-import { BatchGetItemCommand, BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { LocalAws, startLocalAws } from './local-aws';
 import { figuresFromItem } from '../../lambda-src/financials/financial-figures';
 import { handler } from '../../lambda-src/financials-api';
+import { createActiveTable } from '../../local/active-table';
 
 const post = (body: string | null) => handler({ httpMethod: 'POST', resource: '/financials/batch', body, requestContext: { requestId: 'r' } } as unknown as APIGatewayProxyEvent);
 const get = (uuid?: string) => handler({ pathParameters: uuid === undefined ? null : { uuid }, requestContext: { requestId: 'r' } } as unknown as APIGatewayProxyEvent);
@@ -15,12 +16,12 @@ describe('financials-api', () => {
     process.env.FINANCIALS_TABLE = 'financials';
     process.env.LOG_LEVEL = 'error';
     const dynamodb = new DynamoDBClient({});
-    await dynamodb.send(new CreateTableCommand({
+    await createActiveTable(dynamodb, {
       TableName: 'financials',
       AttributeDefinitions: [{ AttributeName: 'uuid', AttributeType: 'S' }],
       KeySchema: [{ AttributeName: 'uuid', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
-    }));
+    });
     // Attributes stored in another order than the answer's, to show the answer fixes its own order.
     await dynamodb.send(new PutItemCommand({
       TableName: 'financials',

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { createActiveTable } from '../../local/active-table';
 import { DynamoDbThread, startDynamoDbThread } from '../../local/dynamodb-thread';
 import { LOCAL_CREDENTIALS } from '../../local/stand-ins';
 
@@ -22,18 +23,18 @@ describe('startDynamoDbThread', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const createTable = (key: string) => client.send(new CreateTableCommand({
-    TableName: 'orders', KeySchema: [{ AttributeName: key, KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST',
-  }));
+  const createTable = (name: string, key: string) => createActiveTable(client, {
+    TableName: name, KeySchema: [{ AttributeName: key, KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST',
+  });
 
   test('a table deleted and created again with another key is served with its new key, never the description read before', async () => {
-    await createTable('id');
+    await createTable('orders', 'id');
     await client.send(new PutItemCommand({ TableName: 'orders', Item: { id: { S: 'a' } } }));
     expect((await client.send(new GetItemCommand({ TableName: 'orders', Key: { id: { S: 'a' } } }))).Item).toEqual({ id: { S: 'a' } });
 
     await client.send(new DeleteTableCommand({ TableName: 'orders' }));
     await expect(client.send(new GetItemCommand({ TableName: 'orders', Key: { id: { S: 'a' } } }))).rejects.toThrow(/not found/i);
-    await createTable('k');
+    await createTable('orders', 'k');
     await expect(client.send(new PutItemCommand({ TableName: 'orders', Item: { id: { S: 'b' } } }))).rejects.toThrow(/key/i);
     await client.send(new PutItemCommand({ TableName: 'orders', Item: { k: { S: 'b' } } }));
     expect((await client.send(new GetItemCommand({ TableName: 'orders', Key: { k: { S: 'b' } } }))).Item).toEqual({ k: { S: 'b' } });
@@ -41,9 +42,7 @@ describe('startDynamoDbThread', () => {
   }, 30_000);
 
   test('seeded items are served by the API, replace items with the same key, and are not reported as requests', async () => {
-    await client.send(new CreateTableCommand({
-      TableName: 'seeded', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST',
-    }));
+    await createTable('seeded', 'id');
     await thread.settle();
     const before = requests.length;
     await thread.seed('seeded', [{ id: { S: 'a' }, n: { N: '1' } }, { id: { S: 'b' }, n: { N: '2' } }]);

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { createActiveTable } from '../../local/active-table';
 import { LocalTable } from '../../local/cloud-assembly';
 import { loadLookupTable } from '../../local/lookup-table';
 import { LOCAL_CREDENTIALS, StandIns, startStandIns } from '../../local/stand-ins';
@@ -21,7 +22,7 @@ describe('loadLookupTable', () => {
   beforeAll(async () => {
     standIns = await startStandIns();
     client = new DynamoDBClient({ region: 'us-east-1', endpoint: standIns.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS });
-    await client.send(new CreateTableCommand({ TableName: TABLE.name, KeySchema: TABLE.keySchema as any, AttributeDefinitions: TABLE.attributeDefinitions as any, BillingMode: 'PAY_PER_REQUEST' }));
+    await createActiveTable(client, { TableName: TABLE.name, KeySchema: TABLE.keySchema as any, AttributeDefinitions: TABLE.attributeDefinitions as any, BillingMode: 'PAY_PER_REQUEST' });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookup-table-test-'));
   }, 30_000);
   afterAll(async () => {
