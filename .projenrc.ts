@@ -14,6 +14,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   projenrcTs: true,
   repositoryUrl: 'https://github.com/example/cdk-batch-file-processor.git',
   minNodeVersion: '20.0.0',
+  // One dev tsconfig at the root, for everything that is type-checked but not compiled by jsii (tests, handlers,
+  // local tools, benchmarks, the example, the projenrc): the pre-compile check, jest and eslint all use it.
+  tsconfigDevFile: 'tsconfig.dev.json',
+  // eslint's project service would look for each file's nearest tsconfig.json (one per folder); name the one project instead.
+  eslintOptions: { dirs: ['src'], devdirs: ['test'], fileExtensions: ['.ts'], tsconfigPath: './tsconfig.dev.json', projectService: false },
   // Snapshot tests must be able to fail: never rewrite them during `test`.
   jestOptions: {
     updateSnapshot: UpdateSnapshot.NEVER,
@@ -64,7 +69,7 @@ for (const handler of handlers) {
   });
 }
 // esbuild does not type-check: check the handlers (and the local runner) before bundling.
-project.preCompileTask.exec('tsc --noEmit -p test/tsconfig.json');
+project.preCompileTask.exec(`tsc --noEmit -p ${project.tsconfigDev.fileName}`);
 
 project.addPackageIgnore('/lambda-src/');
 project.addPackageIgnore('/examples/');
@@ -74,18 +79,20 @@ project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/cdk.out/');
 project.addPackageIgnore('/.local-runs/');
 
-// Lint and type-check the non-jsii folders too.
-// The dev tsconfig lives in test/, so the other folders are named relative to it.
-for (const folder of ['lambda-src', 'examples', 'local', 'bench']) {
-  project.tsconfigDev.addInclude(`../${folder}/**/*.ts`);
+// Lint and type-check the non-jsii folders too. Named folder by folder: the default, every .ts file under the
+// root, would take in lib/'s generated declarations as well.
+project.tsconfigDev.removeInclude('**/*.ts');
+for (const folder of ['src', 'test', 'lambda-src', 'examples', 'local', 'bench', 'projenrc']) {
+  project.tsconfigDev.addInclude(`${folder}/**/*.ts`);
 }
+project.tsconfigDev.addInclude('.projenrc.ts');
 for (const folder of ['lambda-src', 'examples', 'local', 'bench']) {
   project.eslint?.addLintPattern(folder);
   // Bundled handlers, the example and the local tools use devDependencies only: nothing of theirs is installed with the library.
   project.eslint?.allowDevDeps(`${folder}/**`);
 }
 
-const tsNode = 'ts-node -T -P test/tsconfig.json';
+const tsNode = `ts-node -T -P ${project.tsconfigDev.fileName}`;
 project.addTask('synth:example', {
   description: 'Synthesize the reference example stack offline (no AWS credentials needed)',
   steps: [{ spawn: 'bundle' }, { exec: 'cdk synth --quiet', cwd: 'examples' }],

@@ -1,7 +1,7 @@
 /**
  * Loads the sample financial data into the example's financial-data table:
  *
- *   npx ts-node -T -P ../test/tsconfig.json load-financials.ts <table-name> <financial-data.csv>
+ *   npx ts-node -T -P ../tsconfig.dev.json load-financials.ts <table-name> <financial-data.csv>
  *
  * The CSV's header is `uuid,unitsSold,unitPrice,unitCost,totalRevenue,totalCost,totalProfit`;
  * `uuid` is stored as a string, the six figures as numbers.
