@@ -92,31 +92,25 @@ for (const folder of ['lambda-src', 'examples', 'local', 'bench']) {
   project.eslint?.allowDevDeps(`${folder}/**`);
 }
 
-const tsNode = `ts-node -T -P ${project.tsconfigDev.fileName}`;
 project.addTask('synth:example', {
   description: 'Synthesize the reference example stack offline (no AWS credentials needed)',
   steps: [{ spawn: 'bundle' }, { exec: 'cdk synth --quiet', cwd: 'examples' }],
 });
-const local = project.addTask('local', {
-  description: 'Run the pipeline on this machine: npm run local -- --input FILE [--lookup FILE] [--chunk-size N] [--delimiter C] [--out DIR] [--json]',
-  receiveArgs: true,
-  steps: [{ spawn: 'bundle' }],
-});
-local.exec('node --openssl-legacy-provider -r ts-node/register/transpile-only local/cli.ts', { receiveArgs: true });
-project.addTask('demo', {
-  description: 'Generate a deterministic sample of 10,000 orders and run it locally',
-  steps: [{ spawn: 'bundle' }, { exec: `${tsNode} local/demo.ts` }],
-});
-project.addTask('bench', {
-  description: 'Throughput, memory and cost benchmarks: npm run bench -- [--records N] [--json]',
-  receiveArgs: true,
-  steps: [{ spawn: 'bundle' }],
-}).exec('node --openssl-legacy-provider -r ts-node/register/transpile-only bench/run.ts', { receiveArgs: true });
 
-// The local runner and tests run the bundled handlers on this machine's Node 20; on AWS they run on Node 22, where
-// the AWS SDK's Node-version deprecation warning never fires. Keep it out of local output.
-for (const task of [project.testTask, local, project.tasks.tryFind('demo'), project.tasks.tryFind('bench')]) {
-  task?.env('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
-}
+// The local tools are npm scripts that run node directly, not projen tasks: projen's task runner hands a task's
+// arguments to a shell unquoted (`--delimiter ';'` ended the command) and turns every failing exit code into 1.
+// Each tool bundles the handlers itself, quietly, when their sources changed (local/command-setup.ts).
+// --openssl-legacy-provider: s3rver's list continuation tokens use DES, which Node 20 offers only with it.
+const nodeWithTypeScript = 'node --openssl-legacy-provider -r ts-node/register/transpile-only';
+// npm run local -- --input FILE [--lookup FILE] [--delimiter C] [--chunk-size N] [--out DIR] [--json] [--inject-faults PLAN]
+project.package.setScript('local', `${nodeWithTypeScript} local/cli.ts`);
+// 10,000 deterministic sample orders, run locally.
+project.package.setScript('demo', `${nodeWithTypeScript} local/demo.ts`);
+// npm run bench -- [--records N] [--baseline-records M] [--json]
+project.package.setScript('bench', `${nodeWithTypeScript} bench/run.ts`);
+
+// The tests run the bundled handlers on this machine's Node 20; on AWS they run on Node 22, where the AWS SDK's
+// Node-version deprecation warning never fires. Keep it out of the test output.
+project.testTask.env('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
 
 project.synth();

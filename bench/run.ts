@@ -16,11 +16,24 @@ import { checkTargets, targetTable } from './targets';
 import { orderRecordSchema } from '../examples/order-record-schema';
 import { DEFAULT_CHUNK_SIZE } from '../lambda-src/split-input';
 import { schemaValidator } from '../lambda-src/validate/schema-validator';
+import { setUpLocalCommand } from '../local/command-setup';
 import { CostBreakdown } from '../local/cost-model';
 import { FINANCIAL_HEADER, writeSampleOrders } from '../local/sample-orders';
 
 const WARM_UP_RECORDS = 20_000;
 const USAGE = 'usage: npm run bench -- [--records N] [--baseline-records M] [--json]';
+
+const HELP = `${USAGE}
+
+Throughput, memory and AWS cost per million records of the pipeline, beside its baselines, on N generated orders.
+
+  --records N           orders to generate and run (default 1,000,000)
+  --baseline-records M  the local run repeated on M orders, for the memory comparison (default 100,000)
+  --json                print the report as one JSON object, the last line of stdout (progress goes to stderr)
+  --help                print this help
+
+Exit code: 0 the benchmark ran, 1 it failed, 2 bad use.
+`;
 
 export interface BenchArguments {
   readonly records: number;
@@ -28,7 +41,8 @@ export interface BenchArguments {
   readonly json: boolean;
 }
 
-export function parseBenchArguments(argv: string[]): BenchArguments | { error: string } {
+export function parseBenchArguments(argv: string[]): BenchArguments | { help: true } | { error: string } {
+  if (argv.includes('--help') || argv.includes('-h')) return { help: true };
   let records = 1_000_000;
   let baselineRecords = 100_000;
   let json = false;
@@ -127,10 +141,15 @@ export async function runBench(args: BenchArguments, log: (line: string) => void
 
 export async function main(argv: string[]): Promise<number> {
   const args = parseBenchArguments(argv);
+  if ('help' in args) {
+    process.stdout.write(HELP);
+    return 0;
+  }
   if ('error' in args) {
-    process.stderr.write(`${args.error}\n${USAGE}\n`);
+    process.stderr.write(`${args.error} (npm run bench -- --help for the usage)\n`);
     return 2;
   }
+  if (!setUpLocalCommand()) return 1;
   // Progress goes to stderr with --json, so that stdout holds only the report.
   const log = (line: string) => (args.json ? process.stderr : process.stdout).write(`${line}\n`);
   const { report, targets } = await runBench(args, log);

@@ -1,12 +1,32 @@
-import * as fs from 'fs';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { setUpLocalCommand } from './command-setup';
 import { FaultPlan, parseFaultPlan } from './fault-injection';
 import { terminalProgress } from './progress';
-import { LocalRunOptions, LocalRunResult, runLocally } from './runner';
+import { LocalRunOptions, LocalRunResult } from './runner';
 
 const USAGE = 'usage: npm run local -- --input FILE [--lookup FILE] [--delimiter C] [--chunk-size N] [--out DIR] [--json] [--inject-faults s3=R,enrich=R,lambda=R]';
 
-/** The command-line arguments, or an error message for bad use. */
-export function parseArguments(argv: string[]): LocalRunOptions & { json: boolean } | { error: string } {
+const HELP = `${USAGE}
+
+Runs the reference example (examples/orders-stack.ts) on this machine: its synthesized state machines and
+bundled handlers, against local stand-ins for S3, DynamoDB, SES, Lambda and Step Functions.
+
+  --input FILE          the CSV file to process (required)
+  --lookup FILE         financial data (CSV with a uuid column) loaded into the lookup table first
+  --delimiter C         the files' one-character delimiter, e.g. ';' or '|'; tab or \\t for a tab (default ,)
+  --chunk-size N        records per chunk (default 1000)
+  --out DIR             where the output, rejects, summary and the functions' log go (default .local-runs/<runId>/)
+  --json                print the result as one JSON object, the last line of stdout
+  --inject-faults PLAN  transient faults, as probabilities per request: s3=R,enrich=R,lambda=R
+  --help                print this help
+
+Exit code: 0 the run succeeded, 1 the run failed (its summary is still printed), 2 bad use.
+`;
+
+/** The command-line arguments, `help` when asked for, or an error message for bad use. */
+export function parseArguments(argv: string[]): LocalRunOptions & { json: boolean } | { help: true } | { error: string } {
+  if (argv.includes('--help') || argv.includes('-h')) return { help: true };
   const values: Record<string, string> = {};
   let json = false;
   const withValue = ['--input', '--lookup', '--delimiter', '--chunk-size', '--out', '--inject-faults'];
@@ -25,7 +45,7 @@ export function parseArguments(argv: string[]): LocalRunOptions & { json: boolea
   }
   let delimiter = values['--delimiter'];
   if (delimiter === '\\t' || delimiter === 'tab') delimiter = '\t';
-  if (delimiter !== undefined && delimiter.length !== 1) return { error: `--delimiter must be one character, got "${delimiter}"` };
+  if (delimiter !== undefined && delimiter.length !== 1) return { error: `--delimiter must be one character, got ${JSON.stringify(delimiter)}` };
   let faults: FaultPlan | undefined;
   try {
     faults = values['--inject-faults'] ? parseFaultPlan(values['--inject-faults']) : undefined;
@@ -56,18 +76,29 @@ export function humanSummary(r: LocalRunResult): string {
   return lines.join('\n');
 }
 
+/** One line for bad use: what is wrong, and where the usage is. */
+function badUse(message: string): number {
+  process.stderr.write(`${message} (npm run local -- --help for the usage)\n`);
+  return 2;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const parsed = parseArguments(argv);
-  if ('error' in parsed) {
-    process.stderr.write(`${parsed.error}\n${USAGE}\n`);
-    return 2;
+  if ('help' in parsed) {
+    process.stdout.write(HELP);
+    return 0;
   }
-  const missing = [parsed.input, parsed.lookup].find((file) => file !== undefined && !fs.existsSync(file));
-  if (missing !== undefined) {
-    process.stderr.write(`no such file: ${missing}\n${USAGE}\n`);
-    return 2;
-  }
-  const { json, ...options } = parsed;
+  if ('error' in parsed) return badUse(parsed.error);
+  // npm runs scripts in the package's folder: paths are meant from where `npm run` was typed (INIT_CWD).
+  const fromCaller = (file: string | undefined) => (file === undefined ? undefined : path.resolve(process.env.INIT_CWD ?? '.', file));
+  const { json, ...given } = parsed;
+  const options = { ...given, input: fromCaller(given.input)!, lookup: fromCaller(given.lookup), outDir: fromCaller(given.outDir) };
+  const missing = [options.input, options.lookup].find((file) => file !== undefined && !fs.existsSync(file));
+  if (missing !== undefined) return badUse(`no such file: ${missing}`);
+  if (!setUpLocalCommand()) return 1;
+  // The runner loads the CDK and the stand-ins, seconds of start-up that help and bad use do without.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runLocally } = require('./runner') as typeof import('./runner');
   const showProgress = process.stdout.isTTY && !json;
   const result = await runLocally({ ...options, onProgress: showProgress ? terminalProgress(process.stdout, options.chunkSize ?? 1000) : undefined });
   if (showProgress) process.stdout.write('\n');
@@ -75,11 +106,14 @@ export async function main(argv: string[]): Promise<number> {
   return result.status === 'SUCCEEDED' ? 0 : 1;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
+/** Runs a command's main function and exits with its code. */
+export function runCommand(run: () => Promise<number>): void {
+  run().then(
     // Exit once stdout is flushed: the result is out, and nothing left running should hold the command.
     (code) => process.stdout.write('', () => process.exit(code)),
     // Exit here too: a stand-in that was already listening would otherwise keep the process alive.
     (err) => process.stderr.write(`local run failed to start: ${(err as Error).stack ?? err}\n`, () => process.exit(1)),
   );
 }
+
+if (require.main === module) runCommand(() => main(process.argv.slice(2)));

@@ -9,6 +9,11 @@ describe('parseArguments', () => {
     expect(parseArguments(['--input', 'a.csv', '--delimiter', '\\t'])).toMatchObject({ delimiter: '\t', json: false });
   });
 
+  test('--help (or -h) anywhere asks for the help, whatever else is given', () => {
+    expect(parseArguments(['--help'])).toEqual({ help: true });
+    expect(parseArguments(['--input', 'a.csv', '-h', '--bogus'])).toEqual({ help: true });
+  });
+
   test.each([
     [[], /--input is required/],
     [['--input'], /needs a value/],
