@@ -11,7 +11,9 @@ const role: Principal = {
 const s3Service: Principal = { kind: 'service', service: 's3.amazonaws.com' };
 
 const policy = (document: PolicyDocument, name = 'test policy') => normalizeDocument(document, name);
-const allowed = (check: AuthorizationCheck, identity: PolicyDocument[], resource: PolicyDocument[] = [], principal = role, keyPolicy = false) =>
+const allowed = (
+  check: AuthorizationCheck, identity: PolicyDocument[], resource: PolicyDocument[] = [], principal: Principal = role, keyPolicy = false,
+) =>
   evaluate(principal, check, { identity: identity.map((d) => policy(d)), resource: resource.map((d) => policy(d)), keyPolicy });
 
 describe('the IAM documentation\'s single-account example (reference_policies_evaluation-logic_policy-eval-basics.html)', () => {
