@@ -53,6 +53,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     's3rver@3.7.1',
     'dynalite@4.0.0',
     'aws-ses-v2-local@2.10.2',
+    'asl-validator@4.0.0',
   ],
   gitignore: ['/cdk.out', '/examples/cdk.out', '/.local-runs', '/bench-results'],
 });
