@@ -1,5 +1,6 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -14,6 +15,7 @@ import { senderIdentityArns } from './email-identity';
 import { HandlerFunction, HandlerFunctionProps } from './handler-function';
 import { createOrchestrator } from './orchestrator';
 import { ResolvedProps, resolveProps } from './resolved-props';
+import { reportRunFailures } from './run-failure-reporting';
 import { stateMachineLogGroup } from './state-machine-logging';
 
 /**
@@ -53,6 +55,12 @@ export class BatchFileProcessor extends Construct {
   public readonly mergeFunction: lambda.IFunction;
   /** The function that writes the run summary and sends the email. */
   public readonly notifyFunction: lambda.IFunction;
+  /** The event bus each finished run's event is put on. */
+  public readonly eventBus: events.IEventBus;
+  /** The rule that sends the orchestrator's FAILED, TIMED_OUT and ABORTED status changes to the notify function. */
+  public readonly runFailedRule: events.Rule;
+  /** Where a failure report the notify function could not take (after EventBridge's retries) is kept, for 14 days. */
+  public readonly failureReportDeadLetterQueue: sqs.IQueue;
   /** The orchestrator's execution log. */
   public readonly orchestratorLogGroup: logs.ILogGroup;
   /** The chunk processor's execution log (errors only). */
@@ -68,6 +76,7 @@ export class BatchFileProcessor extends Construct {
     }
 
     this.bucket = props.bucket ?? this.createBucket(props, config);
+    this.eventBus = props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultEventBus', 'default');
     this.rejectedRecordsTable = new dynamodb.Table(this, 'RejectedRecords', {
       partitionKey: { name: 'runId', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'line', type: dynamodb.AttributeType.NUMBER },
@@ -155,26 +164,32 @@ export class BatchFileProcessor extends Construct {
       timeout: Duration.minutes(15),
       environment: { DELIMITER: config.delimiter },
     });
+    // Merge stages the output and the rejects under the work prefix; notify publishes them.
     this.bucket.grantRead(this.mergeFunction, workObjects);
-    this.bucket.grantPut(this.mergeFunction, outputObjects);
+    this.bucket.grantPut(this.mergeFunction, workObjects);
 
-    // notify: reads the run plan; writes the summary; presigns links to (so reads) the output;
-    // deletes a published output on failure; sends the email as the sender's identity.
+    // notify: on success publishes the staged output (copies it from the work prefix), removes the
+    // input, writes the summary, presigns links to (so reads) the output; on failure unpublishes
+    // the output and names the failed step. Both email as the sender's identity and put the run event.
     this.notifyFunction = handler('Notify', {
       handlerName: 'notify',
-      description: 'Writes the run summary and emails it',
+      description: 'Publishes a run\'s output or reports its failure: summary, email and run event',
       memorySize: 256,
-      timeout: Duration.minutes(1),
+      // Publishing copies the output server-side; a multi-gigabyte copy takes minutes.
+      timeout: Duration.minutes(15),
       environment: {
         EMAIL_SENDER: props.email?.sender ?? '',
         EMAIL_RECIPIENTS: props.email?.recipients.join(',') ?? '',
         LINK_EXPIRY_SECONDS: String(config.linkExpirySeconds),
+        EVENT_BUS_NAME: this.eventBus.eventBusName,
       },
     });
     this.bucket.grantRead(this.notifyFunction, workObjects);
     this.bucket.grantRead(this.notifyFunction, outputObjects);
     this.bucket.grantPut(this.notifyFunction, outputObjects);
     this.bucket.grantDelete(this.notifyFunction, outputObjects);
+    this.bucket.grantDelete(this.notifyFunction, inputObjects);
+    this.eventBus.grantPutEventsTo(this.notifyFunction);
     if (props.email) {
       this.notifyFunction.addToRolePolicy(new iam.PolicyStatement({
         actions: ['ses:SendEmail'],
@@ -202,6 +217,24 @@ export class BatchFileProcessor extends Construct {
       chunkProcessor: this.chunkProcessor,
       logGroup: this.orchestratorLogGroup,
     });
+
+    // What failed shows in the execution's history: notify names the step. A policy of its own:
+    // in the function's default policy, the orchestrator (which invokes notify) would depend on itself.
+    new iam.Policy(this, 'NotifyExecutionHistoryPolicy', {
+      roles: [this.notifyFunction.role!],
+      statements: [new iam.PolicyStatement({
+        actions: ['states:GetExecutionHistory'],
+        resources: [Stack.of(this).formatArn({
+          service: 'states',
+          resource: 'execution',
+          resourceName: `${Fn.select(6, Fn.split(':', this.orchestrator.stateMachineArn))}:*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        })],
+      })],
+    });
+    const failureReporting = reportRunFailures(this, { orchestrator: this.orchestrator, notifyFunction: this.notifyFunction });
+    this.runFailedRule = failureReporting.rule;
+    this.failureReportDeadLetterQueue = failureReporting.deadLetterQueue;
 
     // trigger: starts one orchestrator execution per upload; S3 invokes it asynchronously,
     // so failures after Lambda's retries land in the dead-letter queue instead of vanishing.
