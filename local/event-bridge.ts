@@ -101,6 +101,20 @@ export function rulesOf(
   });
 }
 
+/** The event buses of a template: the account's default bus and each `AWS::Events::EventBus`. */
+export function eventBusesOf(resources: Record<string, { Type: string; Properties?: Record<string, any> }>, resolve: (value: unknown) => any): string[] {
+  const declared = Object.values(resources).filter((r) => r.Type === 'AWS::Events::EventBus').map((r) => String(resolve(r.Properties?.Name)));
+  return ['default', ...declared];
+}
+
+/** PutEvents' answer for an entry it refused: the entry fails, not the request. */
+export class EventBusNotFound extends Error {
+  constructor(eventBusName: string) {
+    super(`Event bus ${eventBusName} does not exist.`);
+    this.name = 'ResourceNotFoundException';
+  }
+}
+
 export class LocalEventBridge {
   /** Every event put on a bus, in order. */
   readonly events: Array<{ readonly eventBusName: string; readonly event: BusEvent }> = [];
@@ -109,10 +123,19 @@ export class LocalEventBridge {
   readonly undelivered: Array<{ readonly rule: string; readonly target: string }> = [];
   private readonly deliveries = new Set<Promise<void>>();
 
-  constructor(private readonly rules: readonly LocalRule[], private readonly options: LocalEventBridgeOptions) {}
+  private readonly buses: ReadonlySet<string>;
 
-  /** Puts one event on a bus and starts delivering it to the targets of the matching rules. */
+  constructor(private readonly rules: readonly LocalRule[], buses: readonly string[], private readonly options: LocalEventBridgeOptions) {
+    this.buses = new Set(buses);
+  }
+
+  /**
+   * Puts one event on a bus and starts delivering it to the targets of the matching rules.
+   * Throws {@link EventBusNotFound} for a bus that does not exist.
+   */
   put(eventBusName: string, entry: PutEventsEntry): BusEvent {
+    const bus = eventBusNameOf(eventBusName);
+    if (!this.buses.has(bus)) throw new EventBusNotFound(bus);
     const event: BusEvent = {
       'version': '0',
       'id': randomUUID(),
@@ -124,7 +147,6 @@ export class LocalEventBridge {
       'resources': entry.Resources ?? [],
       'detail': JSON.parse(entry.Detail ?? '{}'),
     };
-    const bus = eventBusNameOf(eventBusName);
     this.events.push({ eventBusName: bus, event });
     for (const rule of this.rules) {
       if (!rule.enabled || rule.eventBusName !== bus || !matchesPattern(rule.pattern, event)) continue;

@@ -320,7 +320,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
       // Step Functions sends every status change of a Standard execution to the default event bus.
       onStatusChange: (record) => eventBridge?.put('default', executionStatusChange(record)),
     });
-    eventBridge = new LocalEventBridge(assembly.rules, {
+    eventBridge = new LocalEventBridge(assembly.rules, assembly.eventBuses, {
       region: REGION,
       account: assembly.env.account,
       retryIntervalMs: options.retryIntervalMs ?? 25,

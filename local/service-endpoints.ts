@@ -109,8 +109,15 @@ export async function startServiceEndpoints(): Promise<ServiceEndpoints> {
 
   const putEvents = (body: any, res: ServerResponse) => {
     const entries = (body.Entries ?? []) as Array<{ EventBusName?: string }>;
-    const ids = entries.map((entry) => services!.eventBridge.put(entry.EventBusName ?? 'default', entry).id);
-    return send(res, 200, { FailedEntryCount: 0, Entries: ids.map((EventId) => ({ EventId })) }, { 'content-type': 'application/x-amz-json-1.1' });
+    const results = entries.map((entry) => {
+      try {
+        return { EventId: services!.eventBridge.put(entry.EventBusName ?? 'default', entry).id };
+      } catch (error) {
+        return { ErrorCode: (error as Error).name, ErrorMessage: (error as Error).message };
+      }
+    });
+    const failed = results.filter((result) => 'ErrorCode' in result).length;
+    return send(res, 200, { FailedEntryCount: failed, Entries: results }, { 'content-type': 'application/x-amz-json-1.1' });
   };
 
   const lambdaInvoke = async (name: string, payload: Buffer, res: ServerResponse) => {

@@ -57,7 +57,7 @@ function checkPrefixes(prefixes: { [name: string]: string }): void {
 
 /** A Standard execution may run for up to one year (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html). */
 function checkRunTimeout(timeout: Duration): Duration {
-  integerIn('runTimeout', timeout.toSeconds({ integral: false }), 60, 365 * 24 * 3600, ' seconds (1 minute to 1 year)');
+  integerIn('runTimeout', timeout.toSeconds({ integral: false }), 1, 365 * 24 * 3600, ' seconds (1 year)');
   return timeout;
 }
 

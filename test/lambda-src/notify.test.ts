@@ -70,7 +70,7 @@ describe('notify', () => {
     endpoints = await startServiceEndpoints();
     const lambda = new LambdaHost([], { baseEnvironment: {}, functionArn: (name) => name });
     stepFunctions = new LocalStepFunctions([orchestrator], { lambda, sdk, readItems: async () => [], writeResults: async () => undefined });
-    eventBridge = new LocalEventBridge([], { region: 'us-east-1', account: '000000000000', invokeFunction: async () => undefined });
+    eventBridge = new LocalEventBridge([], ['default', 'runs-bus'], { region: 'us-east-1', account: '000000000000', invokeFunction: async () => undefined });
     endpoints.bind({ lambda, stepFunctions, eventBridge, restApis: [] });
     Object.assign(process.env, { AWS_ENDPOINT_URL_SFN: endpoints.url, AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.url });
   });
