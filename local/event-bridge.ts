@@ -102,7 +102,10 @@ export function rulesOf(
 }
 
 /** The event buses of a template: the account's default bus and each `AWS::Events::EventBus`. */
-export function eventBusesOf(resources: Record<string, { Type: string; Properties?: Record<string, any> }>, resolve: (value: unknown) => any): string[] {
+export function eventBusesOf(
+  resources: Record<string, { Type: string; Properties?: Record<string, any> }>,
+  resolve: (value: unknown) => any,
+): string[] {
   const declared = Object.values(resources).filter((r) => r.Type === 'AWS::Events::EventBus').map((r) => String(resolve(r.Properties?.Name)));
   return ['default', ...declared];
 }
