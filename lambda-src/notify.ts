@@ -17,6 +17,7 @@ import { ResultLinks, notificationEmail, recipientsFrom } from './notify/notific
 import { publishRun, removeInput, unpublishRun } from './notify/publication';
 import { putRunEvent, runEventOf } from './notify/run-event';
 import { failureOfExecution, redriveInstructions } from './notify/run-failure';
+import { runMetricsLine } from './notify/run-metrics';
 import { failedRunSummary, succeededRunSummary } from './notify/run-summary';
 import { ExecutionStatusChange, NotifyEvent, RunPlan, RunRequest, RunSucceededTask, RunSummary } from './shared/contracts';
 import { bucketFromEnv, positiveIntEnv, requiredEnv } from './shared/handler-env';
@@ -50,6 +51,8 @@ async function publishSucceededRun(task: RunSucceededTask): Promise<NotifyResult
   const layout = new RunLayout(prefixesFromEnv(), task.runId, task.key);
   const plan = await runPlanOf(bucket, layout);
   const summary = succeededRunSummary(task, { finishedAt: new Date(), startedAt: plan?.startedAt });
+  const metrics = runMetricsLine(summary, task.merge.failedChunks, new Date());
+  if (metrics) process.stdout.write(`${metrics}\n`);
   return finish(bucket, summary, task.split.summaryKey, await linksTo(bucket, summary));
 }
 

@@ -135,6 +135,20 @@ export interface BatchFileProcessorProps {
    */
   readonly eventBus?: IEventBus;
   /**
+   * Create the processor's CloudWatch alarms: a run did not succeed, a message waits in a
+   * dead-letter queue, chunk processor executions failed. They have no actions: add yours
+   * (`processor.alarms`).
+   *
+   * @default true
+   */
+  readonly alarms?: boolean;
+  /**
+   * Create a CloudWatch dashboard of runs, run durations, records valid and rejected, and chunk failures.
+   *
+   * @default false
+   */
+  readonly dashboard?: boolean;
+  /**
    * How long the links in the summary email stay valid, at most 7 days. A link signed with the
    * notify function's temporary credentials stops working when they expire, whichever comes first.
    *

@@ -1,4 +1,5 @@
 import { ArnFormat, Duration, Fn, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,11 +12,15 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BatchFileProcessorProps } from './batch-file-processor-props';
 import { createChunkProcessor } from './chunk-processor';
+import { RUN_EVENT_SOURCE, RUN_FAILED_DETAIL_TYPE, RUN_SUCCEEDED_DETAIL_TYPE } from './contract/run-events';
 import { senderIdentityArns } from './email-identity';
 import { HandlerFunction, HandlerFunctionProps } from './handler-function';
 import { createOrchestrator } from './orchestrator';
 import { ResolvedProps, resolveProps } from './resolved-props';
+import { createRunAlarms } from './run-alarms';
+import { createRunDashboard } from './run-dashboard';
 import { reportRunFailures } from './run-failure-reporting';
+import { unsuccessfulRunsMetric } from './run-metrics';
 import { stateMachineLogGroup } from './state-machine-logging';
 
 /**
@@ -65,10 +70,26 @@ export class BatchFileProcessor extends Construct {
   public readonly orchestratorLogGroup: logs.ILogGroup;
   /** The chunk processor's execution log (errors only). */
   public readonly chunkProcessorLogGroup: logs.ILogGroup;
+  /** The processor's CloudWatch alarms (none when `alarms` is false). They have no actions: add yours. */
+  public readonly alarms: cloudwatch.Alarm[];
+  /** The processor's CloudWatch dashboard, when `dashboard` is true. */
+  public readonly dashboard?: cloudwatch.Dashboard;
+  /** Where uploads start a run. */
+  public readonly inputPrefix: string;
+  /** Where each run's output, rejects and summary are published, under `<outputPrefix><runId>/`. */
+  public readonly outputPrefix: string;
+  /** Where inputs are archived once their run succeeded. */
+  public readonly archivePrefix: string;
+  /** Where each run's intermediate files are written. */
+  public readonly workPrefix: string;
 
   constructor(scope: Construct, id: string, props: BatchFileProcessorProps = {}) {
     super(scope, id);
     const config = resolveProps(props);
+    this.inputPrefix = config.inputPrefix;
+    this.outputPrefix = config.outputPrefix;
+    this.archivePrefix = config.archivePrefix;
+    this.workPrefix = config.workPrefix;
     const key = props.encryptionKey;
     if (key) {
       // CloudWatch Logs encrypts with the key itself, so its service principal must be allowed to use it.
@@ -259,6 +280,87 @@ export class BatchFileProcessor extends Construct {
       new s3n.LambdaDestination(trigger),
       { prefix: config.inputPrefix, suffix: '.csv' },
     );
+
+    const deadLetterQueues = { TriggerDeadLetterQueue: this.triggerDeadLetterQueue, FailureReportDeadLetterQueue: this.failureReportDeadLetterQueue };
+    this.alarms = (props.alarms ?? true)
+      ? createRunAlarms(this, { orchestrator: this.orchestrator, chunkProcessor: this.chunkProcessor, deadLetterQueues })
+      : [];
+    if (props.dashboard) this.dashboard = createRunDashboard(this, { orchestrator: this.orchestrator, chunkProcessor: this.chunkProcessor });
+  }
+
+  /**
+   * A rule for the event each successful run puts on the processor's event bus
+   * (source `cdk-batch-file-processor`, detail-type `Batch Run Succeeded`; detail: run id,
+   * execution ARN, bucket, input, output, rejects and summary keys, record counts).
+   */
+  public onRunSucceeded(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.runEventRule(id, RUN_SUCCEEDED_DETAIL_TYPE, options);
+  }
+
+  /**
+   * A rule for the event each run that failed, timed out or was aborted puts on the processor's
+   * event bus (source `cdk-batch-file-processor`, detail-type `Batch Run Failed`; detail: run id,
+   * execution ARN, bucket, input and summary keys, error code and message).
+   */
+  public onRunFailed(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.runEventRule(id, RUN_FAILED_DETAIL_TYPE, options);
+  }
+
+  /** Runs that succeeded: the orchestrator's succeeded executions. @default - sum over 5 minutes */
+  public metricRunsSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.orchestrator.metricSucceeded({ statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /** Runs that failed, timed out or were aborted. @default - sum over 5 minutes */
+  public metricRunsFailed(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return unsuccessfulRunsMetric(this.orchestrator, props);
+  }
+
+  /** How long runs take, upload to summary (the orchestrator's ExecutionTime, ms). @default - average over 5 minutes */
+  public metricRunDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.orchestrator.metricTime(props);
+  }
+
+  /**
+   * Lets `grantee` upload files that start runs: put objects under the input prefix, and encrypt
+   * with the bucket's key when it has one.
+   */
+  public grantUpload(grantee: iam.IGrantable): iam.Grant {
+    return this.bucket.grantPut(grantee, `${this.inputPrefix}*`);
+  }
+
+  /** Lets `grantee` read what runs publish (outputs, rejects, summaries), and decrypt with the bucket's key when it has one. */
+  public grantReadOutput(grantee: iam.IGrantable): iam.Grant {
+    return this.bucket.grantRead(grantee, `${this.outputPrefix}*`);
+  }
+
+  /**
+   * Lets `grantee` redrive runs of this processor that failed, timed out or were aborted
+   * (`aws stepfunctions redrive-execution --execution-arn <arn>`, within 14 days).
+   */
+  public grantRedrive(grantee: iam.IGrantable): iam.Grant {
+    return this.orchestrator.grantExecution(grantee, 'states:RedriveExecution');
+  }
+
+  private runEventRule(id: string, detailType: string, options: events.OnEventOptions): events.Rule {
+    const stack = Stack.of(this);
+    // This processor's runs only: several processors may share a bus.
+    const executions = stack.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${Fn.select(6, Fn.split(':', this.orchestrator.stateMachineArn))}:`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const rule = new events.Rule(this, id, {
+      eventBus: this.eventBus,
+      description: options.description,
+      ruleName: options.ruleName,
+      crossStackScope: options.crossStackScope,
+    });
+    rule.addEventPattern({ source: [RUN_EVENT_SOURCE], detailType: [detailType], detail: { executionArn: [{ prefix: executions }] } });
+    rule.addEventPattern(options.eventPattern);
+    if (options.target) rule.addTarget(options.target);
+    return rule;
   }
 
   private createBucket(props: BatchFileProcessorProps, config: ResolvedProps): s3.Bucket {
