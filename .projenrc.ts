@@ -39,6 +39,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sesv2',
     '@aws-sdk/client-sfn',
     '@aws-sdk/client-lambda',
+    '@aws-sdk/client-eventbridge',
     '@aws-sdk/credential-provider-node',
     '@smithy/signature-v4',
     '@smithy/protocol-http',

@@ -5,7 +5,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BatchFileProcessor, RecordEnricher, RecordValidator } from '../src';
+import { BatchFileProcessor, BatchFileProcessorProps, RecordEnricher, RecordValidator } from '../src';
 import { orderRecordSchema } from './order-record-schema';
 
 export interface OrdersPipelineStackProps extends StackProps {
@@ -17,6 +17,8 @@ export interface OrdersPipelineStackProps extends StackProps {
   readonly emailSender?: string;
   /** Who gets the run emails. @default - no email */
   readonly emailRecipients?: string[];
+  /** More props of the processor, over the example's (for experiments and tests). @default - none */
+  readonly processorProps?: BatchFileProcessorProps;
 }
 
 /** The financial figures the endpoint returns, appended to each order in this order. */
@@ -95,6 +97,7 @@ export class OrdersPipelineStack extends Stack {
       email,
       // The example is meant to be torn down; a production stack keeps the default, RETAIN.
       removalPolicy: RemovalPolicy.DESTROY,
+      ...props.processorProps,
     });
 
     // What the README's commands look up.

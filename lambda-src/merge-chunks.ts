@@ -1,28 +1,28 @@
 /**
- * merge-chunks: `{ runId, split }` → `MergeResult`. Publishes the run's rejects and then its
- * output, streamed chunk by chunk from the work files.
+ * merge-chunks: `MergeRequest` → `MergeResult`. Stages the run's rejects and output under its work
+ * prefix, streamed chunk by chunk from the work files; the chunks' outcomes come from the
+ * Distributed Map's exported results. notify publishes the staged files when the run succeeds.
  */
+import { chunkOutcomes, ChildExecutionResult, MapResultsManifest } from './merge/map-results';
 import { mergeRun, MergeSources } from './merge/merge-run';
-import { ChunkRef, MergeResult, RejectedRecord, RunPlan, SplitResult } from './shared/contracts';
+import { ChunkRef, MergeRequest, MergeResult, RejectedRecord, RunPlan } from './shared/contracts';
 import { bucketFromEnv } from './shared/handler-env';
 import { log } from './shared/logger';
 import { prefixesFromEnv, RunLayout } from './shared/run-layout';
-import { objectExists, readJson, readJsonLinesArray, readObjectStream, uploadStream } from './shared/s3-objects';
-
-export interface MergeRequest {
-  readonly runId: string;
-  readonly split: SplitResult;
-}
+import { readJson, readJsonLinesArray, readObjectStream, uploadStream } from './shared/s3-objects';
 
 export async function handler(request: MergeRequest): Promise<MergeResult> {
   const bucket = bucketFromEnv();
-  const { runId, split } = request;
+  const { runId, split, map } = request;
   const plan = await readJson<RunPlan>({ bucket, key: new RunLayout(prefixesFromEnv(), runId, '').runPlanKey });
   const layout = new RunLayout(prefixesFromEnv(), runId, plan.input.key);
-  const chunks = await readJson<ChunkRef[]>({ bucket, key: split.manifestKey });
   const at = (key: string) => ({ bucket, key });
+  const chunks = await readJson<ChunkRef[]>(at(split.manifestKey));
+  const manifest = await readJson<MapResultsManifest>(at(map.resultsKey));
+  const outcomes = await chunkOutcomes(manifest, chunks.length, (key) => readJson<ChildExecutionResult[]>(at(key)));
+  const failedChunks = new Set(chunks.filter((chunk) => outcomes[chunk.index] === 'FAILED').map((chunk) => chunk.index));
+
   const sources: MergeSources = {
-    processedExists: (chunk) => objectExists(at(layout.processedKey(chunk.index))),
     processed: (chunk) => readObjectStream(at(layout.processedKey(chunk.index))),
     rejects: (chunk) => Promise.all([
       readJsonLinesArray<RejectedRecord>(at(layout.validationRejectsKey(chunk.index))),
@@ -31,13 +31,20 @@ export async function handler(request: MergeRequest): Promise<MergeResult> {
     chunkFile: (chunk) => readObjectStream(at(chunk.key)),
   };
   const outcome = await mergeRun(
-    { header: plan.header, delimiter: plan.delimiter, records: split.records, chunks },
+    { header: plan.header, delimiter: plan.delimiter, records: split.records, chunks, failedChunks },
     sources,
     {
-      writeRejects: (body) => uploadStream(at(split.rejectsKey), body, 'text/csv; charset=utf-8'),
-      writeOutput: (body) => uploadStream(at(split.outputKey), body, 'text/csv; charset=utf-8'),
+      writeRejects: (body) => uploadStream(at(layout.stagedRejectsKey), body, 'text/csv; charset=utf-8'),
+      writeOutput: (body) => uploadStream(at(layout.stagedOutputKey), body, 'text/csv; charset=utf-8'),
     },
   );
   log.info('run merged', { runId, ...outcome.records, failedChunks: outcome.failedChunks });
-  return { records: outcome.records, outputKey: split.outputKey, rejectsKey: split.rejectsKey, failedChunks: outcome.failedChunks };
+  return {
+    records: outcome.records,
+    outputKey: split.outputKey,
+    rejectsKey: split.rejectsKey,
+    stagedOutputKey: layout.stagedOutputKey,
+    stagedRejectsKey: layout.stagedRejectsKey,
+    failedChunks: outcome.failedChunks,
+  };
 }

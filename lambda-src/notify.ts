@@ -1,87 +1,110 @@
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+/**
+ * notify: ends a run, either way.
+ * - From the orchestrator's last step (`RunSucceededTask`): publishes the staged output and
+ *   rejects, removes the input, writes the summary, emails it with links and puts the
+ *   `Batch Run Succeeded` event.
+ * - From the orchestrator's status change to FAILED, TIMED_OUT or ABORTED (EventBridge):
+ *   removes whatever was published, writes the summary naming the failed step and how to redrive,
+ *   emails it and puts the `Batch Run Failed` event.
+ */
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { ChunkFailure, explainMapFailure, failedChunkIndexes, isChunkMapFailure } from './notify/chunk-failures';
-import { FailureCause, parseFailure } from './notify/failure-cause';
+import { explainedByChunkFailures } from './notify/chunk-failure-records';
+import { isChunkMapFailure } from './notify/chunk-failures';
+import { readFailedStep } from './notify/execution-history';
 import { ResultLinks, notificationEmail, recipientsFrom } from './notify/notification-email';
-import { buildRunSummary } from './notify/run-summary';
-import { ChunkRef, NotifyTask, RunPlan } from './shared/contracts';
+import { publishRun, removeInput, unpublishRun } from './notify/publication';
+import { putRunEvent, runEventOf } from './notify/run-event';
+import { failureOfExecution, redriveInstructions } from './notify/run-failure';
+import { runMetricsLine } from './notify/run-metrics';
+import { failedRunSummary, succeededRunSummary } from './notify/run-summary';
+import { ExecutionStatusChange, NotifyEvent, RunPlan, RunRequest, RunSucceededTask, RunSummary } from './shared/contracts';
 import { bucketFromEnv, positiveIntEnv, requiredEnv } from './shared/handler-env';
 import { log } from './shared/logger';
 import { RunLayout, prefixesFromEnv } from './shared/run-layout';
-import { deleteObject, isMissingObject, objectExists, readJson, s3Client, writeJson } from './shared/s3-objects';
+import { isMissingObject, readJson, s3Client, writeJson } from './shared/s3-objects';
 
-/** Failed chunks whose errors are read and named in the summary and the email. */
-const NAMED_CHUNK_FAILURES = 3;
+export interface NotifyResult {
+  readonly summaryKey: string;
+  readonly emailed: boolean;
+}
 
-async function startedAt(bucket: string, layout: RunLayout): Promise<string | undefined> {
+async function runPlanOf(bucket: string, layout: RunLayout): Promise<RunPlan | undefined> {
   try {
-    return (await readJson<RunPlan>({ bucket, key: layout.runPlanKey })).startedAt;
+    return await readJson<RunPlan>({ bucket, key: layout.runPlanKey });
   } catch (error) {
-    // A run that failed before split-input wrote its plan has no start time to report.
+    // A run that failed before split-input wrote its plan has none.
     if (isMissingObject(error)) return undefined;
     throw error;
   }
 }
 
-/**
- * A Map that gave up on its chunks says only that: the failed chunks' own errors are read from
- * the records the chunk processor wrote. Reading them must not stop the failure from being
- * reported, so any error here keeps the Map's failure as it was.
- */
-async function withChunkFailures(bucket: string, layout: RunLayout, failure: FailureCause): Promise<FailureCause> {
-  try {
-    const prefix = layout.chunkFailuresPrefix;
-    const listing = await s3Client().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
-    const indexes = failedChunkIndexes((listing.Contents ?? []).map((object) => object.Key ?? ''), prefix);
-    if (indexes.length === 0) return failure;
-    const manifest = await readJson<ChunkRef[]>({ bucket, key: layout.manifestKey }).catch(() => [] as ChunkRef[]);
-    const failures: ChunkFailure[] = await Promise.all(indexes.slice(0, NAMED_CHUNK_FAILURES).map(async (chunk) => {
-      const record = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${chunk}` }));
-      const cause = parseFailure({ Error: record.Metadata?.error, Cause: await record.Body?.transformToString('utf8') });
-      return { chunk, firstLine: manifest[chunk]?.firstLine, cause };
-    }));
-    return explainMapFailure(failure, failures, indexes.length);
-  } catch (error) {
-    log.warn('chunk failure records not read', { runId: layout.runId, error: (error as Error).name });
-    return failure;
-  }
+export async function handler(event: NotifyEvent): Promise<NotifyResult> {
+  return 'detail-type' in event ? reportFailure(event) : publishSucceededRun(event);
 }
 
-/**
- * Ends a run: writes the run summary and emails it. A failed run's published output is deleted
- * first, so that a failed run leaves nothing behind for consumers to pick up.
- */
-export async function handler(task: NotifyTask): Promise<{ summaryKey: string; emailed: boolean }> {
+async function publishSucceededRun(task: RunSucceededTask): Promise<NotifyResult> {
   const bucket = bucketFromEnv();
+  await publishRun(bucket, task.merge);
+  await removeInput(task.bucket, task.key);
   const layout = new RunLayout(prefixesFromEnv(), task.runId, task.key);
-  let failure = task.status === 'FAILED' ? parseFailure(task.error) : undefined;
-  if (failure && isChunkMapFailure(failure)) failure = await withChunkFailures(bucket, layout, failure);
+  const plan = await runPlanOf(bucket, layout);
+  const summary = succeededRunSummary(task, { finishedAt: new Date(), startedAt: plan?.startedAt });
+  const metrics = runMetricsLine(summary, task.merge.failedChunks, new Date());
+  if (metrics) process.stdout.write(`${metrics}\n`);
+  return finish(bucket, summary, task.split.summaryKey, await linksTo(bucket, summary));
+}
 
-  if (failure) {
-    const outputKey = task.split?.outputKey ?? layout.outputKey;
-    if (await objectExists({ bucket, key: outputKey })) {
-      await deleteObject({ bucket, key: outputKey });
-      log.info('deleted the output of a failed run', { runId: task.runId, key: outputKey });
-    }
-  }
+async function reportFailure(event: ExecutionStatusChange): Promise<NotifyResult> {
+  const bucket = bucketFromEnv();
+  const { detail } = event;
+  const runId = detail.name;
+  // The input is the RunRequest the trigger started the run with (a few hundred bytes, always included).
+  const request = JSON.parse(detail.input ?? '{}') as Partial<RunRequest>;
+  const key = request.key ?? '';
+  const layout = new RunLayout(prefixesFromEnv(), runId, key);
+  let failure = failureOfExecution(detail);
+  if (isChunkMapFailure(failure)) failure = await explainedByChunkFailures(bucket, layout, failure);
+  await unpublishRun(bucket, [layout.outputKey, layout.rejectsKey], runId);
+  const plan = await runPlanOf(bucket, layout);
+  const summary = failedRunSummary({
+    runId,
+    executionArn: detail.executionArn,
+    input: { bucket: request.bucket ?? bucket, key },
+    failure,
+    failedStep: await readFailedStep(detail.executionArn),
+    redrive: redriveInstructions(detail.executionArn, detail.stopDate),
+    redriveCount: detail.redriveCount,
+    chunks: plan?.chunkCount,
+    startedAt: plan?.startedAt,
+    finishedAt: detail.stopDate ? new Date(detail.stopDate) : new Date(),
+  });
+  return finish(bucket, summary, layout.summaryKey);
+}
 
-  const summary = buildRunSummary(task, { finishedAt: new Date(), startedAt: await startedAt(bucket, layout), failure });
-  const summaryKey = task.split?.summaryKey ?? layout.summaryKey;
+/** Presigned GET links to the published files. */
+async function linksTo(bucket: string, summary: RunSummary): Promise<ResultLinks | undefined> {
+  if (summary.output === undefined || summary.rejects === undefined) return undefined;
+  // A URL signed with the function role's temporary credentials stops working when that
+  // session expires (at most a few hours), whatever expiresIn says.
+  const expiresIn = positiveIntEnv('LINK_EXPIRY_SECONDS', 86_400);
+  const link = (key: string) => getSignedUrl(s3Client(), new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
+  return { output: await link(summary.output), rejects: await link(summary.rejects), expiresInSeconds: expiresIn };
+}
+
+/** Writes the summary, emails it and puts the run event: the same ending for every run. */
+async function finish(bucket: string, summary: RunSummary, summaryKey: string, links?: ResultLinks): Promise<NotifyResult> {
   await writeJson({ bucket, key: summaryKey }, summary);
-  log.info('run summary written', { runId: task.runId, status: task.status, key: summaryKey, records: summary.records, error: failure?.code });
+  log.info('run summary written', { runId: summary.runId, status: summary.status, key: summaryKey, records: summary.records, error: summary.error?.code });
+  const emailed = await sendEmail(summary, links);
+  await putRunEvent(runEventOf(summary, summaryKey, requiredEnv('EVENT_BUS_NAME')));
+  return { summaryKey, emailed };
+}
 
-  let links: ResultLinks | undefined;
-  if (summary.output !== undefined && summary.rejects !== undefined) {
-    // A URL signed with the function role's temporary credentials stops working when that
-    // session expires (at most a few hours), whatever expiresIn says.
-    const expiresIn = positiveIntEnv('LINK_EXPIRY_SECONDS', 86_400);
-    const link = (key: string) => getSignedUrl(s3Client(), new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
-    links = { output: await link(summary.output), rejects: await link(summary.rejects), expiresInSeconds: expiresIn };
-  }
-
+async function sendEmail(summary: RunSummary, links: ResultLinks | undefined): Promise<boolean> {
   const recipients = recipientsFrom(process.env.EMAIL_RECIPIENTS);
-  if (recipients.length === 0) return { summaryKey, emailed: false };
+  if (recipients.length === 0) return false;
   const sender = requiredEnv('EMAIL_SENDER');
   const email = notificationEmail(summary, links);
   try {
@@ -92,10 +115,10 @@ export async function handler(task: NotifyTask): Promise<{ summaryKey: string; e
     }));
   } catch (error) {
     // The run's outcome is already recorded in the summary; failing here would turn a
-    // successful run into a failed one (and delete its output) because an email bounced.
-    log.error('notification email not sent', { runId: task.runId, error: (error as Error).name });
-    return { summaryKey, emailed: false };
+    // successful run into a failed one (and unpublish its output) because an email bounced.
+    log.error('notification email not sent', { runId: summary.runId, error: (error as Error).name });
+    return false;
   }
-  log.info('notification emailed', { runId: task.runId, recipients: recipients.length });
-  return { summaryKey, emailed: true };
+  log.info('notification emailed', { runId: summary.runId, recipients: recipients.length });
+  return true;
 }

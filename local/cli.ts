@@ -5,7 +5,7 @@ import { FaultPlan, parseFaultPlan } from './fault-injection';
 import { terminalProgress } from './progress';
 import { LocalRunOptions, LocalRunResult } from './runner';
 
-const USAGE = 'usage: npm run local -- --input FILE [--lookup FILE] [--delimiter C] [--chunk-size N] [--out DIR] [--json] [--inject-faults s3=R,enrich=R,lambda=R]';
+const USAGE = 'usage: npm run local -- --input FILE [--lookup FILE] [--delimiter C] [--chunk-size N] [--out DIR] [--json] [--inject-faults s3=R,enrich=R,lambda=R] [--redrive]';
 
 const HELP = `${USAGE}
 
@@ -29,10 +29,11 @@ export function parseArguments(argv: string[]): LocalRunOptions & { json: boolea
   if (argv.includes('--help') || argv.includes('-h')) return { help: true };
   const values: Record<string, string> = {};
   let json = false;
+  let redrive = false;
   const withValue = ['--input', '--lookup', '--delimiter', '--chunk-size', '--out', '--inject-faults'];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--json') {json = true;} else if (withValue.includes(arg)) {
+    if (arg === '--json') {json = true;} else if (arg === '--redrive') {redrive = true;} else if (withValue.includes(arg)) {
       if (i + 1 >= argv.length) return { error: `${arg} needs a value` };
       values[arg] = argv[++i];
     } else {return { error: `unknown argument ${arg}` };}
@@ -52,7 +53,7 @@ export function parseArguments(argv: string[]): LocalRunOptions & { json: boolea
   } catch (err) {
     return { error: `--inject-faults: ${(err as Error).message}` };
   }
-  return { input: values['--input'], lookup: values['--lookup'], delimiter, chunkSize, outDir: values['--out'], faults, json };
+  return { input: values['--input'], lookup: values['--lookup'], delimiter, chunkSize, outDir: values['--out'], faults, redrive, json };
 }
 
 export function humanSummary(r: LocalRunResult): string {
@@ -60,7 +61,7 @@ export function humanSummary(r: LocalRunResult): string {
   const seconds = (ms: number) => (ms / 1000).toFixed(1);
   const message = r.error && r.error.message.length > 400 ? `${r.error.message.slice(0, 400)}…` : r.error?.message;
   const lines = [
-    `Run ${r.runId}: ${r.status}${r.error ? ` — ${r.error.code}: ${message}` : ''}`,
+    `Run ${r.runId}: ${r.status}${r.error ? ` — ${r.error.code}: ${message}` : ''}${r.redrives ? ` (after ${r.redrives} redrive${r.redrives === 1 ? '' : 's'})` : ''}`,
     `Records: ${r.records.total} total, ${r.records.valid} valid, ${r.records.rejected} rejected, in ${r.chunks} chunks`,
     `Output:  ${r.output ?? '(none published)'}`,
     `Rejects: ${r.rejects ?? '(none)'}`,

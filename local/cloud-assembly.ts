@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import { eventBusesOf, LocalRule, rulesOf } from './event-bridge';
 import { LocalFunction } from './lambda-host';
 import { LocalStateMachine } from './step-functions';
 import { CfnTemplate, LocalEnvironment, resolveTokens } from './token-resolver';
@@ -35,6 +36,10 @@ export interface CloudAssembly {
   readonly buckets: string[];
   readonly tables: LocalTable[];
   readonly restApis: LocalRestApi[];
+  /** The EventBridge rules, with their patterns and targets. */
+  readonly rules: LocalRule[];
+  /** The event buses: `default` and those the template declares. */
+  readonly eventBuses: string[];
   /** Resolves a construct attribute (a token such as `bucket.bucketName`) to its local value. */
   resolve(value: unknown): any;
   /** Removes the synthesized assembly folder. */
@@ -128,6 +133,8 @@ export function synthesize(options: SynthesizeOptions): { assembly: CloudAssembl
     buckets,
     tables,
     restApis: restApisOf(template, resolve),
+    rules: rulesOf(template.Resources, resolve),
+    eventBuses: eventBusesOf(template.Resources, resolve),
     resolve: (value) => resolve(stack.resolve(value)),
     dispose: () => fs.rmSync(outdir, { recursive: true, force: true }),
   };

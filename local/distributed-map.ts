@@ -11,9 +11,20 @@
  *   ToleratedFailurePercentage/ToleratedFailureCount (0 when not set), and then starts no more children,
  * - returns the array of child outputs, in item order.
  *
+ * - with a ResultWriter, writes what AWS's ResultWriter writes under `<Prefix>/<map run id>/`: a
+ *   `manifest.json` listing the result files by status and `SUCCEEDED_0.json`, `FAILED_0.json`,
+ *   `PENDING_0.json` (each a JSON array of the child executions, input and output as JSON strings),
+ *   and returns `{ MapRunArn, ResultWriterDetails: { Bucket, Key } }` instead of the results
+ *   (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html); the
+ *   files are written when the Map Run ends, also when it fails (an assumption: the
+ *   documentation does not say whether a failed Map Run exports its results),
+ * - keeps the Map Run (each child's outcome) so that a redrive re-runs only the children that
+ *   failed or never started, as a Map Run redrive does
+ *   (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html).
+ *
  * InputPath, ResultSelector, ResultPath, OutputPath, Retry and Catch stay on the rewritten state, so
- * the engine applies them as it would to the Map. Differences: no ResultWriter, no Map Run
- * resource or redrive; children still running when the threshold is crossed are awaited, not aborted.
+ * the engine applies them as it would to the Map. Differences: children still running when the
+ * threshold is crossed are awaited, not aborted; one result file per status (AWS splits them at 5 GB).
  */
 
 export interface ReaderConfig {
@@ -30,6 +41,8 @@ export interface MapState {
   readonly Parameters?: Record<string, unknown>;
   readonly ItemsPath?: string;
   readonly ItemBatcher?: { MaxItemsPerBatch?: number; BatchInput?: Record<string, unknown> };
+  readonly ResultWriter?: { Resource: string; Parameters?: Record<string, unknown> };
+  readonly Label?: string;
   readonly MaxConcurrency?: number;
   readonly ToleratedFailurePercentage?: number;
   readonly ToleratedFailureCount?: number;
@@ -71,17 +84,44 @@ export function rewriteDistributedMaps(definition: any): RewrittenDefinition {
   return { definition: { ...definition, States: states }, maps };
 }
 
+/** How one child execution of a Map Run ended (or that it never started). */
+export interface ChildExecution {
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING';
+  readonly executionArn?: string;
+  readonly name?: string;
+  readonly input: unknown;
+  readonly output?: unknown;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly startDate?: Date;
+  readonly stopDate?: Date;
+}
+
+/** A Map Run: what a redrive of the Map needs to re-run only what did not succeed. */
+export interface MapRun {
+  readonly mapRunArn: string;
+  readonly children: ChildExecution[];
+}
+
 export interface DistributedMapDependencies {
   /** The parent's context object (Execution, StateMachine…), for `$$` paths in ItemSelector. */
   readonly context: Record<string, unknown>;
+  /** The ARN of this Map Run: `mapRun:<state machine>/<label>:<id>`. */
+  readonly mapRunArn: string;
+  /** The Map Run being redriven: its succeeded children are kept, the others run again. */
+  readonly previous?: MapRun;
   /** Evaluates a payload template (Parameters/ItemSelector) on `input` with the given context object. */
   evaluate(template: Record<string, unknown>, input: unknown, context: Record<string, unknown>): Promise<unknown>;
   /** Reads an ItemReader source: the reader's resolved Parameters (Bucket, Key…) → the items. */
   readItems(resource: string, parameters: any, readerConfig?: ReaderConfig): Promise<unknown[]>;
-  /** Runs the ItemProcessor as a child execution on one item; rejects with the child's error when it fails. */
-  runChild(processor: NonNullable<MapState['ItemProcessor']>, input: unknown, index: number): Promise<unknown>;
+  /** Runs the ItemProcessor as a child execution on one item, to its end. */
+  runChild(processor: NonNullable<MapState['ItemProcessor']>, input: unknown, index: number): Promise<ChildExecution>;
+  /** Writes a ResultWriter's files: the writer's resolved Parameters (Bucket, Prefix) and each file's key and JSON text. */
+  writeResults?(resource: string, parameters: any, files: ReadonlyArray<{ key: string; body: string }>): Promise<void>;
   /** Told once the number of children is known, then each time one ends. */
   onProgress?(event: { total: number; done: number; failed: number }): void;
+  /** Told when the Map Run ends, with every child's outcome, so that a redrive can resume it. */
+  onMapRun?(run: MapRun): void;
 }
 
 export class ExceedToleratedFailureThreshold extends Error {
@@ -104,8 +144,7 @@ export function toleratedFailures(state: Pick<MapState, 'ToleratedFailurePercent
   return Math.max(byCount, byPercentage);
 }
 
-/** Runs one Distributed Map state on its (InputPath-applied) input. */
-export async function runDistributedMap(state: MapState, input: unknown, deps: DistributedMapDependencies): Promise<unknown[]> {
+async function childInputs(state: MapState, input: unknown, deps: DistributedMapDependencies): Promise<unknown[]> {
   let items: unknown[];
   if (state.ItemReader) {
     const parameters = await deps.evaluate(state.ItemReader.Parameters ?? {}, input, deps.context);
@@ -124,49 +163,92 @@ export async function runDistributedMap(state: MapState, input: unknown, deps: D
     const mapContext = { ...deps.context, Map: { Item: { Index: index, Value: items[index] } } };
     selected.push(selector ? await deps.evaluate(selector, input, mapContext) : items[index]);
   }
-
-  let inputs: unknown[] = selected;
-  if (state.ItemBatcher) {
-    const size = state.ItemBatcher.MaxItemsPerBatch ?? selected.length;
-    const batchInput = state.ItemBatcher.BatchInput ? await deps.evaluate(state.ItemBatcher.BatchInput, input, deps.context) as object : undefined;
-    inputs = [];
-    for (let i = 0; i < selected.length; i += size) {
-      inputs.push({ ...(batchInput ? { BatchInput: batchInput } : {}), Items: selected.slice(i, i + size) });
-    }
+  if (!state.ItemBatcher) return selected;
+  const size = state.ItemBatcher.MaxItemsPerBatch ?? selected.length;
+  const batchInput = state.ItemBatcher.BatchInput ? await deps.evaluate(state.ItemBatcher.BatchInput, input, deps.context) as object : undefined;
+  const batches: unknown[] = [];
+  for (let i = 0; i < selected.length; i += size) {
+    batches.push({ ...(batchInput ? { BatchInput: batchInput } : {}), Items: selected.slice(i, i + size) });
   }
+  return batches;
+}
 
+/** A child as the ResultWriter exports it: DescribeExecution's fields, input and output as JSON strings. */
+function exportedChild(child: ChildExecution): Record<string, unknown> {
+  const iso = (date?: Date) => date?.toISOString();
+  return {
+    ...(child.executionArn ? { ExecutionArn: child.executionArn, Name: child.name } : {}),
+    Input: JSON.stringify(child.input),
+    InputDetails: { Included: true },
+    ...(child.status === 'SUCCEEDED' ? { Output: JSON.stringify(child.output ?? null), OutputDetails: { Included: true } } : {}),
+    ...(child.error !== undefined ? { Error: child.error, Cause: child.cause ?? '' } : {}),
+    Status: child.status,
+    ...(child.startDate ? { StartDate: iso(child.startDate) } : {}),
+    ...(child.stopDate ? { StopDate: iso(child.stopDate) } : {}),
+  };
+}
+
+async function writeMapResults(state: MapState, input: unknown, run: MapRun, deps: DistributedMapDependencies): Promise<unknown> {
+  const writer = state.ResultWriter!;
+  if (!deps.writeResults) throw new Error('ResultWriter is not emulated here');
+  const parameters = await deps.evaluate(writer.Parameters ?? {}, input, deps.context) as { Bucket: string; Prefix?: string };
+  const mapRunId = run.mapRunArn.slice(run.mapRunArn.lastIndexOf(':') + 1);
+  const folder = `${parameters.Prefix ? `${parameters.Prefix.replace(/\/$/, '')}/` : ''}${mapRunId}/`;
+  const files: Array<{ key: string; body: string }> = [];
+  const resultFiles: Record<string, Array<{ Key: string; Size: number }>> = { FAILED: [], PENDING: [], SUCCEEDED: [] };
+  for (const status of ['SUCCEEDED', 'FAILED', 'PENDING'] as const) {
+    // FAILED also lists children that timed out or were aborted.
+    const children = run.children.filter((c) => (status === 'FAILED' ? ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(c.status) : c.status === status));
+    if (children.length === 0) continue;
+    const file = { key: `${folder}${status}_0.json`, body: JSON.stringify(children.map(exportedChild)) };
+    files.push(file);
+    resultFiles[status].push({ Key: file.key, Size: Buffer.byteLength(file.body) });
+  }
+  const manifest = { key: `${folder}manifest.json`, body: JSON.stringify({ DestinationBucket: parameters.Bucket, MapRunArn: run.mapRunArn, ResultFiles: resultFiles }) };
+  await deps.writeResults(writer.Resource, parameters, [...files, manifest]);
+  return { MapRunArn: run.mapRunArn, ResultWriterDetails: { Bucket: parameters.Bucket, Key: manifest.key } };
+}
+
+/** Runs one Distributed Map state on its (InputPath-applied) input. */
+export async function runDistributedMap(state: MapState, input: unknown, deps: DistributedMapDependencies): Promise<unknown> {
+  const inputs = await childInputs(state, input, deps);
   const processor = state.ItemProcessor!;
   const total = inputs.length;
   const tolerated = toleratedFailures(state, total);
+  const previous = deps.previous?.children.length === total ? deps.previous.children : undefined;
+  const children: ChildExecution[] = inputs.map((childInput, index) =>
+    (previous?.[index]?.status === 'SUCCEEDED' ? previous[index] : { status: 'PENDING', input: childInput }));
+  const toRun = children.flatMap((child, index) => (child.status === 'PENDING' ? [index] : []));
   // 0 or absent = as many as the service allows (10,000 child executions at once on AWS).
-  const concurrency = Math.min(state.MaxConcurrency || 10_000, Math.max(total, 1));
-  const results: unknown[] = new Array(total);
+  const concurrency = Math.min(state.MaxConcurrency || 10_000, Math.max(toRun.length, 1));
   let next = 0;
-  let done = 0;
+  let done = total - toRun.length;
   let failed = 0;
-  let firstFailure: Error | undefined;
+  let firstFailure: ChildExecution | undefined;
   deps.onProgress?.({ total, done, failed });
 
   const worker = async () => {
-    while (next < total && failed <= tolerated) {
-      const index = next++;
-      try {
-        results[index] = await deps.runChild(processor, inputs[index], index);
-      } catch (err) {
+    while (next < toRun.length && failed <= tolerated) {
+      const index = toRun[next++];
+      const child = await deps.runChild(processor, inputs[index], index);
+      children[index] = child;
+      if (child.status !== 'SUCCEEDED') {
         failed++;
-        firstFailure ??= err as Error;
-        results[index] = { Error: (err as Error).name, Cause: (err as Error).message };
+        firstFailure ??= child;
       }
       done++;
       deps.onProgress?.({ total, done, failed });
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+  const run: MapRun = { mapRunArn: deps.mapRunArn, children };
+  deps.onMapRun?.(run);
+  const output = state.ResultWriter ? await writeMapResults(state, input, run, deps) : undefined;
 
   if (failed > tolerated) {
     throw new ExceedToleratedFailureThreshold(
-      `The Map Run failed: ${failed} of ${total} child executions failed, more than the ${tolerated} tolerated. First failure: ${firstFailure?.name}: ${firstFailure?.message}`,
+      `The Map Run failed: ${failed} of ${total} child executions failed, more than the ${tolerated} tolerated. First failure: ${firstFailure?.error}: ${firstFailure?.cause}`,
     );
   }
-  return results;
+  return output ?? children.map((child) => (child.status === 'SUCCEEDED' ? child.output : { Error: child.error, Cause: child.cause }));
 }

@@ -167,11 +167,19 @@ export class LambdaHost {
   private readonly running = new Map<string, number>();
   private readonly logSink: NodeJS.WritableStream;
 
+  private crashRate: number;
+
   constructor(functions: LocalFunction[], private readonly options: LambdaHostOptions) {
+    this.crashRate = options.crashRate ?? 0;
     for (const fn of functions) this.functions.set(fn.name, fn);
     this.logSink = options.logSink ?? new PassThrough().resume();
     // Every warm worker pipes its stdout and stderr into the one sink.
     (this.logSink as NodeJS.WritableStream & { setMaxListeners?: (n: number) => void }).setMaxListeners?.(0);
+  }
+
+  /** Changes the share of invocations that crash (fault injection); 0 ends it. */
+  setCrashRate(rate: number): void {
+    this.crashRate = rate;
   }
 
   /** Finds a function by name or ARN (with or without a qualifier). */
@@ -199,7 +207,7 @@ export class LambdaHost {
       await this.initialise(container);
       started = Date.now();
       const random = this.options.random ?? Math.random;
-      if (this.options.crashRate && random() < this.options.crashRate) {
+      if (this.crashRate && random() < this.crashRate) {
         throw new LambdaFunctionError({ errorType: 'Runtime.ExitError', errorMessage: 'RequestId: local Error: Runtime exited with error: injected fault' });
       }
       return await this.send(container, fn, event);

@@ -12,6 +12,7 @@ import { createActiveTable } from './active-table';
 import { AwsSdkTasks } from './aws-sdk-tasks';
 import { synthesize } from './cloud-assembly';
 import { estimateCost } from './cost-model';
+import { BusEvent, executionStatusChange, LocalEventBridge } from './event-bridge';
 import { FaultPlan, gateRequests, s3SlowDown } from './fault-injection';
 import { LambdaHost } from './lambda-host';
 import { loadLookupTable } from './lookup-table';
@@ -21,6 +22,7 @@ import { ExecutionRecord, LocalStepFunctions } from './step-functions';
 import { functionArn } from './token-resolver';
 import { RunSummary } from '../lambda-src/shared/contracts';
 import { prefixesFromEnv, RunLayout } from '../lambda-src/shared/run-layout';
+import { RUN_EVENT_SOURCE } from '../src/contract/run-events';
 
 export interface LocalRunOptions {
   /** The CSV file to process. */
@@ -49,6 +51,14 @@ export interface LocalRunOptions {
    * side as separate runs, reported in `concurrentRuns` (their files under `<outDir>/<runId>/`). @default none
    */
   readonly concurrentInputs?: readonly string[];
+  /**
+   * When the run fails, end the injected faults and redrive its execution once (from the failed
+   * step; in the Distributed Map only the chunks that failed or never started), as
+   * `aws stepfunctions redrive-execution` would. The result then describes the redriven run. @default false
+   */
+  readonly redrive?: boolean;
+  /** Stop (abort) the run's execution once this many chunks are done, as StopExecution would. @default never */
+  readonly abortAfterChunks?: number;
 }
 
 /** A run started by one of `concurrentInputs`. */
@@ -126,6 +136,14 @@ export interface LocalRunResult {
   readonly rejectedRecords?: RejectedRecordItem[];
   /** The runs of `concurrentInputs`, in the order given. */
   readonly concurrentRuns?: ConcurrentRun[];
+  /** How the orchestrator's execution ended: SUCCEEDED, FAILED, TIMED_OUT or ABORTED. */
+  readonly executionStatus: string;
+  /** How many times the run was redriven (`redrive`). */
+  readonly redrives: number;
+  /** The run events (source `cdk-batch-file-processor`) put on the event buses, in order. */
+  readonly runEvents: Array<{ readonly detailType: string; readonly detail: any }>;
+  /** Events EventBridge could not deliver to a target after every retry (its dead-letter queue). */
+  readonly deadLetters: number;
 }
 
 const REGION = 'us-east-1';
@@ -263,6 +281,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
         AWS_ENDPOINT_URL_SES: standIns.sesEndpoint,
         AWS_ENDPOINT_URL_LAMBDA: endpoints.url,
         AWS_ENDPOINT_URL_SFN: endpoints.url,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.url,
         AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
         AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
         // The SDK in the bundles must not look for real credentials or config files.
@@ -276,6 +295,8 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     cleanups.push(() => lambda.close());
 
     let progress = { chunksTotal: 0, chunksDone: 0, chunksFailed: 0 };
+    let eventBridge: LocalEventBridge | undefined;
+    let abortRun: (() => void) | undefined;
     const stepFunctions = new LocalStepFunctions(assembly.stateMachines, {
       lambda,
       sdk,
@@ -286,12 +307,27 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
         if (!body) throw Object.assign(new Error(`ItemReader: s3://${parameters.Bucket}/${parameters.Key} does not exist`), { name: 'States.ItemReaderFailed' });
         return JSON.parse(body.toString('utf8'));
       },
+      writeResults: async (resource, parameters, files) => {
+        if (!resource.startsWith('arn:aws:states:::s3:putObject')) throw new Error(`ResultWriter ${resource} is not emulated`);
+        for (const file of files) {
+          await s3.send(new PutObjectCommand({ Bucket: parameters.Bucket, Key: file.key, Body: file.body, ContentType: 'application/json' }));
+        }
+      },
       onMapProgress: (p) => {
         progress = { chunksTotal: p.total, chunksDone: p.done, chunksFailed: p.failed };
         options.onProgress?.({ ...progress, elapsedMs: Date.now() - started });
+        if (options.abortAfterChunks !== undefined && p.done >= options.abortAfterChunks) abortRun?.();
       },
+      // Step Functions sends every status change of a Standard execution to the default event bus.
+      onStatusChange: (record) => eventBridge?.put('default', executionStatusChange(record)),
     });
-    endpoints.bind({ lambda, stepFunctions, restApis: assembly.restApis, faultRate: options.faults?.enrich ?? 0, random });
+    eventBridge = new LocalEventBridge(assembly.rules, assembly.eventBuses, {
+      region: REGION,
+      account: assembly.env.account,
+      retryIntervalMs: options.retryIntervalMs ?? 25,
+      invokeFunction: (arn, event: BusEvent) => lambda.invoke(arn, event),
+    });
+    endpoints.bind({ lambda, stepFunctions, eventBridge, restApis: assembly.restApis, faultRate: options.faults?.enrich ?? 0, random });
 
     // One warm container behind each REST API: its callers have an HTTP timeout that a worker's cold
     // start could exceed. Every other container starts when an invocation needs it (init outside the
@@ -351,11 +387,25 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
 
     const orchestrations = [...stepFunctions.executions.values()].filter((e) => e.stateMachineArn === orchestratorArn);
     if (orchestrations.length === 0) throw new Error('The trigger did not start the orchestrator');
-    const records: ExecutionRecord[] = await Promise.all(orchestrations.map((e) => e.done));
+    const executionOf = (key: string) => orchestrations.find((r) => (r.input as { key?: string } | undefined)?.key === key);
+    const execution = executionOf(inputKey) ?? orchestrations[0];
+    abortRun = () => stepFunctions.stopExecution(execution.executionArn);
+    await Promise.all(orchestrations.map((e) => e.done));
+    // A run that did not succeed is reported from its status change, through EventBridge.
+    await eventBridge.settle();
+    let redrives = 0;
+    if (options.redrive && execution.status !== 'SUCCEEDED') {
+      // The cause is fixed: no more injected faults. Then the run resumes where it stopped.
+      removeS3Faults();
+      lambda.setCrashRate(0);
+      endpoints.bind({ lambda, stepFunctions, eventBridge, restApis: assembly.restApis, faultRate: 0, random });
+      stepFunctions.redriveExecution(execution.executionArn);
+      redrives++;
+      await execution.done;
+      await eventBridge.settle();
+    }
     const runEnded = Date.now();
     removeS3Faults();
-    const executionOf = (key: string) => records.find((r) => (r.input as { key?: string } | undefined)?.key === key);
-    const execution = executionOf(inputKey) ?? records[0];
     const runId = execution.name;
 
     // A run's published files, copied out of the bucket into a folder.
@@ -443,6 +493,12 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
         emails: usage.emails,
         orchestratorExecutions: orchestrations.length,
       },
+      executionStatus: execution.status,
+      redrives,
+      runEvents: eventBridge.events
+        .filter(({ event }) => event.source === RUN_EVENT_SOURCE)
+        .map(({ event }) => ({ detailType: event['detail-type'], detail: event.detail })),
+      deadLetters: eventBridge.deadLetters.length,
       estimatedAwsCostUsd: cost.total,
       costBreakdownUsd: cost,
       durationMs: finished - started,

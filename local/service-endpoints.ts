@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { LocalRestApi } from './cloud-assembly';
+import { LocalEventBridge } from './event-bridge';
 import { LambdaFunctionError, LambdaHost } from './lambda-host';
 import { LocalStepFunctions } from './step-functions';
 
 /**
  * The AWS APIs the handlers call that no stand-in provides, served on one loopback port:
- * - Step Functions `StartExecution`/`DescribeExecution` (AWS JSON 1.0, `X-Amz-Target: AWSStepFunctions.*`),
+ * - Step Functions `StartExecution`, `DescribeExecution`, `StopExecution`, `RedriveExecution` and
+ *   `GetExecutionHistory` (AWS JSON 1.0, `X-Amz-Target: AWSStepFunctions.*`),
+ * - EventBridge `PutEvents` (AWS JSON 1.1, `X-Amz-Target: AWSEvents.PutEvents`),
  * - the Lambda Invoke API (`POST /2015-03-31/functions/{name}/invocations`),
  * - the REST APIs of the stack, as API Gateway proxy events (`/{stage}/{path}` → the integrated function).
  * Requests are not authenticated (SigV4 headers are accepted and ignored).
@@ -20,6 +23,7 @@ export interface ServiceEndpoints {
   bind(services: {
     lambda: LambdaHost;
     stepFunctions: LocalStepFunctions;
+    eventBridge: LocalEventBridge;
     restApis: LocalRestApi[];
     /** Share of REST API requests answered 503 (fault injection). */
     faultRate?: number;
@@ -69,9 +73,22 @@ export async function startServiceEndpoints(): Promise<ServiceEndpoints> {
         const record = sfn.startExecution(body.stateMachineArn, JSON.parse(body.input ?? '{}'), body.name);
         return send(res, 200, { executionArn: record.executionArn, startDate: record.startDate.getTime() / 1000 }, jsonHeaders);
       }
+      if (target === 'StopExecution') {
+        sfn.stopExecution(body.executionArn);
+        return send(res, 200, { stopDate: Date.now() / 1000 }, jsonHeaders);
+      }
+      if (target === 'RedriveExecution') {
+        sfn.redriveExecution(body.executionArn);
+        return send(res, 200, { redriveDate: Date.now() / 1000 }, jsonHeaders);
+      }
+      if (target === 'GetExecutionHistory') {
+        const history = sfn.execution(body.executionArn).history;
+        const ordered = body.reverseOrder ? [...history].reverse() : history;
+        const events = ordered.slice(0, body.maxResults || 1000).map((e) => ({ ...e, timestamp: e.timestamp.getTime() / 1000 }));
+        return send(res, 200, { events }, jsonHeaders);
+      }
       if (target === 'DescribeExecution') {
-        const record = sfn.executions.get(body.executionArn);
-        if (!record) return send(res, 400, { __type: 'ExecutionDoesNotExist', message: `Execution Does Not Exist: '${body.executionArn}'` }, jsonHeaders);
+        const record = sfn.execution(body.executionArn);
         return send(res, 200, {
           executionArn: record.executionArn,
           stateMachineArn: record.stateMachineArn,
@@ -81,12 +98,26 @@ export async function startServiceEndpoints(): Promise<ServiceEndpoints> {
           input: JSON.stringify(record.input),
           ...(record.output !== undefined ? { output: JSON.stringify(record.output) } : {}),
           ...(record.error ? { error: record.error, cause: record.cause } : {}),
+          redriveCount: record.redriveCount,
         }, jsonHeaders);
       }
       return send(res, 400, { __type: 'UnknownOperationException', message: `Not served locally: ${target}` }, jsonHeaders);
     } catch (err) {
       return send(res, 400, { __type: (err as Error).name, message: (err as Error).message }, jsonHeaders);
     }
+  };
+
+  const putEvents = (body: any, res: ServerResponse) => {
+    const entries = (body.Entries ?? []) as Array<{ EventBusName?: string }>;
+    const results = entries.map((entry) => {
+      try {
+        return { EventId: services!.eventBridge.put(entry.EventBusName ?? 'default', entry).id };
+      } catch (error) {
+        return { ErrorCode: (error as Error).name, ErrorMessage: (error as Error).message };
+      }
+    });
+    const failed = results.filter((result) => 'ErrorCode' in result).length;
+    return send(res, 200, { FailedEntryCount: failed, Entries: results }, { 'content-type': 'application/x-amz-json-1.1' });
   };
 
   const lambdaInvoke = async (name: string, payload: Buffer, res: ServerResponse) => {
@@ -150,6 +181,7 @@ export async function startServiceEndpoints(): Promise<ServiceEndpoints> {
       const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
       if (!services) return send(res, 503, { message: 'not ready' });
       if (target.startsWith('AWSStepFunctions.')) return stepFunctions(target.split('.')[1], JSON.parse(body.toString('utf8') || '{}'), res);
+      if (target === 'AWSEvents.PutEvents') return putEvents(JSON.parse(body.toString('utf8') || '{}'), res);
       if (invoke && req.method === 'POST') return lambdaInvoke(invoke[1], body, res);
       return restApi(req, url, body, res);
     })().catch((err) => send(res, 500, { message: String(err) }));

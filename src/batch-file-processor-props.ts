@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { IEventBus } from 'aws-cdk-lib/aws-events';
 import { IKey } from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -107,7 +108,10 @@ export interface BatchFileProcessorProps {
   /**
    * How long intermediate files are kept under the work prefix (whole days, at least 1).
    *
-   * @default Duration.days(7)
+   * A failed run can be redriven for 14 days after it stopped, and a redrive reads the run's
+   * work files: with a shorter retention, a late redrive finds them expired and fails again.
+   *
+   * @default Duration.days(15)
    */
   readonly intermediateFileRetention?: Duration;
   /**
@@ -116,6 +120,34 @@ export interface BatchFileProcessorProps {
    * @default Duration.days(30)
    */
   readonly rejectedRecordRetention?: Duration;
+  /**
+   * The longest a run may take, from upload to summary. A run that takes longer is stopped with
+   * the status TIMED_OUT, reported like a failure, and can be redriven.
+   *
+   * @default Duration.hours(24)
+   */
+  readonly runTimeout?: Duration;
+  /**
+   * The event bus that each finished run's event (`Batch Run Succeeded` or `Batch Run Failed`,
+   * source `cdk-batch-file-processor`) is put on.
+   *
+   * @default - the account's default event bus
+   */
+  readonly eventBus?: IEventBus;
+  /**
+   * Create the processor's CloudWatch alarms: a run did not succeed, a message waits in a
+   * dead-letter queue, chunk processor executions failed. They have no actions: add yours
+   * (`processor.alarms`).
+   *
+   * @default true
+   */
+  readonly alarms?: boolean;
+  /**
+   * Create a CloudWatch dashboard of runs, run durations, records valid and rejected, and chunk failures.
+   *
+   * @default false
+   */
+  readonly dashboard?: boolean;
   /**
    * How long the links in the summary email stay valid, at most 7 days. A link signed with the
    * notify function's temporary credentials stops working when they expire, whichever comes first.

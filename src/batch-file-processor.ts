@@ -1,5 +1,7 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,10 +12,15 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BatchFileProcessorProps } from './batch-file-processor-props';
 import { createChunkProcessor } from './chunk-processor';
+import { RUN_EVENT_SOURCE, RUN_FAILED_DETAIL_TYPE, RUN_SUCCEEDED_DETAIL_TYPE } from './contract/run-events';
 import { senderIdentityArns } from './email-identity';
 import { HandlerFunction, HandlerFunctionProps } from './handler-function';
 import { createOrchestrator } from './orchestrator';
 import { ResolvedProps, resolveProps } from './resolved-props';
+import { createRunAlarms } from './run-alarms';
+import { createRunDashboard } from './run-dashboard';
+import { reportRunFailures } from './run-failure-reporting';
+import { unsuccessfulRunsMetric } from './run-metrics';
 import { stateMachineLogGroup } from './state-machine-logging';
 
 /**
@@ -53,14 +60,36 @@ export class BatchFileProcessor extends Construct {
   public readonly mergeFunction: lambda.IFunction;
   /** The function that writes the run summary and sends the email. */
   public readonly notifyFunction: lambda.IFunction;
+  /** The event bus each finished run's event is put on. */
+  public readonly eventBus: events.IEventBus;
+  /** The rule that sends the orchestrator's FAILED, TIMED_OUT and ABORTED status changes to the notify function. */
+  public readonly runFailedRule: events.Rule;
+  /** Where a failure report the notify function could not take (after EventBridge's retries) is kept, for 14 days. */
+  public readonly failureReportDeadLetterQueue: sqs.IQueue;
   /** The orchestrator's execution log. */
   public readonly orchestratorLogGroup: logs.ILogGroup;
   /** The chunk processor's execution log (errors only). */
   public readonly chunkProcessorLogGroup: logs.ILogGroup;
+  /** The processor's CloudWatch alarms (none when `alarms` is false). They have no actions: add yours. */
+  public readonly alarms: cloudwatch.Alarm[];
+  /** The processor's CloudWatch dashboard, when `dashboard` is true. */
+  public readonly dashboard?: cloudwatch.Dashboard;
+  /** Where uploads start a run. */
+  public readonly inputPrefix: string;
+  /** Where each run's output, rejects and summary are published, under `<outputPrefix><runId>/`. */
+  public readonly outputPrefix: string;
+  /** Where inputs are archived once their run succeeded. */
+  public readonly archivePrefix: string;
+  /** Where each run's intermediate files are written. */
+  public readonly workPrefix: string;
 
   constructor(scope: Construct, id: string, props: BatchFileProcessorProps = {}) {
     super(scope, id);
     const config = resolveProps(props);
+    this.inputPrefix = config.inputPrefix;
+    this.outputPrefix = config.outputPrefix;
+    this.archivePrefix = config.archivePrefix;
+    this.workPrefix = config.workPrefix;
     const key = props.encryptionKey;
     if (key) {
       // CloudWatch Logs encrypts with the key itself, so its service principal must be allowed to use it.
@@ -68,6 +97,7 @@ export class BatchFileProcessor extends Construct {
     }
 
     this.bucket = props.bucket ?? this.createBucket(props, config);
+    this.eventBus = props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultEventBus', 'default');
     this.rejectedRecordsTable = new dynamodb.Table(this, 'RejectedRecords', {
       partitionKey: { name: 'runId', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'line', type: dynamodb.AttributeType.NUMBER },
@@ -155,26 +185,32 @@ export class BatchFileProcessor extends Construct {
       timeout: Duration.minutes(15),
       environment: { DELIMITER: config.delimiter },
     });
+    // Merge stages the output and the rejects under the work prefix; notify publishes them.
     this.bucket.grantRead(this.mergeFunction, workObjects);
-    this.bucket.grantPut(this.mergeFunction, outputObjects);
+    this.bucket.grantPut(this.mergeFunction, workObjects);
 
-    // notify: reads the run plan; writes the summary; presigns links to (so reads) the output;
-    // deletes a published output on failure; sends the email as the sender's identity.
+    // notify: on success publishes the staged output (copies it from the work prefix), removes the
+    // input, writes the summary, presigns links to (so reads) the output; on failure unpublishes
+    // the output and names the failed step. Both email as the sender's identity and put the run event.
     this.notifyFunction = handler('Notify', {
       handlerName: 'notify',
-      description: 'Writes the run summary and emails it',
+      description: 'Publishes a run\'s output or reports its failure: summary, email and run event',
       memorySize: 256,
-      timeout: Duration.minutes(1),
+      // Publishing copies the output server-side; a multi-gigabyte copy takes minutes.
+      timeout: Duration.minutes(15),
       environment: {
         EMAIL_SENDER: props.email?.sender ?? '',
         EMAIL_RECIPIENTS: props.email?.recipients.join(',') ?? '',
         LINK_EXPIRY_SECONDS: String(config.linkExpirySeconds),
+        EVENT_BUS_NAME: this.eventBus.eventBusName,
       },
     });
     this.bucket.grantRead(this.notifyFunction, workObjects);
     this.bucket.grantRead(this.notifyFunction, outputObjects);
     this.bucket.grantPut(this.notifyFunction, outputObjects);
     this.bucket.grantDelete(this.notifyFunction, outputObjects);
+    this.bucket.grantDelete(this.notifyFunction, inputObjects);
+    this.eventBus.grantPutEventsTo(this.notifyFunction);
     if (props.email) {
       this.notifyFunction.addToRolePolicy(new iam.PolicyStatement({
         actions: ['ses:SendEmail'],
@@ -203,6 +239,24 @@ export class BatchFileProcessor extends Construct {
       logGroup: this.orchestratorLogGroup,
     });
 
+    // What failed shows in the execution's history: notify names the step. A policy of its own:
+    // in the function's default policy, the orchestrator (which invokes notify) would depend on itself.
+    new iam.Policy(this, 'NotifyExecutionHistoryPolicy', {
+      roles: [this.notifyFunction.role!],
+      statements: [new iam.PolicyStatement({
+        actions: ['states:GetExecutionHistory'],
+        resources: [Stack.of(this).formatArn({
+          service: 'states',
+          resource: 'execution',
+          resourceName: `${Fn.select(6, Fn.split(':', this.orchestrator.stateMachineArn))}:*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        })],
+      })],
+    });
+    const failureReporting = reportRunFailures(this, { orchestrator: this.orchestrator, notifyFunction: this.notifyFunction });
+    this.runFailedRule = failureReporting.rule;
+    this.failureReportDeadLetterQueue = failureReporting.deadLetterQueue;
+
     // trigger: starts one orchestrator execution per upload; S3 invokes it asynchronously,
     // so failures after Lambda's retries land in the dead-letter queue instead of vanishing.
     this.triggerDeadLetterQueue = new sqs.Queue(this, 'TriggerDeadLetterQueue', {
@@ -226,6 +280,87 @@ export class BatchFileProcessor extends Construct {
       new s3n.LambdaDestination(trigger),
       { prefix: config.inputPrefix, suffix: '.csv' },
     );
+
+    const deadLetterQueues = { TriggerDeadLetterQueue: this.triggerDeadLetterQueue, FailureReportDeadLetterQueue: this.failureReportDeadLetterQueue };
+    this.alarms = (props.alarms ?? true)
+      ? createRunAlarms(this, { orchestrator: this.orchestrator, chunkProcessor: this.chunkProcessor, deadLetterQueues })
+      : [];
+    if (props.dashboard) this.dashboard = createRunDashboard(this, { orchestrator: this.orchestrator, chunkProcessor: this.chunkProcessor });
+  }
+
+  /**
+   * A rule for the event each successful run puts on the processor's event bus
+   * (source `cdk-batch-file-processor`, detail-type `Batch Run Succeeded`; detail: run id,
+   * execution ARN, bucket, input, output, rejects and summary keys, record counts).
+   */
+  public onRunSucceeded(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.runEventRule(id, RUN_SUCCEEDED_DETAIL_TYPE, options);
+  }
+
+  /**
+   * A rule for the event each run that failed, timed out or was aborted puts on the processor's
+   * event bus (source `cdk-batch-file-processor`, detail-type `Batch Run Failed`; detail: run id,
+   * execution ARN, bucket, input and summary keys, error code and message).
+   */
+  public onRunFailed(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.runEventRule(id, RUN_FAILED_DETAIL_TYPE, options);
+  }
+
+  /** Runs that succeeded: the orchestrator's succeeded executions. @default - sum over 5 minutes */
+  public metricRunsSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.orchestrator.metricSucceeded({ statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /** Runs that failed, timed out or were aborted. @default - sum over 5 minutes */
+  public metricRunsFailed(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return unsuccessfulRunsMetric(this.orchestrator, props);
+  }
+
+  /** How long runs take, upload to summary (the orchestrator's ExecutionTime, ms). @default - average over 5 minutes */
+  public metricRunDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.orchestrator.metricTime(props);
+  }
+
+  /**
+   * Lets `grantee` upload files that start runs: put objects under the input prefix, and encrypt
+   * with the bucket's key when it has one.
+   */
+  public grantUpload(grantee: iam.IGrantable): iam.Grant {
+    return this.bucket.grantPut(grantee, `${this.inputPrefix}*`);
+  }
+
+  /** Lets `grantee` read what runs publish (outputs, rejects, summaries), and decrypt with the bucket's key when it has one. */
+  public grantReadOutput(grantee: iam.IGrantable): iam.Grant {
+    return this.bucket.grantRead(grantee, `${this.outputPrefix}*`);
+  }
+
+  /**
+   * Lets `grantee` redrive runs of this processor that failed, timed out or were aborted
+   * (`aws stepfunctions redrive-execution --execution-arn <arn>`, within 14 days).
+   */
+  public grantRedrive(grantee: iam.IGrantable): iam.Grant {
+    return this.orchestrator.grantExecution(grantee, 'states:RedriveExecution');
+  }
+
+  private runEventRule(id: string, detailType: string, options: events.OnEventOptions): events.Rule {
+    const stack = Stack.of(this);
+    // This processor's runs only: several processors may share a bus.
+    const executions = stack.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${Fn.select(6, Fn.split(':', this.orchestrator.stateMachineArn))}:`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const rule = new events.Rule(this, id, {
+      eventBus: this.eventBus,
+      description: options.description,
+      ruleName: options.ruleName,
+      crossStackScope: options.crossStackScope,
+    });
+    rule.addEventPattern({ source: [RUN_EVENT_SOURCE], detailType: [detailType], detail: { executionArn: [{ prefix: executions }] } });
+    rule.addEventPattern(options.eventPattern);
+    if (options.target) rule.addTarget(options.target);
+    return rule;
   }
 
   private createBucket(props: BatchFileProcessorProps, config: ResolvedProps): s3.Bucket {

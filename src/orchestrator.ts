@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,6 +8,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { invokeHandler } from './handler-task';
 import { ManifestItemReader } from './manifest-item-reader';
+import { MapResultWriter } from './map-result-writer';
 
 export interface OrchestratorProps {
   readonly bucket: s3.IBucket;
@@ -20,50 +21,35 @@ export interface OrchestratorProps {
   readonly chunkProcessor: sfn.IStateMachine;
   readonly maxConcurrency: number;
   readonly toleratedFailurePercentage: number;
+  readonly runTimeout: Duration;
   readonly logGroup: logs.ILogGroup;
 }
 
-/** What the notify handler needs on success: the run request plus the split and merge results. */
-const succeededRun = {
-  status: 'SUCCEEDED',
-  runId: sfn.JsonPath.stringAt('$.runId'),
-  bucket: sfn.JsonPath.stringAt('$.bucket'),
-  key: sfn.JsonPath.stringAt('$.key'),
-  split: sfn.JsonPath.objectAt('$.split'),
-  merge: sfn.JsonPath.objectAt('$.merge'),
-};
-
 /**
- * On failure only the fields present whichever step failed: a path to a missing `$.split` would
- * itself fail. Notify derives the run's keys from `runId` and `key` (lambda-src/shared/run-layout.ts).
+ * The Distributed Map's label: it names the Map Run and its child executions
+ * (`execution:<state machine>/ProcessChunks:<id>`), which the role's grants are scoped to.
  */
-const failedRun = {
-  status: 'FAILED',
-  runId: sfn.JsonPath.stringAt('$.runId'),
-  bucket: sfn.JsonPath.stringAt('$.bucket'),
-  key: sfn.JsonPath.stringAt('$.key'),
-  error: sfn.JsonPath.objectAt('$.error'),
-};
+export const PROCESS_CHUNKS_LABEL = 'ProcessChunks';
 
 /**
  * The Standard state machine of one run (input `RunRequest`):
- * SplitInput → ProcessChunks (Distributed Map) → MergeChunks → ArchiveInput → DeleteInput → NotifySuccess,
- * with every step caught into NotifyFailure → Fail.
+ * SplitInput → ProcessChunks (Distributed Map) → MergeChunks → ArchiveInput → NotifySuccess.
+ *
+ * No step is caught. A failed step fails the execution at that step, which is what makes a
+ * redrive (`RedriveExecution`) continue from it; a Catch routing to a `Fail` state would make
+ * that `Fail` state the failed one, and a redrive would only fail again
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html). The failure is
+ * reported from the execution's status change instead (EventBridge → the notify function).
+ *
+ * Nothing is published before the last step: MergeChunks stages the output and rejects under
+ * the run's work prefix, ArchiveInput copies the input, and NotifySuccess publishes (copies the
+ * staged files under the output prefix), removes the input, writes the summary, emails and puts
+ * the run event. Each step is idempotent, so a redriven step may run again.
  */
 export function createOrchestrator(scope: Construct, props: OrchestratorProps): sfn.StateMachine {
   // State names are construct ids: the states get a scope of their own so they may share names with the functions.
   const steps = new Construct(scope, 'OrchestratorSteps');
   const { bucket } = props;
-
-  const fail = new sfn.Fail(steps, 'RunFailed', { errorPath: '$.error.Error', causePath: '$.error.Cause' });
-  const notifyFailure = invokeHandler(steps, 'NotifyFailure', props.notifyFunction, {
-    payload: sfn.TaskInput.fromObject(failedRun),
-    resultPath: '$.notification',
-  });
-  // If even the failure email fails, the run still ends failed, with the original error.
-  notifyFailure.addCatch(fail, { errors: [sfn.Errors.ALL], resultPath: '$.notificationError' });
-  notifyFailure.next(fail);
-  const onError = { errors: [sfn.Errors.ALL], resultPath: '$.error' };
 
   const split = invokeHandler(steps, 'SplitInput', props.splitFunction, {
     // No payload: the whole state, which is the RunRequest itself, optional versionId included.
@@ -78,20 +64,24 @@ export function createOrchestrator(scope: Construct, props: OrchestratorProps): 
       chunk: sfn.JsonPath.objectAt('$.chunk'),
     }),
     resultPath: sfn.JsonPath.DISCARD,
-    // Only the chunk's index leaves the child: the Map collects every child's output,
-    // and 10,000 chunks' full inputs would pass the 256 KiB state limit.
+    // Only the chunk's index leaves the child: it is what the ResultWriter's files are read for.
     outputPath: '$.chunk.index',
   });
-  // A failed chunk execution is retried: every chunk step overwrites its files, so a retry never duplicates.
+  // Only what a second try can cure: Step Functions throttling StartExecution
+  // (https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html names
+  // `StepFunctions.ExecutionLimitExceeded`) and its service errors. A chunk execution that failed
+  // (`States.TaskFailed`) has already retried its own steps; it would fail the same way again.
   startChunkProcessor.addRetry({
-    errors: ['States.TaskFailed', 'StepFunctions.ExecutionLimitExceededException', 'StepFunctions.AWSStepFunctionsException'],
+    errors: ['StepFunctions.ExecutionLimitExceeded', 'StepFunctions.AWSStepFunctionsException', 'StepFunctions.SdkClientException'],
     interval: Duration.seconds(2),
-    maxAttempts: 2,
+    maxAttempts: 5,
     backoffRate: 2,
     jitterStrategy: sfn.JitterType.FULL,
   });
 
+  const runWorkPrefix = (path: string) => sfn.JsonPath.format(`${props.workPrefix}{}/${path}`, sfn.JsonPath.stringAt('$.runId'));
   const processChunks = new sfn.DistributedMap(steps, 'ProcessChunks', {
+    label: PROCESS_CHUNKS_LABEL,
     itemReader: new ManifestItemReader({
       bucket,
       key: sfn.JsonPath.stringAt('$.split.manifestKey'),
@@ -104,7 +94,17 @@ export function createOrchestrator(scope: Construct, props: OrchestratorProps): 
     maxConcurrency: props.maxConcurrency,
     toleratedFailurePercentage: props.toleratedFailurePercentage,
     mapExecutionType: sfn.StateMachineType.STANDARD,
-    resultPath: sfn.JsonPath.DISCARD,
+    // Without a ResultWriter the Map returns every child's result in its own output, and a
+    // tolerated failure's result is its whole execution record: past 256 KiB that is
+    // States.DataLimitExceeded, which no Catch sees. With it, the output is the manifest's key
+    // (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html).
+    // lambda-src/shared/run-layout.ts `mapResultsPrefix`.
+    resultWriter: new MapResultWriter({ bucket, prefix: runWorkPrefix('map-results'), workPrefix: props.workPrefix }),
+    resultSelector: {
+      mapRunArn: sfn.JsonPath.stringAt('$.MapRunArn'),
+      resultsKey: sfn.JsonPath.stringAt('$.ResultWriterDetails.Key'),
+    },
+    resultPath: '$.map',
   });
   processChunks.itemProcessor(startChunkProcessor);
 
@@ -112,11 +112,13 @@ export function createOrchestrator(scope: Construct, props: OrchestratorProps): 
     payload: sfn.TaskInput.fromObject({
       runId: sfn.JsonPath.stringAt('$.runId'),
       split: sfn.JsonPath.objectAt('$.split'),
+      map: sfn.JsonPath.objectAt('$.map'),
     }),
     resultPath: '$.merge',
   });
 
   const inputObjects = bucket.arnForObjects(`${props.inputPrefix}*`);
+  const archiveObjects = bucket.arnForObjects(`${props.archivePrefix}*`);
   const archiveInput = new tasks.CallAwsService(steps, 'ArchiveInput', {
     service: 's3',
     action: 'copyObject',
@@ -125,53 +127,81 @@ export function createOrchestrator(scope: Construct, props: OrchestratorProps): 
       CopySource: sfn.JsonPath.stringAt('$.split.copySource'),
       Key: sfn.JsonPath.stringAt('$.split.archiveKey'),
     },
-    // CopyObject is authorised as a read of the source and a write of the copy.
+    // CopyObject is a read of the source and a write of the copy; it copies the source's tags
+    // too (TaggingDirective COPY is the default), which reads the source's tags and writes the
+    // copy's: https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html and
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html.
+    // The source is read by version when the upload was versioned.
     iamAction: 's3:PutObject',
-    iamResources: [bucket.arnForObjects(`${props.archivePrefix}*`)],
-    additionalIamStatements: [new iam.PolicyStatement({
-      actions: ['s3:GetObject', 's3:GetObjectVersion'],
-      resources: [inputObjects],
-    })],
+    iamResources: [archiveObjects],
+    additionalIamStatements: [
+      new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging'], resources: [inputObjects] }),
+      new iam.PolicyStatement({ actions: ['s3:PutObjectTagging'], resources: [archiveObjects] }),
+    ],
     resultPath: sfn.JsonPath.DISCARD,
   });
-  const deleteInput = new tasks.CallAwsService(steps, 'DeleteInput', {
-    service: 's3',
-    action: 'deleteObject',
-    parameters: {
-      Bucket: bucket.bucketName,
-      Key: sfn.JsonPath.stringAt('$.key'),
-    },
-    iamAction: 's3:DeleteObject',
-    iamResources: [inputObjects],
-    resultPath: sfn.JsonPath.DISCARD,
+  // A copy that S3 refuses for a passing reason (503 SlowDown, an internal error) is retried.
+  archiveInput.addRetry({
+    errors: ['S3.S3Exception', 'S3.InternalError', 'S3.SlowDown', 'S3.ServiceUnavailable'],
+    interval: Duration.seconds(2),
+    maxAttempts: 3,
+    backoffRate: 2,
+    jitterStrategy: sfn.JitterType.FULL,
   });
 
   const notifySuccess = invokeHandler(steps, 'NotifySuccess', props.notifyFunction, {
-    payload: sfn.TaskInput.fromObject(succeededRun),
+    payload: sfn.TaskInput.fromObject({
+      status: 'SUCCEEDED',
+      runId: sfn.JsonPath.stringAt('$.runId'),
+      bucket: sfn.JsonPath.stringAt('$.bucket'),
+      key: sfn.JsonPath.stringAt('$.key'),
+      executionArn: sfn.JsonPath.stringAt('$$.Execution.Id'),
+      // 0 for a run that was never redriven
+      // (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html).
+      redriveCount: sfn.JsonPath.numberAt('$$.Execution.RedriveCount'),
+      split: sfn.JsonPath.objectAt('$.split'),
+      merge: sfn.JsonPath.objectAt('$.merge'),
+    }),
     resultPath: '$.notification',
   });
-
-  for (const step of [split, merge, notifySuccess, archiveInput, deleteInput]) {
-    step.addCatch(notifyFailure, onError);
-  }
-  processChunks.addCatch(notifyFailure, onError);
 
   const definition = sfn.Chain.start(split)
     .next(processChunks)
     .next(merge)
     .next(archiveInput)
-    .next(deleteInput)
     .next(notifySuccess)
     .next(new sfn.Succeed(steps, 'RunSucceeded'));
 
   const orchestrator = new sfn.StateMachine(scope, 'Orchestrator', {
     stateMachineType: sfn.StateMachineType.STANDARD,
     definitionBody: sfn.DefinitionBody.fromChainable(definition),
+    timeout: props.runTimeout,
     tracingEnabled: true,
     // A run has a dozen state events plus the Map's: ALL is cheap here and shows each step's
     // timing; execution data stays out of the logs (it holds keys, but never records).
     logs: { destination: props.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
   });
+  grantOnMapChildren(orchestrator);
   bucket.encryptionKey?.grantEncryptDecrypt(orchestrator);
   return orchestrator;
+}
+
+/**
+ * The Distributed Map's child executions have ARNs `execution:<state machine>/<label>:<id>`
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html). CDK's
+ * generated policy grants DescribeExecution/StopExecution on `stateMachine:<name>:*`, which
+ * matches none of them; it also lacks RedriveExecution, which a Map Run redrive needs on its
+ * children (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html). The
+ * policy is corrected in place rather than added to, so no statement names a wrong resource.
+ */
+function grantOnMapChildren(orchestrator: sfn.StateMachine): void {
+  const policy = orchestrator.node.tryFindChild('DistributedMapPolicy') as iam.Policy | undefined;
+  if (!policy) throw new Error('the orchestrator has no DistributedMapPolicy: aws-cdk-lib changed how it grants on Distributed Maps');
+  const stack = Stack.of(orchestrator);
+  const name = Fn.select(6, Fn.split(':', orchestrator.stateMachineArn));
+  const children = stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${name}/${PROCESS_CHUNKS_LABEL}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  (policy.node.defaultChild as iam.CfnPolicy).addPropertyOverride('PolicyDocument.Statement', [
+    { Effect: 'Allow', Action: 'states:StartExecution', Resource: orchestrator.stateMachineArn },
+    { Effect: 'Allow', Action: ['states:DescribeExecution', 'states:StopExecution', 'states:RedriveExecution'], Resource: children },
+  ]);
 }

@@ -17,6 +17,7 @@ export interface ResolvedProps {
   readonly intermediateFileRetentionDays: number;
   readonly rejectedRecordRetentionDays: number;
   readonly linkExpirySeconds: number;
+  readonly runTimeout: Duration;
   readonly removalPolicy: RemovalPolicy;
   readonly logLevel: HandlerLogLevel;
   readonly logRetention: logs.RetentionDays;
@@ -54,6 +55,12 @@ function checkPrefixes(prefixes: { [name: string]: string }): void {
   }
 }
 
+/** A Standard execution may run for up to one year (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html). */
+function checkRunTimeout(timeout: Duration): Duration {
+  integerIn('runTimeout', timeout.toSeconds({ integral: false }), 1, 365 * 24 * 3600, ' seconds (1 year)');
+  return timeout;
+}
+
 /** Fills in the defaults and throws an error naming the prop and its allowed range for each invalid one. */
 export function resolveProps(props: BatchFileProcessorProps): ResolvedProps {
   if (props.bucket && props.bucketProps) {
@@ -83,9 +90,10 @@ export function resolveProps(props: BatchFileProcessorProps): ResolvedProps {
     delimiter: checkDelimiter(props.delimiter ?? ','),
     maxConcurrency: integerIn('maxConcurrency', props.maxConcurrency ?? 10, 1, 10_000),
     toleratedFailurePercentage,
-    intermediateFileRetentionDays: wholeDays('intermediateFileRetention', props.intermediateFileRetention ?? Duration.days(7)),
+    intermediateFileRetentionDays: wholeDays('intermediateFileRetention', props.intermediateFileRetention ?? Duration.days(15)),
     rejectedRecordRetentionDays: wholeDays('rejectedRecordRetention', props.rejectedRecordRetention ?? Duration.days(30)),
     linkExpirySeconds,
+    runTimeout: checkRunTimeout(props.runTimeout ?? Duration.hours(24)),
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     logLevel: props.logLevel ?? HandlerLogLevel.INFO,
     logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,

@@ -5,7 +5,6 @@
  * counts do not add up never publishes an output.
  */
 import { mergeRejectsByLine } from '../rejects/rejects-by-line';
-import { mapWithConcurrency } from '../shared/concurrency-pool';
 import { ChunkRef, RecordCounts, RejectedRecord } from '../shared/contracts';
 import { formatRecord, parseRecord } from '../shared/csv-fields';
 import { ByteSource, csvRecordBatches, recordWithTerminator } from '../shared/csv-records';
@@ -24,11 +23,11 @@ export interface MergePlan {
   readonly records: number;
   /** In input order. */
   readonly chunks: readonly ChunkRef[];
+  /** The indexes of the chunks whose processing failed (tolerated by the Map): all their records are rejected. */
+  readonly failedChunks: ReadonlySet<number>;
 }
 
 export interface MergeSources {
-  /** Whether the chunk's processed file exists (it does not when the chunk failed). */
-  processedExists(chunk: ChunkRef): Promise<boolean>;
   processed(chunk: ChunkRef): Promise<ByteSource>;
   /** The chunk's validation and enrichment rejects (a missing file = none). */
   rejects(chunk: ChunkRef): Promise<RejectedRecord[][]>;
@@ -55,8 +54,7 @@ export function rejectLine(reject: RejectedRecord, delimiter: string): string {
 }
 
 export async function mergeRun(plan: MergePlan, sources: MergeSources, sinks: MergeSinks): Promise<MergeOutcome> {
-  const present = await mapWithConcurrency(plan.chunks, 8, (chunk) => sources.processedExists(chunk));
-  const failed = new Set(plan.chunks.filter((_, i) => !present[i]).map((chunk) => chunk.index));
+  const failed = plan.failedChunks;
   const counts = { valid: 0, rejected: 0 };
   await sinks.writeRejects(rejectsCsv(plan, failed, sources, counts));
   await sinks.writeOutput(outputCsv(plan, failed, sources, counts));

@@ -44,7 +44,8 @@ export function notificationEmail(summary: RunSummary, links?: ResultLinks): Not
     subject = records
       ? `Batch run ${file}: ${count(records.valid)} valid, ${count(records.rejected)} rejected`
       : `Batch run ${file}: succeeded`;
-    lines.push(`The batch run of s3://${summary.input.bucket}/${summary.input.key} succeeded.`, '');
+    const redriven = summary.redriveCount ? ` after ${summary.redriveCount === 1 ? 'a redrive' : `${summary.redriveCount} redrives`}` : '';
+    lines.push(`The batch run of s3://${summary.input.bucket}/${summary.input.key} succeeded${redriven}.`, '');
     if (records) {
       lines.push(`Records: ${count(records.total)}`, `Valid: ${count(records.valid)}`, `Rejected: ${count(records.rejected)}`);
     }
@@ -53,11 +54,21 @@ export function notificationEmail(summary: RunSummary, links?: ResultLinks): Not
     lines.push(
       `The batch run of s3://${summary.input.bucket}/${summary.input.key} failed.`,
       '',
+      ...(summary.failedStep ? [`Failed step: ${summary.failedStep}`] : []),
       `Error: ${summary.error?.code ?? 'Unknown'}`,
       `Cause: ${summary.error?.message ?? 'not reported'}`,
       '',
-      'No output was published. The input file was kept where it was uploaded (or in the archive, if it had been moved there): fix the cause and upload it again.',
+      'No output was published. The input file stays where it was uploaded unless the run got as far as publishing.',
     );
+    if (summary.redrive) {
+      const until = summary.redrive.possibleUntil ? ` (possible until ${summary.redrive.possibleUntil})` : '';
+      lines.push(
+        '',
+        `Once the cause is fixed, resume the run from the failed step${until}; chunks already processed are not processed again:`,
+        summary.redrive.command,
+      );
+    }
+    lines.push('');
   }
   if (summary.chunks !== undefined) lines.push(`Chunks: ${count(summary.chunks)}`);
   if (summary.durationMs !== undefined) lines.push(`Duration: ${duration(summary.durationMs)}`);

@@ -1,28 +1,65 @@
 import { FailureCause } from './failure-cause';
-import { NotifyTask, RunSummary } from '../shared/contracts';
+import { RecordCounts, RedriveInstructions, RunSucceededTask, RunSummary } from '../shared/contracts';
 
-export interface SummaryFacts {
+export interface SummaryTimes {
   readonly finishedAt: Date;
   /** From the run plan, when split-input got as far as writing it. */
   readonly startedAt?: string;
-  readonly failure?: FailureCause;
 }
 
-/** The run summary written next to the output, from the orchestrator's state at the end of the run. */
-export function buildRunSummary(task: NotifyTask, facts: SummaryFacts): RunSummary {
-  const succeeded = task.status === 'SUCCEEDED';
+function times(facts: SummaryTimes): Pick<RunSummary, 'startedAt' | 'finishedAt' | 'durationMs'> {
   const startedMs = facts.startedAt === undefined ? NaN : Date.parse(facts.startedAt);
   return {
-    runId: task.runId,
-    status: task.status,
-    input: { bucket: task.bucket, key: task.key },
-    ...(task.merge ? { records: task.merge.records } : {}),
-    ...(task.split ? { chunks: task.split.chunkCount } : {}),
-    // A failed run publishes nothing: its output is deleted, so the summary does not point to it.
-    ...(succeeded && task.merge ? { output: task.merge.outputKey, rejects: task.merge.rejectsKey } : {}),
-    ...(facts.failure ? { error: facts.failure } : {}),
     ...(facts.startedAt !== undefined ? { startedAt: facts.startedAt } : {}),
     finishedAt: facts.finishedAt.toISOString(),
     ...(Number.isFinite(startedMs) ? { durationMs: facts.finishedAt.getTime() - startedMs } : {}),
+  };
+}
+
+const redriven = (count: number | undefined) => (count ? { redriveCount: count } : {});
+
+/** The summary of a run that published its output. */
+export function succeededRunSummary(task: RunSucceededTask, facts: SummaryTimes): RunSummary {
+  return {
+    runId: task.runId,
+    status: 'SUCCEEDED',
+    executionArn: task.executionArn,
+    input: { bucket: task.bucket, key: task.key },
+    records: task.merge.records,
+    chunks: task.split.chunkCount,
+    output: task.merge.outputKey,
+    rejects: task.merge.rejectsKey,
+    ...redriven(task.redriveCount),
+    ...times(facts),
+  };
+}
+
+export interface FailedRunFacts extends SummaryTimes {
+  readonly runId: string;
+  readonly executionArn: string;
+  readonly input: { readonly bucket: string; readonly key: string };
+  readonly failure: FailureCause;
+  readonly failedStep?: string;
+  readonly redrive: RedriveInstructions;
+  readonly redriveCount?: number;
+  /** Known when the run got as far as merging. */
+  readonly records?: RecordCounts;
+  readonly chunks?: number;
+}
+
+/** The summary of a run that failed, timed out or was aborted: what failed, and how to resume it. A failed run publishes nothing. */
+export function failedRunSummary(facts: FailedRunFacts): RunSummary {
+  return {
+    runId: facts.runId,
+    status: 'FAILED',
+    executionArn: facts.executionArn,
+    input: facts.input,
+    ...(facts.records ? { records: facts.records } : {}),
+    ...(facts.chunks !== undefined ? { chunks: facts.chunks } : {}),
+    error: facts.failure,
+    ...(facts.failedStep ? { failedStep: facts.failedStep } : {}),
+    redrive: facts.redrive,
+    ...redriven(facts.redriveCount),
+    ...times(facts),
   };
 }

@@ -79,11 +79,29 @@ export interface RecordRejectsResult {
   readonly stored: number;
 }
 
+/** What the ProcessChunks Distributed Map leaves in the state (at `$.map`): where its ResultWriter wrote. */
+export interface MapRunResult {
+  readonly mapRunArn: string;
+  /** The key of the exported results' `manifest.json`. */
+  readonly resultsKey: string;
+}
+
+/** Input of merge-chunks. */
+export interface MergeRequest {
+  readonly runId: string;
+  readonly split: SplitResult;
+  readonly map: MapRunResult;
+}
+
 /** What merge-chunks returns (stored at `$.merge`). */
 export interface MergeResult {
   readonly records: RecordCounts;
+  /** Where the output and the rejects are published once the run succeeds. */
   readonly outputKey: string;
   readonly rejectsKey: string;
+  /** Where merge-chunks wrote them, under the run's work prefix, until then. */
+  readonly stagedOutputKey: string;
+  readonly stagedRejectsKey: string;
   readonly failedChunks: number;
 }
 
@@ -93,28 +111,71 @@ export interface RecordCounts {
   readonly rejected: number;
 }
 
-/** Input of notify: the orchestrator's state, with `status` set by the state that calls it. */
-export interface NotifyTask {
-  readonly status: 'SUCCEEDED' | 'FAILED';
+/** Input of notify from the orchestrator's last step, NotifySuccess. */
+export interface RunSucceededTask {
+  readonly status: 'SUCCEEDED';
   readonly runId: string;
   readonly bucket: string;
   readonly key: string;
-  readonly split?: SplitResult;
-  readonly merge?: MergeResult;
-  /** The Catch output: `Error` is the error name, `Cause` the Lambda's JSON error or a service message. */
-  readonly error?: { readonly Error: string; readonly Cause?: string };
+  readonly executionArn: string;
+  /** `$$.Execution.RedriveCount`: 0 unless the run was redriven. */
+  readonly redriveCount: number;
+  readonly split: SplitResult;
+  readonly merge: MergeResult;
 }
 
-/** The run summary written to `summaryKey` (and to the failure summary key on failure). */
+/**
+ * Input of notify for a run that did not succeed: the orchestrator's "Step Functions Execution
+ * Status Change" event, whose detail holds what DescribeExecution returns
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html).
+ */
+export interface ExecutionStatusChange {
+  readonly 'detail-type': 'Step Functions Execution Status Change';
+  readonly 'source': 'aws.states';
+  readonly 'time'?: string;
+  readonly 'detail': {
+    readonly executionArn: string;
+    readonly stateMachineArn: string;
+    /** The execution's name: the run id. */
+    readonly name: string;
+    readonly status: 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'SUCCEEDED' | 'RUNNING' | 'PENDING_REDRIVE';
+    /** Epoch milliseconds. */
+    readonly startDate?: number;
+    readonly stopDate?: number | null;
+    /** The execution's input (a `RunRequest`) as JSON; null when it was too large to include. */
+    readonly input?: string | null;
+    readonly error?: string | null;
+    readonly cause?: string | null;
+    readonly redriveCount?: number;
+  };
+}
+
+export type NotifyEvent = RunSucceededTask | ExecutionStatusChange;
+
+/** How to resume a run that did not succeed. */
+export interface RedriveInstructions {
+  /** The AWS CLI command that resumes the run from the step that failed. */
+  readonly command: string;
+  /** Until when Step Functions accepts the redrive (14 days after the execution stopped). */
+  readonly possibleUntil?: string;
+}
+
+/** The run summary written to `summaryKey`, whether the run succeeded or not. */
 export interface RunSummary {
   readonly runId: string;
   readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly executionArn?: string;
   readonly input: { readonly bucket: string; readonly key: string };
   readonly records?: RecordCounts;
   readonly chunks?: number;
   readonly output?: string;
   readonly rejects?: string;
   readonly error?: { readonly code: string; readonly message: string };
+  /** The orchestrator step that failed, when the execution history names one. */
+  readonly failedStep?: string;
+  readonly redrive?: RedriveInstructions;
+  /** How many times the run was redriven; absent when never. */
+  readonly redriveCount?: number;
   readonly startedAt?: string;
   readonly finishedAt: string;
   readonly durationMs?: number;

@@ -10,6 +10,10 @@
  *   <work>/<runId>/processed/00000.csv       header + the chunk's processed records
  *   <work>/<runId>/rejects/00000.validation.jsonl, 00000.enrichment.jsonl
  *   <work>/<runId>/failures/0                the error of a failed chunk (Cause; code in metadata `error`)
+ *   <work>/<runId>/map-results/<map run id>/manifest.json, SUCCEEDED_0.json, FAILED_0.json…
+ *                                            the Distributed Map's results, written by its ResultWriter
+ *   <work>/<runId>/merged/orders.csv, orders.rejects.csv
+ *                                            the merged output and rejects, staged until the run publishes them
  *   <output>/<runId>/orders.csv              the merged output (published last)
  *   <output>/<runId>/orders.rejects.csv      line, original fields, reasons
  *   <output>/<runId>/summary.json            the run summary, on success and on failure
@@ -66,6 +70,10 @@ export class RunLayout {
    * `<index>`: it builds the key with States.Format, which cannot pad the index.
    */
   get chunkFailuresPrefix(): string { return this.work('failures/'); }
+  /** The ResultWriter's prefix (src/orchestrator.ts builds it with States.Format). */
+  get mapResultsPrefix(): string { return this.work('map-results'); }
+  get stagedOutputKey(): string { return this.work(`merged/${baseName(this.inputKey)}`); }
+  get stagedRejectsKey(): string { return this.work(`merged/${stem(this.inputKey)}.rejects.csv`); }
 
   get outputKey(): string { return `${this.prefixes.output}${this.runId}/${baseName(this.inputKey)}`; }
   get rejectsKey(): string { return `${this.prefixes.output}${this.runId}/${stem(this.inputKey)}.rejects.csv`; }

@@ -24,7 +24,7 @@ const userFunction = (scope: any, id: string) => new lambda.Function(scope, id, 
 test('every handler reads the bucket, the prefixes and the log level', () => {
   const props: BatchFileProcessorProps = { inputPrefix: 'in/', outputPrefix: 'out/', archivePrefix: 'done/', workPrefix: 'tmp/', logLevel: HandlerLogLevel.DEBUG };
   const { template } = synthesizeProcessor(() => props);
-  for (const description of ['Starts', 'Splits', 'Validates', 'Stores', 'Merges', 'Writes']) {
+  for (const description of ['Starts', 'Splits', 'Validates', 'Stores', 'Merges', 'Publishes']) {
     expect(environmentIn(template, description)).toMatchObject({
       BUCKET_NAME: { Ref: expect.stringMatching(/^ProcessorBucket/) },
       INPUT_PREFIX: 'in/',
@@ -153,11 +153,11 @@ describe('enrich-chunk', () => {
 });
 
 test('notify gets the sender, the recipients and the link expiry', () => {
-  expect(environmentOf(() => ({}), 'Writes')).toMatchObject({ EMAIL_SENDER: '', EMAIL_RECIPIENTS: '', LINK_EXPIRY_SECONDS: '86400' });
+  expect(environmentOf(() => ({}), 'Publishes')).toMatchObject({ EMAIL_SENDER: '', EMAIL_RECIPIENTS: '', LINK_EXPIRY_SECONDS: '86400', EVENT_BUS_NAME: 'default' });
   expect(environmentOf(() => ({
     email: { sender: 'batch@example.com', recipients: ['a@example.com', 'b@example.org'] },
     linkExpiry: Duration.hours(12),
-  }), 'Writes')).toMatchObject({
+  }), 'Publishes')).toMatchObject({
     EMAIL_SENDER: 'batch@example.com',
     EMAIL_RECIPIENTS: 'a@example.com,b@example.org',
     LINK_EXPIRY_SECONDS: '43200',

@@ -68,9 +68,10 @@ test('each handler gets only the objects its step uses', () => {
   expect(puts('Enriches')).toEqual(['/runs/*']);
   expect(puts('Stores')).toEqual([]);
   expect(reads('Merges')).toEqual(['/runs/*']);
-  expect(puts('Merges')).toEqual(['/output/*']);
-  expect(puts('Writes').sort()).toEqual(['/output/*']);
-  expect(objectGrants('Writes').filter(([action]) => action.startsWith('s3:DeleteObject')).map(([, pattern]) => pattern)).toEqual(['/output/*']);
+  // Merge stages the output under the work prefix; notify publishes it and removes the input.
+  expect(puts('Merges')).toEqual(['/runs/*']);
+  expect(puts('Publishes').sort()).toEqual(['/output/*']);
+  expect(objectGrants('Publishes').filter(([action]) => action.startsWith('s3:DeleteObject')).map(([, pattern]) => pattern).sort()).toEqual(['/input/*', '/output/*']);
   expect(objectGrants('Starts')).toEqual([]);
 });
 
@@ -98,15 +99,37 @@ test('notify may send email only as the sender\'s address or domain identity', (
   expect(policyStatements(synthesizeProcessor().template).some((statement) => statement.Action.some((action) => action.startsWith('ses:')))).toBe(false);
 });
 
-test('the orchestrator copies from the input to the archive and deletes from the input only', () => {
+test('the orchestrator copies the input, tags included, to the archive, and writes the Map results under the work prefix', () => {
   const orchestrator = statements.filter((statement) => JSON.stringify(statement.roles).includes('ProcessorOrchestratorRole'));
   const grants = orchestrator.flatMap((statement) => statement.Resource.map(bucketObjectPattern).filter(Boolean).map((pattern) => `${statement.Action.join('+')} ${pattern}`));
   expect(grants.sort()).toEqual([
-    's3:DeleteObject /input/*',
     's3:GetObject /runs/*',
-    's3:GetObject+s3:GetObjectVersion /input/*',
+    's3:GetObject+s3:GetObjectVersion+s3:GetObjectTagging+s3:GetObjectVersionTagging /input/*',
     's3:PutObject /archive/*',
+    's3:PutObject+s3:GetObject+s3:ListMultipartUploadParts+s3:AbortMultipartUpload /runs/*',
+    's3:PutObjectTagging /archive/*',
   ]);
+});
+
+test('the orchestrator may describe, stop and redrive the Distributed Map\'s child executions, where their ARNs are', () => {
+  const policies = full.template.findResources('AWS::IAM::Policy');
+  const mapPolicy = Object.entries(policies).find(([id]) => id.startsWith('ProcessorOrchestratorDistributedMapPolicy'))![1] as any;
+  const statement = mapPolicy.Properties.PolicyDocument.Statement[1];
+  expect(statement.Action).toEqual(['states:DescribeExecution', 'states:StopExecution', 'states:RedriveExecution']);
+  // execution:<state machine name>/<Map label>:<child>, https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html
+  const resource = JSON.stringify(statement.Resource);
+  expect(resource).toContain(':execution:');
+  expect(resource).toContain('/ProcessChunks:*');
+  expect(resource).not.toContain(':stateMachine:');
+});
+
+test('notify may read the orchestrator\'s execution history and put run events on the default bus', () => {
+  const notify = statementsOf('Publishes');
+  expect(notify).toContainEqual(expect.objectContaining({ Action: ['events:PutEvents'] }));
+  expect(JSON.stringify(notify.find((s) => s.Action.includes('events:PutEvents'))!.Resource)).toContain(':event-bus/default');
+  const history = statements.filter((s) => s.Action.includes('states:GetExecutionHistory'));
+  expect(history).toHaveLength(1);
+  expect(JSON.stringify(history[0].Resource)).toMatch(/:execution:.*ProcessorOrchestrator.*:\*/);
 });
 
 test('a REST API enricher may invoke exactly the method and path it calls', () => {

@@ -54,6 +54,15 @@ export function suppressProcessorFindings(stack: Stack, processor: BatchFileProc
     ]);
   }
 
+  byPath('NotifyExecutionHistoryPolicy/Resource', [{
+    id: 'AwsSolutions-IAM5',
+    reason: 'Notify reads the history of the orchestrator execution that failed; execution names (run ids) are only known at run time.',
+    appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:states:.*:execution:.*:\\*$/' }],
+  }]);
+  byPath('FailureReportDeadLetterQueue/Resource', [{
+    id: 'AwsSolutions-SQS3',
+    reason: 'This queue is itself a dead-letter queue: the one of the EventBridge target that reports failed runs.',
+  }]);
   byPath('ChunkProcessor/Role', [
     {
       id: 'AwsSolutions-IAM5',

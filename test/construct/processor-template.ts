@@ -10,11 +10,16 @@ export interface SynthesizedProcessor {
 
 /**
  * A stack holding one processor. `setup` builds the props in the stack, for props that are
- * constructs themselves (functions, tables, keys).
+ * constructs themselves (functions, tables, keys); `use` then uses the processor (its grants,
+ * rules…) before the stack is synthesized.
  */
-export function synthesizeProcessor(setup: (stack: Stack) => BatchFileProcessorProps = () => ({})): SynthesizedProcessor {
+export function synthesizeProcessor(
+  setup: (stack: Stack) => BatchFileProcessorProps = () => ({}),
+  use: (processor: BatchFileProcessor, stack: Stack) => void = () => undefined,
+): SynthesizedProcessor {
   const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
   const processor = new BatchFileProcessor(stack, 'Processor', setup(stack));
+  use(processor, stack);
   return { stack, processor, template: Template.fromStack(stack) };
 }
 

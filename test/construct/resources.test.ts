@@ -31,7 +31,7 @@ describe('bucket', () => {
 
   test('expires intermediate files under the work prefix', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'runs/', ExpirationInDays: 7, Status: 'Enabled' })]) },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'runs/', ExpirationInDays: 15, Status: 'Enabled' })]) },
     });
     synthesizeProcessor(() => ({ workPrefix: 'work/', intermediateFileRetention: Duration.days(2) })).template
       .hasResourceProperties('AWS::S3::Bucket', {

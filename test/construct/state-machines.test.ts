@@ -1,4 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { stateMachineDefinition, synthesizeProcessor } from './processor-template';
 import { RecordEnricher } from '../../src';
 
@@ -22,50 +22,60 @@ describe('orchestrator', () => {
   const { template } = synthesizeProcessor(() => ({ maxConcurrency: 25, toleratedFailurePercentage: 5 }));
   const definition = orchestrator(template);
 
-  test('runs split, process, merge, archive, delete and notify in order', () => {
-    expect(happyPath(definition)).toEqual(['SplitInput', 'ProcessChunks', 'MergeChunks', 'ArchiveInput', 'DeleteInput', 'NotifySuccess', 'RunSucceeded']);
+  test('runs split, process, merge, archive and notify in order', () => {
+    expect(happyPath(definition)).toEqual(['SplitInput', 'ProcessChunks', 'MergeChunks', 'ArchiveInput', 'NotifySuccess', 'RunSucceeded']);
     expect(definition.States.SplitInput.ResultPath).toBe('$.split');
     expect(definition.States.MergeChunks.ResultPath).toBe('$.merge');
-    expect(definition.States.MergeChunks.Parameters).toEqual({ 'runId.$': '$.runId', 'split.$': '$.split' });
+    expect(definition.States.MergeChunks.Parameters).toEqual({ 'runId.$': '$.runId', 'split.$': '$.split', 'map.$': '$.map' });
   });
 
-  test('is a Standard state machine with tracing and logging, without execution data', () => {
+  test('is a Standard state machine with tracing, logging without execution data, and a time limit', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
     });
+    expect(definition.TimeoutSeconds).toBe(24 * 3600);
   });
 
-  test('catches every step into NotifyFailure, which ends in a Fail state', () => {
-    const steps = happyPath(definition).filter((name) => definition.States[name].Type !== 'Succeed');
-    expect(steps).toHaveLength(6);
-    for (const name of steps) {
-      expect(definition.States[name].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NotifyFailure' }]);
+  test('catches nothing: a failed step fails the execution there, so that a redrive resumes from it', () => {
+    for (const [name, state] of Object.entries<any>(definition.States)) {
+      expect([name, state.Catch]).toEqual([name, undefined]);
+      expect([name, state.Type]).not.toEqual([name, 'Fail']);
     }
-    const notifyFailure = definition.States.NotifyFailure;
-    expect(notifyFailure.Parameters).toMatchObject({ 'status': 'FAILED', 'runId.$': '$.runId', 'error.$': '$.error' });
-    expect(notifyFailure.Next).toBe('RunFailed');
-    expect(notifyFailure.Catch[0].Next).toBe('RunFailed');
-    expect(definition.States.RunFailed).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
-    expect(definition.States.NotifySuccess.Parameters).toMatchObject({ 'status': 'SUCCEEDED', 'split.$': '$.split', 'merge.$': '$.merge' });
   });
 
-  test('processes chunks with a Distributed Map over the manifest', () => {
+  test('tells notify the run\'s execution and how many times it was redriven', () => {
+    expect(definition.States.NotifySuccess.Parameters).toMatchObject({
+      'status': 'SUCCEEDED',
+      'executionArn.$': '$$.Execution.Id',
+      'redriveCount.$': '$$.Execution.RedriveCount',
+      'split.$': '$.split',
+      'merge.$': '$.merge',
+    });
+  });
+
+  test('processes chunks with a Distributed Map over the manifest that writes its results to S3', () => {
     const map = definition.States.ProcessChunks;
     expect(map).toMatchObject({
       Type: 'Map',
+      Label: 'ProcessChunks',
       MaxConcurrency: 25,
       ToleratedFailurePercentage: 5,
-      ResultPath: null,
       ItemSelector: { 'runId.$': '$.runId', 'chunk.$': '$$.Map.Item.Value' },
       ItemReader: {
         ReaderConfig: { InputType: 'JSON' },
         Parameters: { 'Bucket': expect.stringMatching(/^<ProcessorBucket/), 'Key.$': '$.split.manifestKey' },
       },
+      // lambda-src/shared/run-layout.ts mapResultsPrefix
+      ResultWriter: { Parameters: { 'Bucket': expect.stringMatching(/^<ProcessorBucket/), 'Prefix.$': "States.Format('runs/{}/map-results', $.runId)" } },
+      // The Map's own output is two strings, whatever the number of chunks or failures.
+      ResultSelector: { 'mapRunArn.$': '$.MapRunArn', 'resultsKey.$': '$.ResultWriterDetails.Key' },
+      ResultPath: '$.map',
       ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'StartChunkProcessor' },
     });
     expect(map.ItemReader.Resource).toMatch(/:states:::s3:getObject$/);
+    expect(map.ResultWriter.Resource).toMatch(/:states:::s3:putObject$/);
     expect(Object.keys(map.ItemProcessor.States)).toEqual(['StartChunkProcessor']);
     const start = map.ItemProcessor.States.StartChunkProcessor;
     expect(start.Resource).toMatch(/:states:::states:startExecution\.sync:2$/);
@@ -73,25 +83,51 @@ describe('orchestrator', () => {
       Input: { 'runId.$': '$.runId', 'chunk.$': '$.chunk' },
       StateMachineArn: expect.stringMatching(/^<ProcessorChunkProcessor/),
     });
-    expect(start.Retry[0].ErrorEquals).toContain('States.TaskFailed');
   });
 
-  test('moves the input to the archive with copyObject then deleteObject', () => {
+  test('retries a chunk execution only for what a second try can cure', () => {
+    const start = definition.States.ProcessChunks.ItemProcessor.States.StartChunkProcessor;
+    const errors = start.Retry.flatMap((retry: any) => retry.ErrorEquals);
+    // The error names of https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html
+    expect(errors).toContain('StepFunctions.ExecutionLimitExceeded');
+    expect(errors).not.toContain('StepFunctions.ExecutionLimitExceededException');
+    // A chunk that failed (bad input, a refused endpoint) would fail the same way again.
+    expect(errors).not.toContain('States.TaskFailed');
+    expect(errors).not.toContain('States.ALL');
+  });
+
+  test('copies the input to the archive with copyObject; notify publishes and removes the input', () => {
     expect(definition.States.ArchiveInput).toMatchObject({
       Resource: expect.stringMatching(/:states:::aws-sdk:s3:copyObject$/),
       Parameters: { 'CopySource.$': '$.split.copySource', 'Key.$': '$.split.archiveKey' },
       ResultPath: null,
     });
-    expect(definition.States.DeleteInput).toMatchObject({
-      Resource: expect.stringMatching(/:states:::aws-sdk:s3:deleteObject$/),
-      Parameters: { 'Key.$': '$.key' },
-    });
+    expect(definition.States.DeleteInput).toBeUndefined();
   });
 
   test('retries crashed handler invocations but not named errors', () => {
     const retries = definition.States.SplitInput.Retry.flatMap((retry: any) => retry.ErrorEquals);
     expect(retries).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.Unknown']));
     expect(retries).not.toContain('States.ALL');
+  });
+});
+
+describe('failure reporting', () => {
+  const { template } = synthesizeProcessor();
+
+  test('the orchestrator\'s FAILED, TIMED_OUT and ABORTED status changes go to notify, with a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'source': ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        'detail': { stateMachineArn: [{ Ref: Match.stringLikeRegexp('^ProcessorOrchestrator') }], status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
+      },
+      Targets: [Match.objectLike({
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessorNotify'), 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessorFailureReportDeadLetterQueue'), 'Arn'] } },
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }),
+      })],
+    });
   });
 });
 

@@ -8,7 +8,7 @@ import { handler as mergeChunks } from '../../lambda-src/merge-chunks';
 import { handler as recordRejects } from '../../lambda-src/record-rejects';
 import { ChunkRef, RunPlan, SplitResult } from '../../lambda-src/shared/contracts';
 import { csvRecordsOf } from '../../lambda-src/shared/csv-records';
-import { deleteObject, objectExists, readBytes, readJson, s3Client, writeObject } from '../../lambda-src/shared/s3-objects';
+import { objectExists, readBytes, readJson, s3Client, writeObject } from '../../lambda-src/shared/s3-objects';
 import { handler as splitInput } from '../../lambda-src/split-input';
 import { handler as validateChunk } from '../../lambda-src/validate-chunk';
 import { createActiveTable } from '../../local/active-table';
@@ -41,7 +41,28 @@ beforeEach(() => {
   delete process.env.RECORD_SCHEMA;
 });
 
-async function runPipeline(runId: string, key: string, input: Buffer | string, options: { dropProcessed?: number[] } = {}) {
+/**
+ * What the Distributed Map's ResultWriter exports for the run's chunks, in the documented shape
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html):
+ * the chunks in `failed` failed, the others succeeded.
+ */
+async function writeMapResults(runId: string, chunks: ChunkRef[], failed: number[]) {
+  const folder = `runs/${runId}/map-results/0f4c3b1e/`;
+  const child = (chunk: ChunkRef) => ({ Input: JSON.stringify({ runId, chunk }), Status: failed.includes(chunk.index) ? 'FAILED' : 'SUCCEEDED' });
+  const files: Record<string, Array<{ Key: string; Size: number }>> = { SUCCEEDED: [], FAILED: [], PENDING: [] };
+  for (const status of ['SUCCEEDED', 'FAILED']) {
+    const entries = chunks.map(child).filter((entry) => entry.Status === status);
+    if (entries.length === 0) continue;
+    const body = JSON.stringify(entries);
+    await writeObject({ bucket, key: `${folder}${status}_0.json` }, body, 'application/json');
+    files[status].push({ Key: `${folder}${status}_0.json`, Size: body.length });
+  }
+  const mapRunArn = 'arn:aws:states:us-east-1:123456789012:mapRun:orchestrator/ProcessChunks:0f4c3b1e';
+  await writeObject({ bucket, key: `${folder}manifest.json` }, JSON.stringify({ DestinationBucket: bucket, MapRunArn: mapRunArn, ResultFiles: files }), 'application/json');
+  return { mapRunArn, resultsKey: `${folder}manifest.json` };
+}
+
+async function runPipeline(runId: string, key: string, input: Buffer | string, options: { failedChunks?: number[] } = {}) {
   await writeObject({ bucket, key }, input, 'text/csv');
   const split = await splitInput({ runId, bucket, key });
   const manifest = await readJson<ChunkRef[]>({ bucket, key: split.manifestKey });
@@ -50,10 +71,10 @@ async function runPipeline(runId: string, key: string, input: Buffer | string, o
     validations.push(await validateChunk({ runId, chunk }));
     await recordRejects({ runId, chunk });
   }
-  for (const index of options.dropProcessed ?? []) await deleteObject({ bucket, key: validations[index].validKey });
-  const merge = await mergeChunks({ runId, split });
-  const output = (await readBytes({ bucket, key: merge.outputKey })).toString('utf8');
-  const rejects = (await readBytes({ bucket, key: merge.rejectsKey })).toString('utf8');
+  const map = await writeMapResults(runId, manifest, options.failedChunks ?? []);
+  const merge = await mergeChunks({ runId, split, map });
+  const output = (await readBytes({ bucket, key: merge.stagedOutputKey })).toString('utf8');
+  const rejects = (await readBytes({ bucket, key: merge.stagedRejectsKey })).toString('utf8');
   return { split, manifest, validations, merge, output, rejects };
 }
 
@@ -106,7 +127,16 @@ test('quoted fields round-trip byte for byte, and every input record is in the o
   expect(output).toBe('id,name,quote,note\n' + valid.join('\n') + '\n');
   expect(rejects).toBe('line,id,name,quote,note,reasons\n10,5,too,few,expected 4 fields, found 3\n12,7,\ufffd\ufffd,bad,utf8,invalid UTF-8\n'
     .replace('expected 4 fields, found 3', '"expected 4 fields, found 3"'));
-  expect(merge).toEqual({ records: { total: 8, valid: 6, rejected: 2 }, outputKey: split.outputKey, rejectsKey: split.rejectsKey, failedChunks: 0 });
+  expect(merge).toEqual({
+    records: { total: 8, valid: 6, rejected: 2 },
+    outputKey: split.outputKey,
+    rejectsKey: split.rejectsKey,
+    stagedOutputKey: 'runs/run-roundtrip/merged/my orders.csv',
+    stagedRejectsKey: 'runs/run-roundtrip/merged/my orders.rejects.csv',
+    failedChunks: 0,
+  });
+  // Merging publishes nothing: notify does, once the whole run succeeded.
+  expect(await objectExists({ bucket, key: split.outputKey })).toBe(false);
   const inputRecords = csvRecordsOf(input, { file: 'in' }).length - 1;
   expect(csvRecordsOf(output, { file: 'out' }).length - 1 + csvRecordsOf(rejects, { file: 'rej' }).length - 1).toBe(inputRecords);
 
@@ -124,7 +154,9 @@ test('json-schema rejects with readable reasons; a chunk without a processed fil
   });
   process.env.CHUNK_SIZE = '2';
   const input = 'uuid,Sales Channel\n535113847,Online\n12,Online\n874708545,Retail\n100000001,Offline\n100000002,Online\n';
-  const { merge, output, rejects } = await runPipeline('run-schema', 'input/orders.csv', input, { dropProcessed: [1] });
+  // Chunk 1 failed late, after its processed file was written: it is still a failed chunk.
+  const { merge, output, rejects, validations } = await runPipeline('run-schema', 'input/orders.csv', input, { failedChunks: [1] });
+  expect(await objectExists({ bucket, key: validations[1].validKey })).toBe(true);
   expect(output).toBe('uuid,Sales Channel\n535113847,Online\n100000002,Online\n');
   expect(rejects).toBe([
     'line,uuid,Sales Channel,reasons',

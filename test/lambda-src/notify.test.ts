@@ -2,9 +2,15 @@ import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { LocalAws, startLocalAws } from './local-aws';
 import { handler } from '../../lambda-src/notify';
-import { NotifyTask } from '../../lambda-src/shared/contracts';
+import { ExecutionStatusChange, RunSucceededTask } from '../../lambda-src/shared/contracts';
 import { RunLayout, prefixesFromEnv } from '../../lambda-src/shared/run-layout';
-import { objectExists, readJson, writeJson, writeText } from '../../lambda-src/shared/s3-objects';
+import { objectExists, readJson, readText, writeJson, writeText } from '../../lambda-src/shared/s3-objects';
+import { AwsSdkTasks } from '../../local/aws-sdk-tasks';
+import { executionStatusChange, LocalEventBridge } from '../../local/event-bridge';
+import { LambdaHost } from '../../local/lambda-host';
+import { ServiceEndpoints, startServiceEndpoints } from '../../local/service-endpoints';
+import { ExecutionRecord, LocalStepFunctions } from '../../local/step-functions';
+import { RUN_EVENT_SOURCE } from '../../src/contract/run-events';
 
 // aws-ses-v2-local's entry point is CommonJS: under jest a dynamic import() needs
 // --experimental-vm-modules, while require() loads it (and its dependencies) as they are.
@@ -20,10 +26,32 @@ interface StoredEmail {
 
 const bucket = 'notify-test';
 
+/**
+ * An orchestrator-like Standard state machine that fails at `FailingStep`: its execution's
+ * status change and history are what notify is told and reads about a failed run.
+ */
+const orchestratorArn = 'arn:aws:states:us-east-1:000000000000:stateMachine:Orchestrator';
+const orchestrator = {
+  arn: orchestratorArn,
+  name: 'Orchestrator',
+  type: 'STANDARD' as const,
+  definition: {
+    StartAt: 'SplitInput',
+    States: {
+      SplitInput: { Type: 'Pass', Next: 'FailingStep' },
+      FailingStep: { Type: 'Fail', Error: 'InputFormatError', Cause: JSON.stringify({ errorType: 'InputFormatError', errorMessage: 'orders.csv line 57: unterminated quoted field' }) },
+    },
+  },
+};
+
 describe('notify', () => {
   let aws: LocalAws;
   let ses: Server;
   let sesUrl: string;
+  let endpoints: ServiceEndpoints;
+  let eventBridge: LocalEventBridge;
+  let stepFunctions: LocalStepFunctions;
+  const sdk = new AwsSdkTasks(() => ({}));
 
   beforeAll(async () => {
     aws = await startLocalAws({ bucket });
@@ -36,10 +64,20 @@ describe('notify', () => {
       EMAIL_SENDER: 'batch@example.com',
       EMAIL_RECIPIENTS: 'ops@example.com, data@example.com',
       LINK_EXPIRY_SECONDS: '3600',
+      EVENT_BUS_NAME: 'runs-bus',
     });
+    // The real local Step Functions and EventBridge APIs the handler calls (GetExecutionHistory, PutEvents).
+    endpoints = await startServiceEndpoints();
+    const lambda = new LambdaHost([], { baseEnvironment: {}, functionArn: (name) => name });
+    stepFunctions = new LocalStepFunctions([orchestrator], { lambda, sdk, readItems: async () => [], writeResults: async () => undefined });
+    eventBridge = new LocalEventBridge([], ['default', 'runs-bus'], { region: 'us-east-1', account: '000000000000', invokeFunction: async () => undefined });
+    endpoints.bind({ lambda, stepFunctions, eventBridge, restApis: [] });
+    Object.assign(process.env, { AWS_ENDPOINT_URL_SFN: endpoints.url, AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.url });
   });
 
   afterAll(async () => {
+    sdk.close();
+    await endpoints?.close();
     if (ses) {
       await new Promise<void>((resolve) => {
         ses.close(() => resolve());
@@ -49,7 +87,19 @@ describe('notify', () => {
     await aws?.close();
   });
 
-  beforeEach(() => fetch(`${sesUrl}/clear-store`, { method: 'POST' }));
+  beforeEach(async () => {
+    eventBridge.events.length = 0;
+    await fetch(`${sesUrl}/clear-store`, { method: 'POST' });
+  });
+
+  const runEvents = () => eventBridge.events.filter(({ event }) => event.source === RUN_EVENT_SOURCE).map(({ eventBusName, event }) => ({ eventBusName, type: event['detail-type'], detail: event.detail as any }));
+
+  /** A run of the orchestrator above, ended at FailingStep, and the status change Step Functions sends for it. */
+  async function failedExecution(runId: string, key: string): Promise<{ record: ExecutionRecord; event: ExecutionStatusChange }> {
+    const record = await stepFunctions.startExecution(orchestratorArn, { runId, bucket, key }, runId).done;
+    const entry = executionStatusChange(record);
+    return { record, event: { 'detail-type': 'Step Functions Execution Status Change', 'source': 'aws.states', 'detail': JSON.parse(entry.Detail!) } };
+  }
 
   async function sentEmails(): Promise<StoredEmail[]> {
     const store = await (await fetch(`${sesUrl}/store`)).json() as { emails: StoredEmail[] };
@@ -58,6 +108,14 @@ describe('notify', () => {
 
   function runFiles(runId: string) {
     const layout = new RunLayout(prefixesFromEnv(), runId, 'input/orders.csv');
+    const merge = {
+      records: { total: 3, valid: 2, rejected: 1 },
+      outputKey: layout.outputKey,
+      rejectsKey: layout.rejectsKey,
+      stagedOutputKey: layout.stagedOutputKey,
+      stagedRejectsKey: layout.stagedRejectsKey,
+      failedChunks: 0,
+    };
     const split = {
       runId,
       manifestKey: layout.manifestKey,
@@ -69,32 +127,37 @@ describe('notify', () => {
       archiveKey: layout.archiveKey,
       copySource: `${bucket}/input/orders.csv`,
     };
-    return { layout, split };
+    return { layout, split, merge };
   }
 
-  test('a successful run: summary, and an email with counts and working links', async () => {
-    const { layout, split } = runFiles('orders-ok');
-    await writeJson({ bucket, key: layout.runPlanKey }, { ...split, startedAt: new Date(Date.now() - 61_000).toISOString() });
-    await writeText({ bucket, key: layout.outputKey }, 'uuid,Country\n1,Chad\n2,Peru\n');
-    await writeText({ bucket, key: layout.rejectsKey }, 'line,uuid,Country,reasons\n4,x,Fiji,bad uuid\n');
-    const task: NotifyTask = {
-      status: 'SUCCEEDED',
-      runId: 'orders-ok',
-      bucket,
-      key: 'input/orders.csv',
-      split,
-      merge: { records: { total: 3, valid: 2, rejected: 1 }, outputKey: layout.outputKey, rejectsKey: layout.rejectsKey, failedChunks: 0 },
-    };
+  async function stagedRun(runId: string) {
+    const files = runFiles(runId);
+    await writeJson({ bucket, key: files.layout.runPlanKey }, { ...files.split, startedAt: new Date(Date.now() - 61_000).toISOString() });
+    await writeText({ bucket, key: 'input/orders.csv' }, 'uuid,Country\n1,Chad\n2,Peru\nx,Fiji\n');
+    await writeText({ bucket, key: files.layout.stagedOutputKey }, 'uuid,Country\n1,Chad\n2,Peru\n');
+    await writeText({ bucket, key: files.layout.stagedRejectsKey }, 'line,uuid,Country,reasons\n4,x,Fiji,bad uuid\n');
+    return files;
+  }
+
+  test('a successful run: publishes the staged files, removes the input, writes the summary, emails working links, puts the event', async () => {
+    const { layout, split, merge } = await stagedRun('orders-ok');
+    const executionArn = `${orchestratorArn.replace(':stateMachine:', ':execution:')}:orders-ok`;
+    const task: RunSucceededTask = { status: 'SUCCEEDED', runId: 'orders-ok', bucket, key: 'input/orders.csv', executionArn, redriveCount: 0, split, merge };
 
     expect(await handler(task)).toEqual({ summaryKey: layout.summaryKey, emailed: true });
+    // Repeating the step (a retry, a redrive) ends the same way.
+    expect(await handler(task)).toEqual({ summaryKey: layout.summaryKey, emailed: true });
 
+    expect(await readText({ bucket, key: layout.outputKey })).toBe('uuid,Country\n1,Chad\n2,Peru\n');
+    expect(await readText({ bucket, key: layout.rejectsKey })).toContain('bad uuid');
+    expect(await objectExists({ bucket, key: 'input/orders.csv' })).toBe(false);
     const summary = await readJson<any>({ bucket, key: layout.summaryKey });
-    expect(summary).toMatchObject({ status: 'SUCCEEDED', records: { total: 3, valid: 2, rejected: 1 }, output: layout.outputKey, chunks: 2 });
+    expect(summary).toMatchObject({ status: 'SUCCEEDED', executionArn, records: { total: 3, valid: 2, rejected: 1 }, output: layout.outputKey, chunks: 2 });
+    expect(summary.redriveCount).toBeUndefined();
     expect(summary.durationMs).toBeGreaterThanOrEqual(61_000);
     expect(summary.durationMs).toBeLessThan(120_000);
 
-    const [email, ...others] = await sentEmails();
-    expect(others).toHaveLength(0);
+    const [email] = await sentEmails();
     expect(email.from).toBe('batch@example.com');
     expect(email.destination.to).toEqual(['ops@example.com', 'data@example.com']);
     expect(email.subject).toBe('Batch run orders.csv: 2 valid, 1 rejected');
@@ -105,37 +168,106 @@ describe('notify', () => {
     expect(links[0]).toContain('X-Amz-Expires=3600');
     expect(await (await fetch(links[0])).text()).toBe('uuid,Country\n1,Chad\n2,Peru\n');
     expect(await (await fetch(links[1])).text()).toContain('bad uuid');
+
+    const [event] = runEvents();
+    expect(event).toEqual({
+      eventBusName: 'runs-bus',
+      type: 'Batch Run Succeeded',
+      detail: {
+        runId: 'orders-ok',
+        executionArn,
+        bucket,
+        inputKey: 'input/orders.csv',
+        outputKey: layout.outputKey,
+        rejectsKey: layout.rejectsKey,
+        summaryKey: layout.summaryKey,
+        records: { total: 3, valid: 2, rejected: 1 },
+      },
+    });
   });
 
-  test('a failed run: output deleted, summary and email name the error', async () => {
-    const { layout, split } = runFiles('orders-failed');
-    await writeText({ bucket, key: layout.outputKey }, 'uuid\n1\n');
-    const cause = JSON.stringify({ errorType: 'InputFormatError', errorMessage: 'orders.csv line 57: unterminated quoted field' });
-    const task: NotifyTask = { status: 'FAILED', runId: 'orders-failed', bucket, key: 'input/orders.csv', split, error: { Error: 'InputFormatError', Cause: cause } };
+  test('a redriven run that succeeds says so in the summary, the email and the event', async () => {
+    const { layout, split, merge } = await stagedRun('orders-redriven');
+    await handler({ status: 'SUCCEEDED', runId: 'orders-redriven', bucket, key: 'input/orders.csv', executionArn: 'arn:x', redriveCount: 2, split, merge });
+    expect((await readJson<any>({ bucket, key: layout.summaryKey })).redriveCount).toBe(2);
+    expect((await sentEmails())[0].body.text).toContain('succeeded after 2 redrives.');
+    expect(runEvents()[0].detail.redriveCount).toBe(2);
+  });
 
-    expect(await handler(task)).toEqual({ summaryKey: layout.summaryKey, emailed: true });
+  test('a failed run, from its status change: removes what was published, names the failed step and the redrive command', async () => {
+    const { layout, split } = runFiles('orders-failed');
+    await writeJson({ bucket, key: layout.runPlanKey }, { ...split, startedAt: new Date().toISOString() });
+    await writeText({ bucket, key: layout.outputKey }, 'uuid\n1\n');
+    await writeText({ bucket, key: layout.rejectsKey }, 'line,uuid,reasons\n');
+    const { record, event } = await failedExecution('orders-failed', 'input/orders.csv');
+    expect(record.status).toBe('FAILED');
+
+    expect(await handler(event)).toEqual({ summaryKey: layout.summaryKey, emailed: true });
 
     expect(await objectExists({ bucket, key: layout.outputKey })).toBe(false);
+    expect(await objectExists({ bucket, key: layout.rejectsKey })).toBe(false);
     const summary = await readJson<any>({ bucket, key: layout.summaryKey });
-    expect(summary).toMatchObject({ status: 'FAILED', error: { code: 'InputFormatError', message: 'orders.csv line 57: unterminated quoted field' } });
+    expect(summary).toMatchObject({
+      status: 'FAILED',
+      executionArn: record.executionArn,
+      failedStep: 'FailingStep',
+      chunks: 2,
+      error: { code: 'InputFormatError', message: 'orders.csv line 57: unterminated quoted field' },
+      redrive: { command: `aws stepfunctions redrive-execution --execution-arn ${record.executionArn}` },
+    });
+    // Redrive is possible for 14 days after the execution stopped.
+    expect(Date.parse(summary.redrive.possibleUntil) - record.stopDate!.getTime()).toBe(14 * 24 * 3600 * 1000);
     expect(summary.output).toBeUndefined();
-    expect(summary.startedAt).toBeUndefined();
     const [email] = await sentEmails();
     expect(email.subject).toBe('Batch run orders.csv failed: InputFormatError');
-    expect(email.body.text).toContain('orders.csv line 57: unterminated quoted field');
-    expect(email.body.text).toContain('The input file was kept');
+    expect(email.body.text).toContain('Failed step: FailingStep\nError: InputFormatError\nCause: orders.csv line 57: unterminated quoted field');
+    expect(email.body.text).toContain(`aws stepfunctions redrive-execution --execution-arn ${record.executionArn}`);
+    expect(runEvents()).toEqual([{
+      eventBusName: 'runs-bus',
+      type: 'Batch Run Failed',
+      detail: {
+        runId: 'orders-failed',
+        executionArn: record.executionArn,
+        bucket,
+        inputKey: 'input/orders.csv',
+        summaryKey: layout.summaryKey,
+        error: { code: 'InputFormatError', message: 'orders.csv line 57: unterminated quoted field' },
+      },
+    }]);
   });
 
-  test('a failure before split-input: summary at the layout key, no email without recipients', async () => {
+  test.each([
+    ['TIMED_OUT', 'States.Timeout', /did not finish within its time limit/],
+    ['ABORTED', 'ExecutionAborted', /was stopped/],
+  ] as const)('a run that ended %s is reported, no email without recipients', async (status, code, message) => {
     process.env.EMAIL_RECIPIENTS = ' ';
     try {
-      const task: NotifyTask = { status: 'FAILED', runId: 'empty-run', bucket, key: 'input/empty.csv', error: { Error: 'EmptyFile', Cause: 'input/empty.csv is empty' } };
-      const layout = new RunLayout(prefixesFromEnv(), 'empty-run', 'input/empty.csv');
-      expect(await handler(task)).toEqual({ summaryKey: layout.summaryKey, emailed: false });
-      expect(await readJson<any>({ bucket, key: layout.summaryKey })).toMatchObject({ status: 'FAILED', error: { code: 'EmptyFile' } });
+      const runId = `stopped-${status}`;
+      const { event } = await failedExecution(runId, 'input/empty.csv');
+      const stopped: ExecutionStatusChange = { ...event, detail: { ...event.detail, status, error: null, cause: null } };
+      const layout = new RunLayout(prefixesFromEnv(), runId, 'input/empty.csv');
+      expect(await handler(stopped)).toEqual({ summaryKey: layout.summaryKey, emailed: false });
+      expect(await readJson<any>({ bucket, key: layout.summaryKey })).toMatchObject({ status: 'FAILED', error: { code, message: expect.stringMatching(message) } });
       expect(await sentEmails()).toHaveLength(0);
+      expect(runEvents()[0].detail.error.code).toBe(code);
     } finally {
       process.env.EMAIL_RECIPIENTS = 'ops@example.com, data@example.com';
     }
   });
+
+  test('a Map that gave up is explained by every failure record, past one page of listing', async () => {
+    const { layout } = runFiles('many-failed');
+    await writeJson({ bucket, key: layout.manifestKey }, [{ index: 0, key: 'c0', records: 1, firstLine: 2 }]);
+    // More records than one ListObjectsV2 page (1,000 keys), and keys that sort as text: 10 before 2.
+    const failed = 1_005;
+    for (let chunk = 0; chunk < failed; chunk++) {
+      await writeText({ bucket, key: `${layout.chunkFailuresPrefix}${chunk}` }, JSON.stringify({ errorType: 'EnrichmentUnavailable', errorMessage: `chunk ${chunk} down` }));
+    }
+    const { event } = await failedExecution('many-failed', 'input/orders.csv');
+    const mapFailed: ExecutionStatusChange = { ...event, detail: { ...event.detail, error: 'States.ExceedToleratedFailureThreshold', cause: 'The specified tolerated failure threshold was exceeded' } };
+    await handler(mapFailed);
+    const summary = await readJson<any>({ bucket, key: layout.summaryKey });
+    expect(summary.error.code).toBe('EnrichmentUnavailable');
+    expect(summary.error.message).toMatch(/^chunk 0 \(records from input line 2\) failed with EnrichmentUnavailable: chunk 0 down; chunk 1 failed with .*; chunk 2 failed with .*; 1002 more chunks failed; the run stopped/);
+  }, 120_000);
 });

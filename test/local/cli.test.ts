@@ -5,7 +5,8 @@ import { generateSampleOrders } from '../../local/sample-orders';
 describe('parseArguments', () => {
   test('reads the documented options', () => {
     expect(parseArguments(['--input', 'a.csv', '--lookup', 'f.csv', '--delimiter', ';', '--chunk-size', '600', '--out', 'o', '--json']))
-      .toEqual({ input: 'a.csv', lookup: 'f.csv', delimiter: ';', chunkSize: 600, outDir: 'o', faults: undefined, json: true });
+      .toEqual({ input: 'a.csv', lookup: 'f.csv', delimiter: ';', chunkSize: 600, outDir: 'o', faults: undefined, redrive: false, json: true });
+    expect(parseArguments(['--input', 'a.csv', '--inject-faults', 'enrich=1', '--redrive'])).toMatchObject({ faults: { enrich: 1 }, redrive: true });
     expect(parseArguments(['--input', 'a.csv', '--delimiter', '\\t'])).toMatchObject({ delimiter: '\t', json: false });
   });
 

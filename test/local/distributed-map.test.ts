@@ -1,5 +1,5 @@
 import { AwsSdkTasks } from '../../local/aws-sdk-tasks';
-import { DISTRIBUTED_MAP_RESOURCE, MapState, rewriteDistributedMaps, runDistributedMap, toleratedFailures } from '../../local/distributed-map';
+import { ChildExecution, DistributedMapDependencies, DISTRIBUTED_MAP_RESOURCE, MapState, rewriteDistributedMaps, runDistributedMap, toleratedFailures } from '../../local/distributed-map';
 import { LambdaHost } from '../../local/lambda-host';
 import { evaluatePayloadTemplate, LocalStepFunctions } from '../../local/step-functions';
 
@@ -17,19 +17,41 @@ function mapState(extra: Partial<MapState> = {}): MapState {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The Map's dependencies for a test: `child` computes a child's output (or throws its failure). */
+function deps(
+  items: unknown[],
+  child: (input: any, index: number) => unknown | Promise<unknown>,
+  extra: Partial<DistributedMapDependencies> = {},
+): DistributedMapDependencies {
+  return {
+    context: { Execution: { Id: 'x' } },
+    mapRunArn: 'arn:aws:states:us-east-1:1:mapRun:m/Map:run-1',
+    evaluate: evaluatePayloadTemplate,
+    readItems: async () => items,
+    runChild: async (_p, input, index): Promise<ChildExecution> => {
+      try {
+        return { status: 'SUCCEEDED', input, output: await child(input, index) };
+      } catch (error) {
+        return { status: 'FAILED', input, error: (error as Error).name, cause: (error as Error).message };
+      }
+    },
+    ...extra,
+  };
+}
+
 describe('runDistributedMap', () => {
   test('reads the items named by ItemReader, applies ItemSelector and keeps item order', async () => {
     const reads: unknown[] = [];
-    const results = await runDistributedMap(mapState({ MaxConcurrency: 3 }), { runId: 'r1', manifestKey: 'runs/r1/manifest.json' }, {
-      context: { Execution: { Id: 'x' } },
-      evaluate: evaluatePayloadTemplate,
+    const results = await runDistributedMap(mapState({ MaxConcurrency: 3 }), { runId: 'r1', manifestKey: 'runs/r1/manifest.json' }, deps([], async (input) => {
+      // Later items finish first: the result must still be in item order.
+      await sleep(10 * (5 - input.index));
+      return input;
+    }, {
       readItems: async (resource, parameters) => {
         reads.push({ resource, parameters });
         return ['a', 'b', 'c', 'd', 'e'];
       },
-      // Later items finish first: the result must still be in item order.
-      runChild: async (_p, input: any) => { await sleep(10 * (5 - input.index)); return input; },
-    });
+    }));
     expect(reads).toEqual([{ resource: 'arn:aws:states:::s3:getObject', parameters: { Bucket: 'b', Key: 'runs/r1/manifest.json' } }]);
     expect(results).toEqual(['a', 'b', 'c', 'd', 'e'].map((chunk, index) => ({ runId: 'r1', chunk, index })));
   });
@@ -37,39 +59,79 @@ describe('runDistributedMap', () => {
   test.each([1, 2, 4])('never runs more than MaxConcurrency=%i children at once', async (max) => {
     let running = 0;
     let peak = 0;
-    await runDistributedMap(mapState({ MaxConcurrency: max }), { runId: 'r', manifestKey: 'k' }, {
-      context: {},
-      evaluate: evaluatePayloadTemplate,
-      readItems: async () => Array.from({ length: 12 }, (_, i) => i),
-      runChild: async () => { running++; peak = Math.max(peak, running); await sleep(5); running--; return null; },
-    });
+    await runDistributedMap(mapState({ MaxConcurrency: max }), { runId: 'r', manifestKey: 'k' }, deps(Array.from({ length: 12 }, (_, i) => i), async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await sleep(5);
+      running--;
+      return null;
+    }));
     expect(peak).toBe(max);
   });
 
   test('tolerates failures up to ToleratedFailurePercentage and reports them in the results', async () => {
-    const results = await runDistributedMap(mapState({ ToleratedFailurePercentage: 20 }), { runId: 'r', manifestKey: 'k' }, {
-      context: {},
-      evaluate: evaluatePayloadTemplate,
-      readItems: async () => Array.from({ length: 10 }, (_, i) => i),
-      runChild: async (_p, input: any) => {
-        if (input.index === 3 || input.index === 7) throw Object.assign(new Error('boom'), { name: 'Chunk.Failed' });
-        return input.index;
-      },
-    });
+    const results = await runDistributedMap(mapState({ ToleratedFailurePercentage: 20 }), { runId: 'r', manifestKey: 'k' }, deps(Array.from({ length: 10 }, (_, i) => i), (input) => {
+      if (input.index === 3 || input.index === 7) throw Object.assign(new Error('boom'), { name: 'Chunk.Failed' });
+      return input.index;
+    })) as unknown[];
     expect(results[3]).toEqual({ Error: 'Chunk.Failed', Cause: 'boom' });
     expect(results.filter((r) => typeof r === 'number')).toHaveLength(8);
   });
 
   test('fails with States.ExceedToleratedFailureThreshold over the threshold and starts no more children', async () => {
     let started = 0;
-    const run = runDistributedMap(mapState({ ToleratedFailureCount: 1, MaxConcurrency: 1 }), { runId: 'r', manifestKey: 'k' }, {
-      context: {},
-      evaluate: evaluatePayloadTemplate,
-      readItems: async () => Array.from({ length: 10 }, (_, i) => i),
-      runChild: async () => { started++; throw new Error('always'); },
-    });
+    const run = runDistributedMap(mapState({ ToleratedFailureCount: 1, MaxConcurrency: 1 }), { runId: 'r', manifestKey: 'k' }, deps(Array.from({ length: 10 }, (_, i) => i), () => {
+      started++;
+      throw new Error('always');
+    }));
     await expect(run).rejects.toMatchObject({ name: 'States.ExceedToleratedFailureThreshold' });
     expect(started).toBe(2);
+  });
+
+  test('with a ResultWriter, writes the documented manifest and result files and returns only where they are', async () => {
+    const written: Array<{ key: string; body: string }> = [];
+    const writer = { Resource: 'arn:aws:states:::s3:putObject', Parameters: { 'Bucket': 'b', 'Prefix.$': "States.Format('runs/{}/map-results', $.runId)" } };
+    const output = await runDistributedMap(mapState({ ResultWriter: writer, ToleratedFailurePercentage: 50 }), { runId: 'r7', manifestKey: 'k' },
+      deps([0, 1, 2], (input) => {
+        if (input.index === 1) throw Object.assign(new Error('the chunk failed'), { name: 'States.TaskFailed' });
+        return input.index;
+      }, { writeResults: async (_resource, _parameters, files) => { written.push(...files); } }));
+    const folder = 'runs/r7/map-results/run-1/';
+    expect(output).toEqual({ MapRunArn: 'arn:aws:states:us-east-1:1:mapRun:m/Map:run-1', ResultWriterDetails: { Bucket: 'b', Key: `${folder}manifest.json` } });
+    const files = Object.fromEntries(written.map((f) => [f.key, JSON.parse(f.body)]));
+    expect(files[`${folder}manifest.json`]).toEqual({
+      DestinationBucket: 'b',
+      MapRunArn: 'arn:aws:states:us-east-1:1:mapRun:m/Map:run-1',
+      ResultFiles: {
+        FAILED: [{ Key: `${folder}FAILED_0.json`, Size: expect.any(Number) }],
+        PENDING: [],
+        SUCCEEDED: [{ Key: `${folder}SUCCEEDED_0.json`, Size: expect.any(Number) }],
+      },
+    });
+    // Input and Output are JSON strings, as in DescribeExecution.
+    expect(files[`${folder}SUCCEEDED_0.json`].map((e: any) => [JSON.parse(e.Input).index, e.Output, e.Status])).toEqual([[0, '0', 'SUCCEEDED'], [2, '2', 'SUCCEEDED']]);
+    expect(files[`${folder}FAILED_0.json`]).toEqual([expect.objectContaining({ Status: 'FAILED', Error: 'States.TaskFailed', Cause: 'the chunk failed' })]);
+  });
+
+  test('a redriven Map Run re-runs only the children that failed or never started', async () => {
+    let first: any;
+    const runs: number[] = [];
+    const failing = mapState({ ToleratedFailureCount: 0, MaxConcurrency: 1 });
+    await expect(runDistributedMap(failing, { runId: 'r', manifestKey: 'k' }, deps([0, 1, 2, 3], (input) => {
+      runs.push(input.index);
+      if (input.index === 1) throw new Error('down');
+      return input.index;
+    }, { onMapRun: (run) => { first = run; } }))).rejects.toMatchObject({ name: 'States.ExceedToleratedFailureThreshold' });
+    expect(runs).toEqual([0, 1]);
+    expect(first.children.map((c: ChildExecution) => c.status)).toEqual(['SUCCEEDED', 'FAILED', 'PENDING', 'PENDING']);
+
+    runs.length = 0;
+    const results = await runDistributedMap(failing, { runId: 'r', manifestKey: 'k' }, deps([0, 1, 2, 3], (input) => {
+      runs.push(input.index);
+      return input.index * 10;
+    }, { previous: first }));
+    expect(runs).toEqual([1, 2, 3]);
+    expect(results).toEqual([0, 10, 20, 30]);
   });
 
   test('tolerated failures: the larger of the count and the percentage of the total', () => {
@@ -80,12 +142,8 @@ describe('runDistributedMap', () => {
   });
 
   test('ItemBatcher groups the selected items with the BatchInput', async () => {
-    const results = await runDistributedMap(mapState({ ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { 'runId.$': '$.runId' } }, ItemSelector: undefined }), { runId: 'r9', manifestKey: 'k' }, {
-      context: {},
-      evaluate: evaluatePayloadTemplate,
-      readItems: async () => [1, 2, 3],
-      runChild: async (_p, input) => input,
-    });
+    const results = await runDistributedMap(mapState({ ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { 'runId.$': '$.runId' } }, ItemSelector: undefined }), { runId: 'r9', manifestKey: 'k' },
+      deps([1, 2, 3], (input) => input));
     expect(results).toEqual([{ BatchInput: { runId: 'r9' }, Items: [1, 2] }, { BatchInput: { runId: 'r9' }, Items: [3] }]);
   });
 });
@@ -133,7 +191,7 @@ describe('a Distributed Map run by the local engine', () => {
       },
     };
     return new LocalStepFunctions([{ arn: 'arn:aws:states:us-east-1:1:stateMachine:m', name: 'm', type: 'STANDARD', definition }], {
-      lambda, sdk, readItems: async () => items,
+      lambda, sdk, readItems: async () => items, writeResults: async () => undefined,
     });
   }
 

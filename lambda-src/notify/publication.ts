@@ -1,0 +1,41 @@
+/**
+ * Publishing a run's output is the last thing a run does: merge-chunks staged the output and the
+ * rejects under the run's work prefix, and they are copied under the output prefix only when
+ * everything else succeeded. A run that fails afterwards has them removed again, so nothing of a
+ * failed run stays published, and a redrive of the last step publishes them anew from the
+ * staged copies. Every operation here may be repeated.
+ */
+import { CopyObjectCommand } from '@aws-sdk/client-s3';
+import { MergeResult } from '../shared/contracts';
+import { log } from '../shared/logger';
+import { deleteObject, objectExists, s3Client } from '../shared/s3-objects';
+
+function copySource(bucket: string, key: string): string {
+  return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+async function copyWithin(bucket: string, from: string, to: string): Promise<void> {
+  // The staged files carry no tags: REPLACE with none keeps tagging permissions out of it.
+  await s3Client().send(new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: copySource(bucket, from), TaggingDirective: 'REPLACE' }));
+}
+
+/** Copies the staged rejects, then the staged output, to their published keys. */
+export async function publishRun(bucket: string, merge: MergeResult): Promise<void> {
+  await copyWithin(bucket, merge.stagedRejectsKey, merge.rejectsKey);
+  await copyWithin(bucket, merge.stagedOutputKey, merge.outputKey);
+}
+
+/** Removes whatever of the run's output is published. */
+export async function unpublishRun(bucket: string, keys: readonly string[], runId: string): Promise<void> {
+  for (const key of keys) {
+    if (await objectExists({ bucket, key })) {
+      await deleteObject({ bucket, key });
+      log.info('removed the published file of a failed run', { runId, key });
+    }
+  }
+}
+
+/** Removes the uploaded input once the run has archived it and published its output. */
+export async function removeInput(bucket: string, key: string): Promise<void> {
+  if (await objectExists({ bucket, key })) await deleteObject({ bucket, key });
+}

@@ -1,0 +1,222 @@
+/**
+ * A local EventBridge: the event buses and rules of the synthesized template. Events put on a
+ * bus (PutEvents from the handlers, and the status changes of Standard executions, which Step
+ * Functions sends to the default bus) are matched against the rules of that bus, and each
+ * matching rule's Lambda targets are invoked asynchronously, retried up to the target's
+ * RetryPolicy, and kept in the target's dead-letter record when every attempt failed.
+ *
+ * Differences from AWS: retries wait `retryIntervalMs` instead of EventBridge's backoff; targets
+ * other than Lambda functions are recorded but not delivered; input transformers are not applied.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventPattern, matchesPattern } from './event-pattern';
+
+/** One target of a rule, as the template declares it. */
+export interface LocalRuleTarget {
+  readonly id: string;
+  readonly arn: string;
+  /** 1 + RetryPolicy.MaximumRetryAttempts (EventBridge's default is 185 retries). */
+  readonly maxAttempts: number;
+  readonly deadLetterQueueArn?: string;
+}
+
+export interface LocalRule {
+  readonly name: string;
+  /** The bus name (`default` when the rule names none). */
+  readonly eventBusName: string;
+  readonly pattern: EventPattern;
+  readonly enabled: boolean;
+  readonly targets: readonly LocalRuleTarget[];
+}
+
+/** An event as EventBridge delivers it to a target. */
+export interface BusEvent {
+  readonly 'version': '0';
+  readonly 'id': string;
+  readonly 'detail-type': string;
+  readonly 'source': string;
+  readonly 'account': string;
+  readonly 'time': string;
+  readonly 'region': string;
+  readonly 'resources': string[];
+  readonly 'detail': unknown;
+}
+
+/** A delivery that failed every attempt. */
+export interface DeadLetter {
+  readonly rule: string;
+  readonly target: string;
+  readonly deadLetterQueueArn?: string;
+  readonly event: BusEvent;
+  readonly error: string;
+}
+
+export interface LocalEventBridgeOptions {
+  readonly region: string;
+  readonly account: string;
+  /** Wait between two attempts of a delivery. @default 25 */
+  readonly retryIntervalMs?: number;
+  /** Invokes a Lambda target (asynchronously, as EventBridge does): rejects when the function fails. */
+  invokeFunction(functionArn: string, event: BusEvent): Promise<unknown>;
+}
+
+export interface PutEventsEntry {
+  readonly Source?: string;
+  readonly DetailType?: string;
+  readonly Detail?: string;
+  readonly EventBusName?: string;
+  readonly Resources?: string[];
+  readonly Time?: Date | string | number;
+}
+
+const DEFAULT_MAX_ATTEMPTS = 186;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `my-bus` or `arn:aws:events:…:event-bus/my-bus` → `my-bus`. */
+export function eventBusNameOf(nameOrArn: string | undefined): string {
+  if (!nameOrArn) return 'default';
+  const slash = nameOrArn.lastIndexOf('event-bus/');
+  return slash >= 0 ? nameOrArn.slice(slash + 'event-bus/'.length) : nameOrArn;
+}
+
+/** The rules of a template (tokens resolved), as the local EventBridge runs them. */
+export function rulesOf(
+  resources: Record<string, { Type: string; Properties?: Record<string, any> }>,
+  resolve: (value: unknown) => any,
+): LocalRule[] {
+  return Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Events::Rule' && r.Properties?.EventPattern).map(([id, r]) => {
+    const props = resolve(r.Properties);
+    return {
+      name: props.Name ?? id,
+      eventBusName: eventBusNameOf(props.EventBusName),
+      pattern: props.EventPattern,
+      enabled: (props.State ?? 'ENABLED') === 'ENABLED',
+      targets: (props.Targets ?? []).map((t: any) => ({
+        id: t.Id,
+        arn: t.Arn,
+        maxAttempts: 1 + (t.RetryPolicy?.MaximumRetryAttempts ?? DEFAULT_MAX_ATTEMPTS - 1),
+        deadLetterQueueArn: t.DeadLetterConfig?.Arn,
+      })),
+    };
+  });
+}
+
+/** The event buses of a template: the account's default bus and each `AWS::Events::EventBus`. */
+export function eventBusesOf(
+  resources: Record<string, { Type: string; Properties?: Record<string, any> }>,
+  resolve: (value: unknown) => any,
+): string[] {
+  const declared = Object.values(resources).filter((r) => r.Type === 'AWS::Events::EventBus').map((r) => String(resolve(r.Properties?.Name)));
+  return ['default', ...declared];
+}
+
+/** PutEvents' answer for an entry it refused: the entry fails, not the request. */
+export class EventBusNotFound extends Error {
+  constructor(eventBusName: string) {
+    super(`Event bus ${eventBusName} does not exist.`);
+    this.name = 'ResourceNotFoundException';
+  }
+}
+
+export class LocalEventBridge {
+  /** Every event put on a bus, in order. */
+  readonly events: Array<{ readonly eventBusName: string; readonly event: BusEvent }> = [];
+  readonly deadLetters: DeadLetter[] = [];
+  /** Targets that matched but that the local EventBridge does not deliver to (not Lambda functions). */
+  readonly undelivered: Array<{ readonly rule: string; readonly target: string }> = [];
+  private readonly deliveries = new Set<Promise<void>>();
+
+  private readonly buses: ReadonlySet<string>;
+
+  constructor(private readonly rules: readonly LocalRule[], buses: readonly string[], private readonly options: LocalEventBridgeOptions) {
+    this.buses = new Set(buses);
+  }
+
+  /**
+   * Puts one event on a bus and starts delivering it to the targets of the matching rules.
+   * Throws {@link EventBusNotFound} for a bus that does not exist.
+   */
+  put(eventBusName: string, entry: PutEventsEntry): BusEvent {
+    const bus = eventBusNameOf(eventBusName);
+    if (!this.buses.has(bus)) throw new EventBusNotFound(bus);
+    const event: BusEvent = {
+      'version': '0',
+      'id': randomUUID(),
+      'detail-type': entry.DetailType ?? '',
+      'source': entry.Source ?? '',
+      'account': this.options.account,
+      'time': new Date(entry.Time ?? Date.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      'region': this.options.region,
+      'resources': entry.Resources ?? [],
+      'detail': JSON.parse(entry.Detail ?? '{}'),
+    };
+    this.events.push({ eventBusName: bus, event });
+    for (const rule of this.rules) {
+      if (!rule.enabled || rule.eventBusName !== bus || !matchesPattern(rule.pattern, event)) continue;
+      for (const target of rule.targets) {
+        if (!target.arn.startsWith('arn:aws:lambda:')) {
+          this.undelivered.push({ rule: rule.name, target: target.id });
+          continue;
+        }
+        const delivery = this.deliver(rule, target, event).finally(() => this.deliveries.delete(delivery));
+        this.deliveries.add(delivery);
+      }
+    }
+    return event;
+  }
+
+  /** Resolves once every delivery started so far (and those they started) has ended. */
+  async settle(): Promise<void> {
+    while (this.deliveries.size > 0) await Promise.all([...this.deliveries]);
+  }
+
+  private async deliver(rule: LocalRule, target: LocalRuleTarget, event: BusEvent): Promise<void> {
+    let lastError = '';
+    for (let attempt = 1; attempt <= target.maxAttempts; attempt++) {
+      try {
+        await this.options.invokeFunction(target.arn, event);
+        return;
+      } catch (error) {
+        lastError = `${(error as Error).name}: ${(error as Error).message}`;
+        if (attempt < target.maxAttempts) await sleep(this.options.retryIntervalMs ?? 25);
+      }
+    }
+    this.deadLetters.push({ rule: rule.name, target: target.id, deadLetterQueueArn: target.deadLetterQueueArn, event, error: lastError });
+  }
+}
+
+/** The "Step Functions Execution Status Change" event of an execution (https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html). */
+export function executionStatusChange(record: {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: string;
+  startDate: Date;
+  stopDate?: Date;
+  input: unknown;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  redriveCount: number;
+}): PutEventsEntry {
+  return {
+    Source: 'aws.states',
+    DetailType: 'Step Functions Execution Status Change',
+    Resources: [record.executionArn],
+    Detail: JSON.stringify({
+      executionArn: record.executionArn,
+      stateMachineArn: record.stateMachineArn,
+      name: record.name,
+      status: record.status,
+      startDate: record.startDate.getTime(),
+      stopDate: record.stopDate?.getTime() ?? null,
+      input: JSON.stringify(record.input),
+      inputDetails: { included: true },
+      output: record.status === 'SUCCEEDED' ? JSON.stringify(record.output ?? null) : null,
+      outputDetails: record.status === 'SUCCEEDED' ? { included: true } : null,
+      error: record.error ?? null,
+      cause: record.cause ?? null,
+      redriveCount: record.redriveCount,
+    }),
+  };
+}
