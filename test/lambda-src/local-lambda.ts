@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { AwsSdkTasks } from '../../local/aws-sdk-tasks';
+import { LocalEventBridge } from '../../local/event-bridge';
 import { LambdaHost } from '../../local/lambda-host';
 import { startServiceEndpoints } from '../../local/service-endpoints';
 import { LocalStepFunctions } from '../../local/step-functions';
@@ -27,9 +28,11 @@ export async function startLocalLambda(functions: Record<string, string>): Promi
     return { name, entry, handlerExport: 'handler', environment: {}, timeoutSeconds: 10, memoryMb: 128, architecture: 'x86_64' as const };
   }), { baseEnvironment: {}, functionArn: (name) => `arn:aws:lambda:us-east-1:000000000000:function:${name}` });
   const endpoints = await startServiceEndpoints();
-  // The endpoint serves Step Functions too; these tests start no execution.
+  // The endpoint serves Step Functions and EventBridge too; these tests start no execution and put no event.
   const sdk = new AwsSdkTasks(() => ({}));
-  endpoints.bind({ lambda: host, stepFunctions: new LocalStepFunctions([], { lambda: host, sdk, readItems: async () => [] }), restApis: [] });
+  const stepFunctions = new LocalStepFunctions([], { lambda: host, sdk, readItems: async () => [], writeResults: async () => undefined });
+  const eventBridge = new LocalEventBridge([], ['default'], { region: 'us-east-1', account: '000000000000', invokeFunction: (arn, event) => host.invoke(arn, event) });
+  endpoints.bind({ lambda: host, stepFunctions, eventBridge, restApis: [] });
   const client = new LambdaClient({
     region: 'us-east-1',
     endpoint: endpoints.url,

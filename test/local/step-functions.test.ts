@@ -33,7 +33,7 @@ test('a failed execution is redriven from the state that failed, with that state
       if (failing) throw Object.assign(new Error('the service is down'), { name: 'Sts.ServiceUnavailable' });
       return { Account: '000000000000' };
     }
-    return LocalStepFunctions.prototype['runTask' as keyof LocalStepFunctions].call(this, state, ...rest);
+    return (LocalStepFunctions.prototype as any).runTask.call(this, state, ...rest);
   };
   const record = sfn.startExecution(arn, { runId: 'r' }, 'run-1');
   await record.done;
