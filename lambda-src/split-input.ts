@@ -6,9 +6,10 @@ import { RunPlan, RunRequest, SplitResult } from './shared/contracts';
 import { delimiterFromEnv, positiveIntEnv } from './shared/handler-env';
 import { log } from './shared/logger';
 import { prefixesFromEnv, RunLayout, baseName } from './shared/run-layout';
-import { readObjectStream, writeJson, writeObject } from './shared/s3-objects';
+import { openObject, writeJson, writeObject } from './shared/s3-objects';
 import { ChunkFile } from './split/chunk-splitter';
 import { copySourceOf } from './split/copy-source';
+import { gunzipInput, isGzipInput } from './split/gzip-input';
 import { splitRecords } from './split/split-records';
 
 export const DEFAULT_CHUNK_SIZE = 1000;
@@ -19,15 +20,19 @@ export async function handler(request: RunRequest): Promise<SplitResult> {
   const delimiter = delimiterFromEnv();
   const chunkSize = positiveIntEnv('CHUNK_SIZE', DEFAULT_CHUNK_SIZE);
   const layout = new RunLayout(prefixesFromEnv(), request.runId, request.key);
-  log.info('split started', { runId: request.runId, bucket: request.bucket, key: request.key, chunkSize });
+  const file = baseName(request.key);
 
-  const input = await readObjectStream({ bucket: request.bucket, key: request.key, versionId: request.versionId });
+  // Decompressed as it streams in: every later step reads plain chunks.
+  const object = await openObject({ bucket: request.bucket, key: request.key, versionId: request.versionId });
+  const gzip = isGzipInput(request.key, object.contentEncoding);
+  log.info('split started', { runId: request.runId, bucket: request.bucket, key: request.key, chunkSize, gzip });
+  const input = gzip ? gunzipInput(object.body, file) : object.body;
   const writeChunk = async (chunk: ChunkFile) => {
     const key = layout.chunkKey(chunk.index);
     await writeObject({ bucket, key }, chunk.body, 'text/csv; charset=utf-8');
     return key;
   };
-  const outcome = await splitRecords(input, { file: baseName(request.key), delimiter, chunkSize }, writeChunk);
+  const outcome = await splitRecords(input, { file, delimiter, chunkSize }, writeChunk);
 
   const result: SplitResult = {
     runId: request.runId,

@@ -66,7 +66,8 @@ export interface BatchFileProcessorProps {
    */
   readonly bucketProps?: s3.BucketProps;
   /**
-   * Where files are uploaded to start a run: every object created under it with a `.csv` suffix.
+   * Where files are uploaded to start a run: every object created under it with a `.csv` suffix, or
+   * `.csv.gz` for a gzip-compressed file (also honoured: a `.csv` stored with `Content-Encoding: gzip`).
    * Prefixes end with `/` and none may contain another.
    *
    * @default 'input/'

@@ -226,6 +226,14 @@ export class BatchFileProcessor extends Construct {
       new s3n.LambdaDestination(trigger),
       { prefix: config.inputPrefix, suffix: '.csv' },
     );
+    // A filter has at most one suffix rule, so gzip-compressed inputs get a notification of their own; the
+    // two do not overlap (neither suffix ends with the other), which S3 would refuse:
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html
+    this.bucket.addEventNotification(
+      s3.EventType.OBJECT_CREATED,
+      new s3n.LambdaDestination(trigger),
+      { prefix: config.inputPrefix, suffix: '.csv.gz' },
+    );
   }
 
   private createBucket(props: BatchFileProcessorProps, config: ResolvedProps): s3.Bucket {
