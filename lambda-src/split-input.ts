@@ -3,7 +3,7 @@
  * fill, then the manifest the Distributed Map reads and the run plan for the later steps.
  */
 import { RunPlan, RunRequest, SplitResult } from './shared/contracts';
-import { delimiterFromEnv, positiveIntEnv } from './shared/handler-env';
+import { delimiterFromEnv, oneOfEnv, positiveIntEnv } from './shared/handler-env';
 import { log } from './shared/logger';
 import { prefixesFromEnv, RunLayout, baseName } from './shared/run-layout';
 import { openObject, writeJson, writeObject } from './shared/s3-objects';
@@ -11,6 +11,7 @@ import { ChunkFile } from './split/chunk-splitter';
 import { copySourceOf } from './split/copy-source';
 import { gunzipInput, isGzipInput } from './split/gzip-input';
 import { splitRecords } from './split/split-records';
+import { INPUT_ENCODINGS, utf8Input } from './split/utf8-input';
 
 export const DEFAULT_CHUNK_SIZE = 1000;
 
@@ -19,14 +20,15 @@ export async function handler(request: RunRequest): Promise<SplitResult> {
   const bucket = process.env.BUCKET_NAME || request.bucket;
   const delimiter = delimiterFromEnv();
   const chunkSize = positiveIntEnv('CHUNK_SIZE', DEFAULT_CHUNK_SIZE);
+  const encoding = oneOfEnv('INPUT_ENCODING', INPUT_ENCODINGS, 'utf-8');
   const layout = new RunLayout(prefixesFromEnv(), request.runId, request.key);
   const file = baseName(request.key);
 
-  // Decompressed as it streams in: every later step reads plain chunks.
+  // Decompressed, then decoded, as it streams in: every later step reads plain UTF-8 chunks.
   const object = await openObject({ bucket: request.bucket, key: request.key, versionId: request.versionId });
   const gzip = isGzipInput(request.key, object.contentEncoding);
-  log.info('split started', { runId: request.runId, bucket: request.bucket, key: request.key, chunkSize, gzip });
-  const input = gzip ? gunzipInput(object.body, file) : object.body;
+  log.info('split started', { runId: request.runId, bucket: request.bucket, key: request.key, chunkSize, gzip, encoding });
+  const input = utf8Input(gzip ? gunzipInput(object.body, file) : object.body, encoding);
   const writeChunk = async (chunk: ChunkFile) => {
     const key = layout.chunkKey(chunk.index);
     await writeObject({ bucket, key }, chunk.body, 'text/csv; charset=utf-8');

@@ -2,14 +2,15 @@ import * as fs from 'fs';
 import { FaultPlan, parseFaultPlan } from './fault-injection';
 import { terminalProgress } from './progress';
 import { LocalRunOptions, LocalRunResult, runLocally } from './runner';
+import { InputEncoding } from '../src/batch-file-processor-props';
 
-const USAGE = 'usage: npm run local -- --input FILE [--lookup FILE] [--delimiter C] [--chunk-size N] [--out DIR] [--json] [--inject-faults s3=R,enrich=R,lambda=R]';
+const USAGE = 'usage: npm run local -- --input FILE [--lookup FILE] [--delimiter C] [--chunk-size N] [--encoding E] [--out DIR] [--json] [--inject-faults s3=R,enrich=R,lambda=R]';
 
 /** The command-line arguments, or an error message for bad use. */
 export function parseArguments(argv: string[]): LocalRunOptions & { json: boolean } | { error: string } {
   const values: Record<string, string> = {};
   let json = false;
-  const withValue = ['--input', '--lookup', '--delimiter', '--chunk-size', '--out', '--inject-faults'];
+  const withValue = ['--input', '--lookup', '--delimiter', '--chunk-size', '--out', '--inject-faults', '--encoding'];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') {json = true;} else if (withValue.includes(arg)) {
@@ -26,13 +27,16 @@ export function parseArguments(argv: string[]): LocalRunOptions & { json: boolea
   let delimiter = values['--delimiter'];
   if (delimiter === '\\t' || delimiter === 'tab') delimiter = '\t';
   if (delimiter !== undefined && delimiter.length !== 1) return { error: `--delimiter must be one character, got "${delimiter}"` };
+  const encodings = Object.values(InputEncoding) as string[];
+  const encoding = values['--encoding'] as InputEncoding | undefined;
+  if (encoding !== undefined && !encodings.includes(encoding)) return { error: `--encoding must be one of ${encodings.join(', ')}, got "${encoding}"` };
   let faults: FaultPlan | undefined;
   try {
     faults = values['--inject-faults'] ? parseFaultPlan(values['--inject-faults']) : undefined;
   } catch (err) {
     return { error: `--inject-faults: ${(err as Error).message}` };
   }
-  return { input: values['--input'], lookup: values['--lookup'], delimiter, chunkSize, outDir: values['--out'], faults, json };
+  return { input: values['--input'], lookup: values['--lookup'], delimiter, chunkSize, encoding, outDir: values['--out'], faults, json };
 }
 
 export function humanSummary(r: LocalRunResult): string {

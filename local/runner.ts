@@ -20,6 +20,7 @@ import { ExecutionRecord, LocalStepFunctions } from './step-functions';
 import { functionArn } from './token-resolver';
 import { RunSummary } from '../lambda-src/shared/contracts';
 import { prefixesFromEnv, RunLayout } from '../lambda-src/shared/run-layout';
+import { InputEncoding } from '../src/batch-file-processor-props';
 
 export interface LocalRunOptions {
   /** The CSV file to process. */
@@ -28,6 +29,8 @@ export interface LocalRunOptions {
   readonly lookup?: string;
   readonly delimiter?: string;
   readonly chunkSize?: number;
+  /** The input's character encoding (the example stack's `encoding`). @default InputEncoding.UTF_8 */
+  readonly encoding?: InputEncoding;
   /** Where output, rejects, summary and the functions' log go. @default `.local-runs/<runId>/` */
   readonly outDir?: string;
   /** @default ['ops@example.com'] */
@@ -71,6 +74,7 @@ export interface RejectedRecordItem {
 export interface ExampleProps {
   readonly chunkSize?: number;
   readonly delimiter?: string;
+  readonly encoding?: InputEncoding;
   readonly emailSender: string;
   readonly emailRecipients: string[];
 }
@@ -214,6 +218,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     const props: ExampleProps = {
       chunkSize: options.chunkSize,
       delimiter: options.delimiter,
+      encoding: options.encoding,
       emailSender: 'pipeline@example.com',
       emailRecipients: options.emailRecipients ?? ['ops@example.com'],
     };

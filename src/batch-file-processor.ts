@@ -97,7 +97,7 @@ export class BatchFileProcessor extends Construct {
       handlerName: 'split-input',
       description: 'Splits an uploaded CSV file into chunk files and a manifest',
       timeout: Duration.minutes(15),
-      environment: { CHUNK_SIZE: String(config.chunkSize), DELIMITER: config.delimiter },
+      environment: { CHUNK_SIZE: String(config.chunkSize), DELIMITER: config.delimiter, INPUT_ENCODING: config.encoding },
     });
     this.bucket.grantRead(this.splitFunction, inputObjects);
     this.bucket.grantPut(this.splitFunction, workObjects);

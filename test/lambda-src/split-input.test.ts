@@ -1,9 +1,10 @@
 /**
- * split-input against in-process S3: compressed uploads become the same plain chunks as a plain
- * upload of the same records.
+ * split-input against in-process S3: compressed and non-UTF-8 uploads become the same plain UTF-8
+ * chunks as a plain UTF-8 upload of the same records.
  */
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import * as iconv from 'iconv-lite';
 import { startLocalAws, LocalAws } from './local-aws';
 import { ChunkRef, SplitResult } from '../../lambda-src/shared/contracts';
 import { readBytes, readJson, s3Client } from '../../lambda-src/shared/s3-objects';
@@ -19,6 +20,9 @@ beforeAll(async () => {
 afterAll(async () => {
   s3Client().destroy();
   await aws.close();
+});
+afterEach(() => {
+  delete process.env.INPUT_ENCODING;
 });
 
 const text = 'id,name,note\r\n1,Renée,"say “hi”"\r\n2,Zoë,10 €\r\n\r\n3,"multi\r\nline",x\r\n';
@@ -58,6 +62,17 @@ test('a .csv stored with Content-Encoding gzip is decompressed too', async () =>
   expect(await chunksOf(await splitInput({ runId: 'encoded', bucket, key: 'input/encoded.csv' }))).toEqual(plain);
 });
 
+test('a Windows-1252 upload becomes UTF-8 chunks with the same line numbers', async () => {
+  process.env.INPUT_ENCODING = 'windows-1252';
+  await upload('input/cp1252.csv', iconv.encode(text, 'windows-1252'));
+  expect(await chunksOf(await splitInput({ runId: 'cp1252', bucket, key: 'input/cp1252.csv' }))).toEqual(plain);
+});
+
+test('a gzip-compressed UTF-16 upload with a BOM is decompressed, then decoded', async () => {
+  await upload('input/utf16.csv.gz', gzipSync(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])));
+  expect(await chunksOf(await splitInput({ runId: 'utf16', bucket, key: 'input/utf16.csv.gz' }))).toEqual(plain);
+});
+
 test('a truncated .csv.gz fails with InputFormatError naming the file and the byte offset', async () => {
   const gz = gzipSync(Buffer.from(text.repeat(50)));
   await upload('input/cut.csv.gz', gz.subarray(0, 60));
@@ -67,3 +82,7 @@ test('a truncated .csv.gz fails with InputFormatError naming the file and the by
   });
 });
 
+test('an unknown INPUT_ENCODING is a configuration error naming the allowed values', async () => {
+  process.env.INPUT_ENCODING = 'ebcdic';
+  await expect(splitInput({ runId: 'bad', bucket, key: 'input/orders.csv' })).rejects.toThrow(/INPUT_ENCODING must be one of utf-8, windows-1252, iso-8859-1, utf-16le, utf-16be/);
+});

@@ -1,12 +1,14 @@
 import { main, parseArguments } from '../../local/cli';
 import { parseFaultPlan } from '../../local/fault-injection';
 import { generateSampleOrders } from '../../local/sample-orders';
+import { InputEncoding } from '../../src';
 
 describe('parseArguments', () => {
   test('reads the documented options', () => {
     expect(parseArguments(['--input', 'a.csv', '--lookup', 'f.csv', '--delimiter', ';', '--chunk-size', '600', '--out', 'o', '--json']))
       .toEqual({ input: 'a.csv', lookup: 'f.csv', delimiter: ';', chunkSize: 600, outDir: 'o', faults: undefined, json: true });
     expect(parseArguments(['--input', 'a.csv', '--delimiter', '\\t'])).toMatchObject({ delimiter: '\t', json: false });
+    expect(parseArguments(['--input', 'a.csv', '--encoding', 'windows-1252'])).toMatchObject({ encoding: InputEncoding.WINDOWS_1252 });
   });
 
   test.each([
@@ -16,6 +18,7 @@ describe('parseArguments', () => {
     [['--input', 'a', '--delimiter', ';;'], /one character/],
     [['--input', 'a', '--bogus'], /unknown argument/],
     [['--input', 'a', '--inject-faults', 'disk=0.1'], /unknown fault kind/],
+    [['--input', 'a', '--encoding', 'cp1252'], /--encoding must be one of utf-8, windows-1252, iso-8859-1, utf-16le, utf-16be/],
   ])('bad use %j is an error', (argv, message) => {
     const parsed = parseArguments(argv as string[]);
     expect('error' in parsed && parsed.error).toMatch(message);
