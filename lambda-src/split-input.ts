@@ -3,12 +3,12 @@
  * fill, then the manifest the Distributed Map reads and the run plan for the later steps.
  */
 import { RunPlan, RunRequest, SplitResult } from './shared/contracts';
+import { copySourceOf } from './shared/copy-source';
 import { delimiterFromEnv, oneOfEnv, positiveIntEnv } from './shared/handler-env';
 import { log } from './shared/logger';
 import { prefixesFromEnv, RunLayout, baseName } from './shared/run-layout';
 import { openObject, writeJson, writeObject } from './shared/s3-objects';
 import { ChunkFile } from './split/chunk-splitter';
-import { copySourceOf } from './split/copy-source';
 import { gunzipInput, isGzipInput } from './split/gzip-input';
 import { splitRecords } from './split/split-records';
 import { INPUT_ENCODINGS, utf8Input } from './split/utf8-input';
