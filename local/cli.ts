@@ -4,13 +4,13 @@ import { terminalProgress } from './progress';
 import { LocalRunOptions, LocalRunResult, runLocally } from './runner';
 import { InputEncoding } from '../src/batch-file-processor-props';
 
-const USAGE = 'usage: npm run local -- --input FILE [--lookup FILE] [--delimiter C] [--chunk-size N] [--encoding E] [--out DIR] [--json] [--inject-faults s3=R,enrich=R,lambda=R]';
+const USAGE = 'usage: npm run local -- --input FILE [--lookup FILE] [--delimiter C] [--chunk-size N] [--encoding E] [--out DIR] [--json] [--inject-faults s3=R,enrich=R,lambda=R] [--s3-latency-ms N]';
 
 /** The command-line arguments, or an error message for bad use. */
 export function parseArguments(argv: string[]): LocalRunOptions & { json: boolean } | { error: string } {
   const values: Record<string, string> = {};
   let json = false;
-  const withValue = ['--input', '--lookup', '--delimiter', '--chunk-size', '--out', '--inject-faults', '--encoding'];
+  const withValue = ['--input', '--lookup', '--delimiter', '--chunk-size', '--out', '--inject-faults', '--encoding', '--s3-latency-ms'];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') {json = true;} else if (withValue.includes(arg)) {
@@ -30,13 +30,18 @@ export function parseArguments(argv: string[]): LocalRunOptions & { json: boolea
   const encodings = Object.values(InputEncoding) as string[];
   const encoding = values['--encoding'] as InputEncoding | undefined;
   if (encoding !== undefined && !encodings.includes(encoding)) return { error: `--encoding must be one of ${encodings.join(', ')}, got "${encoding}"` };
+  let s3LatencyMs: number | undefined;
+  if (values['--s3-latency-ms'] !== undefined) {
+    s3LatencyMs = Number(values['--s3-latency-ms']);
+    if (!Number.isInteger(s3LatencyMs) || s3LatencyMs < 0) return { error: `--s3-latency-ms must be a non-negative integer, got "${values['--s3-latency-ms']}"` };
+  }
   let faults: FaultPlan | undefined;
   try {
     faults = values['--inject-faults'] ? parseFaultPlan(values['--inject-faults']) : undefined;
   } catch (err) {
     return { error: `--inject-faults: ${(err as Error).message}` };
   }
-  return { input: values['--input'], lookup: values['--lookup'], delimiter, chunkSize, encoding, outDir: values['--out'], faults, json };
+  return { input: values['--input'], lookup: values['--lookup'], delimiter, chunkSize, encoding, outDir: values['--out'], faults, s3LatencyMs, json };
 }
 
 export function humanSummary(r: LocalRunResult): string {

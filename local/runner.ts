@@ -39,6 +39,11 @@ export interface LocalRunOptions {
   readonly deliverEventTwice?: boolean;
   /** Transient faults to inject (probabilities per request/invocation). */
   readonly faults?: FaultPlan;
+  /**
+   * S3's first-byte latency to model: every S3 response starts this many ms later, for every request
+   * (the handlers', the state machines' and the runner's own setup and collection: a handful). @default 0
+   */
+  readonly s3LatencyMs?: number;
   /** Wait before each retry of a state, in ms, instead of the definition's intervals. @default 25 */
   readonly retryIntervalMs?: number;
   readonly onProgress?: (progress: RunProgress) => void;
@@ -211,7 +216,7 @@ async function queryRejectedRecords(dynamodb: DynamoDBClient, table: string, run
  */
 export async function runLocally(options: LocalRunOptions): Promise<LocalRunResult> {
   const started = Date.now();
-  const standIns = await startStandIns();
+  const standIns = await startStandIns({ s3LatencyMs: options.s3LatencyMs });
   const endpoints = await startServiceEndpoints();
   const cleanups: Array<() => unknown> = [() => standIns.close(), () => endpoints.close()];
   try {
