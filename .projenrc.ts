@@ -50,6 +50,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-cdk@^2',
     'csv-parse',
     'csv-stringify',
+    'iconv-lite',
     'aws-local-stepfunctions@3.0.0',
     's3rver@3.7.1',
     'dynalite@4.0.0',

@@ -12,6 +12,7 @@ import { MapLookupSource } from './map-lookup-source';
 import { seedDesignCost, seedDesignUsage } from './per-record-design-cost';
 import { rawCsvRoundTrip } from './raw-csv';
 import { runRecordPath } from './record-path';
+import { measureSplit } from './split';
 import { checkTargets, targetTable } from './targets';
 import { orderRecordSchema } from '../examples/order-record-schema';
 import { DEFAULT_CHUNK_SIZE } from '../lambda-src/split-input';
@@ -21,6 +22,8 @@ import { CostBreakdown } from '../local/cost-model';
 import { FINANCIAL_HEADER, writeSampleOrders } from '../local/sample-orders';
 
 const WARM_UP_RECORDS = 20_000;
+/** A first-byte latency S3 commonly shows for small objects. */
+const SPLIT_S3_LATENCY_MS = 50;
 const USAGE = 'usage: npm run bench -- [--records N] [--baseline-records M] [--json]';
 
 const HELP = `${USAGE}
@@ -92,6 +95,11 @@ export async function runBench(args: BenchArguments, log: (line: string) => void
     log(`raw csv-parse/csv-stringify: ${raw.recordsPerSec.toFixed(0)} records/s`);
     const recordPath = await recordPathOver(sample.ordersFile, sample.financialsFile);
     log(`record path: ${recordPath.recordsPerSec.toFixed(0)} records/s`);
+    // split-input's read and chunk writes against the S3 stand-in, without and with S3's first-byte latency.
+    const splitAt = (s3LatencyMs: number) => measureSplit({ inputFile: sample.ordersFile, chunkSize: DEFAULT_CHUNK_SIZE, s3LatencyMs });
+    const split = await splitAt(0);
+    const splitWithLatency = await splitAt(SPLIT_S3_LATENCY_MS);
+    log(`split: ${split.seconds.toFixed(2)} s, with ${SPLIT_S3_LATENCY_MS} ms S3 latency ${splitWithLatency.seconds.toFixed(2)} s`);
 
     const local = await measureLocalRun(sample.ordersFile, sample.financialsFile, path.join(work, 'local-run'));
     log(`local run: ${local.status} in ${(local.durationMs / 1000).toFixed(1)} s, peak RSS ${local.peakRssMb.toFixed(0)} MB`);
@@ -111,6 +119,9 @@ export async function runBench(args: BenchArguments, log: (line: string) => void
       recordPathRecordsPerSec: round(recordPath.recordsPerSec, 0),
       ratioToRawCsv: round(recordPath.recordsPerSec / raw.recordsPerSec, 3),
       recordPathCounts: recordPath.counts,
+      splitSeconds: round(split.seconds, 2),
+      splitS3LatencyMs: SPLIT_S3_LATENCY_MS,
+      splitSecondsWithS3Latency: round(splitWithLatency.seconds, 2),
       localRunStatus: local.status,
       localRunError: local.error,
       localRunRecords: local.records,

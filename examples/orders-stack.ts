@@ -5,7 +5,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BatchFileProcessor, BatchFileProcessorProps, RecordEnricher, RecordValidator } from '../src';
+import { BatchFileProcessor, BatchFileProcessorProps, InputEncoding, RecordEnricher, RecordValidator } from '../src';
 import { orderRecordSchema } from './order-record-schema';
 
 export interface OrdersPipelineStackProps extends StackProps {
@@ -13,6 +13,8 @@ export interface OrdersPipelineStackProps extends StackProps {
   readonly chunkSize?: number;
   /** The orders file's delimiter. @default ',' */
   readonly delimiter?: string;
+  /** The orders files' character encoding. @default InputEncoding.UTF_8 */
+  readonly encoding?: InputEncoding;
   /** The SES-verified sender of the run emails. @default - no email */
   readonly emailSender?: string;
   /** Who gets the run emails. @default - no email */
@@ -90,6 +92,7 @@ export class OrdersPipelineStack extends Stack {
     this.processor = new BatchFileProcessor(this, 'Orders', {
       chunkSize: props.chunkSize,
       delimiter: props.delimiter,
+      encoding: props.encoding,
       validator: RecordValidator.fromJsonSchema(orderRecordSchema),
       // One request per chunk at the default chunk size: API Gateway and Lambda bill per request, and the
       // endpoint splits the keys into BatchGetItem calls of 100 itself.

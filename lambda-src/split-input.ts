@@ -3,13 +3,15 @@
  * fill, then the manifest the Distributed Map reads and the run plan for the later steps.
  */
 import { RunPlan, RunRequest, SplitResult } from './shared/contracts';
-import { delimiterFromEnv, positiveIntEnv } from './shared/handler-env';
+import { copySourceOf } from './shared/copy-source';
+import { delimiterFromEnv, oneOfEnv, positiveIntEnv } from './shared/handler-env';
 import { log } from './shared/logger';
 import { prefixesFromEnv, RunLayout, baseName } from './shared/run-layout';
-import { readObjectStream, writeJson, writeObject } from './shared/s3-objects';
+import { openObject, writeJson, writeObject } from './shared/s3-objects';
 import { ChunkFile } from './split/chunk-splitter';
-import { copySourceOf } from './split/copy-source';
+import { gunzipInput, isGzipInput } from './split/gzip-input';
 import { splitRecords } from './split/split-records';
+import { INPUT_ENCODINGS, utf8Input } from './split/utf8-input';
 
 export const DEFAULT_CHUNK_SIZE = 1000;
 
@@ -18,16 +20,21 @@ export async function handler(request: RunRequest): Promise<SplitResult> {
   const bucket = process.env.BUCKET_NAME || request.bucket;
   const delimiter = delimiterFromEnv();
   const chunkSize = positiveIntEnv('CHUNK_SIZE', DEFAULT_CHUNK_SIZE);
+  const encoding = oneOfEnv('INPUT_ENCODING', INPUT_ENCODINGS, 'utf-8');
   const layout = new RunLayout(prefixesFromEnv(), request.runId, request.key);
-  log.info('split started', { runId: request.runId, bucket: request.bucket, key: request.key, chunkSize });
+  const file = baseName(request.key);
 
-  const input = await readObjectStream({ bucket: request.bucket, key: request.key, versionId: request.versionId });
+  // Decompressed, then decoded, as it streams in: every later step reads plain UTF-8 chunks.
+  const object = await openObject({ bucket: request.bucket, key: request.key, versionId: request.versionId });
+  const gzip = isGzipInput(request.key, object.contentEncoding);
+  log.info('split started', { runId: request.runId, bucket: request.bucket, key: request.key, chunkSize, gzip, encoding });
+  const input = utf8Input(gzip ? gunzipInput(object.body, file) : object.body, encoding);
   const writeChunk = async (chunk: ChunkFile) => {
     const key = layout.chunkKey(chunk.index);
     await writeObject({ bucket, key }, chunk.body, 'text/csv; charset=utf-8');
     return key;
   };
-  const outcome = await splitRecords(input, { file: baseName(request.key), delimiter, chunkSize }, writeChunk);
+  const outcome = await splitRecords(input, { file, delimiter, chunkSize }, writeChunk);
 
   const result: SplitResult = {
     runId: request.runId,

@@ -4,8 +4,9 @@ import { setUpLocalCommand } from './command-setup';
 import { FaultPlan, parseFaultPlan } from './fault-injection';
 import { terminalProgress } from './progress';
 import { LocalRunOptions, LocalRunResult } from './runner';
+import { InputEncoding } from '../src/batch-file-processor-props';
 
-const USAGE = 'usage: npm run local -- --input FILE [--lookup FILE] [--delimiter C] [--chunk-size N] [--out DIR] [--json] [--inject-faults s3=R,enrich=R,lambda=R] [--redrive]';
+const USAGE = 'usage: npm run local -- --input FILE [--lookup FILE] [--delimiter C] [--chunk-size N] [--encoding E] [--out DIR] [--json] [--inject-faults s3=R,enrich=R,lambda=R] [--redrive] [--s3-latency-ms N]';
 
 const HELP = `${USAGE}
 
@@ -30,7 +31,7 @@ export function parseArguments(argv: string[]): LocalRunOptions & { json: boolea
   const values: Record<string, string> = {};
   let json = false;
   let redrive = false;
-  const withValue = ['--input', '--lookup', '--delimiter', '--chunk-size', '--out', '--inject-faults'];
+  const withValue = ['--input', '--lookup', '--delimiter', '--chunk-size', '--out', '--inject-faults', '--encoding', '--s3-latency-ms'];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') {json = true;} else if (arg === '--redrive') {redrive = true;} else if (withValue.includes(arg)) {
@@ -47,13 +48,21 @@ export function parseArguments(argv: string[]): LocalRunOptions & { json: boolea
   let delimiter = values['--delimiter'];
   if (delimiter === '\\t' || delimiter === 'tab') delimiter = '\t';
   if (delimiter !== undefined && delimiter.length !== 1) return { error: `--delimiter must be one character, got ${JSON.stringify(delimiter)}` };
+  const encodings = Object.values(InputEncoding) as string[];
+  const encoding = values['--encoding'] as InputEncoding | undefined;
+  if (encoding !== undefined && !encodings.includes(encoding)) return { error: `--encoding must be one of ${encodings.join(', ')}, got "${encoding}"` };
+  let s3LatencyMs: number | undefined;
+  if (values['--s3-latency-ms'] !== undefined) {
+    s3LatencyMs = Number(values['--s3-latency-ms']);
+    if (!Number.isInteger(s3LatencyMs) || s3LatencyMs < 0) return { error: `--s3-latency-ms must be a non-negative integer, got "${values['--s3-latency-ms']}"` };
+  }
   let faults: FaultPlan | undefined;
   try {
     faults = values['--inject-faults'] ? parseFaultPlan(values['--inject-faults']) : undefined;
   } catch (err) {
     return { error: `--inject-faults: ${(err as Error).message}` };
   }
-  return { input: values['--input'], lookup: values['--lookup'], delimiter, chunkSize, outDir: values['--out'], faults, redrive, json };
+  return { input: values['--input'], lookup: values['--lookup'], delimiter, chunkSize, encoding, outDir: values['--out'], faults, s3LatencyMs, redrive, json };
 }
 
 export function humanSummary(r: LocalRunResult): string {

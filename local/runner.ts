@@ -23,6 +23,7 @@ import { functionArn } from './token-resolver';
 import { RunSummary } from '../lambda-src/shared/contracts';
 import { prefixesFromEnv, RunLayout } from '../lambda-src/shared/run-layout';
 import { RUN_EVENT_SOURCE } from '../src/contract/run-events';
+import { InputEncoding } from '../src/batch-file-processor-props';
 
 export interface LocalRunOptions {
   /** The CSV file to process. */
@@ -31,6 +32,8 @@ export interface LocalRunOptions {
   readonly lookup?: string;
   readonly delimiter?: string;
   readonly chunkSize?: number;
+  /** The input's character encoding (the example stack's `encoding`). @default InputEncoding.UTF_8 */
+  readonly encoding?: InputEncoding;
   /** Where output, rejects, summary and the functions' log go. @default `.local-runs/<runId>/` */
   readonly outDir?: string;
   /** @default ['ops@example.com'] */
@@ -39,6 +42,11 @@ export interface LocalRunOptions {
   readonly deliverEventTwice?: boolean;
   /** Transient faults to inject (probabilities per request/invocation). */
   readonly faults?: FaultPlan;
+  /**
+   * S3's first-byte latency to model: every S3 response starts this many ms later, for every request
+   * (the handlers', the state machines' and the runner's own setup and collection: a handful). @default 0
+   */
+  readonly s3LatencyMs?: number;
   /** Wait before each retry of a state, in ms, instead of the definition's intervals. @default 25 */
   readonly retryIntervalMs?: number;
   readonly onProgress?: (progress: RunProgress) => void;
@@ -82,6 +90,7 @@ export interface RejectedRecordItem {
 export interface ExampleProps {
   readonly chunkSize?: number;
   readonly delimiter?: string;
+  readonly encoding?: InputEncoding;
   readonly emailSender: string;
   readonly emailRecipients: string[];
 }
@@ -226,13 +235,14 @@ async function queryRejectedRecords(dynamodb: DynamoDBClient, table: string, run
  */
 export async function runLocally(options: LocalRunOptions): Promise<LocalRunResult> {
   const started = Date.now();
-  const standIns = await startStandIns();
+  const standIns = await startStandIns({ s3LatencyMs: options.s3LatencyMs });
   const endpoints = await startServiceEndpoints();
   const cleanups: Array<() => unknown> = [() => standIns.close(), () => endpoints.close()];
   try {
     const props: ExampleProps = {
       chunkSize: options.chunkSize,
       delimiter: options.delimiter,
+      encoding: options.encoding,
       emailSender: 'pipeline@example.com',
       emailRecipients: options.emailRecipients ?? ['ops@example.com'],
     };

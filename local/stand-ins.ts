@@ -6,6 +6,7 @@ import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startDynamoDbThread } from './dynamodb-thread';
+import { extendS3rver } from './s3-extensions';
 
 /** Credentials the stand-ins accept (s3rver only knows this pair). */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -100,11 +101,16 @@ export function dynamodbUnits(target: string, body: any): { write: number; read:
   }
 }
 
+export interface StandInOptions {
+  /** Delay before every S3 response, in ms: S3's first-byte latency (see `s3-extensions.ts`). @default 0 */
+  readonly s3LatencyMs?: number;
+}
+
 /**
  * Starts s3rver and aws-ses-v2-local in this process, and dynalite on a thread of its own, on free loopback ports.
  * s3rver and dynalite store their data under temporary folders that are removed on close.
  */
-export async function startStandIns(): Promise<StandIns> {
+export async function startStandIns(options: StandInOptions = {}): Promise<StandIns> {
   const counters: StandInCounters = { s3Tier1: 0, s3Tier2: 0, dynamodbWriteUnits: 0, dynamodbReadUnits: 0 };
 
   const s3Directory = fs.mkdtempSync(path.join(os.tmpdir(), 'local-s3-'));
@@ -113,6 +119,7 @@ export async function startStandIns(): Promise<StandIns> {
   const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Directory });
   await s3rver.run();
   const s3Server: Server = s3rver.httpServer;
+  extendS3rver(s3rver, { latencyMs: options.s3LatencyMs });
   s3Server.on('request', (req: IncomingMessage) => {
     const cls = s3RequestClass(req.method ?? 'GET', req.url ?? '/');
     if (cls === 'tier1') counters.s3Tier1++;

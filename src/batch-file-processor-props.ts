@@ -19,6 +19,23 @@ export enum HandlerLogLevel {
   ERROR = 'error',
 }
 
+/**
+ * The character encoding of the input files. Whatever it is, chunk files, the output and the
+ * rejects file are written in UTF-8.
+ */
+export enum InputEncoding {
+  /** UTF-8. A record with bytes that are not valid UTF-8 is rejected with the reason `invalid UTF-8`. */
+  UTF_8 = 'utf-8',
+  /** Windows-1252 (Western European, Excel's "CSV" on Windows): 0x80 is `€`, 0x93/0x94 are `“`/`”`. */
+  WINDOWS_1252 = 'windows-1252',
+  /** ISO-8859-1 (Latin-1): each byte is the code point of the same value; 0x80–0x9F are C1 controls. */
+  ISO_8859_1 = 'iso-8859-1',
+  /** UTF-16, little-endian (Excel's "Unicode Text"). A byte order mark at the start decides the byte order. */
+  UTF_16LE = 'utf-16le',
+  /** UTF-16, big-endian. A byte order mark at the start decides the byte order. */
+  UTF_16BE = 'utf-16be',
+}
+
 /** Properties of a `BatchFileProcessor`. */
 export interface BatchFileProcessorProps {
   /**
@@ -34,6 +51,16 @@ export interface BatchFileProcessorProps {
    * @default ','
    */
   readonly delimiter?: string;
+  /**
+   * The character encoding of the input files. A byte order mark at the start of a file (UTF-8,
+   * UTF-16LE or UTF-16BE) decides over this setting. Input in any other encoding than UTF-8 is
+   * converted to UTF-8 once, when it is split: chunk files, the output and the rejects file are
+   * always UTF-8, and line numbers are those of the input. Bytes the encoding leaves undefined
+   * become U+FFFD (�); with UTF-8, a record with invalid bytes is rejected instead.
+   *
+   * @default InputEncoding.UTF_8
+   */
+  readonly encoding?: InputEncoding;
   /**
    * How each record is validated.
    *
@@ -67,7 +94,8 @@ export interface BatchFileProcessorProps {
    */
   readonly bucketProps?: s3.BucketProps;
   /**
-   * Where files are uploaded to start a run: every object created under it with a `.csv` suffix.
+   * Where files are uploaded to start a run: every object created under it with a `.csv` suffix, or
+   * `.csv.gz` for a gzip-compressed file (also honoured: a `.csv` stored with `Content-Encoding: gzip`).
    * Prefixes end with `/` and none may contain another.
    *
    * @default 'input/'

@@ -127,7 +127,7 @@ export class BatchFileProcessor extends Construct {
       handlerName: 'split-input',
       description: 'Splits an uploaded CSV file into chunk files and a manifest',
       timeout: Duration.minutes(15),
-      environment: { CHUNK_SIZE: String(config.chunkSize), DELIMITER: config.delimiter },
+      environment: { CHUNK_SIZE: String(config.chunkSize), DELIMITER: config.delimiter, INPUT_ENCODING: config.encoding },
     });
     this.bucket.grantRead(this.splitFunction, inputObjects);
     this.bucket.grantPut(this.splitFunction, workObjects);
@@ -279,6 +279,14 @@ export class BatchFileProcessor extends Construct {
       s3.EventType.OBJECT_CREATED,
       new s3n.LambdaDestination(trigger),
       { prefix: config.inputPrefix, suffix: '.csv' },
+    );
+    // A filter has at most one suffix rule, so gzip-compressed inputs get a notification of their own; the
+    // two do not overlap (neither suffix ends with the other), which S3 would refuse:
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html
+    this.bucket.addEventNotification(
+      s3.EventType.OBJECT_CREATED,
+      new s3n.LambdaDestination(trigger),
+      { prefix: config.inputPrefix, suffix: '.csv.gz' },
     );
 
     const deadLetterQueues = { TriggerDeadLetterQueue: this.triggerDeadLetterQueue, FailureReportDeadLetterQueue: this.failureReportDeadLetterQueue };

@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { BatchFileProcessorProps, HandlerLogLevel } from './batch-file-processor-props';
+import { BatchFileProcessorProps, HandlerLogLevel, InputEncoding } from './batch-file-processor-props';
 import { validateEmailNotification } from './email-identity';
 import { integerIn } from './integer-prop';
 
@@ -8,6 +8,7 @@ import { integerIn } from './integer-prop';
 export interface ResolvedProps {
   readonly chunkSize: number;
   readonly delimiter: string;
+  readonly encoding: InputEncoding;
   readonly inputPrefix: string;
   readonly outputPrefix: string;
   readonly archivePrefix: string;
@@ -88,6 +89,7 @@ export function resolveProps(props: BatchFileProcessorProps): ResolvedProps {
     ...prefixes,
     chunkSize: integerIn('chunkSize', props.chunkSize ?? 1000, 1, 1_000_000),
     delimiter: checkDelimiter(props.delimiter ?? ','),
+    encoding: props.encoding ?? InputEncoding.UTF_8,
     maxConcurrency: integerIn('maxConcurrency', props.maxConcurrency ?? 10, 1, 10_000),
     toleratedFailurePercentage,
     intermediateFileRetentionDays: wholeDays('intermediateFileRetention', props.intermediateFileRetention ?? Duration.days(15)),

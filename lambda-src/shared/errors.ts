@@ -17,10 +17,21 @@ export class EmptyFile extends NamedError {
   }
 }
 
-/** The input cannot be read as CSV from some line on (e.g. an unterminated quoted field). */
+/** Where in the input a problem is: a 1-based line, or a byte offset where lines cannot be counted (compressed data). */
+export type InputPosition = number | { readonly byte: number };
+
+/**
+ * The input cannot be read as CSV from some line on (e.g. an unterminated quoted field), or cannot
+ * be read at all from some byte on (e.g. a corrupt gzip stream: `orders.csv.gz byte 1234: …`).
+ */
 export class InputFormatError extends NamedError {
-  constructor(readonly file: string, readonly line: number, reason: string) {
-    super(`${file} line ${line}: ${reason}`);
+  readonly line?: number;
+  readonly byte?: number;
+
+  constructor(readonly file: string, position: InputPosition, reason: string) {
+    super(typeof position === 'number' ? `${file} line ${position}: ${reason}` : `${file} byte ${position.byte}: ${reason}`);
+    if (typeof position === 'number') this.line = position;
+    else this.byte = position.byte;
   }
 }
 

@@ -26,6 +26,14 @@ export function booleanEnv(name: string, fallback: boolean, env: NodeJS.ProcessE
   throw new Error(`environment variable ${name} must be true or false, got ${JSON.stringify(raw)}`);
 }
 
+/** One of `allowed` values; `fallback` when unset. */
+export function oneOfEnv<T extends string>(name: string, allowed: readonly T[], fallback: T, env: NodeJS.ProcessEnv = process.env): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  throw new Error(`environment variable ${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
+}
+
 /** The CSV delimiter (`DELIMITER`, default `,`). */
 export function delimiterFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return env.DELIMITER || ',';

@@ -17,7 +17,10 @@
  *   <output>/<runId>/orders.csv              the merged output (published last)
  *   <output>/<runId>/orders.rejects.csv      line, original fields, reasons
  *   <output>/<runId>/summary.json            the run summary, on success and on failure
- *   <archive>/<runId>/orders.csv             the input, once processed
+ *   <archive>/<runId>/orders.csv             the input, once processed, as it was uploaded
+ *
+ * An upload `orders.csv.gz` is published as `orders.csv` and `orders.rejects.csv`, and archived
+ * as `orders.csv.gz`.
  */
 
 export interface Prefixes {
@@ -44,9 +47,18 @@ export function baseName(key: string): string {
   return key.slice(key.lastIndexOf('/') + 1);
 }
 
-/** The file name without its extension, e.g. `orders`. */
-export function stem(key: string): string {
+/**
+ * The name of the CSV file an upload holds: its file name without a `.gz` suffix (split
+ * decompresses it), e.g. `orders.csv` for `orders.csv` and for `orders.csv.gz`.
+ */
+export function csvName(key: string): string {
   const name = baseName(key);
+  return name.length > 3 && name.toLowerCase().endsWith('.gz') ? name.slice(0, -3) : name;
+}
+
+/** The CSV file's name without its extension, e.g. `orders` for `orders.csv` and `orders.csv.gz`. */
+export function stem(key: string): string {
+  const name = csvName(key);
   const dot = name.lastIndexOf('.');
   return dot > 0 ? name.slice(0, dot) : name;
 }
@@ -72,10 +84,11 @@ export class RunLayout {
   get chunkFailuresPrefix(): string { return this.work('failures/'); }
   /** The ResultWriter's prefix (src/orchestrator.ts builds it with States.Format). */
   get mapResultsPrefix(): string { return this.work('map-results'); }
-  get stagedOutputKey(): string { return this.work(`merged/${baseName(this.inputKey)}`); }
+  get stagedOutputKey(): string { return this.work(`merged/${csvName(this.inputKey)}`); }
   get stagedRejectsKey(): string { return this.work(`merged/${stem(this.inputKey)}.rejects.csv`); }
 
-  get outputKey(): string { return `${this.prefixes.output}${this.runId}/${baseName(this.inputKey)}`; }
+  /** Plain CSV, whether or not the upload was compressed. */
+  get outputKey(): string { return `${this.prefixes.output}${this.runId}/${csvName(this.inputKey)}`; }
   get rejectsKey(): string { return `${this.prefixes.output}${this.runId}/${stem(this.inputKey)}.rejects.csv`; }
   get summaryKey(): string { return `${this.prefixes.output}${this.runId}/summary.json`; }
   get archiveKey(): string { return `${this.prefixes.archive}${this.runId}/${baseName(this.inputKey)}`; }

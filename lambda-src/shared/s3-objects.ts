@@ -27,10 +27,22 @@ export interface ObjectRef {
   readonly versionId?: string;
 }
 
+/** An object being read: its body as a byte stream and the header that says how it is encoded. */
+export interface OpenObject {
+  readonly body: Readable;
+  /** The object's `Content-Encoding` (e.g. `gzip`), if it was stored with one. */
+  readonly contentEncoding?: string;
+}
+
+/** Starts reading an object; throws when the object is missing. */
+export async function openObject(ref: ObjectRef): Promise<OpenObject> {
+  const reply = await s3Client().send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
+  return { body: reply.Body as Readable, contentEncoding: reply.ContentEncoding };
+}
+
 /** The object's body as a byte stream; throws when the object is missing. */
 export async function readObjectStream(ref: ObjectRef): Promise<Readable> {
-  const reply = await s3Client().send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
-  return reply.Body as Readable;
+  return (await openObject(ref)).body;
 }
 
 /** The object's body as a byte stream, or undefined when the object is missing. */

@@ -20,17 +20,29 @@ export function runIdFor(bucket: string, key: string, version: string): string {
   return `${readable}-${hash}`;
 }
 
+/**
+ * The uploads that start a run: CSV files, plain or gzip-compressed. The construct's S3
+ * notifications filter on the same suffixes (src/batch-file-processor.ts).
+ */
+export const INPUT_SUFFIXES = ['.csv', '.csv.gz'] as const;
+
+/** Whether a key names an input (case-insensitively: S3's suffix filter is not, so this accepts a superset). */
+export function isInputKey(key: string): boolean {
+  const lower = key.toLowerCase();
+  return INPUT_SUFFIXES.some((suffix) => lower.endsWith(suffix));
+}
+
 function runRequestFor(record: S3EventRecord): RunRequest | undefined {
   if (!record.eventName.startsWith('ObjectCreated:')) return undefined;
   const bucket = record.s3.bucket.name;
   const key = decodeS3Key(record.s3.object.key);
-  if (!key.toLowerCase().endsWith('.csv')) return undefined;
+  if (!isInputKey(key)) return undefined;
   const versionId = record.s3.object.versionId;
   const runId = runIdFor(bucket, key, versionId ?? record.s3.object.sequencer);
   return versionId === undefined ? { runId, bucket, key } : { runId, bucket, key, versionId };
 }
 
-/** The runs an S3 notification asks for: one per created `.csv` object. */
+/** The runs an S3 notification asks for: one per created `.csv` or `.csv.gz` object. */
 export function runRequestsFrom(event: S3Event): RunRequest[] {
   return (event.Records ?? []).flatMap((record) => runRequestFor(record) ?? []);
 }

@@ -28,7 +28,7 @@ describe('npm run bench (smoke test: figures are not judged here)', () => {
   test('reports every figure, positive and finite', () => {
     expect(report.records).toBe(RECORDS);
     for (const key of ['rawCsvRecordsPerSec', 'recordPathRecordsPerSec', 'ratioToRawCsv', 'localRunSeconds', 'localRunRecordsPerSec',
-      'peakRssMb', 'peakRssMb100k', 'costPerMillionRecordsUsd', 'seedDesignCostPerMillionRecordsUsd']) {
+      'peakRssMb', 'peakRssMb100k', 'costPerMillionRecordsUsd', 'seedDesignCostPerMillionRecordsUsd', 'splitSeconds', 'splitSecondsWithS3Latency']) {
       expect(Number.isFinite(report[key]) && report[key] > 0).toBe(true);
     }
   });

@@ -4,7 +4,8 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { functionLogicalId, synthesizeProcessor } from './processor-template';
-import { BatchFileProcessorProps, HandlerLogLevel, RecordEnricher, RecordValidator } from '../../src';
+import { INPUT_ENCODINGS } from '../../lambda-src/split/utf8-input';
+import { BatchFileProcessorProps, HandlerLogLevel, InputEncoding, RecordEnricher, RecordValidator } from '../../src';
 
 function environmentIn(template: Template, description: string): Record<string, unknown> {
   const functions = template.findResources('AWS::Lambda::Function');
@@ -36,9 +37,14 @@ test('every handler reads the bucket, the prefixes and the log level', () => {
   }
 });
 
-test('split-input gets the chunk size and the delimiter', () => {
-  expect(environmentOf(() => ({}), 'Splits')).toMatchObject({ CHUNK_SIZE: '1000', DELIMITER: ',', LOG_LEVEL: 'info' });
-  expect(environmentOf(() => ({ chunkSize: 250, delimiter: ';' }), 'Splits')).toMatchObject({ CHUNK_SIZE: '250', DELIMITER: ';' });
+test('split-input gets the chunk size, the delimiter and the input encoding', () => {
+  expect(environmentOf(() => ({}), 'Splits')).toMatchObject({ CHUNK_SIZE: '1000', DELIMITER: ',', INPUT_ENCODING: 'utf-8', LOG_LEVEL: 'info' });
+  expect(environmentOf(() => ({ chunkSize: 250, delimiter: ';', encoding: InputEncoding.WINDOWS_1252 }), 'Splits'))
+    .toMatchObject({ CHUNK_SIZE: '250', DELIMITER: ';', INPUT_ENCODING: 'windows-1252' });
+});
+
+test('every InputEncoding is one split-input reads', () => {
+  expect(Object.values(InputEncoding).sort()).toEqual([...INPUT_ENCODINGS].sort());
 });
 
 describe('validate-chunk', () => {

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { synthesizeProcessor } from './processor-template';
+import { INPUT_SUFFIXES } from '../../lambda-src/trigger/run-requests';
 
 describe('bucket', () => {
   const { template } = synthesizeProcessor();
@@ -88,21 +89,26 @@ describe('rejected-records table', () => {
 describe('trigger', () => {
   const { template } = synthesizeProcessor();
 
-  test('is invoked for .csv objects created under the input prefix', () => {
+  test('is invoked for .csv and .csv.gz objects created under the input prefix, one notification each', () => {
+    const forSuffix = (suffix: string) => ({
+      Events: ['s3:ObjectCreated:*'],
+      Filter: { Key: { FilterRules: Match.arrayWith([{ Name: 'suffix', Value: suffix }, { Name: 'prefix', Value: 'input/' }]) } },
+      LambdaFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessorTrigger'), 'Arn'] },
+    });
     template.hasResourceProperties('Custom::S3BucketNotifications', {
-      NotificationConfiguration: {
-        LambdaFunctionConfigurations: [{
-          Events: ['s3:ObjectCreated:*'],
-          Filter: { Key: { FilterRules: Match.arrayWith([{ Name: 'suffix', Value: '.csv' }, { Name: 'prefix', Value: 'input/' }]) } },
-          LambdaFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessorTrigger'), 'Arn'] },
-        }],
-      },
+      NotificationConfiguration: { LambdaFunctionConfigurations: [forSuffix('.csv'), forSuffix('.csv.gz')] },
     });
+    const uploads = Match.objectLike({ Filter: { Key: { FilterRules: Match.arrayWith([{ Name: 'prefix', Value: 'uploads/' }]) } } });
     synthesizeProcessor(() => ({ inputPrefix: 'uploads/' })).template.hasResourceProperties('Custom::S3BucketNotifications', {
-      NotificationConfiguration: {
-        LambdaFunctionConfigurations: [Match.objectLike({ Filter: { Key: { FilterRules: Match.arrayWith([{ Name: 'prefix', Value: 'uploads/' }]) } } })],
-      },
+      NotificationConfiguration: { LambdaFunctionConfigurations: [uploads, uploads] },
     });
+  });
+
+  test('filters on the suffixes the trigger handler accepts', () => {
+    const rules = template.findResources('Custom::S3BucketNotifications');
+    const suffixes = Object.values(rules).flatMap((r: any) => r.Properties.NotificationConfiguration.LambdaFunctionConfigurations
+      .map((c: any) => c.Filter.Key.FilterRules.find((rule: any) => rule.Name === 'suffix').Value));
+    expect(suffixes).toEqual([...INPUT_SUFFIXES]);
   });
 
   test('sends events it failed on, after retries, to an encrypted TLS-only dead-letter queue', () => {

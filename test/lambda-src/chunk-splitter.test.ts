@@ -99,6 +99,42 @@ describe('splitRecords', () => {
     expect(maxInFlight).toBe(2);
   });
 
+  test('holds back reading when the chunks being written reach the byte budget', async () => {
+    const input = ['id,v', ...rows(12)].join('\n');
+    const bodyBytes = splitRecords([input], { file, delimiter: ',', chunkSize: 2 }, async (chunk) => `${chunk.body.length}`);
+    const largest = Math.max(...(await bodyBytes).chunks.map((c) => Number(c.key)));
+    let bytesInFlight = 0;
+    let maxBytesInFlight = 0;
+    let maxInFlight = 0;
+    let inFlight = 0;
+    await splitRecords([input], { file, delimiter: ',', chunkSize: 2, writeConcurrency: 10, writeBufferBytes: 2 * largest }, async (chunk) => {
+      inFlight++;
+      bytesInFlight += chunk.body.length;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      maxBytesInFlight = Math.max(maxBytesInFlight, bytesInFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      bytesInFlight -= chunk.body.length;
+      return `chunks/${chunk.index}.csv`;
+    });
+    expect(maxBytesInFlight).toBeLessThanOrEqual(2 * largest);
+    expect(maxInFlight).toBe(2);
+  });
+
+  test('a chunk larger than the byte budget is still written, alone', async () => {
+    const input = ['id,v', ...rows(6)].join('\n');
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const outcome = await splitRecords([input], { file, delimiter: ',', chunkSize: 2, writeBufferBytes: 1 }, async (chunk) => {
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      return `chunks/${chunk.index}.csv`;
+    });
+    expect(outcome.chunks).toHaveLength(3);
+    expect(maxInFlight).toBe(1);
+  });
+
   test('a failed write fails the split', async () => {
     const input = ['id,v', ...rows(10)].join('\n');
     await expect(splitRecords([input], { file, delimiter: ',', chunkSize: 2 }, async () => {

@@ -7,6 +7,7 @@ import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { extendS3rver } from '../../local/s3-extensions';
 
 // Neither package ships types.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -23,6 +24,8 @@ export async function startLocalAws(options: { bucket: string; dynamodb?: boolea
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 's3rver-'));
   const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory, configureBuckets: [{ name: options.bucket }] });
   const { port } = await s3.run();
+  // UploadPartCopy, AbortMultipartUpload, tags at creation and versions, as the local runner has them.
+  extendS3rver(s3);
   Object.assign(process.env, {
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',

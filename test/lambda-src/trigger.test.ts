@@ -57,6 +57,19 @@ describe('runRequestsFrom', () => {
   });
 });
 
+describe('gzip-compressed inputs', () => {
+  test('a created .csv.gz object starts a run named by the CSV inside it; .gz alone does not', () => {
+    const requests = runRequestsFrom(s3Event([
+      { key: 'input/orders.csv.gz', versionId: 'v1' },
+      { key: 'input/ORDERS.CSV.GZ', versionId: 'v2' },
+      { key: 'input/logs.gz' },
+      { key: 'input/orders.csv.gz.tmp' },
+    ]));
+    expect(requests.map((r) => r.key)).toEqual(['input/orders.csv.gz', 'input/ORDERS.CSV.GZ']);
+    expect(requests[0].runId).toMatch(/^orders-[0-9a-f]{20}$/);
+  });
+});
+
 describe('trigger handler', () => {
   const sfn = mockClient(SFNClient);
   const arn = 'arn:aws:states:us-east-1:123456789012:stateMachine:orchestrator';

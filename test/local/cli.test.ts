@@ -1,6 +1,7 @@
 import { main, parseArguments } from '../../local/cli';
 import { parseFaultPlan } from '../../local/fault-injection';
 import { generateSampleOrders } from '../../local/sample-orders';
+import { InputEncoding } from '../../src';
 
 describe('parseArguments', () => {
   test('reads the documented options', () => {
@@ -8,6 +9,8 @@ describe('parseArguments', () => {
       .toEqual({ input: 'a.csv', lookup: 'f.csv', delimiter: ';', chunkSize: 600, outDir: 'o', faults: undefined, redrive: false, json: true });
     expect(parseArguments(['--input', 'a.csv', '--inject-faults', 'enrich=1', '--redrive'])).toMatchObject({ faults: { enrich: 1 }, redrive: true });
     expect(parseArguments(['--input', 'a.csv', '--delimiter', '\\t'])).toMatchObject({ delimiter: '\t', json: false });
+    expect(parseArguments(['--input', 'a.csv', '--encoding', 'windows-1252'])).toMatchObject({ encoding: InputEncoding.WINDOWS_1252 });
+    expect(parseArguments(['--input', 'a.csv', '--s3-latency-ms', '50'])).toMatchObject({ s3LatencyMs: 50 });
   });
 
   test('--help (or -h) anywhere asks for the help, whatever else is given', () => {
@@ -22,6 +25,8 @@ describe('parseArguments', () => {
     [['--input', 'a', '--delimiter', ';;'], /one character/],
     [['--input', 'a', '--bogus'], /unknown argument/],
     [['--input', 'a', '--inject-faults', 'disk=0.1'], /unknown fault kind/],
+    [['--input', 'a', '--s3-latency-ms', '-5'], /--s3-latency-ms must be a non-negative integer/],
+    [['--input', 'a', '--encoding', 'cp1252'], /--encoding must be one of utf-8, windows-1252, iso-8859-1, utf-16le, utf-16be/],
   ])('bad use %j is an error', (argv, message) => {
     const parsed = parseArguments(argv as string[]);
     expect('error' in parsed && parsed.error).toMatch(message);
