@@ -22,8 +22,8 @@ import { ExecutionRecord, LocalStepFunctions } from './step-functions';
 import { functionArn } from './token-resolver';
 import { RunSummary } from '../lambda-src/shared/contracts';
 import { prefixesFromEnv, RunLayout } from '../lambda-src/shared/run-layout';
-import { RUN_EVENT_SOURCE } from '../src/contract/run-events';
 import { InputEncoding } from '../src/batch-file-processor-props';
+import { RUN_EVENT_SOURCE } from '../src/contract/run-events';
 
 export interface LocalRunOptions {
   /** The CSV file to process. */

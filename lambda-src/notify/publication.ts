@@ -35,7 +35,11 @@ export async function unpublishRun(bucket: string, keys: readonly string[], runI
   }
 }
 
-/** Removes the uploaded input once the run has archived it and published its output. */
+/**
+ * Removes the uploaded input once the run has archived it and published its output. Without a
+ * HEAD first: notify may delete inputs but not read them, and a delete of a key already gone
+ * succeeds (in a versioned bucket it adds one more delete marker).
+ */
 export async function removeInput(bucket: string, key: string): Promise<void> {
-  if (await objectExists({ bucket, key })) await deleteObject({ bucket, key });
+  await deleteObject({ bucket, key });
 }

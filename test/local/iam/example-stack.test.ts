@@ -1,7 +1,7 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
-  CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command,
+  CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command,
   PutObjectCommand, S3Client, UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
@@ -106,16 +106,20 @@ const happyPath: Call[] = [
   request('record-rejects batch-writes the rejects table', 'OrdersRecordRejects', 'dynamodb', (e, c) => new DynamoDBClient(clientOptions(e, c)).send(new BatchWriteItemCommand({
     RequestItems: { [rejectsTable]: [{ PutRequest: { Item: { runId: { S: 'run-1' }, line: { N: '2' } } } }] },
   }))),
-  request('merge-chunks checks a processed chunk exists', 'OrdersMergeChunks', 's3', (e, c) => s3(e, c).send(new HeadObjectCommand({ Bucket: bucket, Key: `${runs}processed/00000.csv` }))),
+  request('merge-chunks reads the Map\'s exported results', 'OrdersMergeChunks', 's3', (e, c) => s3(e, c).send(new GetObjectCommand({ Bucket: bucket, Key: `${runs}map-results/m1/manifest.json` }))),
   request('merge-chunks reads a processed chunk', 'OrdersMergeChunks', 's3', (e, c) => s3(e, c).send(new GetObjectCommand({ Bucket: bucket, Key: `${runs}processed/00000.csv` }))),
-  request('merge-chunks starts the output upload', 'OrdersMergeChunks', 's3', (e, c) => s3(e, c).send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'output/run-1/orders.csv' }))),
-  request('merge-chunks uploads a part', 'OrdersMergeChunks', 's3', (e, c) => s3(e, c).send(new UploadPartCommand({ Bucket: bucket, Key: 'output/run-1/orders.csv', UploadId: 'u', PartNumber: 1, Body: 'x' }))),
+  request('merge-chunks starts the staged output\'s upload', 'OrdersMergeChunks', 's3', (e, c) => s3(e, c).send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: `${runs}merged/orders.csv` }))),
+  request('merge-chunks uploads a part', 'OrdersMergeChunks', 's3', (e, c) => s3(e, c).send(new UploadPartCommand({ Bucket: bucket, Key: `${runs}merged/orders.csv`, UploadId: 'u', PartNumber: 1, Body: 'x' }))),
   request('merge-chunks completes the upload', 'OrdersMergeChunks', 's3', (e, c) => s3(e, c).send(new CompleteMultipartUploadCommand({
-    Bucket: bucket, Key: 'output/run-1/orders.csv', UploadId: 'u', MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"e"' }] },
+    Bucket: bucket, Key: `${runs}merged/orders.csv`, UploadId: 'u', MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"e"' }] },
   }))),
-  request('merge-chunks writes the rejects file', 'OrdersMergeChunks', 's3', (e, c) => s3(e, c).send(new PutObjectCommand({ Bucket: bucket, Key: 'output/run-1/orders.rejects.csv', Body: 'x' }))),
+  request('merge-chunks stages the rejects file', 'OrdersMergeChunks', 's3', (e, c) => s3(e, c).send(new PutObjectCommand({ Bucket: bucket, Key: `${runs}merged/orders.rejects.csv`, Body: 'x' }))),
   request('notify reads the run plan', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new GetObjectCommand({ Bucket: bucket, Key: `${runs}run.json` }))),
   request('notify lists the chunk failures', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${runs}failures/` }))),
+  request('notify publishes the staged output', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new CopyObjectCommand({
+    Bucket: bucket, Key: 'output/run-1/orders.csv', CopySource: `${bucket}/${runs}merged/orders.csv`, TaggingDirective: 'REPLACE',
+  }))),
+  request('notify removes the input once published', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new DeleteObjectCommand({ Bucket: bucket, Key: 'input/orders.csv' }))),
   request('notify checks the output exists', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new HeadObjectCommand({ Bucket: bucket, Key: 'output/run-1/orders.csv' }))),
   request('notify writes the summary', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new PutObjectCommand({ Bucket: bucket, Key: 'output/run-1/summary.json', Body: '{}' }))),
   request('a recipient follows notify\'s presigned link', 'OrdersNotify', 's3',
@@ -139,12 +143,11 @@ const taskParameters: Record<string, Record<string, Record<string, unknown>>> = 
   OrdersOrchestrator: {
     'SplitInput': {},
     'ProcessChunks.ItemReader': { Bucket: bucket, Key: `${runs}manifest.json` },
+    'ProcessChunks.ResultWriter': { Bucket: bucket, Key: `${runs}map-results/m1/SUCCEEDED_0.json` },
     'StartChunkProcessor': { StateMachineArn: chunkProcessor, Input: {} },
     'MergeChunks': {},
     'ArchiveInput': { Bucket: bucket, CopySource: `${bucket}/input/orders.csv?versionId=v1`, Key: 'archive/run-1/orders.csv' },
-    'DeleteInput': { Bucket: bucket, Key: 'input/orders.csv' },
     'NotifySuccess': {},
-    'NotifyFailure': {},
   },
   OrdersChunkProcessor: {
     ValidateChunk: {},
@@ -159,6 +162,7 @@ function tasksOf(states: Record<string, any>): Array<[string, string]> {
   return Object.entries(states).flatMap(([name, state]): Array<[string, string]> => [
     ...state.Type === 'Task' ? [[name, state.Resource] as [string, string]] : [],
     ...state.ItemReader ? [[`${name}.ItemReader`, state.ItemReader.Resource] as [string, string]] : [],
+    ...state.ResultWriter ? [[`${name}.ResultWriter`, state.ResultWriter.Resource] as [string, string]] : [],
     ...state.ItemProcessor ? tasksOf(state.ItemProcessor.States) : [],
   ]);
 }
@@ -181,7 +185,7 @@ async function deniedCalls(engine: IamEngine): Promise<string[]> {
 }
 
 /** The template with one policy statement, or one resource, removed. */
-function without(template: CfnTemplate, match: { policyOf?: string; action?: string; resource?: string }): CfnTemplate {
+function without(template: CfnTemplate, match: { policyOf?: string; action?: string | string[]; resource?: string }): CfnTemplate {
   const copy = JSON.parse(JSON.stringify(template));
   if (match.resource) {
     const id = Object.keys(copy.Resources).find((r) => r.startsWith(match.resource!));
@@ -213,10 +217,12 @@ describe('the example stack, as synthesized', () => {
     ['the rejects table grant of record-rejects', { policyOf: 'OrdersRecordRejectsServiceRoleDefaultPolicy', action: 'dynamodb:BatchWriteItem' }, ['record-rejects batch-writes the rejects table']],
     ['the trigger\'s StartExecution grant', { policyOf: 'OrdersTriggerServiceRoleDefaultPolicy', action: 'states:StartExecution' }, ['trigger starts the orchestrator']],
     ['notify\'s SES grant', { policyOf: 'OrdersNotifyServiceRoleDefaultPolicy', action: 'ses:SendEmail' }, ['notify sends the email']],
-    ['notify\'s delete grant', { policyOf: 'OrdersNotifyServiceRoleDefaultPolicy', action: 's3:DeleteObject*' }, ['notify withdraws a failed run\'s output']],
+    // Notify deletes under two prefixes, one statement each: this one is the output's.
+    ['notify\'s delete grant on the output', { policyOf: 'OrdersNotifyServiceRoleDefaultPolicy', action: 's3:DeleteObject*' }, ['notify withdraws a failed run\'s output']],
     ['enrich-chunk\'s execute-api grant', { policyOf: 'OrdersEnrichChunkServiceRoleDefaultPolicy', action: 'execute-api:Invoke' }, ['enrich-chunk POSTs /financials/batch, signed for execute-api']],
-    ['the orchestrator\'s read of the manifest', { policyOf: 'OrdersOrchestratorRoleDefaultPolicy', action: 's3:GetObject' }, ['OrdersOrchestrator ProcessChunks.ItemReader']],
-    ['the orchestrator\'s delete of the input', { policyOf: 'OrdersOrchestratorRoleDefaultPolicy', action: 's3:DeleteObject' }, ['OrdersOrchestrator DeleteInput']],
+    ['the orchestrator\'s write of the archive', { policyOf: 'OrdersOrchestratorRoleDefaultPolicy', action: 's3:PutObject' }, ['OrdersOrchestrator ArchiveInput']],
+    ['the orchestrator\'s write of the Map\'s results', { policyOf: 'OrdersOrchestratorRoleDefaultPolicy', action: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'] },
+      ['OrdersOrchestrator ProcessChunks.ResultWriter']],
     ['the Distributed Map\'s StartExecution on the orchestrator', { policyOf: 'OrdersOrchestratorDistributedMapPolicy', action: 'states:StartExecution' },
       ['OrdersOrchestrator starts the Distributed Map\'s children']],
     ['S3\'s permission to invoke the trigger', { resource: 'OrdersBucketAllowBucketNotificationsToOrdersTrigger' }, ['S3 invokes the trigger for an upload']],
