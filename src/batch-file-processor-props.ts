@@ -28,7 +28,8 @@ export interface BatchFileProcessorProps {
    */
   readonly chunkSize?: number;
   /**
-   * The field delimiter of the input files: one character, not `"`, CR or LF. Output files use it too.
+   * The field delimiter of the input files: one ASCII character (a single byte in UTF-8, so not `§`
+   * or `€`), not `"`, CR or LF. Output files use it too.
    *
    * @default ','
    */

@@ -16,8 +16,12 @@ test.each([0, -1, 1.5])('chunkSize %p is refused', (chunkSize) => {
   expect(construct({ chunkSize })).toThrow(/chunkSize must be an integer from 1 to/);
 });
 
-test.each(['', ';;', '"', '\n', '\r'])('delimiter %j is refused', (delimiter) => {
-  expect(construct({ delimiter })).toThrow(/delimiter must be exactly one character other than/);
+test.each(['', ';;', '"', '\n', '\r', '§', '€', 'é'])('delimiter %j is refused', (delimiter) => {
+  expect(construct({ delimiter })).toThrow(/delimiter must be one ASCII character \(a single byte in UTF-8\) other than/);
+});
+
+test.each([',', ';', '\t', '|', '\u0001'])('delimiter %j, one byte in UTF-8, is accepted', (delimiter) => {
+  expect(construct({ delimiter })).not.toThrow();
 });
 
 test.each([0, 10_001, 2.5])('maxConcurrency %p is refused', (maxConcurrency) => {
