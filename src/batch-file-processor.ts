@@ -10,7 +10,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BatchFileProcessorProps } from './batch-file-processor-props';
 import { createChunkProcessor } from './chunk-processor';
-import { senderIdentityArns } from './email-identity';
+import { emailIdentityArns } from './email-identity';
 import { HandlerFunction, HandlerFunctionProps } from './handler-function';
 import { createOrchestrator } from './orchestrator';
 import { ResolvedProps, resolveProps } from './resolved-props';
@@ -26,7 +26,8 @@ import { stateMachineLogGroup } from './state-machine-logging';
  * A failure at any step ends the run with a failure email and summary; no partial output is published
  * and the input stays where it was uploaded.
  *
- * What you must do: verify the email sender (and, in the SES sandbox, the recipients) in SES.
+ * What you must do: verify the email sender (and, in the SES sandbox, the recipients) in SES, or
+ * request SES production access; see docs/email-setup.md.
  */
 export class BatchFileProcessor extends Construct {
   /** The bucket that holds inputs, intermediate files and outputs. */
@@ -159,7 +160,7 @@ export class BatchFileProcessor extends Construct {
     this.bucket.grantPut(this.mergeFunction, outputObjects);
 
     // notify: reads the run plan; writes the summary; presigns links to (so reads) the output;
-    // deletes a published output on failure; sends the email as the sender's identity.
+    // deletes a published output on failure; sends the email (see emailIdentityArns for the identities).
     this.notifyFunction = handler('Notify', {
       handlerName: 'notify',
       description: 'Writes the run summary and emails it',
@@ -178,7 +179,7 @@ export class BatchFileProcessor extends Construct {
     if (props.email) {
       this.notifyFunction.addToRolePolicy(new iam.PolicyStatement({
         actions: ['ses:SendEmail'],
-        resources: senderIdentityArns(this, props.email.sender),
+        resources: emailIdentityArns(this, props.email),
       }));
     }
 

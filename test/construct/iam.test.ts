@@ -87,15 +87,22 @@ test('the rejected records are only batch-written, by record-rejects', () => {
   expect(statementsOf('Stores')).toContainEqual(expect.objectContaining({ Action: ['dynamodb:BatchWriteItem'] }));
 });
 
-test('notify may send email only as the sender\'s address or domain identity', () => {
-  const ses = statements.filter((statement) => statement.Action.some((action) => action.startsWith('ses:')));
+test('notify may send email only with the sender\'s and the recipients\' address and domain identities, each once', () => {
+  const sesOf = (template: any) => policyStatements(template).filter((statement) => statement.Action.some((action) => action.startsWith('ses:')));
+  const identities = (statement: { Resource: unknown[] }) => statement.Resource
+    .map((resource) => JSON.stringify(resource).match(/:identity\/([^"]+)"/)?.[1])
+    .sort();
+  const ses = sesOf(full.template);
   expect(ses).toHaveLength(1);
   expect(ses[0].Action).toEqual(['ses:SendEmail']);
-  const resources = JSON.stringify(ses[0].Resource);
-  expect(resources).toContain(':identity/batch@mail.example.com');
-  expect(resources).toContain(':identity/mail.example.com');
-  expect(ses[0].Resource).toHaveLength(2);
-  expect(policyStatements(synthesizeProcessor().template).some((statement) => statement.Action.some((action) => action.startsWith('ses:')))).toBe(false);
+  expect(identities(ses[0])).toEqual(['batch@mail.example.com', 'example.com', 'mail.example.com', 'ops@example.com']);
+
+  // Recipients sharing a domain with each other or with the sender: every identity once.
+  const shared = sesOf(synthesizeProcessor(() => ({
+    email: { sender: 'batch@example.com', recipients: ['ops@example.com', 'dev@example.com', 'ops@example.org'] },
+  })).template);
+  expect(identities(shared[0])).toEqual(['batch@example.com', 'dev@example.com', 'example.com', 'example.org', 'ops@example.com', 'ops@example.org']);
+  expect(sesOf(synthesizeProcessor().template)).toEqual([]);
 });
 
 test('the orchestrator copies from the input to the archive and deletes from the input only', () => {
