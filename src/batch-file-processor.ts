@@ -40,7 +40,10 @@ export class BatchFileProcessor extends Construct {
   public readonly rejectedRecordsTable: dynamodb.Table;
   /** The function that S3 invokes for each upload, and that starts the orchestrator. */
   public readonly triggerFunction: lambda.IFunction;
-  /** Where S3 events the trigger function failed to handle (after retries) are kept, for 14 days. */
+  /**
+   * Where S3 events the trigger function failed to handle (after retries) are kept, for 14 days;
+   * encrypted with `encryptionKey` when one is given, else with SQS-managed keys.
+   */
   public readonly triggerDeadLetterQueue: sqs.IQueue;
   /** The function that splits the input into chunks. */
   public readonly splitFunction: lambda.IFunction;
@@ -207,7 +210,7 @@ export class BatchFileProcessor extends Construct {
     // trigger: starts one orchestrator execution per upload; S3 invokes it asynchronously,
     // so failures after Lambda's retries land in the dead-letter queue instead of vanishing.
     this.triggerDeadLetterQueue = new sqs.Queue(this, 'TriggerDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      ...key ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key } : { encryption: sqs.QueueEncryption.SQS_MANAGED },
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
@@ -221,6 +224,12 @@ export class BatchFileProcessor extends Construct {
       retryAttempts: 2,
     });
     this.orchestrator.grantStartExecution(trigger);
+    // Lambda sends an event that failed its retries to the dead-letter queue with the function's
+    // execution role (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-dlq);
+    // CDK grants it sqs:SendMessage only. A producer of a KMS-encrypted queue also needs
+    // kms:GenerateDataKey and kms:Decrypt on its key
+    // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html).
+    key?.grant(trigger, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.triggerFunction = trigger;
     this.bucket.addEventNotification(
       s3.EventType.OBJECT_CREATED,

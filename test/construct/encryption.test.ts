@@ -26,8 +26,22 @@ test('the functions and the orchestrator that touch encrypted data may use the k
   for (const role of ['SplitInput', 'ValidateChunk', 'RecordRejects', 'MergeChunks', 'Notify', 'OrchestratorRole']) {
     expect(kmsUsers.some((roles) => roles.includes(`Processor${role}`))).toBe(true);
   }
-  // The trigger only starts executions: it never reads data.
-  expect(kmsUsers.some((roles) => roles.includes('ProcessorTriggerServiceRole'))).toBe(false);
+});
+
+test('the trigger\'s dead-letter queue is encrypted with the key, and the trigger, which sends to it, may use the key for that only', () => {
+  template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: keyArn });
+  template.resourcePropertiesCountIs('AWS::SQS::Queue', { SqsManagedSseEnabled: true }, 0);
+  const triggerKeyActions = policyStatements(template)
+    .filter((statement) => JSON.stringify(statement.roles).includes('ProcessorTriggerServiceRole'))
+    .filter((statement) => statement.Action.some((action) => action.startsWith('kms:')));
+  // Exactly what sending needs: it never reads or writes the bucket's data.
+  expect(triggerKeyActions.flatMap((statement) => statement.Action).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+});
+
+test('without a key the dead-letter queue uses SQS-managed encryption and the trigger gets no key action', () => {
+  const plain = synthesizeProcessor().template;
+  plain.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, KmsMasterKeyId: Match.absent() });
+  expect(policyStatements(plain).some((statement) => statement.Action.some((action) => action.startsWith('kms:')))).toBe(false);
 });
 
 test('the chunk processor may encrypt the failure records it writes, and every key grant is on the given key only', () => {
