@@ -150,8 +150,15 @@ export interface BatchFileProcessorProps {
    */
   readonly memorySize?: number;
   /**
-   * A KMS key to encrypt the new bucket, the rejected-records table and the log groups with.
-   * The construct grants its functions and state machines the use of it, and CloudWatch Logs too.
+   * A KMS key to encrypt the new bucket, the rejected-records table, the log groups and the trigger's
+   * dead-letter queue with. The construct grants its functions and state machines the use of it
+   * through their roles, and, for a key created in the same stack, CloudWatch Logs in the key policy.
+   *
+   * An imported key's policy (`Key.fromKeyArn`) cannot be changed from the stack: add the statement
+   * that lets CloudWatch Logs use the key yourself (principal `logs.<region>.amazonaws.com`, actions
+   * `kms:Encrypt*`, `kms:Decrypt*`, `kms:ReEncrypt*`, `kms:GenerateDataKey*`, `kms:Describe*`, condition
+   * `kms:EncryptionContext:aws:logs:arn` like `arn:aws:logs:<region>:<account>:log-group:*`), or
+   * creating the log groups fails at deployment. Synth warns with the exact statement.
    *
    * @default - S3-managed bucket encryption, an AWS-owned table key, CloudWatch Logs' own encryption
    */

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -12,6 +12,7 @@ import { BatchFileProcessorProps } from './batch-file-processor-props';
 import { createChunkProcessor } from './chunk-processor';
 import { emailIdentityArns } from './email-identity';
 import { HandlerFunction, HandlerFunctionProps } from './handler-function';
+import { allowLogsToUseKey } from './log-encryption-key';
 import { createOrchestrator } from './orchestrator';
 import { ResolvedProps, resolveProps } from './resolved-props';
 import { stateMachineLogGroup } from './state-machine-logging';
@@ -66,10 +67,7 @@ export class BatchFileProcessor extends Construct {
     super(scope, id);
     const config = resolveProps(props);
     const key = props.encryptionKey;
-    if (key) {
-      // CloudWatch Logs encrypts with the key itself, so its service principal must be allowed to use it.
-      key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Stack.of(this).region}.amazonaws.com`));
-    }
+    if (key) allowLogsToUseKey(this, key);
 
     this.bucket = props.bucket ?? this.createBucket(props, config);
     this.rejectedRecordsTable = new dynamodb.Table(this, 'RejectedRecords', {

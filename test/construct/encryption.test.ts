@@ -1,6 +1,8 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { policyStatements, synthesizeProcessor } from './processor-template';
+import { IMPORTED_KEY_WARNING } from '../../src/log-encryption-key';
 
 const { template } = synthesizeProcessor((stack) => ({ encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) }));
 const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] };
@@ -51,4 +53,32 @@ test('the chunk processor may encrypt the failure records it writes, and every k
   // It writes, never reads, the bucket's objects.
   expect(chunkProcessor.flatMap((statement) => statement.Action)).not.toContain('kms:Decrypt');
   for (const statement of keyStatements) expect(statement.Resource).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] }]);
+});
+
+describe('an imported key', () => {
+  const warningsOf = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('encryptionKey is imported'));
+
+  test('created in the stack: CloudWatch Logs is granted in the key policy and nothing is warned', () => {
+    const { stack } = synthesizeProcessor((scope) => ({ encryptionKey: new kms.Key(scope, 'Key') }));
+    expect(warningsOf(stack)).toEqual([]);
+  });
+
+  test('imported: synth warns with the key-policy statement CloudWatch Logs needs, as the CloudWatch Logs documentation gives it', () => {
+    const { stack } = synthesizeProcessor((scope) => ({
+      encryptionKey: kms.Key.fromKeyArn(scope, 'Imported', 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+    }));
+    const warnings = warningsOf(stack);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].id).toBe('/Test/Processor');
+    const message = String(warnings[0].entry.data);
+    expect(message).toContain(`[ack: ${IMPORTED_KEY_WARNING}]`);
+    const statement = JSON.parse(message.slice(message.indexOf('{'), message.lastIndexOf('}') + 1));
+    expect(statement).toEqual({
+      Effect: 'Allow',
+      Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+      Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      Resource: '*',
+      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:eu-west-1:123456789012:log-group:*' } },
+    });
+  });
 });
