@@ -13,6 +13,7 @@ import { createChunkProcessor } from './chunk-processor';
 import { emailIdentityArns } from './email-identity';
 import { HandlerFunction, HandlerFunctionProps } from './handler-function';
 import { allowLogsToUseKey } from './log-encryption-key';
+import { grantListUnder, grantObjectDelete, grantObjectRead, grantObjectWrite } from './object-grants';
 import { createOrchestrator } from './orchestrator';
 import { ResolvedProps, resolveProps } from './resolved-props';
 import { stateMachineLogGroup } from './state-machine-logging';
@@ -101,8 +102,8 @@ export class BatchFileProcessor extends Construct {
       timeout: Duration.minutes(15),
       environment: { CHUNK_SIZE: String(config.chunkSize), DELIMITER: config.delimiter },
     });
-    this.bucket.grantRead(this.splitFunction, inputObjects);
-    this.bucket.grantPut(this.splitFunction, workObjects);
+    grantObjectRead(this.bucket, this.splitFunction, inputObjects, { versions: true });
+    grantObjectWrite(this.bucket, this.splitFunction, workObjects);
 
     // validate-chunk: reads a chunk; writes the valid records and the validation rejects.
     const validate = handler('ValidateChunk', {
@@ -113,8 +114,8 @@ export class BatchFileProcessor extends Construct {
       environment: { DELIMITER: config.delimiter, ENRICHMENT: String(props.enrichment !== undefined), VALIDATOR: 'none' },
     });
     addEnvironment(validate, props.validator?.bind(this, { grantee: validate }).environment);
-    this.bucket.grantRead(validate, workObjects);
-    this.bucket.grantPut(validate, workObjects);
+    grantObjectRead(this.bucket, validate, workObjects);
+    grantObjectWrite(this.bucket, validate, workObjects);
     this.validateFunction = validate;
 
     // enrich-chunk: reads the valid records; writes the processed chunk and the enrichment rejects.
@@ -128,12 +129,12 @@ export class BatchFileProcessor extends Construct {
         environment: { DELIMITER: config.delimiter },
       });
       addEnvironment(enrich, props.enrichment.bind(this, { grantee: enrich }).environment);
-      this.bucket.grantRead(enrich, workObjects);
-      this.bucket.grantPut(enrich, workObjects);
+      grantObjectRead(this.bucket, enrich, workObjects);
+      grantObjectWrite(this.bucket, enrich, workObjects);
       this.enrichFunction = enrich;
     }
 
-    // record-rejects: reads the chunk's rejects files; writes the table.
+    // record-rejects: reads the chunk's rejects files (the enrichment one may not exist); writes the table.
     this.recordRejectsFunction = handler('RecordRejects', {
       ...streaming,
       handlerName: 'record-rejects',
@@ -144,12 +145,14 @@ export class BatchFileProcessor extends Construct {
         REJECTS_TTL_DAYS: String(config.rejectedRecordRetentionDays),
       },
     });
-    this.bucket.grantRead(this.recordRejectsFunction, workObjects);
+    grantObjectRead(this.bucket, this.recordRejectsFunction, workObjects);
+    grantListUnder(this.bucket, this.recordRejectsFunction, config.workPrefix);
     // Only the write the handler makes, not grantWriteData's PutItem/UpdateItem/DeleteItem.
     this.rejectedRecordsTable.grant(this.recordRejectsFunction, 'dynamodb:BatchWriteItem');
     key?.grantEncryptDecrypt(this.recordRejectsFunction);
 
-    // merge-chunks: reads processed chunks, rejects and (for failed chunks) chunks; writes output and rejects.
+    // merge-chunks: reads processed chunks (missing for a failed chunk), rejects (maybe missing) and, for
+    // failed chunks, chunks; uploads output and rejects in parts.
     this.mergeFunction = handler('MergeChunks', {
       ...streaming,
       handlerName: 'merge-chunks',
@@ -157,11 +160,13 @@ export class BatchFileProcessor extends Construct {
       timeout: Duration.minutes(15),
       environment: { DELIMITER: config.delimiter },
     });
-    this.bucket.grantRead(this.mergeFunction, workObjects);
-    this.bucket.grantPut(this.mergeFunction, outputObjects);
+    grantObjectRead(this.bucket, this.mergeFunction, workObjects);
+    grantListUnder(this.bucket, this.mergeFunction, config.workPrefix);
+    grantObjectWrite(this.bucket, this.mergeFunction, outputObjects, { multipart: true });
 
-    // notify: reads the run plan; writes the summary; presigns links to (so reads) the output;
-    // deletes a published output on failure; sends the email (see emailIdentityArns for the identities).
+    // notify: reads the run plan (maybe missing) and lists and reads the failed chunks' records; checks
+    // for (HEAD) and deletes a published output on failure; writes the summary; presigns links to (so
+    // reads) the output; sends the email (see emailIdentityArns for the identities).
     this.notifyFunction = handler('Notify', {
       handlerName: 'notify',
       description: 'Writes the run summary and emails it',
@@ -173,10 +178,12 @@ export class BatchFileProcessor extends Construct {
         LINK_EXPIRY_SECONDS: String(config.linkExpirySeconds),
       },
     });
-    this.bucket.grantRead(this.notifyFunction, workObjects);
-    this.bucket.grantRead(this.notifyFunction, outputObjects);
-    this.bucket.grantPut(this.notifyFunction, outputObjects);
-    this.bucket.grantDelete(this.notifyFunction, outputObjects);
+    grantObjectRead(this.bucket, this.notifyFunction, workObjects);
+    grantListUnder(this.bucket, this.notifyFunction, config.workPrefix);
+    grantObjectRead(this.bucket, this.notifyFunction, outputObjects);
+    grantListUnder(this.bucket, this.notifyFunction, config.outputPrefix);
+    grantObjectWrite(this.bucket, this.notifyFunction, outputObjects);
+    grantObjectDelete(this.bucket, this.notifyFunction, outputObjects);
     if (props.email) {
       this.notifyFunction.addToRolePolicy(new iam.PolicyStatement({
         actions: ['ses:SendEmail'],

@@ -82,3 +82,15 @@ describe('an imported key', () => {
     });
   });
 });
+
+test('each handler gets the key actions its S3 calls need: decrypt to read, generate a data key to write (and decrypt for a multipart upload)', () => {
+  const keyActionsOf = (role: string) => [...new Set(policyStatements(template)
+    .filter((statement) => JSON.stringify(statement.roles).includes(`Processor${role}`))
+    .flatMap((statement) => statement.Action)
+    .filter((action) => action.startsWith('kms:')))].sort();
+  for (const role of ['SplitInput', 'ValidateChunk', 'MergeChunks', 'Notify']) {
+    expect(keyActionsOf(role)).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+  }
+  // It reads rejects files and writes the DynamoDB table, encrypted with the same key.
+  expect(keyActionsOf('RecordRejects')).toEqual(expect.arrayContaining(['kms:Decrypt']));
+});

@@ -58,20 +58,53 @@ test('the processor\'s roles get Resource * only for actions without resource-le
   for (const action of onEverything) expect(action).toMatch(/^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/);
 });
 
-test('each handler gets only the objects its step uses', () => {
-  const puts = (description: string) => objectGrants(description).filter(([action]) => action === 's3:PutObject').map(([, pattern]) => pattern);
-  const reads = (description: string) => objectGrants(description).filter(([action]) => action === 's3:GetObject*').map(([, pattern]) => pattern);
-  expect(reads('Splits')).toEqual(['/input/*']);
-  expect(puts('Splits')).toEqual(['/runs/*']);
-  expect(reads('Validates')).toEqual(['/runs/*']);
-  expect(puts('Validates')).toEqual(['/runs/*']);
-  expect(puts('Enriches')).toEqual(['/runs/*']);
-  expect(puts('Stores')).toEqual([]);
-  expect(reads('Merges')).toEqual(['/runs/*']);
-  expect(puts('Merges')).toEqual(['/output/*']);
-  expect(puts('Writes').sort()).toEqual(['/output/*']);
-  expect(objectGrants('Writes').filter(([action]) => action.startsWith('s3:DeleteObject')).map(([, pattern]) => pattern)).toEqual(['/output/*']);
-  expect(objectGrants('Starts')).toEqual([]);
+/**
+ * The S3 grants of a function's role as `<action> <object pattern>`, or `<action> bucket prefix=<s3:prefix>`
+ * for grants on the bucket itself.
+ */
+function s3Grants(description: string): string[] {
+  return statementsOf(description)
+    .filter((statement) => statement.Action.some((action) => action.startsWith('s3:')))
+    .flatMap((statement) => statement.Resource.flatMap((resource) => {
+      const pattern = bucketObjectPattern(resource);
+      const onBucket = JSON.stringify(resource).match(/^\{"Fn::GetAtt":\["ProcessorBucket\w+","Arn"\]\}$/);
+      const prefix = statement.Condition?.StringLike?.['s3:prefix'];
+      const where = pattern ?? (onBucket ? `bucket prefix=${[prefix].flat().join(',')}` : JSON.stringify(resource));
+      return statement.Action.map((action) => `${action} ${where}`);
+    }))
+    .sort();
+}
+
+test('each handler gets exactly the S3 actions of the calls it makes, on the prefixes it uses', () => {
+  expect(s3Grants('Splits')).toEqual(['s3:GetObject /input/*', 's3:GetObjectVersion /input/*', 's3:PutObject /runs/*']);
+  expect(s3Grants('Validates')).toEqual(['s3:GetObject /runs/*', 's3:PutObject /runs/*']);
+  expect(s3Grants('Enriches')).toEqual(['s3:GetObject /runs/*', 's3:PutObject /runs/*']);
+  // Reads rejects files that may not exist: listing makes S3 answer 404 rather than 403 for them.
+  expect(s3Grants('Stores')).toEqual(['s3:GetObject /runs/*', 's3:ListBucket bucket prefix=runs/*']);
+  expect(s3Grants('Merges')).toEqual([
+    's3:AbortMultipartUpload /output/*', 's3:GetObject /runs/*', 's3:ListBucket bucket prefix=runs/*', 's3:PutObject /output/*',
+  ]);
+  expect(s3Grants('Writes')).toEqual([
+    's3:DeleteObject /output/*', 's3:GetObject /output/*', 's3:GetObject /runs/*',
+    's3:ListBucket bucket prefix=output/*', 's3:ListBucket bucket prefix=runs/*', 's3:PutObject /output/*',
+  ]);
+  expect(s3Grants('Starts')).toEqual([]);
+});
+
+test('no handler gets an S3 action group: no s3:List*, s3:GetBucket*, s3:GetObject* or s3:DeleteObject*', () => {
+  const handlerActions = ['Splits', 'Validates', 'Enriches', 'Stores', 'Merges', 'Writes', 'Starts']
+    .flatMap((description) => statementsOf(description).flatMap((statement) => statement.Action))
+    .filter((action) => action.startsWith('s3:'));
+  expect(handlerActions.length).toBeGreaterThan(10);
+  for (const action of handlerActions) expect(action).not.toContain('*');
+});
+
+test('the prefixes of the grants follow the prefix props', () => {
+  const { template } = synthesizeProcessor(() => ({ inputPrefix: 'in/', workPrefix: 'tmp/', outputPrefix: 'out/' }));
+  const listed = policyStatements(template)
+    .filter((statement) => statement.Action.includes('s3:ListBucket'))
+    .map((statement) => statement.Condition?.StringLike?.['s3:prefix']);
+  expect(listed.flat().sort()).toEqual(['out/*', 'tmp/*', 'tmp/*', 'tmp/*']);
 });
 
 test('the trigger may start the orchestrator', () => {
