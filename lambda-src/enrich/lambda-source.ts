@@ -1,5 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { BatchResult, batchLookups, batchRequest, parseBatchAnswer, splitIntoBatches } from './batch-answer';
+import { deadlineSignal, pastDeadline } from './deadline';
 import { EnrichmentSource, Lookup, ValidRecord } from './lookup';
 import { mapWithConcurrency } from '../shared/concurrency-pool';
 import { EnrichmentUnavailable } from '../shared/errors';
@@ -9,6 +10,8 @@ export interface LambdaSourceOptions {
   readonly batchSize: number;
   readonly concurrency: number;
   readonly client: LambdaClient;
+  /** Epoch milliseconds by which every invocation must have answered (the handler's deadline). @default - none */
+  readonly deadline?: number;
 }
 
 /**
@@ -31,9 +34,12 @@ export class LambdaSource implements EnrichmentSource {
   private async invoke(header: readonly string[], batch: ValidRecord[]): Promise<BatchResult[]> {
     const name = this.options.functionName;
     let response;
+    // The signal also stops the SDK's own retries at the deadline.
+    const abortSignal = deadlineSignal(this.options.deadline);
     try {
-      response = await this.options.client.send(new InvokeCommand({ FunctionName: name, Payload: JSON.stringify(batchRequest(header, batch)) }));
+      response = await this.options.client.send(new InvokeCommand({ FunctionName: name, Payload: JSON.stringify(batchRequest(header, batch)) }), { abortSignal });
     } catch (error) {
+      if (abortSignal?.aborted) throw pastDeadline(`enrichment function ${name}`);
       throw new EnrichmentUnavailable(`enrichment function ${name} could not be invoked: ${(error as Error).name}`);
     }
     if (response.FunctionError !== undefined) {

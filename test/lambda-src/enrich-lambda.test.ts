@@ -1,3 +1,5 @@
+import { Server, createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LambdaSource } from '../../lambda-src/enrich/lambda-source';
@@ -39,5 +41,32 @@ describe('LambdaSource', () => {
   test('fails when the answer does not have one result per record', async () => {
     mock.on(InvokeCommand).resolves({ StatusCode: 200, Payload: encode({ results: [null] }) });
     await expect(source.lookup(header, records)).rejects.toThrow(/one entry per record \(2\)/);
+  });
+});
+
+describe('LambdaSource with a deadline', () => {
+  let server: Server;
+  let endpoint: string;
+
+  // A Lambda endpoint that never answers: the real SDK client waits, and retries, until stopped.
+  beforeAll(async () => {
+    server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  }));
+
+  test('gives up at the deadline with EnrichmentUnavailable instead of waiting for the function', async () => {
+    const client = new LambdaClient({ region: 'us-east-1', endpoint, maxAttempts: 3, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const source = new LambdaSource({ functionName: 'enricher', batchSize: 2, concurrency: 2, client, deadline: Date.now() + 300 });
+    const started = Date.now();
+    await expect(source.lookup(['id'], [{ line: 2, fields: ['1'] }])).rejects.toMatchObject({
+      name: 'EnrichmentUnavailable',
+      message: 'enrichment function enricher did not answer before the enrich-chunk function\'s deadline',
+    });
+    expect(Date.now() - started).toBeLessThan(3_000);
   });
 });
