@@ -10,6 +10,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BatchFileProcessorProps } from './batch-file-processor-props';
 import { createChunkProcessor } from './chunk-processor';
+import { CHUNK_STEP_TIMEOUTS } from './chunk-time-budget';
 import { emailIdentityArns } from './email-identity';
 import { HandlerFunction, HandlerFunctionProps } from './handler-function';
 import { allowLogsToUseKey } from './log-encryption-key';
@@ -110,7 +111,7 @@ export class BatchFileProcessor extends Construct {
       ...streaming,
       handlerName: 'validate-chunk',
       description: 'Validates the records of one chunk',
-      timeout: Duration.minutes(1),
+      timeout: CHUNK_STEP_TIMEOUTS.validate,
       environment: { DELIMITER: config.delimiter, ENRICHMENT: String(props.enrichment !== undefined), VALIDATOR: 'none' },
     });
     addEnvironment(validate, props.validator?.bind(this, { grantee: validate }).environment);
@@ -119,13 +120,14 @@ export class BatchFileProcessor extends Construct {
     this.validateFunction = validate;
 
     // enrich-chunk: reads the valid records; writes the processed chunk and the enrichment rejects.
+    let enrich: HandlerFunction | undefined;
     if (props.enrichment) {
-      const enrich = handler('EnrichChunk', {
+      enrich = handler('EnrichChunk', {
         ...streaming,
         handlerName: 'enrich-chunk',
         description: 'Enriches the valid records of one chunk',
-        // With validation (1 min) and recording rejects (1 min), within the Express limit of 5 minutes.
-        timeout: Duration.minutes(3),
+        // The chunk processor's time budget (src/chunk-time-budget.ts) gives enrichment the most.
+        timeout: CHUNK_STEP_TIMEOUTS.enrich,
         environment: { DELIMITER: config.delimiter },
       });
       addEnvironment(enrich, props.enrichment.bind(this, { grantee: enrich }).environment);
@@ -135,21 +137,22 @@ export class BatchFileProcessor extends Construct {
     }
 
     // record-rejects: reads the chunk's rejects files (the enrichment one may not exist); writes the table.
-    this.recordRejectsFunction = handler('RecordRejects', {
+    const recordRejects = handler('RecordRejects', {
       ...streaming,
       handlerName: 'record-rejects',
       description: 'Stores the rejected records of one chunk in the rejected-records table',
-      timeout: Duration.minutes(1),
+      timeout: CHUNK_STEP_TIMEOUTS.recordRejects,
       environment: {
         REJECTS_TABLE: this.rejectedRecordsTable.tableName,
         REJECTS_TTL_DAYS: String(config.rejectedRecordRetentionDays),
       },
     });
-    grantObjectRead(this.bucket, this.recordRejectsFunction, workObjects);
-    grantListUnder(this.bucket, this.recordRejectsFunction, config.workPrefix);
+    grantObjectRead(this.bucket, recordRejects, workObjects);
+    grantListUnder(this.bucket, recordRejects, config.workPrefix);
     // Only the write the handler makes, not grantWriteData's PutItem/UpdateItem/DeleteItem.
-    this.rejectedRecordsTable.grant(this.recordRejectsFunction, 'dynamodb:BatchWriteItem');
-    key?.grantEncryptDecrypt(this.recordRejectsFunction);
+    this.rejectedRecordsTable.grant(recordRejects, 'dynamodb:BatchWriteItem');
+    key?.grantEncryptDecrypt(recordRejects);
+    this.recordRejectsFunction = recordRejects;
 
     // merge-chunks: reads processed chunks (missing for a failed chunk), rejects (maybe missing) and, for
     // failed chunks, chunks; uploads output and rejects in parts.
@@ -193,9 +196,9 @@ export class BatchFileProcessor extends Construct {
 
     this.chunkProcessorLogGroup = stateMachineLogGroup(this, 'ChunkProcessorLogs', { ...config, encryptionKey: key });
     this.chunkProcessor = createChunkProcessor(this, {
-      validateFunction: this.validateFunction,
-      enrichFunction: this.enrichFunction,
-      recordRejectsFunction: this.recordRejectsFunction,
+      validateFunction: validate,
+      enrichFunction: enrich,
+      recordRejectsFunction: recordRejects,
       logGroup: this.chunkProcessorLogGroup,
       bucket: this.bucket,
       workPrefix: config.workPrefix,
