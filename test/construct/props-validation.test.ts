@@ -68,7 +68,7 @@ test('prefixes that are empty, unterminated or nested in each other are refused'
 });
 
 test('invalid validator and enricher options are refused where they are given', () => {
-  expect(() => RecordValidator.fromJsonSchema({ description: 'x'.repeat(4000) })).toThrow(/validator: the JSON Schema is \d+ bytes/);
+  expect(construct({ validator: RecordValidator.fromJsonSchema({ description: 'x'.repeat(4000) }) })).toThrow(/RECORD_SCHEMA \d+ bytes \(validator: /);
   expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}', concurrency: 0 })).toThrow(/enrichment: concurrency must be an integer from 1 to 256/);
   expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}', maxAttempts: 11 })).toThrow(/enrichment: maxAttempts must be an integer from 1 to 10/);
   expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}', fields: [] })).toThrow(/enrichment: fields must name at least one field/);
