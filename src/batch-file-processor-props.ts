@@ -22,7 +22,8 @@ export enum HandlerLogLevel {
 export interface BatchFileProcessorProps {
   /**
    * Records per chunk. Each chunk is validated, enriched and recorded by one Express execution,
-   * which must finish within 5 minutes: size chunks so that a chunk's enrichment fits.
+   * which must finish within 5 minutes, so each step has a fixed time: validating a chunk 20 s,
+   * enriching it 70 s, recording its rejects 20 s. Size chunks so that a chunk's enrichment fits.
    *
    * @default 1000
    */
