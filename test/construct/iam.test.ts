@@ -23,13 +23,6 @@ function statementsOf(description: string) {
   return statements.filter((statement) => JSON.stringify(statement.roles).includes(role));
 }
 
-function objectGrants(description: string): Array<[string, string]> {
-  return statementsOf(description).flatMap((statement) => statement.Resource
-    .map(bucketObjectPattern)
-    .filter((pattern): pattern is string => pattern !== undefined)
-    .flatMap((pattern) => statement.Action.map((action): [string, string] => [action, pattern])));
-}
-
 test('no statement allows every action of a service', () => {
   expect(statements.length).toBeGreaterThan(10);
   for (const statement of statements) {
