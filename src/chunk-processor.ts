@@ -44,22 +44,22 @@ const chunkTask = {
 export function createChunkProcessor(scope: Construct, props: ChunkProcessorProps): sfn.StateMachine {
   // State names are construct ids: the states get a scope of their own so they may share names with the functions.
   const steps = new Construct(scope, 'ChunkProcessorSteps');
-  const step = (id: string, fn: lambda.Function, options: HandlerTaskOptions) => invokeHandler(steps, id, fn, {
+  const handlerStep = (id: string, fn: lambda.Function, options: HandlerTaskOptions) => invokeHandler(steps, id, fn, {
     ...options,
     timeout: fn.timeout,
     retryAttempts: CHUNK_STEP_RETRIES,
     retryInterval: CHUNK_STEP_RETRY_INTERVAL,
   });
-  const validate = step('ValidateChunk', props.validateFunction, {
+  const validate = handlerStep('ValidateChunk', props.validateFunction, {
     payload: sfn.TaskInput.fromObject(chunkTask),
     resultPath: '$.validation',
   });
-  const recordRejects = step('RecordRejects', props.recordRejectsFunction, {
+  const recordRejects = handlerStep('RecordRejects', props.recordRejectsFunction, {
     payload: sfn.TaskInput.fromObject(chunkTask),
     resultPath: sfn.JsonPath.DISCARD,
   });
 
-  const enrich = props.enrichFunction && step('EnrichChunk', props.enrichFunction, {
+  const enrich = props.enrichFunction && handlerStep('EnrichChunk', props.enrichFunction, {
     payload: sfn.TaskInput.fromObject({ ...chunkTask, validKey: sfn.JsonPath.stringAt('$.validation.validKey') }),
     resultPath: '$.enrichment',
   });

@@ -37,7 +37,8 @@ export class LambdaSource implements EnrichmentSource {
     // The signal also stops the SDK's own retries at the deadline.
     const abortSignal = deadlineSignal(this.options.deadline);
     try {
-      response = await this.options.client.send(new InvokeCommand({ FunctionName: name, Payload: JSON.stringify(batchRequest(header, batch)) }), { abortSignal });
+      const invoke = new InvokeCommand({ FunctionName: name, Payload: JSON.stringify(batchRequest(header, batch)) });
+      response = await this.options.client.send(invoke, { abortSignal });
     } catch (error) {
       if (abortSignal?.aborted) throw pastDeadline(`enrichment function ${name}`);
       throw new EnrichmentUnavailable(`enrichment function ${name} could not be invoked: ${(error as Error).name}`);

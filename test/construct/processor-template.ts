@@ -19,7 +19,15 @@ export function synthesizeProcessor(setup: (stack: Stack) => BatchFileProcessorP
 }
 
 /** Every IAM policy statement of the template, with single actions and resources turned into lists. */
-export function policyStatements(template: Template): Array<{ Action: string[]; Resource: unknown[]; Effect: string; Condition?: any; roles: unknown }> {
+export interface PolicyStatementOf {
+  readonly Action: string[];
+  readonly Resource: unknown[];
+  readonly Effect: string;
+  readonly Condition?: any;
+  readonly roles: unknown;
+}
+
+export function policyStatements(template: Template): PolicyStatementOf[] {
   return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy: any) =>
     policy.Properties.PolicyDocument.Statement.map((statement: any) => ({
       Effect: statement.Effect,

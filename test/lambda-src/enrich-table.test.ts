@@ -137,7 +137,11 @@ describe('TableSource with a deadline', () => {
         credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
       });
       const source = new TableSource({
-        tableName: 't', keyColumn: 'k', keyAttribute: 'id', concurrency: 1, client,
+        tableName: 't',
+        keyColumn: 'k',
+        keyAttribute: 'id',
+        concurrency: 1,
+        client,
         retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000 },
         retryOptions: { deadline: Date.now() + 300 },
       });
