@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -25,6 +25,17 @@ export interface OrdersPipelineStackProps extends StackProps {
 
 /** The financial figures the endpoint returns, appended to each order in this order. */
 const FINANCIAL_FIELDS = ['unitsSold', 'unitPrice', 'unitCost', 'totalRevenue', 'totalCost', 'totalProfit'];
+
+/**
+ * The financials function answers a batch of up to 1,000 orders with 10 BatchGetItem calls of 100
+ * keys (4 at a time, unprocessed keys asked again after up to 1.5 s of backoff), after a cold start
+ * that loads the SDK. Lambda's defaults, 3 s and 128 MB (so a sliver of a CPU), can run out on that:
+ * API Gateway then answers 502 and enrichment retries the whole batch. 512 MB gives the cold start
+ * and the JSON four times the CPU; 10 s covers a throttled table, well within API Gateway's 29 s
+ * integration limit (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
+ */
+const FINANCIALS_TIMEOUT = Duration.seconds(10);
+const FINANCIALS_MEMORY_MB = 512;
 
 /**
  * The original orders pipeline, rebuilt on BatchFileProcessor: orders CSV files are validated
@@ -54,6 +65,8 @@ export class OrdersPipelineStack extends Stack {
       handler: 'index.handler',
       code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'lambda-src', 'financials-api')),
       environment: { FINANCIALS_TABLE: this.financialsTable.tableName },
+      timeout: FINANCIALS_TIMEOUT,
+      memorySize: FINANCIALS_MEMORY_MB,
       tracing: lambda.Tracing.ACTIVE,
       logGroup: new logs.LogGroup(this, 'FinancialsFunctionLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
     });
@@ -79,7 +92,8 @@ export class OrdersPipelineStack extends Stack {
       requestValidator: validateRequest,
       requestParameters: { 'method.request.path.uuid': true },
     });
-    // The batch form the processor calls: one request per 100 orders instead of one per order.
+    // The batch form the processor calls: one request per batch of up to 1,000 orders (the enricher's
+    // batchSize) instead of one per order.
     financials.addResource('batch').addMethod('POST', integration, {
       authorizationType: apigateway.AuthorizationType.IAM,
       requestValidator: validateRequest,
@@ -95,8 +109,16 @@ export class OrdersPipelineStack extends Stack {
       encoding: props.encoding,
       validator: RecordValidator.fromJsonSchema(orderRecordSchema),
       // One request per chunk at the default chunk size: API Gateway and Lambda bill per request, and the
-      // endpoint splits the keys into BatchGetItem calls of 100 itself.
-      enrichment: RecordEnricher.fromRestApi(this.financialsApi, { path: '/financials/batch', batchSize: 1000, fields: FINANCIAL_FIELDS }),
+      // endpoint splits the keys into BatchGetItem calls of 100 itself. A request may take the function's
+      // whole timeout (a cold start, a throttled table): the enricher waits a little longer than that
+      // before abandoning and retrying it, and 3 attempts fit enrich-chunk's time.
+      enrichment: RecordEnricher.fromRestApi(this.financialsApi, {
+        path: '/financials/batch',
+        batchSize: 1000,
+        fields: FINANCIAL_FIELDS,
+        timeout: FINANCIALS_TIMEOUT.plus(Duration.seconds(2)),
+        maxAttempts: 3,
+      }),
       email,
       // The example is meant to be torn down; a production stack keeps the default, RETAIN.
       removalPolicy: RemovalPolicy.DESTROY,

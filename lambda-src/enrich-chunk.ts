@@ -1,3 +1,4 @@
+import { InvocationClock, lookupDeadline } from './enrich/deadline';
 import { enrichConfigFromEnv } from './enrich/enrich-config';
 import { enrichRecords } from './enrich/enrich-records';
 import { validatedRecordsOf } from './enrich/validated-records';
@@ -11,10 +12,14 @@ import { readJson, readText, toJsonLines, writeText } from './shared/s3-objects'
  * Enriches one chunk's validated records and writes the processed chunk (header with the
  * appended columns, then the enriched records) and the records the source had no data for.
  * Both files are written on every run, so a retried chunk overwrites what a failed try left.
+ *
+ * The lookups stop retrying, and give up what is in flight, before the function's own timeout
+ * (less the time to write the files): the chunk then fails with EnrichmentUnavailable, which the
+ * chunk processor records, instead of the function being cut off.
  */
-export async function handler(task: EnrichTask): Promise<EnrichmentResult> {
+export async function handler(task: EnrichTask, context?: InvocationClock): Promise<EnrichmentResult> {
   const bucket = bucketFromEnv();
-  const { source, fields } = enrichConfigFromEnv(process.env);
+  const { source, fields } = enrichConfigFromEnv(process.env, { deadline: lookupDeadline(context) });
   const prefixes = prefixesFromEnv(process.env);
   // The run plan's key does not depend on the input key, which the plan itself holds.
   const plan = await readJson<RunPlan>({ bucket, key: new RunLayout(prefixes, task.runId, '').runPlanKey });

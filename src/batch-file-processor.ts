@@ -12,9 +12,12 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BatchFileProcessorProps } from './batch-file-processor-props';
 import { createChunkProcessor } from './chunk-processor';
+import { CHUNK_STEP_TIMEOUTS } from './chunk-time-budget';
 import { RUN_EVENT_SOURCE, RUN_FAILED_DETAIL_TYPE, RUN_SUCCEEDED_DETAIL_TYPE } from './contract/run-events';
-import { senderIdentityArns } from './email-identity';
+import { emailIdentityArns } from './email-identity';
 import { HandlerFunction, HandlerFunctionProps } from './handler-function';
+import { allowLogsToUseKey } from './log-encryption-key';
+import { grantListUnder, grantObjectDelete, grantObjectRead, grantObjectWrite } from './object-grants';
 import { createOrchestrator } from './orchestrator';
 import { ResolvedProps, resolveProps } from './resolved-props';
 import { createRunAlarms } from './run-alarms';
@@ -33,7 +36,8 @@ import { stateMachineLogGroup } from './state-machine-logging';
  * A failure at any step ends the run with a failure email and summary; no partial output is published
  * and the input stays where it was uploaded.
  *
- * What you must do: verify the email sender (and, in the SES sandbox, the recipients) in SES.
+ * What you must do: verify the email sender (and, in the SES sandbox, the recipients) in SES, or
+ * request SES production access; see docs/email-setup.md.
  */
 export class BatchFileProcessor extends Construct {
   /** The bucket that holds inputs, intermediate files and outputs. */
@@ -46,7 +50,10 @@ export class BatchFileProcessor extends Construct {
   public readonly rejectedRecordsTable: dynamodb.Table;
   /** The function that S3 invokes for each upload, and that starts the orchestrator. */
   public readonly triggerFunction: lambda.IFunction;
-  /** Where S3 events the trigger function failed to handle (after retries) are kept, for 14 days. */
+  /**
+   * Where S3 events the trigger function failed to handle (after retries) are kept, for 14 days;
+   * encrypted with `encryptionKey` when one is given, else with SQS-managed keys.
+   */
   public readonly triggerDeadLetterQueue: sqs.IQueue;
   /** The function that splits the input into chunks. */
   public readonly splitFunction: lambda.IFunction;
@@ -91,10 +98,7 @@ export class BatchFileProcessor extends Construct {
     this.archivePrefix = config.archivePrefix;
     this.workPrefix = config.workPrefix;
     const key = props.encryptionKey;
-    if (key) {
-      // CloudWatch Logs encrypts with the key itself, so its service principal must be allowed to use it.
-      key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Stack.of(this).region}.amazonaws.com`));
-    }
+    if (key) allowLogsToUseKey(this, key);
 
     this.bucket = props.bucket ?? this.createBucket(props, config);
     this.eventBus = props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultEventBus', 'default');
@@ -129,55 +133,59 @@ export class BatchFileProcessor extends Construct {
       timeout: Duration.minutes(15),
       environment: { CHUNK_SIZE: String(config.chunkSize), DELIMITER: config.delimiter, INPUT_ENCODING: config.encoding },
     });
-    this.bucket.grantRead(this.splitFunction, inputObjects);
-    this.bucket.grantPut(this.splitFunction, workObjects);
+    grantObjectRead(this.bucket, this.splitFunction, inputObjects, { versions: true });
+    grantObjectWrite(this.bucket, this.splitFunction, workObjects);
 
     // validate-chunk: reads a chunk; writes the valid records and the validation rejects.
     const validate = handler('ValidateChunk', {
       ...streaming,
       handlerName: 'validate-chunk',
       description: 'Validates the records of one chunk',
-      timeout: Duration.minutes(1),
+      timeout: CHUNK_STEP_TIMEOUTS.validate,
       environment: { DELIMITER: config.delimiter, ENRICHMENT: String(props.enrichment !== undefined), VALIDATOR: 'none' },
     });
     addEnvironment(validate, props.validator?.bind(this, { grantee: validate }).environment);
-    this.bucket.grantRead(validate, workObjects);
-    this.bucket.grantPut(validate, workObjects);
+    grantObjectRead(this.bucket, validate, workObjects);
+    grantObjectWrite(this.bucket, validate, workObjects);
     this.validateFunction = validate;
 
     // enrich-chunk: reads the valid records; writes the processed chunk and the enrichment rejects.
+    let enrich: HandlerFunction | undefined;
     if (props.enrichment) {
-      const enrich = handler('EnrichChunk', {
+      enrich = handler('EnrichChunk', {
         ...streaming,
         handlerName: 'enrich-chunk',
         description: 'Enriches the valid records of one chunk',
-        // With validation (1 min) and recording rejects (1 min), within the Express limit of 5 minutes.
-        timeout: Duration.minutes(3),
+        // The chunk processor's time budget (src/chunk-time-budget.ts) gives enrichment the most.
+        timeout: CHUNK_STEP_TIMEOUTS.enrich,
         environment: { DELIMITER: config.delimiter },
       });
       addEnvironment(enrich, props.enrichment.bind(this, { grantee: enrich }).environment);
-      this.bucket.grantRead(enrich, workObjects);
-      this.bucket.grantPut(enrich, workObjects);
+      grantObjectRead(this.bucket, enrich, workObjects);
+      grantObjectWrite(this.bucket, enrich, workObjects);
       this.enrichFunction = enrich;
     }
 
-    // record-rejects: reads the chunk's rejects files; writes the table.
-    this.recordRejectsFunction = handler('RecordRejects', {
+    // record-rejects: reads the chunk's rejects files (the enrichment one may not exist); writes the table.
+    const recordRejects = handler('RecordRejects', {
       ...streaming,
       handlerName: 'record-rejects',
       description: 'Stores the rejected records of one chunk in the rejected-records table',
-      timeout: Duration.minutes(1),
+      timeout: CHUNK_STEP_TIMEOUTS.recordRejects,
       environment: {
         REJECTS_TABLE: this.rejectedRecordsTable.tableName,
         REJECTS_TTL_DAYS: String(config.rejectedRecordRetentionDays),
       },
     });
-    this.bucket.grantRead(this.recordRejectsFunction, workObjects);
+    grantObjectRead(this.bucket, recordRejects, workObjects);
+    grantListUnder(this.bucket, recordRejects, config.workPrefix);
     // Only the write the handler makes, not grantWriteData's PutItem/UpdateItem/DeleteItem.
-    this.rejectedRecordsTable.grant(this.recordRejectsFunction, 'dynamodb:BatchWriteItem');
-    key?.grantEncryptDecrypt(this.recordRejectsFunction);
+    this.rejectedRecordsTable.grant(recordRejects, 'dynamodb:BatchWriteItem');
+    key?.grantEncryptDecrypt(recordRejects);
+    this.recordRejectsFunction = recordRejects;
 
-    // merge-chunks: reads processed chunks, rejects and (for failed chunks) chunks; writes output and rejects.
+    // merge-chunks: reads processed chunks (missing for a failed chunk), rejects (maybe missing) and, for
+    // failed chunks, chunks; uploads output and rejects in parts.
     this.mergeFunction = handler('MergeChunks', {
       ...streaming,
       handlerName: 'merge-chunks',
@@ -185,13 +193,15 @@ export class BatchFileProcessor extends Construct {
       timeout: Duration.minutes(15),
       environment: { DELIMITER: config.delimiter },
     });
-    // Merge stages the output and the rejects under the work prefix; notify publishes them.
-    this.bucket.grantRead(this.mergeFunction, workObjects);
-    this.bucket.grantPut(this.mergeFunction, workObjects);
+    // Merge stages the output and the rejects under the work prefix (in parts); notify publishes them.
+    grantObjectRead(this.bucket, this.mergeFunction, workObjects);
+    grantListUnder(this.bucket, this.mergeFunction, config.workPrefix);
+    grantObjectWrite(this.bucket, this.mergeFunction, workObjects, { multipart: true });
 
     // notify: on success publishes the staged output (copies it from the work prefix), removes the
-    // input, writes the summary, presigns links to (so reads) the output; on failure unpublishes
-    // the output and names the failed step. Both email as the sender's identity and put the run event.
+    // input, writes the summary, presigns links to (so reads) the output; on failure reads the run
+    // plan (maybe missing) and the failed chunks' records, checks for (HEAD) and deletes a published
+    // output, names the failed step. Both email (see emailIdentityArns for the identities) and put the run event.
     this.notifyFunction = handler('Notify', {
       handlerName: 'notify',
       description: 'Publishes a run\'s output or reports its failure: summary, email and run event',
@@ -205,24 +215,26 @@ export class BatchFileProcessor extends Construct {
         EVENT_BUS_NAME: this.eventBus.eventBusName,
       },
     });
-    this.bucket.grantRead(this.notifyFunction, workObjects);
-    this.bucket.grantRead(this.notifyFunction, outputObjects);
-    this.bucket.grantPut(this.notifyFunction, outputObjects);
-    this.bucket.grantDelete(this.notifyFunction, outputObjects);
-    this.bucket.grantDelete(this.notifyFunction, inputObjects);
+    grantObjectRead(this.bucket, this.notifyFunction, workObjects);
+    grantListUnder(this.bucket, this.notifyFunction, config.workPrefix);
+    grantObjectRead(this.bucket, this.notifyFunction, outputObjects);
+    grantListUnder(this.bucket, this.notifyFunction, config.outputPrefix);
+    grantObjectWrite(this.bucket, this.notifyFunction, outputObjects);
+    grantObjectDelete(this.bucket, this.notifyFunction, outputObjects);
+    grantObjectDelete(this.bucket, this.notifyFunction, inputObjects);
     this.eventBus.grantPutEventsTo(this.notifyFunction);
     if (props.email) {
       this.notifyFunction.addToRolePolicy(new iam.PolicyStatement({
         actions: ['ses:SendEmail'],
-        resources: senderIdentityArns(this, props.email.sender),
+        resources: emailIdentityArns(this, props.email),
       }));
     }
 
     this.chunkProcessorLogGroup = stateMachineLogGroup(this, 'ChunkProcessorLogs', { ...config, encryptionKey: key });
     this.chunkProcessor = createChunkProcessor(this, {
-      validateFunction: this.validateFunction,
-      enrichFunction: this.enrichFunction,
-      recordRejectsFunction: this.recordRejectsFunction,
+      validateFunction: validate,
+      enrichFunction: enrich,
+      recordRejectsFunction: recordRejects,
       logGroup: this.chunkProcessorLogGroup,
       bucket: this.bucket,
       workPrefix: config.workPrefix,
@@ -253,14 +265,14 @@ export class BatchFileProcessor extends Construct {
         })],
       })],
     });
-    const failureReporting = reportRunFailures(this, { orchestrator: this.orchestrator, notifyFunction: this.notifyFunction });
+    const failureReporting = reportRunFailures(this, { orchestrator: this.orchestrator, notifyFunction: this.notifyFunction, encryptionKey: key });
     this.runFailedRule = failureReporting.rule;
     this.failureReportDeadLetterQueue = failureReporting.deadLetterQueue;
 
     // trigger: starts one orchestrator execution per upload; S3 invokes it asynchronously,
     // so failures after Lambda's retries land in the dead-letter queue instead of vanishing.
     this.triggerDeadLetterQueue = new sqs.Queue(this, 'TriggerDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      ...key ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key } : { encryption: sqs.QueueEncryption.SQS_MANAGED },
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
@@ -274,6 +286,12 @@ export class BatchFileProcessor extends Construct {
       retryAttempts: 2,
     });
     this.orchestrator.grantStartExecution(trigger);
+    // Lambda sends an event that failed its retries to the dead-letter queue with the function's
+    // execution role (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-dlq);
+    // CDK grants it sqs:SendMessage only. A producer of a KMS-encrypted queue also needs
+    // kms:GenerateDataKey and kms:Decrypt on its key
+    // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html).
+    key?.grant(trigger, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.triggerFunction = trigger;
     this.bucket.addEventNotification(
       s3.EventType.OBJECT_CREATED,

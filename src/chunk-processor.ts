@@ -1,17 +1,19 @@
 import { Duration } from 'aws-cdk-lib';
-import { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { invokeHandler } from './handler-task';
+import { CHUNK_STEP_RETRIES, CHUNK_STEP_RETRY_INTERVAL, CHUNK_STEP_TIMEOUTS } from './chunk-time-budget';
+import { HandlerTaskOptions, invokeHandler } from './handler-task';
 
 export interface ChunkProcessorProps {
-  readonly validateFunction: IFunction;
+  /** The handler functions: their timeouts become their steps' TimeoutSeconds. */
+  readonly validateFunction: lambda.Function;
   /** Absent when no enrichment is configured: the EnrichChunk state is left out. */
-  readonly enrichFunction?: IFunction;
-  readonly recordRejectsFunction: IFunction;
+  readonly enrichFunction?: lambda.Function;
+  readonly recordRejectsFunction: lambda.Function;
   readonly logGroup: logs.ILogGroup;
   /** Where a failed chunk's error is recorded, under `<workPrefix><runId>/failures/`. */
   readonly bucket: s3.IBucket;
@@ -29,7 +31,8 @@ const chunkTask = {
  *
  * Express because a chunk is a few Lambda calls well inside 5 minutes, and Express is billed by
  * duration instead of per transition (the original design spent 92% of its cost on transitions).
- * Its failures surface in the orchestrator, whose Distributed Map retries the chunk.
+ * Its failures surface in the orchestrator, whose Distributed Map retries the chunk. Every step
+ * states its timeout and retries, within the budget of src/chunk-time-budget.ts.
  *
  * A failing step is caught into RecordChunkFailure, which writes the error to
  * `<workPrefix><runId>/failures/<chunk index>` (lambda-src/shared/run-layout.ts): its Cause as the
@@ -41,16 +44,22 @@ const chunkTask = {
 export function createChunkProcessor(scope: Construct, props: ChunkProcessorProps): sfn.StateMachine {
   // State names are construct ids: the states get a scope of their own so they may share names with the functions.
   const steps = new Construct(scope, 'ChunkProcessorSteps');
-  const validate = invokeHandler(steps, 'ValidateChunk', props.validateFunction, {
+  const handlerStep = (id: string, fn: lambda.Function, options: HandlerTaskOptions) => invokeHandler(steps, id, fn, {
+    ...options,
+    timeout: fn.timeout,
+    retryAttempts: CHUNK_STEP_RETRIES,
+    retryInterval: CHUNK_STEP_RETRY_INTERVAL,
+  });
+  const validate = handlerStep('ValidateChunk', props.validateFunction, {
     payload: sfn.TaskInput.fromObject(chunkTask),
     resultPath: '$.validation',
   });
-  const recordRejects = invokeHandler(steps, 'RecordRejects', props.recordRejectsFunction, {
+  const recordRejects = handlerStep('RecordRejects', props.recordRejectsFunction, {
     payload: sfn.TaskInput.fromObject(chunkTask),
     resultPath: sfn.JsonPath.DISCARD,
   });
 
-  const enrich = props.enrichFunction && invokeHandler(steps, 'EnrichChunk', props.enrichFunction, {
+  const enrich = props.enrichFunction && handlerStep('EnrichChunk', props.enrichFunction, {
     payload: sfn.TaskInput.fromObject({ ...chunkTask, validKey: sfn.JsonPath.stringAt('$.validation.validKey') }),
     resultPath: '$.enrichment',
   });
@@ -76,11 +85,12 @@ export function createChunkProcessor(scope: Construct, props: ChunkProcessorProp
     iamAction: 's3:PutObject',
     iamResources: [props.bucket.arnForObjects(`${props.workPrefix}*/failures/*`)],
     resultPath: sfn.JsonPath.DISCARD,
+    taskTimeout: sfn.Timeout.duration(CHUNK_STEP_TIMEOUTS.recordFailure),
   });
   recordFailure.addRetry({
     errors: [sfn.Errors.ALL],
-    interval: Duration.seconds(1),
-    maxAttempts: 2,
+    interval: CHUNK_STEP_RETRY_INTERVAL,
+    maxAttempts: CHUNK_STEP_RETRIES,
     backoffRate: 2,
     jitterStrategy: sfn.JitterType.FULL,
   });
@@ -92,7 +102,8 @@ export function createChunkProcessor(scope: Construct, props: ChunkProcessorProp
   const stateMachine = new sfn.StateMachine(scope, 'ChunkProcessor', {
     stateMachineType: sfn.StateMachineType.EXPRESS,
     definitionBody: sfn.DefinitionBody.fromChainable(definition),
-    // Express executions end at 5 minutes anyway; this only makes the limit explicit.
+    // Express executions end at 5 minutes anyway; this only makes the limit explicit. That end is
+    // not caught: the steps' budget (src/chunk-time-budget.ts) keeps them well inside it.
     timeout: Duration.minutes(5),
     tracingEnabled: true,
     // Express logging is billed per event: ALL with execution data would log every chunk's

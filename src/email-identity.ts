@@ -22,12 +22,24 @@ export function validateEmailNotification(email: EmailNotification): void {
   }
 }
 
+/** The address and its domain: the two identities SES may authorize an address against. */
+function identitiesOf(address: string): string[] {
+  return [address, address.slice(address.lastIndexOf('@') + 1)];
+}
+
 /**
- * The SES identities the sender may be verified as: the address itself and its domain.
- * SES authorizes SendEmail against whichever of them is verified.
+ * The ARNs of the SES identities that SES authorizes `ses:SendEmail` against: the sender's
+ * address and domain, and, because in the SES sandbox SES also checks each recipient's identity,
+ * every recipient's address and domain. Whichever of an address and its domain is the verified
+ * identity is the one SES checks, so both are granted; duplicates (a shared domain) once.
+ * In the sandbox the recipients must be verified too; out of it their identities need not exist
+ * (a grant on an identity that does not exist gives nothing).
+ * https://docs.aws.amazon.com/ses/latest/dg/control-user-access.html (IAM policies for SES: restricting
+ * the identities a user may send with; the sandbox note)
+ * https://docs.aws.amazon.com/ses/latest/dg/request-production-access.html (the sandbox: recipients must be verified)
  */
-export function senderIdentityArns(scope: Construct, sender: string): string[] {
+export function emailIdentityArns(scope: Construct, email: EmailNotification): string[] {
   const stack = Stack.of(scope);
-  const domain = sender.slice(sender.lastIndexOf('@') + 1);
-  return [sender, domain].map((identity) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }));
+  const identities = new Set([email.sender, ...email.recipients].flatMap(identitiesOf));
+  return [...identities].map((identity) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }));
 }

@@ -1,10 +1,11 @@
 import * as path from 'path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { IKey } from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { environmentSizeError, maxEnvironmentBytes } from './environment-size';
 
 /** The bundled handlers, `assets/lambda-src/<name>/index.js` at the package root. */
 export type HandlerName = 'trigger' | 'split-input' | 'validate-chunk' | 'enrich-chunk' | 'record-rejects' | 'merge-chunks' | 'notify';
@@ -35,6 +36,9 @@ export interface HandlerFunctionProps {
 /**
  * One of the pipeline's handlers: Node.js 22 on Graviton, X-Ray traced, logging to its own log group
  * (created here rather than by Lambda so retention, encryption and removal are ours to set).
+ *
+ * Synth fails when its environment variables, all of them as Lambda measures them, may not fit in
+ * Lambda's 4 KB (src/environment-size.ts): the deployment would fail, with a less helpful message.
  */
 export class HandlerFunction extends lambda.Function {
   public readonly logGroupOfHandler: logs.LogGroup;
@@ -60,5 +64,13 @@ export class HandlerFunction extends lambda.Function {
       retryAttempts: props.retryAttempts,
     });
     this.logGroupOfHandler = logGroup;
+    // A validation, not a check here: validators and enrichers add their variables after construction.
+    this.node.addValidation({
+      validate: () => {
+        const variables = Stack.of(this).resolve((this.node.defaultChild as lambda.CfnFunction).environment)?.variables ?? {};
+        const error = environmentSizeError(props.handlerName, maxEnvironmentBytes(Stack.of(this), variables));
+        return error === undefined ? [] : [error];
+      },
+    });
   }
 }

@@ -1,9 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { IRestApi } from 'aws-cdk-lib/aws-apigateway';
 import { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { CHUNK_STEP_TIMEOUTS, ENRICH_FINISH_RESERVE, enrichRequestBudgetMs, enrichRequestWorstCaseMs } from './chunk-time-budget';
 import { HandlerBindConfig, HandlerBindOptions } from './handler-binding';
 import { integerIn } from './integer-prop';
 
@@ -17,12 +18,16 @@ export interface HttpCallOptions {
   readonly concurrency?: number;
   /**
    * How many times a request is attempted in all, retrying 5xx responses, 429 and timeouts with backoff and jitter.
+   * From 1 to 10; with `timeout`, one request's attempts and the waits between them (up to 100 ms
+   * before the first retry, doubling to at most 5 s) must fit in 60 s: the enrich-chunk function's
+   * 70 s less 10 s to read and write the chunk.
    *
    * @default 4
    */
   readonly maxAttempts?: number;
   /**
-   * How long one request may take before it is abandoned and retried.
+   * How long one request may take before it is abandoned and retried, 100 ms to 60 s. With
+   * `maxAttempts`, one request's attempts must fit in 60 s (see `maxAttempts`).
    *
    * @default Duration.seconds(5)
    */
@@ -180,9 +185,28 @@ function checkBatchTarget(prop: 'url' | 'path', target: string, options: HttpCal
   }
 }
 
+/**
+ * One request with all its attempts must end before enrich-chunk stops its lookups (its timeout
+ * less what it keeps to write the chunk): a request that cannot would fail every slow chunk, and a
+ * function cut off by its timeout leaves no named error for the chunk's failure record.
+ */
+function checkRequestFits(timeoutMs: number, maxAttempts: number): void {
+  if (Token.isUnresolved(timeoutMs) || Token.isUnresolved(maxAttempts)) return;
+  const worstMs = enrichRequestWorstCaseMs(timeoutMs, maxAttempts);
+  const budgetMs = enrichRequestBudgetMs();
+  if (worstMs > budgetMs) {
+    throw new Error(`enrichment: timeout (${timeoutMs / 1000} s) × maxAttempts (${maxAttempts}) plus the waits between attempts `
+      + `(up to ${(worstMs - timeoutMs * maxAttempts) / 1000} s) is ${worstMs / 1000} s, more than the ${budgetMs / 1000} s one request may take `
+      + `(the enrich-chunk function's ${CHUNK_STEP_TIMEOUTS.enrich.toSeconds()} s timeout less ${ENRICH_FINISH_RESERVE.toSeconds()} s `
+      + 'to read and write the chunk): lower timeout or maxAttempts');
+  }
+}
+
 function httpEnvironment(url: string, sign: boolean, options: HttpCallOptions): { [key: string]: string } {
   const timeoutMs = (options.timeout ?? Duration.seconds(5)).toMilliseconds();
   checkRange('timeout (ms)', timeoutMs, 100, 60_000);
+  const maxAttempts = checkRange('maxAttempts', options.maxAttempts ?? 4, 1, 10);
+  checkRequestFits(timeoutMs, maxAttempts);
   const batchSize: { [key: string]: string } = options.batchSize === undefined
     ? {}
     : { ENRICH_BATCH_SIZE: String(checkRange('batchSize', options.batchSize, 1, 1000)) };
@@ -191,7 +215,7 @@ function httpEnvironment(url: string, sign: boolean, options: HttpCallOptions): 
     ENRICH_URL: url,
     ENRICH_SIGV4: String(sign),
     ENRICH_CONCURRENCY: String(checkRange('concurrency', options.concurrency ?? 16, 1, 256)),
-    ENRICH_MAX_ATTEMPTS: String(checkRange('maxAttempts', options.maxAttempts ?? 4, 1, 10)),
+    ENRICH_MAX_ATTEMPTS: String(maxAttempts),
     ENRICH_TIMEOUT_MS: String(timeoutMs),
     ...batchSize,
     ...fieldsEnvironment(options.fields),

@@ -30,9 +30,13 @@ function wholeDays(name: string, duration: Duration): number {
   return integerIn(name, days, 1, 36_500, ' days');
 }
 
+/**
+ * The handlers split records byte by byte (lambda-src/shared/csv-records.ts `delimiterByte`), so the
+ * delimiter must be one byte in UTF-8: an ASCII character. `§` is one JavaScript character but two bytes.
+ */
 function checkDelimiter(delimiter: string): string {
-  if (delimiter.length !== 1 || ['"', '\r', '\n'].includes(delimiter)) {
-    throw new Error(`delimiter must be exactly one character other than '"', CR and LF, got ${JSON.stringify(delimiter)}`);
+  if (Buffer.byteLength(delimiter, 'utf8') !== 1 || ['"', '\r', '\n'].includes(delimiter)) {
+    throw new Error(`delimiter must be one ASCII character (a single byte in UTF-8) other than '"', CR and LF, got ${JSON.stringify(delimiter)}`);
   }
   return delimiter;
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -12,6 +13,8 @@ export const UNSUCCESSFUL_RUN_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'];
 export interface RunFailureReportingProps {
   readonly orchestrator: sfn.IStateMachine;
   readonly notifyFunction: lambda.IFunction;
+  /** Encrypts the dead-letter queue (EventBridge's use of it: src/log-encryption-key.ts). */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** What reports an unsuccessful run. */
@@ -30,8 +33,9 @@ export interface RunFailureReporting {
  * deliver in a dead-letter queue, and an alarm on the orchestrator's failed executions backs it up.
  */
 export function reportRunFailures(scope: Construct, props: RunFailureReportingProps): RunFailureReporting {
+  const key = props.encryptionKey;
   const deadLetterQueue = new sqs.Queue(scope, 'FailureReportDeadLetterQueue', {
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    ...key ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key } : { encryption: sqs.QueueEncryption.SQS_MANAGED },
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });

@@ -1,5 +1,6 @@
 import { AttributeValue, BatchGetItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { splitIntoBatches } from './batch-answer';
+import { deadlineSignal, pastDeadline } from './deadline';
 import { mapWithConcurrency } from '../shared/concurrency-pool';
 import { EnrichmentUnavailable } from '../shared/errors';
 import { RetryOptions, RetryPolicy, TransientFailure, withRetries } from '../shared/retry-policy';
@@ -37,12 +38,16 @@ async function getBatch(keys: string[], options: BatchGetOptions): Promise<Recor
   const { tableName, keyAttribute } = options;
   const items: Record<string, AttributeValue>[] = [];
   let pending: Record<string, AttributeValue>[] = keys.map((key) => ({ [keyAttribute]: { S: key } }));
+  const deadline = options.retryOptions?.deadline;
   await withRetries(
     options.retry,
     async () => {
+      // The signal also stops the SDK's own retries at the deadline.
+      const abortSignal = deadlineSignal(deadline);
       const response = await options.client.send(new BatchGetItemCommand({
         RequestItems: { [tableName]: { Keys: pending, ConsistentRead: false } },
-      })).catch((error: Error) => {
+      }), { abortSignal }).catch((error: Error) => {
+        if (abortSignal?.aborted) throw pastDeadline(`enrichment table ${tableName}`);
         // The SDK has already retried throttling and service errors by now.
         throw new EnrichmentUnavailable(`enrichment table ${tableName} failed: ${error.name}`);
       });
@@ -51,7 +56,9 @@ async function getBatch(keys: string[], options: BatchGetOptions): Promise<Recor
       // Unprocessed keys mean the table is throttling: back off before asking again.
       if (pending.length > 0) throw new TransientFailure(`${pending.length} keys unprocessed`);
     },
-    (reason, attempts) => new EnrichmentUnavailable(`enrichment table ${tableName} failed ${attempts} attempts, last: ${reason}`),
+    (reason, attempts, outOfTime) => outOfTime
+      ? pastDeadline(`enrichment table ${tableName}`, { count: attempts, lastReason: reason })
+      : new EnrichmentUnavailable(`enrichment table ${tableName} failed ${attempts} attempts, last: ${reason}`),
     options.retryOptions,
   );
   return items;

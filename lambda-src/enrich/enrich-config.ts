@@ -16,9 +16,15 @@ export interface EnrichConfig {
   readonly fields?: string[];
 }
 
+export interface EnrichRunOptions {
+  /** Epoch milliseconds by which the lookups must have ended (lookupDeadline). @default - none */
+  readonly deadline?: number;
+}
+
 /** Builds the enrichment source that ENRICHER names from the handler's environment. */
-export function enrichConfigFromEnv(env: NodeJS.ProcessEnv = process.env): EnrichConfig {
+export function enrichConfigFromEnv(env: NodeJS.ProcessEnv = process.env, run: EnrichRunOptions = {}): EnrichConfig {
   const concurrency = positiveIntEnv('ENRICH_CONCURRENCY', 16, env);
+  const retryOptions = { deadline: run.deadline };
   const retry: RetryPolicy = { ...defaultRetryPolicy, maxAttempts: positiveIntEnv('ENRICH_MAX_ATTEMPTS', defaultRetryPolicy.maxAttempts, env) };
   const fields = parseFieldList(env.ENRICH_FIELDS);
   switch (env.ENRICHER) {
@@ -28,6 +34,7 @@ export function enrichConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Enric
         retry,
         timeoutMs: positiveIntEnv('ENRICH_TIMEOUT_MS', 5_000, env),
         signer: env.ENRICH_SIGV4 === 'true' ? sigV4Signer(requiredEnv('AWS_REGION', env)) : undefined,
+        retryOptions,
       };
       // Per record (a GET each) unless a batch size above 1 asks for POSTed batches.
       const batchSize = positiveIntEnv('ENRICH_BATCH_SIZE', 1, env);
@@ -44,6 +51,7 @@ export function enrichConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Enric
           batchSize: positiveIntEnv('ENRICH_BATCH_SIZE', 500, env),
           concurrency,
           client: new LambdaClient({ maxAttempts: retry.maxAttempts }),
+          deadline: run.deadline,
         }),
       };
     case 'table':
@@ -56,6 +64,7 @@ export function enrichConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Enric
           concurrency,
           retry,
           client: new DynamoDBClient({ maxAttempts: retry.maxAttempts }),
+          retryOptions,
         }),
       };
     default:

@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { pastDeadline } from './deadline';
 import { RequestSigner } from './request-signer';
 import { EnrichmentUnavailable } from '../shared/errors';
 import { RetryOptions, RetryPolicy, TransientFailure, isRetryableStatus, withRetries } from '../shared/retry-policy';
@@ -38,12 +39,17 @@ export class HttpEndpoint {
     this.agent = url.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   }
 
-  /** Sends the request until it is answered; throws `EnrichmentUnavailable` when refused or when retries run out. */
+  /**
+   * Sends the request until it is answered; throws `EnrichmentUnavailable` when refused, when
+   * retries run out, or when the deadline (`retryOptions.deadline`) comes first.
+   */
   call(request: EndpointRequest): Promise<EndpointAnswer> {
     return withRetries(
       this.settings.retry,
       () => this.attempt(request),
-      (reason, attempts) => new EnrichmentUnavailable(`enrichment endpoint ${this.host} failed ${attempts} attempts, last: ${reason}`),
+      (reason, attempts, outOfTime) => outOfTime
+        ? pastDeadline(`enrichment endpoint ${this.host}`, { count: attempts, lastReason: reason })
+        : new EnrichmentUnavailable(`enrichment endpoint ${this.host} failed ${attempts} attempts, last: ${reason}`),
       this.settings.retryOptions,
     );
   }
@@ -67,9 +73,16 @@ export class HttpEndpoint {
     return { status };
   }
 
-  /** One request with a deadline covering the whole exchange (connect, headers and body). */
+  /**
+   * One request with a time limit covering the whole exchange (connect, headers and body): the
+   * request timeout, or less when the handler's deadline comes first.
+   */
   private exchange(request: EndpointRequest, headers: Record<string, string>, body: string | undefined): Promise<{ status: number; text: string }> {
     const client = request.url.protocol === 'https:' ? https : http;
+    const { timeoutMs, retryOptions } = this.settings;
+    const untilDeadline = retryOptions?.deadline === undefined ? Infinity : retryOptions.deadline - (retryOptions.now ?? Date.now)();
+    const limitMs = Math.max(0, Math.min(timeoutMs, untilDeadline));
+    const timeout = limitMs < timeoutMs ? `no answer within the ${limitMs} ms left before the deadline` : `timeout after ${timeoutMs} ms`;
     return new Promise((resolve, reject) => {
       const outgoing = client.request(request.url, { method: request.method, agent: this.agent, headers }, (response) => {
         const parts: Buffer[] = [];
@@ -84,8 +97,8 @@ export class HttpEndpoint {
         });
       });
       const timer = setTimeout(() => {
-        outgoing.destroy(new TransientFailure(`timeout after ${this.settings.timeoutMs} ms`));
-      }, this.settings.timeoutMs);
+        outgoing.destroy(new TransientFailure(timeout));
+      }, limitMs);
       function fail(error: Error) {
         clearTimeout(timer);
         // The code (ECONNRESET) or the name, not the message: a request's URL can hold a record's values.

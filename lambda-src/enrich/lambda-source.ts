@@ -1,5 +1,6 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { BatchResult, batchLookups, batchRequest, batchResultsOf, splitIntoBatches } from './batch-answer';
+import { deadlineSignal, pastDeadline } from './deadline';
 import { EnrichmentSource, Lookup, ValidRecord } from './lookup';
 import { BatchFunction } from '../shared/batch-invoke';
 import { mapWithConcurrency } from '../shared/concurrency-pool';
@@ -10,6 +11,8 @@ export interface LambdaSourceOptions {
   readonly batchSize: number;
   readonly concurrency: number;
   readonly client: LambdaClient;
+  /** Epoch milliseconds by which every invocation must have answered (the handler's deadline). @default - none */
+  readonly deadline?: number;
 }
 
 /**
@@ -38,7 +41,10 @@ export class LambdaSource implements EnrichmentSource {
   }
 
   private async invoke(header: readonly string[], batch: ValidRecord[]): Promise<BatchResult[]> {
-    const results = batchResultsOf(await this.fn.invoke(batchRequest(header, batch)), batch.length);
+    // The signal also stops the SDK's own retries at the deadline.
+    const abortSignal = deadlineSignal(this.options.deadline);
+    const reply = await this.fn.invoke(batchRequest(header, batch), { abortSignal, whenAborted: () => pastDeadline(`enrichment function ${this.options.functionName}`) });
+    const results = batchResultsOf(reply, batch.length);
     if (results === undefined) throw this.fn.malformed(`expected { results } with one entry per record (${batch.length})`);
     return results;
   }

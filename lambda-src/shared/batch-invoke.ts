@@ -33,17 +33,25 @@ function errorTypeOf(payload: string): string {
   }
 }
 
+export interface InvokeOptions {
+  /** Abandons the invocation (and the SDK's retries of it). @default - none */
+  readonly abortSignal?: AbortSignal;
+  /** The error to throw when `abortSignal` abandoned the invocation. @default - the caller's error, "could not be invoked" */
+  readonly whenAborted?: () => Error;
+}
+
 /** A user's function that takes a JSON batch and answers JSON, synchronously (RequestResponse). */
 export class BatchFunction {
   constructor(private readonly options: BatchFunctionOptions) {}
 
   /** Sends one batch and returns the parsed reply; throws the caller's error naming the function and only the kind of failure. */
-  async invoke(batch: unknown): Promise<unknown> {
+  async invoke(batch: unknown, options: InvokeOptions = {}): Promise<unknown> {
     const { client, functionName } = this.options;
     let response;
     try {
-      response = await client.send(new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(batch) }));
+      response = await client.send(new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(batch) }), { abortSignal: options.abortSignal });
     } catch (error) {
+      if (options.abortSignal?.aborted && options.whenAborted) throw options.whenAborted();
       // Service errors can quote the request (InvalidRequestContentException does): only the name is kept.
       throw this.failure(`could not be invoked: ${(error as Error).name}`);
     }

@@ -37,28 +37,46 @@ export class TransientFailure extends Error {
 export interface RetryOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
+  /**
+   * Epoch milliseconds after which no attempt starts, nor a wait that would end past it: the
+   * handler's deadline. `giveUp` is then called with `outOfTime`.
+   *
+   * @default - none
+   */
+  readonly deadline?: number;
+  /** The clock the deadline is read against. @default Date.now */
+  readonly now?: () => number;
 }
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs `attempt` until it returns, throws a non-transient error, or has failed `maxAttempts`
- * times with a `TransientFailure`; then `giveUp(lastReason)` builds the error to throw.
+ * times with a `TransientFailure`; then `giveUp(lastReason, attempts, false)` builds the error to
+ * throw. With a deadline, an attempt or a wait that cannot start or end before it is not made:
+ * `giveUp(lastReason, attempts, true)` (lastReason is '' when no attempt was made).
  */
 export async function withRetries<T>(
   policy: RetryPolicy,
   attempt: (attemptNumber: number) => Promise<T>,
-  giveUp: (lastReason: string, attempts: number) => Error,
+  giveUp: (lastReason: string, attempts: number, outOfTime: boolean) => Error,
   options: RetryOptions = {},
 ): Promise<T> {
   const sleep = options.sleep ?? sleepFor;
+  const now = options.now ?? Date.now;
+  const outOfTime = (wait: number) => options.deadline !== undefined && now() + wait >= options.deadline;
+  let lastReason = '';
   for (let attemptNumber = 1; ; attemptNumber++) {
+    if (outOfTime(0)) throw giveUp(lastReason, attemptNumber - 1, true);
     try {
       return await attempt(attemptNumber);
     } catch (error) {
       if (!(error instanceof TransientFailure)) throw error;
-      if (attemptNumber >= policy.maxAttempts) throw giveUp(error.reason, attemptNumber);
-      await sleep(backoffDelay(policy, attemptNumber, options.random));
+      lastReason = error.reason;
+      if (attemptNumber >= policy.maxAttempts) throw giveUp(error.reason, attemptNumber, false);
+      const delay = backoffDelay(policy, attemptNumber, options.random);
+      if (outOfTime(delay)) throw giveUp(error.reason, attemptNumber, true);
+      await sleep(delay);
     }
   }
 }

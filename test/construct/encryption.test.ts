@@ -1,6 +1,8 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { policyStatements, synthesizeProcessor } from './processor-template';
+import { IMPORTED_KEY_WARNING } from '../../src/log-encryption-key';
 
 const { template } = synthesizeProcessor((stack) => ({ encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) }));
 const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] };
@@ -26,8 +28,36 @@ test('the functions and the orchestrator that touch encrypted data may use the k
   for (const role of ['SplitInput', 'ValidateChunk', 'RecordRejects', 'MergeChunks', 'Notify', 'OrchestratorRole']) {
     expect(kmsUsers.some((roles) => roles.includes(`Processor${role}`))).toBe(true);
   }
-  // The trigger only starts executions: it never reads data.
-  expect(kmsUsers.some((roles) => roles.includes('ProcessorTriggerServiceRole'))).toBe(false);
+});
+
+test('the trigger\'s dead-letter queue is encrypted with the key, and the trigger, which sends to it, may use the key for that only', () => {
+  template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: keyArn });
+  template.resourcePropertiesCountIs('AWS::SQS::Queue', { SqsManagedSseEnabled: true }, 0);
+  const triggerKeyActions = policyStatements(template)
+    .filter((statement) => JSON.stringify(statement.roles).includes('ProcessorTriggerServiceRole'))
+    .filter((statement) => statement.Action.some((action) => action.startsWith('kms:')));
+  // Exactly what sending needs: it never reads or writes the bucket's data.
+  expect(triggerKeyActions.flatMap((statement) => statement.Action).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+});
+
+test('the failure reports\' dead-letter queue is encrypted with the key, which EventBridge, its sender, may use for that in this account', () => {
+  template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: keyArn, MessageRetentionPeriod: 14 * 24 * 3600 });
+  template.resourcePropertiesCountIs('AWS::SQS::Queue', { KmsMasterKeyId: keyArn }, 2);
+  template.hasResourceProperties('AWS::KMS::Key', {
+    KeyPolicy: {
+      Statement: Match.arrayWith([Match.objectLike({
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+      })]),
+    },
+  });
+});
+
+test('without a key the dead-letter queue uses SQS-managed encryption and the trigger gets no key action', () => {
+  const plain = synthesizeProcessor().template;
+  plain.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, KmsMasterKeyId: Match.absent() });
+  expect(policyStatements(plain).some((statement) => statement.Action.some((action) => action.startsWith('kms:')))).toBe(false);
 });
 
 test('the chunk processor may encrypt the failure records it writes, and every key grant is on the given key only', () => {
@@ -37,4 +67,54 @@ test('the chunk processor may encrypt the failure records it writes, and every k
   // It writes, never reads, the bucket's objects.
   expect(chunkProcessor.flatMap((statement) => statement.Action)).not.toContain('kms:Decrypt');
   for (const statement of keyStatements) expect(statement.Resource).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] }]);
+});
+
+describe('an imported key', () => {
+  const warningsOf = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('encryptionKey is imported'));
+
+  test('created in the stack: CloudWatch Logs is granted in the key policy and nothing is warned', () => {
+    const { stack } = synthesizeProcessor((scope) => ({ encryptionKey: new kms.Key(scope, 'Key') }));
+    expect(warningsOf(stack)).toEqual([]);
+  });
+
+  test('imported: synth warns with the key-policy statement CloudWatch Logs needs, as the CloudWatch Logs documentation gives it', () => {
+    const { stack } = synthesizeProcessor((scope) => ({
+      encryptionKey: kms.Key.fromKeyArn(scope, 'Imported', 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+    }));
+    const warnings = warningsOf(stack);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].id).toBe('/Test/Processor');
+    const message = String(warnings[0].entry.data);
+    expect(message).toContain(`[ack: ${IMPORTED_KEY_WARNING}]`);
+    // The statements, one JSON object each, as printed.
+    const statements = [...message.matchAll(/^\{\n[\s\S]*?\n\}$/gm)].map((match) => JSON.parse(match[0]));
+    expect(statements).toHaveLength(2);
+    const [statement, events] = statements;
+    expect(events).toEqual({
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+    });
+    expect(statement).toEqual({
+      Effect: 'Allow',
+      Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+      Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      Resource: '*',
+      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:eu-west-1:123456789012:log-group:*' } },
+    });
+  });
+});
+
+test('each handler gets the key actions its S3 calls need: decrypt to read, generate a data key to write (and decrypt for a multipart upload)', () => {
+  const keyActionsOf = (role: string) => [...new Set(policyStatements(template)
+    .filter((statement) => JSON.stringify(statement.roles).includes(`Processor${role}`))
+    .flatMap((statement) => statement.Action)
+    .filter((action) => action.startsWith('kms:')))].sort();
+  for (const role of ['SplitInput', 'ValidateChunk', 'MergeChunks', 'Notify']) {
+    expect(keyActionsOf(role)).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+  }
+  // It reads rejects files and writes the DynamoDB table, encrypted with the same key.
+  expect(keyActionsOf('RecordRejects')).toEqual(expect.arrayContaining(['kms:Decrypt']));
 });

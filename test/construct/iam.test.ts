@@ -23,13 +23,6 @@ function statementsOf(description: string) {
   return statements.filter((statement) => JSON.stringify(statement.roles).includes(role));
 }
 
-function objectGrants(description: string): Array<[string, string]> {
-  return statementsOf(description).flatMap((statement) => statement.Resource
-    .map(bucketObjectPattern)
-    .filter((pattern): pattern is string => pattern !== undefined)
-    .flatMap((pattern) => statement.Action.map((action): [string, string] => [action, pattern])));
-}
-
 test('no statement allows every action of a service', () => {
   expect(statements.length).toBeGreaterThan(10);
   for (const statement of statements) {
@@ -58,21 +51,54 @@ test('the processor\'s roles get Resource * only for actions without resource-le
   for (const action of onEverything) expect(action).toMatch(/^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/);
 });
 
-test('each handler gets only the objects its step uses', () => {
-  const puts = (description: string) => objectGrants(description).filter(([action]) => action === 's3:PutObject').map(([, pattern]) => pattern);
-  const reads = (description: string) => objectGrants(description).filter(([action]) => action === 's3:GetObject*').map(([, pattern]) => pattern);
-  expect(reads('Splits')).toEqual(['/input/*']);
-  expect(puts('Splits')).toEqual(['/runs/*']);
-  expect(reads('Validates')).toEqual(['/runs/*']);
-  expect(puts('Validates')).toEqual(['/runs/*']);
-  expect(puts('Enriches')).toEqual(['/runs/*']);
-  expect(puts('Stores')).toEqual([]);
-  expect(reads('Merges')).toEqual(['/runs/*']);
-  // Merge stages the output under the work prefix; notify publishes it and removes the input.
-  expect(puts('Merges')).toEqual(['/runs/*']);
-  expect(puts('Publishes').sort()).toEqual(['/output/*']);
-  expect(objectGrants('Publishes').filter(([action]) => action.startsWith('s3:DeleteObject')).map(([, pattern]) => pattern).sort()).toEqual(['/input/*', '/output/*']);
-  expect(objectGrants('Starts')).toEqual([]);
+/**
+ * The S3 grants of a function's role as `<action> <object pattern>`, or `<action> bucket prefix=<s3:prefix>`
+ * for grants on the bucket itself.
+ */
+function s3Grants(description: string): string[] {
+  return statementsOf(description)
+    .filter((statement) => statement.Action.some((action) => action.startsWith('s3:')))
+    .flatMap((statement) => statement.Resource.flatMap((resource) => {
+      const pattern = bucketObjectPattern(resource);
+      const onBucket = JSON.stringify(resource).match(/^\{"Fn::GetAtt":\["ProcessorBucket\w+","Arn"\]\}$/);
+      const prefix = statement.Condition?.StringLike?.['s3:prefix'];
+      const where = pattern ?? (onBucket ? `bucket prefix=${[prefix].flat().join(',')}` : JSON.stringify(resource));
+      return statement.Action.map((action) => `${action} ${where}`);
+    }))
+    .sort();
+}
+
+test('each handler gets exactly the S3 actions of the calls it makes, on the prefixes it uses', () => {
+  expect(s3Grants('Splits')).toEqual(['s3:GetObject /input/*', 's3:GetObjectVersion /input/*', 's3:PutObject /runs/*']);
+  expect(s3Grants('Validates')).toEqual(['s3:GetObject /runs/*', 's3:PutObject /runs/*']);
+  expect(s3Grants('Enriches')).toEqual(['s3:GetObject /runs/*', 's3:PutObject /runs/*']);
+  // Reads rejects files that may not exist: listing makes S3 answer 404 rather than 403 for them.
+  expect(s3Grants('Stores')).toEqual(['s3:GetObject /runs/*', 's3:ListBucket bucket prefix=runs/*']);
+  // Merge stages the output under the work prefix; notify publishes it (a copy) and removes the input.
+  expect(s3Grants('Merges')).toEqual([
+    's3:AbortMultipartUpload /runs/*', 's3:GetObject /runs/*', 's3:ListBucket bucket prefix=runs/*', 's3:PutObject /runs/*',
+  ]);
+  expect(s3Grants('Publishes')).toEqual([
+    's3:DeleteObject /input/*', 's3:DeleteObject /output/*', 's3:GetObject /output/*', 's3:GetObject /runs/*',
+    's3:ListBucket bucket prefix=output/*', 's3:ListBucket bucket prefix=runs/*', 's3:PutObject /output/*',
+  ]);
+  expect(s3Grants('Starts')).toEqual([]);
+});
+
+test('no handler gets an S3 action group: no s3:List*, s3:GetBucket*, s3:GetObject* or s3:DeleteObject*', () => {
+  const handlerActions = ['Splits', 'Validates', 'Enriches', 'Stores', 'Merges', 'Publishes', 'Starts']
+    .flatMap((description) => statementsOf(description).flatMap((statement) => statement.Action))
+    .filter((action) => action.startsWith('s3:'));
+  expect(handlerActions.length).toBeGreaterThan(10);
+  for (const action of handlerActions) expect(action).not.toContain('*');
+});
+
+test('the prefixes of the grants follow the prefix props', () => {
+  const { template } = synthesizeProcessor(() => ({ inputPrefix: 'in/', workPrefix: 'tmp/', outputPrefix: 'out/' }));
+  const listed = policyStatements(template)
+    .filter((statement) => statement.Action.includes('s3:ListBucket'))
+    .map((statement) => statement.Condition?.StringLike?.['s3:prefix']);
+  expect(listed.flat().sort()).toEqual(['out/*', 'tmp/*', 'tmp/*', 'tmp/*']);
 });
 
 test('the trigger may start the orchestrator', () => {
@@ -88,15 +114,22 @@ test('the rejected records are only batch-written, by record-rejects', () => {
   expect(statementsOf('Stores')).toContainEqual(expect.objectContaining({ Action: ['dynamodb:BatchWriteItem'] }));
 });
 
-test('notify may send email only as the sender\'s address or domain identity', () => {
-  const ses = statements.filter((statement) => statement.Action.some((action) => action.startsWith('ses:')));
+test('notify may send email only with the sender\'s and the recipients\' address and domain identities, each once', () => {
+  const sesOf = (template: any) => policyStatements(template).filter((statement) => statement.Action.some((action) => action.startsWith('ses:')));
+  const identities = (statement: { Resource: unknown[] }) => statement.Resource
+    .map((resource) => JSON.stringify(resource).match(/:identity\/([^"]+)"/)?.[1])
+    .sort();
+  const ses = sesOf(full.template);
   expect(ses).toHaveLength(1);
   expect(ses[0].Action).toEqual(['ses:SendEmail']);
-  const resources = JSON.stringify(ses[0].Resource);
-  expect(resources).toContain(':identity/batch@mail.example.com');
-  expect(resources).toContain(':identity/mail.example.com');
-  expect(ses[0].Resource).toHaveLength(2);
-  expect(policyStatements(synthesizeProcessor().template).some((statement) => statement.Action.some((action) => action.startsWith('ses:')))).toBe(false);
+  expect(identities(ses[0])).toEqual(['batch@mail.example.com', 'example.com', 'mail.example.com', 'ops@example.com']);
+
+  // Recipients sharing a domain with each other or with the sender: every identity once.
+  const shared = sesOf(synthesizeProcessor(() => ({
+    email: { sender: 'batch@example.com', recipients: ['ops@example.com', 'dev@example.com', 'ops@example.org'] },
+  })).template);
+  expect(identities(shared[0])).toEqual(['batch@example.com', 'dev@example.com', 'example.com', 'example.org', 'ops@example.com', 'ops@example.org']);
+  expect(sesOf(synthesizeProcessor().template)).toEqual([]);
 });
 
 test('the orchestrator copies the input, tags included, to the archive, and writes the Map results under the work prefix', () => {

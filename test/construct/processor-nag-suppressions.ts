@@ -43,11 +43,6 @@ export function suppressProcessorFindings(stack: Stack, processor: BatchFileProc
       },
       {
         id: 'AwsSolutions-IAM5',
-        reason: 'The wildcards are CDK grantRead/grantPut/grantDelete action groups (GetObject*, List*, Abort*...), applied to prefix-scoped resources only.',
-        appliesTo: [{ regex: '/^Action::s3:(GetObject|GetBucket|List|Abort|DeleteObject)\\*$/' }],
-      },
-      {
-        id: 'AwsSolutions-IAM5',
         reason: 'A REST API enricher may invoke one method and path; the path parameter (e.g. {uuid}) is a per-record value, hence its wildcard.',
         appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:execute-api:.*\\*$/' }],
       },

@@ -24,12 +24,21 @@ export function synthesizeProcessor(
 }
 
 /** Every IAM policy statement of the template, with single actions and resources turned into lists. */
-export function policyStatements(template: Template): Array<{ Action: string[]; Resource: unknown[]; Effect: string; roles: unknown }> {
+export interface PolicyStatementOf {
+  readonly Action: string[];
+  readonly Resource: unknown[];
+  readonly Effect: string;
+  readonly Condition?: any;
+  readonly roles: unknown;
+}
+
+export function policyStatements(template: Template): PolicyStatementOf[] {
   return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy: any) =>
     policy.Properties.PolicyDocument.Statement.map((statement: any) => ({
       Effect: statement.Effect,
       Action: [statement.Action].flat(),
       Resource: [statement.Resource].flat(),
+      Condition: statement.Condition,
       roles: policy.Properties.Roles,
     })));
 }

@@ -16,8 +16,12 @@ test.each([0, -1, 1.5])('chunkSize %p is refused', (chunkSize) => {
   expect(construct({ chunkSize })).toThrow(/chunkSize must be an integer from 1 to/);
 });
 
-test.each(['', ';;', '"', '\n', '\r'])('delimiter %j is refused', (delimiter) => {
-  expect(construct({ delimiter })).toThrow(/delimiter must be exactly one character other than/);
+test.each(['', ';;', '"', '\n', '\r', '§', '€', 'é'])('delimiter %j is refused', (delimiter) => {
+  expect(construct({ delimiter })).toThrow(/delimiter must be one ASCII character \(a single byte in UTF-8\) other than/);
+});
+
+test.each([',', ';', '\t', '|', '\u0001'])('delimiter %j, one byte in UTF-8, is accepted', (delimiter) => {
+  expect(construct({ delimiter })).not.toThrow();
 });
 
 test.each([0, 10_001, 2.5])('maxConcurrency %p is refused', (maxConcurrency) => {
@@ -64,7 +68,7 @@ test('prefixes that are empty, unterminated or nested in each other are refused'
 });
 
 test('invalid validator and enricher options are refused where they are given', () => {
-  expect(() => RecordValidator.fromJsonSchema({ description: 'x'.repeat(4000) })).toThrow(/validator: the JSON Schema is \d+ bytes/);
+  expect(construct({ validator: RecordValidator.fromJsonSchema({ description: 'x'.repeat(4000) }) })).toThrow(/RECORD_SCHEMA \d+ bytes \(validator: /);
   expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}', concurrency: 0 })).toThrow(/enrichment: concurrency must be an integer from 1 to 256/);
   expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}', maxAttempts: 11 })).toThrow(/enrichment: maxAttempts must be an integer from 1 to 10/);
   expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}', fields: [] })).toThrow(/enrichment: fields must name at least one field/);

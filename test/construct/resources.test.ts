@@ -143,3 +143,21 @@ describe('functions', () => {
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 });
+
+describe('state machine log groups', () => {
+  test('are named under /aws/vendedlogs/states/ with a part unique to the stack instance, so a retained group does not block a redeploy', () => {
+    const { template } = synthesizeProcessor();
+    const names = Object.values(template.findResources('AWS::Logs::LogGroup'))
+      .map((group: any) => group.Properties.LogGroupName)
+      .filter((name) => name !== undefined);
+    expect(names).toHaveLength(2);
+    const stackInstance = { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] };
+    for (const name of names) {
+      const [separator, parts] = name['Fn::Join'];
+      expect(separator).toBe('');
+      expect(parts[0]).toMatch(/^\/aws\/vendedlogs\/states\/(ChunkProcessorLogs|OrchestratorLogs)-[0-9a-f]+-$/);
+      expect(parts.slice(1)).toEqual([stackInstance]);
+    }
+    expect(new Set(names.map((name: any) => name['Fn::Join'][1][0])).size).toBe(2);
+  });
+});

@@ -176,7 +176,7 @@ describe('chunk processor', () => {
         'Metadata': { 'error.$': '$.error.Error' },
       },
     });
-    expect(record.Retry).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 2 })]);
+    expect(record.Retry).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 1 })]);
     // A failure that cannot be recorded still fails the chunk with its own error, not the S3 one.
     expect(record.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.recordFailureError', Next: 'ChunkFailed' }]);
     expect(definition.States.ChunkFailed).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });

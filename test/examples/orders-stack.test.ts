@@ -83,3 +83,16 @@ test('the enrich function may only POST to the batch path; the API function may 
   const reads = statements.filter((statement) => JSON.stringify(statement.Resource).includes('Financials') && JSON.stringify(statement.Action).includes('dynamodb'));
   expect(reads.map((statement) => [statement.Action].flat().sort())).toEqual([['dynamodb:BatchGetItem', 'dynamodb:GetItem']]);
 });
+
+test('the financials function is sized for a batch of 1,000 orders within API Gateway\'s 29 s, and enrichment waits for it', () => {
+  const { template } = synthesize();
+  const functions = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
+  const financials = functions.find((fn) => fn.Properties.Environment?.Variables?.FINANCIALS_TABLE);
+  // Lambda's defaults are 3 s and 128 MB.
+  expect(financials.Properties.Timeout).toBeGreaterThan(3);
+  expect(financials.Properties.Timeout).toBeLessThan(29);
+  expect(financials.Properties.MemorySize).toBeGreaterThanOrEqual(512);
+  // The enricher does not abandon (and send again) a request the function may still be answering.
+  const enrich = functions.find((fn) => fn.Properties.Environment?.Variables?.ENRICHER);
+  expect(Number(enrich.Properties.Environment.Variables.ENRICH_TIMEOUT_MS)).toBeGreaterThan(financials.Properties.Timeout * 1000);
+});

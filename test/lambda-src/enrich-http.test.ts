@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { LocalAws, startLocalAws } from './local-aws';
+import { FINISH_RESERVE_MS } from '../../lambda-src/enrich/deadline';
 import { handler } from '../../lambda-src/enrich-chunk';
 import { RunPlan } from '../../lambda-src/shared/contracts';
 import { formatRecord } from '../../lambda-src/shared/csv-fields';
@@ -27,6 +28,8 @@ class FlakyEndpoint {
   /** Keys whose first request hangs past the client timeout. */
   slowOnce = new Set(['a/b c']);
   alwaysFail = false;
+  /** Never answer at all. */
+  hang = false;
   /** A fixed status for every request, when set. */
   status?: number;
   private server?: Server;
@@ -40,6 +43,7 @@ class FlakyEndpoint {
   private answer(req: IncomingMessage, res: ServerResponse): void {
     const uuid = decodeURIComponent(req.url!.replace('/financials/', ''));
     this.requests.push(uuid);
+    if (this.hang) return;
     if (this.alwaysFail) return void res.writeHead(500).end();
     if (this.status !== undefined) return void res.writeHead(this.status).end();
     if (this.failOnce.delete(uuid)) return void res.writeHead(503).end();
@@ -133,6 +137,21 @@ describe('enrich-chunk with an HTTP endpoint', () => {
     await expect(failure).rejects.toMatchObject({ name: 'EnrichmentUnavailable' });
     await expect(failure).rejects.toThrow(`enrichment endpoint ${host} failed 3 attempts, last: HTTP 500`);
     await expect(failure).rejects.not.toThrow(/Chad|Peru|Snacks/);
+  });
+
+  test('gives up before the function\'s deadline, keeping the time to write the files, and fails with EnrichmentUnavailable', async () => {
+    endpoint.hang = true;
+    // Requests could take 5 s each, 3 times; the invocation has 400 ms left besides the time kept for writing.
+    process.env.ENRICH_TIMEOUT_MS = '5000';
+    const context = { getRemainingTimeInMillis: () => FINISH_RESERVE_MS + 400 };
+    const started = Date.now();
+    const failure = handler({ ...task, validKey: layout.validatedKey(3) }, context);
+    await expect(failure).rejects.toMatchObject({ name: 'EnrichmentUnavailable' });
+    await expect(failure).rejects.toThrow(/^enrichment endpoint 127\.0\.0\.1:\d+ did not answer before the enrich-chunk function's deadline \(1 attempts, last: no answer within the \d+ ms left before the deadline\)$/);
+    // Well before one request's own timeout: the deadline, not the 5 s timeout, ended the wait.
+    expect(Date.now() - started).toBeLessThan(3_000);
+    // Concurrency 2: the two requests in flight, none retried.
+    expect(endpoint.requests).toHaveLength(2);
   });
 
   test('stops at once when the endpoint refuses the function (403)', async () => {

@@ -1,3 +1,6 @@
+import { Server, createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { LocalLambda, startLocalLambda } from './local-lambda';
 import { LambdaSource } from '../../lambda-src/enrich/lambda-source';
 
@@ -44,5 +47,32 @@ describe('LambdaSource', () => {
       name: 'EnrichmentUnavailable',
       message: 'enrichment function one-result returned a malformed reply: expected { results } with one entry per record (2)',
     });
+  });
+});
+
+describe('LambdaSource with a deadline', () => {
+  let server: Server;
+  let endpoint: string;
+
+  // A Lambda endpoint that never answers: the real SDK client waits, and retries, until stopped.
+  beforeAll(async () => {
+    server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  }));
+
+  test('gives up at the deadline with EnrichmentUnavailable instead of waiting for the function', async () => {
+    const client = new LambdaClient({ region: 'us-east-1', endpoint, maxAttempts: 3, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const source = new LambdaSource({ functionName: 'enricher', batchSize: 2, concurrency: 2, client, deadline: Date.now() + 300 });
+    const started = Date.now();
+    await expect(source.lookup(['id'], [{ line: 2, fields: ['1'] }])).rejects.toMatchObject({
+      name: 'EnrichmentUnavailable',
+      message: 'enrichment function enricher did not answer before the enrich-chunk function\'s deadline',
+    });
+    expect(Date.now() - started).toBeLessThan(3_000);
   });
 });

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LocalAws, startLocalAws } from './local-aws';
@@ -121,5 +123,36 @@ describe('TableSource', () => {
     mock.reset();
     mock.on(BatchGetItemCommand).resolves({ UnprocessedKeys: { t: { Keys: [{ id: { S: '1' } }] } } });
     await expect(source.lookup(['k'], records)).rejects.toThrow(new EnrichmentUnavailable('enrichment table t failed 2 attempts, last: 1 keys unprocessed'));
+  });
+});
+
+describe('TableSource with a deadline', () => {
+  test('gives up at the deadline with EnrichmentUnavailable when the table does not answer', async () => {
+    // A DynamoDB endpoint that never answers: the real SDK client waits, and retries, until stopped.
+    const server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = new DynamoDBClient({
+        region: 'us-east-1',
+        endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      });
+      const source = new TableSource({
+        tableName: 't',
+        keyColumn: 'k',
+        keyAttribute: 'id',
+        concurrency: 1,
+        client,
+        retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000 },
+        retryOptions: { deadline: Date.now() + 300 },
+      });
+      const started = Date.now();
+      await expect(source.lookup(['k'], [{ line: 2, fields: ['1'] }])).rejects.toThrow(
+        new EnrichmentUnavailable('enrichment table t did not answer before the enrich-chunk function\'s deadline'));
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -41,6 +41,34 @@ describe('retry policy', () => {
     expect(calls).toBe(4);
   });
 
+  test('stops retrying when the next wait would end past the deadline, saying it ran out of time', async () => {
+    let clock = 1_000;
+    let calls = 0;
+    const gaveUp: Array<[string, number, boolean]> = [];
+    const failure = withRetries(policy, async () => {
+      calls++;
+      clock += 10;
+      throw new TransientFailure(`HTTP 503 #${calls}`);
+    }, (reason, attempts, outOfTime) => {
+      gaveUp.push([reason, attempts, outOfTime]);
+      return new EnrichmentUnavailable('out of time');
+    }, { sleep: async (ms) => { clock += ms; }, random: () => 0.999999, now: () => clock, deadline: 1_200 });
+    await expect(failure).rejects.toThrow('out of time');
+    // 1,010 + a 99 ms wait fits; 1,119 + a 199 ms wait would end past 1,200: no third attempt, though 4 are allowed.
+    expect(calls).toBe(2);
+    expect(gaveUp).toEqual([['HTTP 503 #2', 2, true]]);
+  });
+
+  test('makes no attempt once the deadline has passed', async () => {
+    let calls = 0;
+    const failure = withRetries(policy, async () => {
+      calls++;
+      return 'ok';
+    }, (reason, attempts, outOfTime) => new Error(`${JSON.stringify(reason)} ${attempts} ${outOfTime}`), { now: () => 5_000, deadline: 5_000 });
+    await expect(failure).rejects.toThrow('"" 0 true');
+    expect(calls).toBe(0);
+  });
+
   test('does not retry other errors', async () => {
     let calls = 0;
     const failure = withRetries(policy, async () => {

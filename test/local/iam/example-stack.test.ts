@@ -219,7 +219,7 @@ describe('the example stack, as synthesized', () => {
     ['the trigger\'s StartExecution grant', { policyOf: 'OrdersTriggerServiceRoleDefaultPolicy', action: 'states:StartExecution' }, ['trigger starts the orchestrator']],
     ['notify\'s SES grant', { policyOf: 'OrdersNotifyServiceRoleDefaultPolicy', action: 'ses:SendEmail' }, ['notify sends the email']],
     // Notify deletes under two prefixes, one statement each: this one is the output's.
-    ['notify\'s delete grant on the output', { policyOf: 'OrdersNotifyServiceRoleDefaultPolicy', action: 's3:DeleteObject*' }, ['notify withdraws a failed run\'s output']],
+    ['notify\'s delete grant on the output', { policyOf: 'OrdersNotifyServiceRoleDefaultPolicy', action: 's3:DeleteObject' }, ['notify withdraws a failed run\'s output']],
     ['enrich-chunk\'s execute-api grant', { policyOf: 'OrdersEnrichChunkServiceRoleDefaultPolicy', action: 'execute-api:Invoke' }, ['enrich-chunk POSTs /financials/batch, signed for execute-api']],
     ['the orchestrator\'s write of the archive', { policyOf: 'OrdersOrchestratorRoleDefaultPolicy', action: 's3:PutObject' }, ['OrdersOrchestrator ArchiveInput']],
     ['the orchestrator\'s write of the Map\'s results', { policyOf: 'OrdersOrchestratorRoleDefaultPolicy', action: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'] },

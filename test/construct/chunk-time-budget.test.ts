@@ -1,0 +1,77 @@
+import { Duration } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { stateMachineDefinition, synthesizeProcessor } from './processor-template';
+import { FINISH_RESERVE_MS } from '../../lambda-src/enrich/deadline';
+import { defaultRetryPolicy } from '../../lambda-src/shared/retry-policy';
+import { RecordEnricher, RecordValidator } from '../../src';
+import { ENRICH_FINISH_RESERVE, ENRICH_RETRY_BACKOFF } from '../../src/chunk-time-budget';
+
+/** Step Functions' defaults (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html, state-task.html). */
+const DEFAULT_TASK_TIMEOUT = 99_999_999;
+const RETRIER_DEFAULTS = { IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 };
+
+/**
+ * The longest an execution of the chunk processor can take, from its definition alone: every Task
+ * state on the way (a failing step leads to RecordChunkFailure, so all of them) at its timeout on
+ * every attempt any of its retriers allows, plus each retrier's longest waits (full jitter waits at
+ * most the backoff interval, capped by MaxDelaySeconds).
+ */
+function worstCaseSeconds(definition: any): number {
+  return Object.values<any>(definition.States).filter((state) => state.Type === 'Task').reduce((total, state) => {
+    const retriers = (state.Retry ?? []).map((retrier: any) => ({ ...RETRIER_DEFAULTS, ...retrier }));
+    const attempts = 1 + retriers.reduce((sum: number, retrier: any) => sum + retrier.MaxAttempts, 0);
+    const waits = retriers.reduce((sum: number, retrier: any) => {
+      for (let retry = 0; retry < retrier.MaxAttempts; retry++) {
+        sum += Math.min(retrier.IntervalSeconds * retrier.BackoffRate ** retry, retrier.MaxDelaySeconds ?? Infinity);
+      }
+      return sum;
+    }, 0);
+    return total + (state.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT) * attempts + waits;
+  }, 0);
+}
+
+function chunkProcessorOf(template: Template) {
+  return stateMachineDefinition(template, 'ProcessorChunkProcessor');
+}
+
+const withEverything = () => synthesizeProcessor((stack) => ({
+  validator: RecordValidator.fromLambda(new lambda.Function(stack, 'Check', {
+    runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+  })),
+  enrichment: RecordEnricher.fromHttpEndpoint({ url: 'https://api.example.com/{uuid}' }),
+})).template;
+
+test('the chunk processor\'s worst case, every step timing out on every attempt, is at most 240 s of the Express 5 minutes', () => {
+  const definition = chunkProcessorOf(withEverything());
+  expect(Object.values<any>(definition.States).filter((state) => state.Type === 'Task').map((state) => state.Resource)).toHaveLength(4);
+  expect(worstCaseSeconds(definition)).toBeLessThanOrEqual(240);
+  expect(worstCaseSeconds(chunkProcessorOf(synthesizeProcessor().template))).toBeLessThanOrEqual(240);
+});
+
+test('every Task state of the chunk processor states its timeout, and a Lambda step\'s is its function\'s timeout', () => {
+  const template = withEverything();
+  const functions = template.findResources('AWS::Lambda::Function');
+  const tasks = Object.entries<any>(chunkProcessorOf(template).States).filter(([, state]) => state.Type === 'Task');
+  for (const [name, state] of tasks) {
+    expect([name, state.TimeoutSeconds]).toEqual([name, expect.any(Number)]);
+    const functionId = /^<(\w+)>$/.exec(state.Resource)?.[1];
+    if (functionId !== undefined) expect([name, state.TimeoutSeconds]).toEqual([name, functions[functionId].Properties.Timeout]);
+  }
+  expect(tasks.filter(([, state]) => /^<\w+>$/.test(state.Resource)).map(([name]) => name).sort()).toEqual(['EnrichChunk', 'RecordRejects', 'ValidateChunk']);
+});
+
+test('an HTTP enricher whose timeout and attempts do not fit in the enrich-chunk function\'s time is refused, naming both props', () => {
+  // 10 attempts of 5 s and the waits between them: 71.3 s.
+  expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}', maxAttempts: 10 }))
+    .toThrow('enrichment: timeout (5 s) × maxAttempts (10) plus the waits between attempts (up to 21.3 s) is 71.3 s, more than the 60 s one request may take (the enrich-chunk function\'s 70 s timeout less 10 s to read and write the chunk): lower timeout or maxAttempts');
+  expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}', timeout: Duration.seconds(30), maxAttempts: 2 })).toThrow(/lower timeout or maxAttempts/);
+  expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}', timeout: Duration.seconds(60), maxAttempts: 1 })).not.toThrow();
+  expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}', timeout: Duration.seconds(10), maxAttempts: 5 })).not.toThrow();
+  expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}' })).not.toThrow();
+});
+
+test('the construct\'s budget uses the handler\'s retry backoff and the time the handler keeps to write the chunk', () => {
+  expect(ENRICH_RETRY_BACKOFF).toEqual({ baseDelayMs: defaultRetryPolicy.baseDelayMs, maxDelayMs: defaultRetryPolicy.maxDelayMs });
+  expect(ENRICH_FINISH_RESERVE.toMilliseconds()).toBe(FINISH_RESERVE_MS);
+});
