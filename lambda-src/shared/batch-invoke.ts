@@ -49,7 +49,8 @@ export class BatchFunction {
     const { client, functionName } = this.options;
     let response;
     try {
-      response = await client.send(new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(batch) }), { abortSignal: options.abortSignal });
+      const invoke = new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(batch) });
+      response = await client.send(invoke, { abortSignal: options.abortSignal });
     } catch (error) {
       if (options.abortSignal?.aborted && options.whenAborted) throw options.whenAborted();
       // Service errors can quote the request (InvalidRequestContentException does): only the name is kept.
