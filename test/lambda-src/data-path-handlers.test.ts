@@ -3,7 +3,6 @@
  * against in-process S3 and DynamoDB.
  */
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { startLocalAws, LocalAws } from './local-aws';
 import { handler as mergeChunks } from '../../lambda-src/merge-chunks';
 import { handler as recordRejects } from '../../lambda-src/record-rejects';
 import { ChunkRef, RunPlan, SplitResult } from '../../lambda-src/shared/contracts';
@@ -12,6 +11,7 @@ import { objectExists, readBytes, readJson, s3Client, writeObject } from '../../
 import { handler as splitInput } from '../../lambda-src/split-input';
 import { handler as validateChunk } from '../../lambda-src/validate-chunk';
 import { createActiveTable } from '../../local/active-table';
+import { startLocalAws, LocalAws } from '../stand-ins/local-aws';
 
 const bucket = 'data-path';
 const table = 'rejects';

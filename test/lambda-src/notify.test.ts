@@ -1,6 +1,5 @@
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { LocalAws, startLocalAws } from './local-aws';
 import { handler } from '../../lambda-src/notify';
 import { ExecutionStatusChange, RunSucceededTask } from '../../lambda-src/shared/contracts';
 import { RunLayout, prefixesFromEnv } from '../../lambda-src/shared/run-layout';
@@ -11,6 +10,7 @@ import { LambdaHost } from '../../local/lambda-host';
 import { ServiceEndpoints, startServiceEndpoints } from '../../local/service-endpoints';
 import { ExecutionRecord, LocalStepFunctions } from '../../local/step-functions';
 import { RUN_EVENT_SOURCE } from '../../src/contract/run-events';
+import { LocalAws, startLocalAws } from '../stand-ins/local-aws';
 
 // aws-ses-v2-local's entry point is CommonJS: under jest a dynamic import() needs
 // --experimental-vm-modules, while require() loads it (and its dependencies) as they are.

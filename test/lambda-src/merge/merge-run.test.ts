@@ -1,0 +1,81 @@
+import { CHUNK_FAILED, mergeRun, MergePlan, MergeSources } from '../../../lambda-src/merge/merge-run';
+import { ChunkRef, RejectedRecord } from '../../../lambda-src/shared/contracts';
+import { RecordCountMismatch } from '../../../lambda-src/shared/errors';
+
+const header = ['id', 'name'];
+const none: ReadonlySet<number> = new Set();
+const chunks: ChunkRef[] = [
+  { index: 0, key: 'chunks/0.csv', records: 3, firstLine: 2 },
+  { index: 1, key: 'chunks/1.csv', records: 2, firstLine: 5 },
+  { index: 2, key: 'chunks/2.csv', records: 2, firstLine: 8 },
+];
+
+interface Files {
+  readonly processed: Record<number, string>;
+  readonly rejects: Record<number, RejectedRecord[][]>;
+  readonly chunk?: Record<number, string>;
+}
+
+function sources(files: Files): MergeSources {
+  return {
+    processed: async (c) => [files.processed[c.index]],
+    rejects: async (c) => files.rejects[c.index] ?? [[], []],
+    chunkFile: async (c) => [files.chunk?.[c.index] ?? ''],
+  };
+}
+
+async function run(plan: MergePlan, src: MergeSources) {
+  const written: string[] = [];
+  const collect = async (body: AsyncIterable<string | Buffer>) => {
+    let text = '';
+    for await (const piece of body) text += piece.toString();
+    written.push(text);
+  };
+  const outcome = await mergeRun(plan, src, { writeRejects: collect, writeOutput: collect });
+  return { outcome, rejects: written[0], output: written[1] };
+}
+
+test('output has the header once and chunks in order; rejects are merged by line and written first', async () => {
+  const src = sources({
+    processed: { 0: 'id,name\n1,"a,b"\n', 1: 'id,name\n4,d\n5,e\n', 2: 'id,name\n' },
+    rejects: {
+      0: [[{ line: 3, fields: ['2', 'x'], reasons: ['bad', 'worse'] }], [{ line: 2, fields: ['0'], reasons: ['enrich failed'] }]],
+      2: [[{ line: 8, fields: ['6', 'q"r'], reasons: ['r1'] }, { line: 10, fields: ['7', 's\nt'], reasons: ['r2'] }], []],
+    },
+  });
+  const { outcome, rejects, output } = await run({ header, delimiter: ',', records: 7, chunks, failedChunks: none }, src);
+  expect(output).toBe('id,name\n1,"a,b"\n4,d\n5,e\n');
+  expect(rejects).toBe('line,id,name,reasons\n2,0,enrich failed\n3,2,x,bad; worse\n8,6,"q""r",r1\n10,7,"s\nt",r2\n');
+  expect(outcome).toEqual({ records: { total: 7, valid: 3, rejected: 4 }, failedChunks: 0 });
+});
+
+test('a failed chunk puts all its records in rejects, whatever files it left', async () => {
+  const src = sources({
+    // Chunk 1 failed after writing a processed file: the Map's outcome decides, not the file.
+    processed: { 0: 'id,name\n1,a\n2,b\n3,c\n', 1: 'id,name\n4,"d\nd"\n', 2: 'id,name\n6,f\n7,g\n' },
+    rejects: { 1: [[{ line: 5, fields: ['4', 'd'], reasons: ['ignored: the chunk failed'] }], []] },
+    chunk: { 1: 'id,name\n4,"d\nd"\n5,e\n' },
+  });
+  const { outcome, rejects, output } = await run({ header, delimiter: ',', records: 7, chunks, failedChunks: new Set([1]) }, src);
+  expect(rejects).toBe(`line,id,name,reasons\n5,4,"d\nd",${CHUNK_FAILED}\n7,5,e,${CHUNK_FAILED}\n`);
+  expect(output).toBe('id,name\n1,a\n2,b\n3,c\n6,f\n7,g\n');
+  expect(outcome).toEqual({ records: { total: 7, valid: 5, rejected: 2 }, failedChunks: 1 });
+});
+
+test('counts that do not add up throw RecordCountMismatch before the output ends', async () => {
+  const src = sources({ processed: { 0: 'id,name\n1,a\n', 1: 'id,name\n', 2: 'id,name\n' }, rejects: {} });
+  await expect(run({ header, delimiter: ',', records: 7, chunks, failedChunks: none }, src)).rejects.toThrow(RecordCountMismatch);
+  await expect(run({ header, delimiter: ',', records: 7, chunks, failedChunks: none }, src)).rejects.toThrow('7 records in the input but 1 valid + 0 rejected = 1');
+});
+
+test('a chunk whose header differs is named', async () => {
+  const src = sources({ processed: { 0: 'id,name\n1,a\n', 1: 'id,NAME\n2,b\n', 2: 'id,name\n' }, rejects: {} });
+  await expect(run({ header, delimiter: ',', records: 2, chunks, failedChunks: none }, src)).rejects.toThrow('processed chunk 1 (chunks/1.csv) has a header that differs from chunk 0');
+});
+
+test('no chunks: the output is the header line only', async () => {
+  const { outcome, output, rejects } = await run({ header: ['a;b', 'c'], delimiter: ';', records: 0, chunks: [], failedChunks: none }, sources({ processed: {}, rejects: {} }));
+  expect(output).toBe('"a;b";c\n');
+  expect(rejects).toBe('line;"a;b";c;reasons\n');
+  expect(outcome.records).toEqual({ total: 0, valid: 0, rejected: 0 });
+});

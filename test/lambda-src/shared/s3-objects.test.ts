@@ -1,0 +1,70 @@
+import {
+  deleteObject, jsonLinesOf, objectExists, readBytes, readJson, readJsonLinesArray,
+  readObjectStreamIfExists, s3Client, toJsonLines, uploadStream, writeJson, writeText,
+} from '../../../lambda-src/shared/s3-objects';
+import { startLocalAws, LocalAws } from '../../stand-ins/local-aws';
+
+let aws: LocalAws;
+const bucket = 'objects-test';
+const ref = (key: string) => ({ bucket, key });
+
+beforeAll(async () => {
+  aws = await startLocalAws({ bucket });
+});
+afterAll(async () => {
+  s3Client().destroy();
+  await aws.close();
+});
+
+test('writes and reads text and JSON', async () => {
+  await writeText(ref('a/b.txt'), 'héllo');
+  expect((await readBytes(ref('a/b.txt'))).toString()).toBe('héllo');
+  await writeJson(ref('a/c.json'), { n: 1, s: ['x'] });
+  expect(await readJson(ref('a/c.json'))).toEqual({ n: 1, s: ['x'] });
+});
+
+test('JSON Lines: written, streamed back, and a missing object reads as none', async () => {
+  const values = [{ line: 2, fields: ['a\nb'] }, { line: 9, fields: ['é'] }];
+  await writeText(ref('r.jsonl'), toJsonLines(values));
+  expect(await readJsonLinesArray(ref('r.jsonl'))).toEqual(values);
+  expect(await readJsonLinesArray(ref('missing.jsonl'))).toEqual([]);
+  expect(await readObjectStreamIfExists(ref('missing.jsonl'))).toBeUndefined();
+});
+
+test('jsonLinesOf keeps a multi-byte character split across pieces', async () => {
+  const bytes = Buffer.from(toJsonLines([{ s: '€uro' }, { s: 'x' }]));
+  async function* pieces() {
+    for (let i = 0; i < bytes.length; i += 3) yield bytes.subarray(i, i + 3);
+  }
+  const values = [];
+  for await (const value of jsonLinesOf(pieces())) values.push(value);
+  expect(values).toEqual([{ s: '€uro' }, { s: 'x' }]);
+});
+
+test('uploadStream uploads what an async iterable yields, across several parts', async () => {
+  const piece = Buffer.alloc(1024 * 1024, 'x');
+  async function* source() {
+    for (let i = 0; i < 9; i++) yield piece;
+    yield 'end';
+  }
+  await uploadStream(ref('big.bin'), source(), 'application/octet-stream');
+  const body = await readBytes(ref('big.bin'));
+  expect(body.length).toBe(9 * piece.length + 3);
+  expect(body.subarray(-4).toString()).toBe('xend');
+});
+
+test('uploadStream publishes nothing when the source fails', async () => {
+  async function* source() {
+    yield 'partial';
+    throw new Error('source failed');
+  }
+  await expect(uploadStream(ref('failed.csv'), source(), 'text/csv')).rejects.toThrow('source failed');
+  expect(await objectExists(ref('failed.csv'))).toBe(false);
+});
+
+test('deletes objects', async () => {
+  await writeText(ref('gone.txt'), 'x');
+  expect(await objectExists(ref('gone.txt'))).toBe(true);
+  await deleteObject(ref('gone.txt'));
+  expect(await objectExists(ref('gone.txt'))).toBe(false);
+});
