@@ -61,9 +61,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 // Handlers: one entry point each under lambda-src/, bundled into assets/lambda-src/<name>/index.js.
-const handlers = ['trigger', 'split-input', 'validate-chunk', 'enrich-chunk', 'record-rejects', 'merge-chunks', 'notify', 'financials-api'];
-for (const handler of handlers) {
-  project.bundler.addBundle(`lambda-src/${handler}.ts`, {
+// The example's own function (examples/financials-api.ts) is bundled too, into assets/examples/financials-api/,
+// which the package does not ship (below): only the construct's handlers go to npm.
+const handlers = ['trigger', 'split-input', 'validate-chunk', 'enrich-chunk', 'record-rejects', 'merge-chunks', 'notify'];
+for (const entrypoint of [...handlers.map((handler) => `lambda-src/${handler}.ts`), 'examples/financials-api.ts']) {
+  project.bundler.addBundle(entrypoint, {
     platform: 'node',
     target: 'node22',
     // The Node.js 22 runtime ships AWS SDK v3, but we bundle it to pin the version we test with.
@@ -76,6 +78,8 @@ project.preCompileTask.exec(`tsc --noEmit -p ${project.tsconfigDev.fileName}`);
 
 project.addPackageIgnore('/lambda-src/');
 project.addPackageIgnore('/examples/');
+// After the bundler's `!/assets/`: the example's bundle stays out of the package.
+project.addPackageIgnore('/assets/examples/');
 project.addPackageIgnore('/local/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/.ci/');

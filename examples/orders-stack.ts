@@ -63,7 +63,8 @@ export class OrdersPipelineStack extends Stack {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'lambda-src', 'financials-api')),
+      // Bundled from examples/financials-api.ts by the build (.projenrc.ts), outside what the package ships.
+      code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'examples', 'financials-api')),
       environment: { FINANCIALS_TABLE: this.financialsTable.tableName },
       timeout: FINANCIALS_TIMEOUT,
       memorySize: FINANCIALS_MEMORY_MB,

@@ -1,7 +1,7 @@
 import { BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { figuresFromItem } from '../../lambda-src/financials/financial-figures';
-import { handler } from '../../lambda-src/financials-api';
+import { figuresFromItem } from '../../examples/financials/financial-figures';
+import { handler } from '../../examples/financials-api';
 import { createActiveTable } from '../../local/active-table';
 import { LocalAws, startLocalAws } from '../stand-ins/local-aws';
 
