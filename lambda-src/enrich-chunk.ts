@@ -5,7 +5,7 @@ import { validatedRecordsOf } from './enrich/validated-records';
 import { EnrichTask, EnrichmentResult, RunPlan } from './shared/contracts';
 import { bucketFromEnv } from './shared/handler-env';
 import { log } from './shared/logger';
-import { RunLayout, prefixesFromEnv } from './shared/run-layout';
+import { prefixesFromEnv, WorkFiles } from './shared/run-layout';
 import { readJson, readText, toJsonLines, writeText } from './shared/s3-objects';
 
 /**
@@ -20,17 +20,15 @@ import { readJson, readText, toJsonLines, writeText } from './shared/s3-objects'
 export async function handler(task: EnrichTask, context?: InvocationClock): Promise<EnrichmentResult> {
   const bucket = bucketFromEnv();
   const { source, fields } = enrichConfigFromEnv(process.env, { deadline: lookupDeadline(context) });
-  const prefixes = prefixesFromEnv(process.env);
-  // The run plan's key does not depend on the input key, which the plan itself holds.
-  const plan = await readJson<RunPlan>({ bucket, key: new RunLayout(prefixes, task.runId, '').runPlanKey });
-  const layout = new RunLayout(prefixes, task.runId, plan.input.key);
+  const work = new WorkFiles(prefixesFromEnv(process.env).work, task.runId);
+  const plan = await readJson<RunPlan>({ bucket, key: work.runPlanKey });
   // validate-chunk always writes this object: a missing one is an error, not an empty chunk.
   const records = validatedRecordsOf(await readText({ bucket, key: task.validKey }), plan.delimiter);
 
   const chunk = await enrichRecords(source, plan.header, records, { delimiter: plan.delimiter, fields });
 
-  const processedKey = layout.processedKey(task.chunk.index);
-  await writeText({ bucket, key: layout.enrichmentRejectsKey(task.chunk.index) }, toJsonLines(chunk.rejects), 'application/x-ndjson');
+  const processedKey = work.processedKey(task.chunk.index);
+  await writeText({ bucket, key: work.enrichmentRejectsKey(task.chunk.index) }, toJsonLines(chunk.rejects), 'application/x-ndjson');
   await writeText({ bucket, key: processedKey }, chunk.csv, 'text/csv; charset=utf-8');
   log.info('chunk enriched', { runId: task.runId, chunk: task.chunk.index, enriched: chunk.enriched, rejected: chunk.rejects.length });
   return { enriched: chunk.enriched, rejected: chunk.rejects.length, processedKey };

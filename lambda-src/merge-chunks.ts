@@ -8,14 +8,16 @@ import { mergeRun, MergeSources } from './merge/merge-run';
 import { ChunkRef, MergeRequest, MergeResult, RejectedRecord, RunPlan } from './shared/contracts';
 import { bucketFromEnv } from './shared/handler-env';
 import { log } from './shared/logger';
-import { prefixesFromEnv, RunLayout } from './shared/run-layout';
+import { prefixesFromEnv, WorkFiles } from './shared/run-layout';
 import { readJson, readJsonLinesArray, readObjectStream, uploadStream } from './shared/s3-objects';
 
 export async function handler(request: MergeRequest): Promise<MergeResult> {
   const bucket = bucketFromEnv();
   const { runId, split, map } = request;
-  const plan = await readJson<RunPlan>({ bucket, key: new RunLayout(prefixesFromEnv(), runId, '').runPlanKey });
-  const layout = new RunLayout(prefixesFromEnv(), runId, plan.input.key);
+  const work = new WorkFiles(prefixesFromEnv().work, runId);
+  const plan = await readJson<RunPlan>({ bucket, key: work.runPlanKey });
+  const stagedOutputKey = work.stagedOutputKey(plan.input.key);
+  const stagedRejectsKey = work.stagedRejectsKey(plan.input.key);
   const at = (key: string) => ({ bucket, key });
   const chunks = await readJson<ChunkRef[]>(at(split.manifestKey));
   const manifest = await readJson<MapResultsManifest>(at(map.resultsKey));
@@ -23,10 +25,10 @@ export async function handler(request: MergeRequest): Promise<MergeResult> {
   const failedChunks = new Set(chunks.filter((chunk) => outcomes[chunk.index] === 'FAILED').map((chunk) => chunk.index));
 
   const sources: MergeSources = {
-    processed: (chunk) => readObjectStream(at(layout.processedKey(chunk.index))),
+    processed: (chunk) => readObjectStream(at(work.processedKey(chunk.index))),
     rejects: (chunk) => Promise.all([
-      readJsonLinesArray<RejectedRecord>(at(layout.validationRejectsKey(chunk.index))),
-      readJsonLinesArray<RejectedRecord>(at(layout.enrichmentRejectsKey(chunk.index))),
+      readJsonLinesArray<RejectedRecord>(at(work.validationRejectsKey(chunk.index))),
+      readJsonLinesArray<RejectedRecord>(at(work.enrichmentRejectsKey(chunk.index))),
     ]),
     chunkFile: (chunk) => readObjectStream(at(chunk.key)),
   };
@@ -34,8 +36,8 @@ export async function handler(request: MergeRequest): Promise<MergeResult> {
     { header: plan.header, delimiter: plan.delimiter, records: split.records, chunks, failedChunks },
     sources,
     {
-      writeRejects: (body) => uploadStream(at(layout.stagedRejectsKey), body, 'text/csv; charset=utf-8'),
-      writeOutput: (body) => uploadStream(at(layout.stagedOutputKey), body, 'text/csv; charset=utf-8'),
+      writeRejects: (body) => uploadStream(at(stagedRejectsKey), body, 'text/csv; charset=utf-8'),
+      writeOutput: (body) => uploadStream(at(stagedOutputKey), body, 'text/csv; charset=utf-8'),
     },
   );
   log.info('run merged', { runId, ...outcome.records, failedChunks: outcome.failedChunks });
@@ -43,8 +45,8 @@ export async function handler(request: MergeRequest): Promise<MergeResult> {
     records: outcome.records,
     outputKey: split.outputKey,
     rejectsKey: split.rejectsKey,
-    stagedOutputKey: layout.stagedOutputKey,
-    stagedRejectsKey: layout.stagedRejectsKey,
+    stagedOutputKey,
+    stagedRejectsKey,
     failedChunks: outcome.failedChunks,
   };
 }

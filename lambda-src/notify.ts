@@ -22,7 +22,7 @@ import { failedRunSummary, succeededRunSummary } from './notify/run-summary';
 import { ExecutionStatusChange, NotifyEvent, RunPlan, RunRequest, RunSucceededTask, RunSummary } from './shared/contracts';
 import { bucketFromEnv, positiveIntEnv, requiredEnv } from './shared/handler-env';
 import { log } from './shared/logger';
-import { RunLayout, prefixesFromEnv } from './shared/run-layout';
+import { prefixesFromEnv, PublishedFiles, WorkFiles } from './shared/run-layout';
 import { isMissingObject, readJson, s3Client, writeJson } from './shared/s3-objects';
 
 export interface NotifyResult {
@@ -30,9 +30,9 @@ export interface NotifyResult {
   readonly emailed: boolean;
 }
 
-async function runPlanOf(bucket: string, layout: RunLayout): Promise<RunPlan | undefined> {
+async function runPlanOf(bucket: string, work: WorkFiles): Promise<RunPlan | undefined> {
   try {
-    return await readJson<RunPlan>({ bucket, key: layout.runPlanKey });
+    return await readJson<RunPlan>({ bucket, key: work.runPlanKey });
   } catch (error) {
     // A run that failed before split-input wrote its plan has none.
     if (isMissingObject(error)) return undefined;
@@ -48,8 +48,7 @@ async function publishSucceededRun(task: RunSucceededTask): Promise<NotifyResult
   const bucket = bucketFromEnv();
   await publishRun(bucket, task.merge);
   await removeInput(task.bucket, task.key);
-  const layout = new RunLayout(prefixesFromEnv(), task.runId, task.key);
-  const plan = await runPlanOf(bucket, layout);
+  const plan = await runPlanOf(bucket, new WorkFiles(prefixesFromEnv().work, task.runId));
   const summary = succeededRunSummary(task, { finishedAt: new Date(), startedAt: plan?.startedAt });
   const metrics = runMetricsLine(summary, task.merge.failedChunks, new Date());
   if (metrics) process.stdout.write(`${metrics}\n`);
@@ -63,11 +62,13 @@ async function reportFailure(event: ExecutionStatusChange): Promise<NotifyResult
   // The input is the RunRequest the trigger started the run with (a few hundred bytes, always included).
   const request = JSON.parse(detail.input ?? '{}') as Partial<RunRequest>;
   const key = request.key ?? '';
-  const layout = new RunLayout(prefixesFromEnv(), runId, key);
+  const prefixes = prefixesFromEnv();
+  const work = new WorkFiles(prefixes.work, runId);
+  const published = new PublishedFiles(prefixes.output, runId, key);
   let failure = failureOfExecution(detail);
-  if (isChunkMapFailure(failure)) failure = await explainedByChunkFailures(bucket, layout, failure);
-  await unpublishRun(bucket, [layout.outputKey, layout.rejectsKey], runId);
-  const plan = await runPlanOf(bucket, layout);
+  if (isChunkMapFailure(failure)) failure = await explainedByChunkFailures(bucket, work, failure);
+  await unpublishRun(bucket, [published.outputKey, published.rejectsKey], runId);
+  const plan = await runPlanOf(bucket, work);
   const summary = failedRunSummary({
     runId,
     executionArn: detail.executionArn,
@@ -80,7 +81,7 @@ async function reportFailure(event: ExecutionStatusChange): Promise<NotifyResult
     startedAt: plan?.startedAt,
     finishedAt: detail.stopDate ? new Date(detail.stopDate) : new Date(),
   });
-  return finish(bucket, summary, layout.summaryKey);
+  return finish(bucket, summary, published.summaryKey);
 }
 
 /** Presigned GET links to the published files. */

@@ -8,7 +8,7 @@ import { mergeRejectsByLine } from './rejects/rejects-by-line';
 import { ChunkTask, RecordRejectsResult, RejectedRecord } from './shared/contracts';
 import { bucketFromEnv, positiveIntEnv, requiredEnv } from './shared/handler-env';
 import { log } from './shared/logger';
-import { prefixesFromEnv, RunLayout } from './shared/run-layout';
+import { prefixesFromEnv, WorkFiles } from './shared/run-layout';
 import { readJsonLinesArray } from './shared/s3-objects';
 
 export const DEFAULT_TTL_DAYS = 30;
@@ -17,11 +17,11 @@ export async function handler(task: ChunkTask): Promise<RecordRejectsResult> {
   const bucket = bucketFromEnv();
   const table = requiredEnv('REJECTS_TABLE');
   const expiresAt = expiryOf(new Date(), positiveIntEnv('REJECTS_TTL_DAYS', DEFAULT_TTL_DAYS));
-  const layout = new RunLayout(prefixesFromEnv(), task.runId, '');
+  const work = new WorkFiles(prefixesFromEnv().work, task.runId);
   const index = task.chunk.index;
   const [validation, enrichment] = await Promise.all([
-    readJsonLinesArray<RejectedRecord>({ bucket, key: layout.validationRejectsKey(index) }),
-    readJsonLinesArray<RejectedRecord>({ bucket, key: layout.enrichmentRejectsKey(index) }),
+    readJsonLinesArray<RejectedRecord>({ bucket, key: work.validationRejectsKey(index) }),
+    readJsonLinesArray<RejectedRecord>({ bucket, key: work.enrichmentRejectsKey(index) }),
   ]);
   const rejects = mergeRejectsByLine(validation, enrichment);
   await putItems(table, rejects.map((reject) => rejectItem(task.runId, index, reject, expiresAt)));

@@ -6,7 +6,7 @@ import { RunPlan, RunRequest, SplitResult } from './shared/contracts';
 import { copySourceOf } from './shared/copy-source';
 import { delimiterFromEnv, oneOfEnv, positiveIntEnv } from './shared/handler-env';
 import { log } from './shared/logger';
-import { prefixesFromEnv, RunLayout, baseName } from './shared/run-layout';
+import { archiveKey, baseName, prefixesFromEnv, PublishedFiles, WorkFiles } from './shared/run-layout';
 import { openObject, writeJson, writeObject } from './shared/s3-objects';
 import { ChunkFile } from './split/chunk-splitter';
 import { gunzipInput, isGzipInput } from './split/gzip-input';
@@ -21,7 +21,9 @@ export async function handler(request: RunRequest): Promise<SplitResult> {
   const delimiter = delimiterFromEnv();
   const chunkSize = positiveIntEnv('CHUNK_SIZE', DEFAULT_CHUNK_SIZE);
   const encoding = oneOfEnv('INPUT_ENCODING', INPUT_ENCODINGS, 'utf-8');
-  const layout = new RunLayout(prefixesFromEnv(), request.runId, request.key);
+  const prefixes = prefixesFromEnv();
+  const work = new WorkFiles(prefixes.work, request.runId);
+  const published = new PublishedFiles(prefixes.output, request.runId, request.key);
   const file = baseName(request.key);
 
   // Decompressed, then decoded, as it streams in: every later step reads plain UTF-8 chunks.
@@ -30,7 +32,7 @@ export async function handler(request: RunRequest): Promise<SplitResult> {
   log.info('split started', { runId: request.runId, bucket: request.bucket, key: request.key, chunkSize, gzip, encoding });
   const input = utf8Input(gzip ? gunzipInput(object.body, file) : object.body, encoding);
   const writeChunk = async (chunk: ChunkFile) => {
-    const key = layout.chunkKey(chunk.index);
+    const key = work.chunkKey(chunk.index);
     await writeObject({ bucket, key }, chunk.body, 'text/csv; charset=utf-8');
     return key;
   };
@@ -38,18 +40,18 @@ export async function handler(request: RunRequest): Promise<SplitResult> {
 
   const result: SplitResult = {
     runId: request.runId,
-    manifestKey: layout.manifestKey,
+    manifestKey: work.manifestKey,
     chunkCount: outcome.chunks.length,
     records: outcome.records,
-    outputKey: layout.outputKey,
-    rejectsKey: layout.rejectsKey,
-    summaryKey: layout.summaryKey,
-    archiveKey: layout.archiveKey,
+    outputKey: published.outputKey,
+    rejectsKey: published.rejectsKey,
+    summaryKey: published.summaryKey,
+    archiveKey: archiveKey(prefixes.archive, request.runId, request.key),
     copySource: copySourceOf(request),
   };
   const plan: RunPlan = { ...result, input: request, header: outcome.header, delimiter, startedAt };
-  await writeJson({ bucket, key: layout.manifestKey }, outcome.chunks);
-  await writeJson({ bucket, key: layout.runPlanKey }, plan);
+  await writeJson({ bucket, key: work.manifestKey }, outcome.chunks);
+  await writeJson({ bucket, key: work.runPlanKey }, plan);
   log.info('split finished', { runId: request.runId, chunks: result.chunkCount, records: result.records });
   return result;
 }

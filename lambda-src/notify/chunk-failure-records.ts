@@ -9,7 +9,7 @@ import { ChunkFailure, explainMapFailure, failedChunkIndexes } from './chunk-fai
 import { FailureCause, parseFailure } from './failure-cause';
 import { ChunkRef } from '../shared/contracts';
 import { log } from '../shared/logger';
-import { RunLayout } from '../shared/run-layout';
+import { WorkFiles } from '../shared/run-layout';
 import { readJson, s3Client } from '../shared/s3-objects';
 
 /** Failed chunks whose errors are read and named in the summary and the email. */
@@ -32,12 +32,12 @@ export async function listKeys(bucket: string, prefix: string): Promise<string[]
  * the records the chunk processor wrote. Reading them must not stop the failure from being
  * reported, so any error here keeps the Map's failure as it was.
  */
-export async function explainedByChunkFailures(bucket: string, layout: RunLayout, failure: FailureCause): Promise<FailureCause> {
+export async function explainedByChunkFailures(bucket: string, work: WorkFiles, failure: FailureCause): Promise<FailureCause> {
   try {
-    const prefix = layout.chunkFailuresPrefix;
+    const prefix = work.chunkFailuresPrefix;
     const indexes = failedChunkIndexes(await listKeys(bucket, prefix), prefix);
     if (indexes.length === 0) return failure;
-    const manifest = await readJson<ChunkRef[]>({ bucket, key: layout.manifestKey }).catch(() => [] as ChunkRef[]);
+    const manifest = await readJson<ChunkRef[]>({ bucket, key: work.manifestKey }).catch(() => [] as ChunkRef[]);
     const failures: ChunkFailure[] = await Promise.all(indexes.slice(0, NAMED_CHUNK_FAILURES).map(async (chunk) => {
       const record = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${chunk}` }));
       const cause = parseFailure({ Error: record.Metadata?.error, Cause: await record.Body?.transformToString('utf8') });
@@ -45,7 +45,7 @@ export async function explainedByChunkFailures(bucket: string, layout: RunLayout
     }));
     return explainMapFailure(failure, failures, indexes.length);
   } catch (error) {
-    log.warn('chunk failure records not read', { runId: layout.runId, error: (error as Error).name });
+    log.warn('chunk failure records not read', { runId: work.runId, error: (error as Error).name });
     return failure;
   }
 }

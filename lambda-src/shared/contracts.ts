@@ -40,7 +40,7 @@ export interface SplitResult {
   readonly copySource: string;
 }
 
-/** The whole plan of a run, written by split-input to `runPlanKey(runId)` for later steps that need more than the state carries. */
+/** The whole plan of a run, written by split-input to `WorkFiles.runPlanKey` for later steps that need more than the state carries. */
 export interface RunPlan extends SplitResult {
   readonly input: RunRequest;
   readonly header: string[];

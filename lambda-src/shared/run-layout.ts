@@ -63,33 +63,56 @@ export function stem(key: string): string {
   return dot > 0 ? name.slice(0, dot) : name;
 }
 
-export class RunLayout {
-  constructor(private readonly prefixes: Prefixes, readonly runId: string, readonly inputKey: string) {}
+/**
+ * A run's intermediate files under the work prefix: they need only the run id. The staged output
+ * and rejects are named after the input, so they take its key.
+ */
+export class WorkFiles {
+  constructor(private readonly workPrefix: string, readonly runId: string) {}
 
-  private work(rest: string): string {
-    return `${this.prefixes.work}${this.runId}/${rest}`;
+  private key(rest: string): string {
+    return `${this.workPrefix}${this.runId}/${rest}`;
   }
 
-  get runPlanKey(): string { return this.work('run.json'); }
-  get manifestKey(): string { return this.work('manifest.json'); }
-  chunkKey(index: number): string { return this.work(`chunks/${pad(index)}.csv`); }
-  validatedKey(index: number): string { return this.work(`validated/${pad(index)}.json`); }
-  processedKey(index: number): string { return this.work(`processed/${pad(index)}.csv`); }
-  validationRejectsKey(index: number): string { return this.work(`rejects/${pad(index)}.validation.jsonl`); }
-  enrichmentRejectsKey(index: number): string { return this.work(`rejects/${pad(index)}.enrichment.jsonl`); }
+  get runPlanKey(): string { return this.key('run.json'); }
+  get manifestKey(): string { return this.key('manifest.json'); }
+  chunkKey(index: number): string { return this.key(`chunks/${pad(index)}.csv`); }
+  validatedKey(index: number): string { return this.key(`validated/${pad(index)}.json`); }
+  processedKey(index: number): string { return this.key(`processed/${pad(index)}.csv`); }
+  validationRejectsKey(index: number): string { return this.key(`rejects/${pad(index)}.validation.jsonl`); }
+  enrichmentRejectsKey(index: number): string { return this.key(`rejects/${pad(index)}.enrichment.jsonl`); }
   /**
    * Where the chunk processor's Catch (src/chunk-processor.ts) writes a failed chunk's error, as
    * `<index>`: it builds the key with States.Format, which cannot pad the index.
    */
-  get chunkFailuresPrefix(): string { return this.work('failures/'); }
+  get chunkFailuresPrefix(): string { return this.key('failures/'); }
   /** The ResultWriter's prefix (src/orchestrator.ts builds it with States.Format). */
-  get mapResultsPrefix(): string { return this.work('map-results'); }
-  get stagedOutputKey(): string { return this.work(`merged/${csvName(this.inputKey)}`); }
-  get stagedRejectsKey(): string { return this.work(`merged/${stem(this.inputKey)}.rejects.csv`); }
+  get mapResultsPrefix(): string { return this.key('map-results'); }
+  /** Where merge-chunks stages the output of the upload `inputKey` until notify publishes it. */
+  stagedOutputKey(inputKey: string): string { return this.key(`merged/${csvName(inputKey)}`); }
+  stagedRejectsKey(inputKey: string): string { return this.key(`merged/${stem(inputKey)}.rejects.csv`); }
+}
 
-  /** Plain CSV, whether or not the upload was compressed. */
-  get outputKey(): string { return `${this.prefixes.output}${this.runId}/${csvName(this.inputKey)}`; }
-  get rejectsKey(): string { return `${this.prefixes.output}${this.runId}/${stem(this.inputKey)}.rejects.csv`; }
-  get summaryKey(): string { return `${this.prefixes.output}${this.runId}/summary.json`; }
-  get archiveKey(): string { return `${this.prefixes.archive}${this.runId}/${baseName(this.inputKey)}`; }
+/** What a run publishes under the output prefix: named after its input, plain CSV whether or not the upload was compressed. */
+export class PublishedFiles {
+  constructor(private readonly outputPrefix: string, readonly runId: string, readonly inputKey: string) {}
+
+  get outputKey(): string { return `${this.outputPrefix}${this.runId}/${csvName(this.inputKey)}`; }
+  get rejectsKey(): string { return `${this.outputPrefix}${this.runId}/${stem(this.inputKey)}.rejects.csv`; }
+  get summaryKey(): string { return `${this.outputPrefix}${this.runId}/summary.json`; }
+}
+
+/** Where a run's input is archived once the run succeeded: as it was uploaded. */
+export function archiveKey(archivePrefix: string, runId: string, inputKey: string): string {
+  return `${archivePrefix}${runId}/${baseName(inputKey)}`;
+}
+
+/**
+ * @deprecated Kept only for local/runner.ts (being restructured elsewhere), which collects a run's
+ * published files with it: it moves to `PublishedFiles`, then this goes.
+ */
+export class RunLayout extends PublishedFiles {
+  constructor(prefixes: Prefixes, runId: string, inputKey: string) {
+    super(prefixes.output, runId, inputKey);
+  }
 }

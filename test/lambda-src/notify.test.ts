@@ -2,7 +2,7 @@ import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { handler } from '../../lambda-src/notify';
 import { ExecutionStatusChange, RunSucceededTask } from '../../lambda-src/shared/contracts';
-import { RunLayout, prefixesFromEnv } from '../../lambda-src/shared/run-layout';
+import { archiveKey, PublishedFiles, WorkFiles } from '../../lambda-src/shared/run-layout';
 import { objectExists, readJson, readText, writeJson, writeText } from '../../lambda-src/shared/s3-objects';
 import { AwsSdkTasks } from '../../local/aws-sdk-tasks';
 import { executionStatusChange, LocalEventBridge } from '../../local/event-bridge';
@@ -107,52 +107,53 @@ describe('notify', () => {
   }
 
   function runFiles(runId: string) {
-    const layout = new RunLayout(prefixesFromEnv(), runId, 'input/orders.csv');
+    const work = new WorkFiles('runs/', runId);
+    const published = new PublishedFiles('output/', runId, 'input/orders.csv');
     const merge = {
       records: { total: 3, valid: 2, rejected: 1 },
-      outputKey: layout.outputKey,
-      rejectsKey: layout.rejectsKey,
-      stagedOutputKey: layout.stagedOutputKey,
-      stagedRejectsKey: layout.stagedRejectsKey,
+      outputKey: published.outputKey,
+      rejectsKey: published.rejectsKey,
+      stagedOutputKey: work.stagedOutputKey('input/orders.csv'),
+      stagedRejectsKey: work.stagedRejectsKey('input/orders.csv'),
       failedChunks: 0,
     };
     const split = {
       runId,
-      manifestKey: layout.manifestKey,
+      manifestKey: work.manifestKey,
       chunkCount: 2,
       records: 3,
-      outputKey: layout.outputKey,
-      rejectsKey: layout.rejectsKey,
-      summaryKey: layout.summaryKey,
-      archiveKey: layout.archiveKey,
+      outputKey: published.outputKey,
+      rejectsKey: published.rejectsKey,
+      summaryKey: published.summaryKey,
+      archiveKey: archiveKey('archive/', runId, 'input/orders.csv'),
       copySource: `${bucket}/input/orders.csv`,
     };
-    return { layout, split, merge };
+    return { work, published, split, merge };
   }
 
   async function stagedRun(runId: string) {
     const files = runFiles(runId);
-    await writeJson({ bucket, key: files.layout.runPlanKey }, { ...files.split, startedAt: new Date(Date.now() - 61_000).toISOString() });
+    await writeJson({ bucket, key: files.work.runPlanKey }, { ...files.split, startedAt: new Date(Date.now() - 61_000).toISOString() });
     await writeText({ bucket, key: 'input/orders.csv' }, 'uuid,Country\n1,Chad\n2,Peru\nx,Fiji\n');
-    await writeText({ bucket, key: files.layout.stagedOutputKey }, 'uuid,Country\n1,Chad\n2,Peru\n');
-    await writeText({ bucket, key: files.layout.stagedRejectsKey }, 'line,uuid,Country,reasons\n4,x,Fiji,bad uuid\n');
+    await writeText({ bucket, key: files.work.stagedOutputKey('input/orders.csv') }, 'uuid,Country\n1,Chad\n2,Peru\n');
+    await writeText({ bucket, key: files.work.stagedRejectsKey('input/orders.csv') }, 'line,uuid,Country,reasons\n4,x,Fiji,bad uuid\n');
     return files;
   }
 
   test('a successful run: publishes the staged files, removes the input, writes the summary, emails working links, puts the event', async () => {
-    const { layout, split, merge } = await stagedRun('orders-ok');
+    const { published, split, merge } = await stagedRun('orders-ok');
     const executionArn = `${orchestratorArn.replace(':stateMachine:', ':execution:')}:orders-ok`;
     const task: RunSucceededTask = { status: 'SUCCEEDED', runId: 'orders-ok', bucket, key: 'input/orders.csv', executionArn, redriveCount: 0, split, merge };
 
-    expect(await handler(task)).toEqual({ summaryKey: layout.summaryKey, emailed: true });
+    expect(await handler(task)).toEqual({ summaryKey: published.summaryKey, emailed: true });
     // Repeating the step (a retry, a redrive) ends the same way.
-    expect(await handler(task)).toEqual({ summaryKey: layout.summaryKey, emailed: true });
+    expect(await handler(task)).toEqual({ summaryKey: published.summaryKey, emailed: true });
 
-    expect(await readText({ bucket, key: layout.outputKey })).toBe('uuid,Country\n1,Chad\n2,Peru\n');
-    expect(await readText({ bucket, key: layout.rejectsKey })).toContain('bad uuid');
+    expect(await readText({ bucket, key: published.outputKey })).toBe('uuid,Country\n1,Chad\n2,Peru\n');
+    expect(await readText({ bucket, key: published.rejectsKey })).toContain('bad uuid');
     expect(await objectExists({ bucket, key: 'input/orders.csv' })).toBe(false);
-    const summary = await readJson<any>({ bucket, key: layout.summaryKey });
-    expect(summary).toMatchObject({ status: 'SUCCEEDED', executionArn, records: { total: 3, valid: 2, rejected: 1 }, output: layout.outputKey, chunks: 2 });
+    const summary = await readJson<any>({ bucket, key: published.summaryKey });
+    expect(summary).toMatchObject({ status: 'SUCCEEDED', executionArn, records: { total: 3, valid: 2, rejected: 1 }, output: published.outputKey, chunks: 2 });
     expect(summary.redriveCount).toBeUndefined();
     expect(summary.durationMs).toBeGreaterThanOrEqual(61_000);
     expect(summary.durationMs).toBeLessThan(120_000);
@@ -178,35 +179,35 @@ describe('notify', () => {
         executionArn,
         bucket,
         inputKey: 'input/orders.csv',
-        outputKey: layout.outputKey,
-        rejectsKey: layout.rejectsKey,
-        summaryKey: layout.summaryKey,
+        outputKey: published.outputKey,
+        rejectsKey: published.rejectsKey,
+        summaryKey: published.summaryKey,
         records: { total: 3, valid: 2, rejected: 1 },
       },
     });
   });
 
   test('a redriven run that succeeds says so in the summary, the email and the event', async () => {
-    const { layout, split, merge } = await stagedRun('orders-redriven');
+    const { published, split, merge } = await stagedRun('orders-redriven');
     await handler({ status: 'SUCCEEDED', runId: 'orders-redriven', bucket, key: 'input/orders.csv', executionArn: 'arn:x', redriveCount: 2, split, merge });
-    expect((await readJson<any>({ bucket, key: layout.summaryKey })).redriveCount).toBe(2);
+    expect((await readJson<any>({ bucket, key: published.summaryKey })).redriveCount).toBe(2);
     expect((await sentEmails())[0].body.text).toContain('succeeded after 2 redrives.');
     expect(runEvents()[0].detail.redriveCount).toBe(2);
   });
 
   test('a failed run, from its status change: removes what was published, names the failed step and the redrive command', async () => {
-    const { layout, split } = runFiles('orders-failed');
-    await writeJson({ bucket, key: layout.runPlanKey }, { ...split, startedAt: new Date().toISOString() });
-    await writeText({ bucket, key: layout.outputKey }, 'uuid\n1\n');
-    await writeText({ bucket, key: layout.rejectsKey }, 'line,uuid,reasons\n');
+    const { work, published, split } = runFiles('orders-failed');
+    await writeJson({ bucket, key: work.runPlanKey }, { ...split, startedAt: new Date().toISOString() });
+    await writeText({ bucket, key: published.outputKey }, 'uuid\n1\n');
+    await writeText({ bucket, key: published.rejectsKey }, 'line,uuid,reasons\n');
     const { record, event } = await failedExecution('orders-failed', 'input/orders.csv');
     expect(record.status).toBe('FAILED');
 
-    expect(await handler(event)).toEqual({ summaryKey: layout.summaryKey, emailed: true });
+    expect(await handler(event)).toEqual({ summaryKey: published.summaryKey, emailed: true });
 
-    expect(await objectExists({ bucket, key: layout.outputKey })).toBe(false);
-    expect(await objectExists({ bucket, key: layout.rejectsKey })).toBe(false);
-    const summary = await readJson<any>({ bucket, key: layout.summaryKey });
+    expect(await objectExists({ bucket, key: published.outputKey })).toBe(false);
+    expect(await objectExists({ bucket, key: published.rejectsKey })).toBe(false);
+    const summary = await readJson<any>({ bucket, key: published.summaryKey });
     expect(summary).toMatchObject({
       status: 'FAILED',
       executionArn: record.executionArn,
@@ -230,7 +231,7 @@ describe('notify', () => {
         executionArn: record.executionArn,
         bucket,
         inputKey: 'input/orders.csv',
-        summaryKey: layout.summaryKey,
+        summaryKey: published.summaryKey,
         error: { code: 'InputFormatError', message: 'orders.csv line 57: unterminated quoted field' },
       },
     }]);
@@ -245,9 +246,9 @@ describe('notify', () => {
       const runId = `stopped-${status}`;
       const { event } = await failedExecution(runId, 'input/empty.csv');
       const stopped: ExecutionStatusChange = { ...event, detail: { ...event.detail, status, error: null, cause: null } };
-      const layout = new RunLayout(prefixesFromEnv(), runId, 'input/empty.csv');
-      expect(await handler(stopped)).toEqual({ summaryKey: layout.summaryKey, emailed: false });
-      expect(await readJson<any>({ bucket, key: layout.summaryKey })).toMatchObject({ status: 'FAILED', error: { code, message: expect.stringMatching(message) } });
+      const published = new PublishedFiles('output/', runId, 'input/empty.csv');
+      expect(await handler(stopped)).toEqual({ summaryKey: published.summaryKey, emailed: false });
+      expect(await readJson<any>({ bucket, key: published.summaryKey })).toMatchObject({ status: 'FAILED', error: { code, message: expect.stringMatching(message) } });
       expect(await sentEmails()).toHaveLength(0);
       expect(runEvents()[0].detail.error.code).toBe(code);
     } finally {
@@ -256,17 +257,17 @@ describe('notify', () => {
   });
 
   test('a Map that gave up is explained by every failure record, past one page of listing', async () => {
-    const { layout } = runFiles('many-failed');
-    await writeJson({ bucket, key: layout.manifestKey }, [{ index: 0, key: 'c0', records: 1, firstLine: 2 }]);
+    const { work, published } = runFiles('many-failed');
+    await writeJson({ bucket, key: work.manifestKey }, [{ index: 0, key: 'c0', records: 1, firstLine: 2 }]);
     // More records than one ListObjectsV2 page (1,000 keys), and keys that sort as text: 10 before 2.
     const failed = 1_005;
     for (let chunk = 0; chunk < failed; chunk++) {
-      await writeText({ bucket, key: `${layout.chunkFailuresPrefix}${chunk}` }, JSON.stringify({ errorType: 'EnrichmentUnavailable', errorMessage: `chunk ${chunk} down` }));
+      await writeText({ bucket, key: `${work.chunkFailuresPrefix}${chunk}` }, JSON.stringify({ errorType: 'EnrichmentUnavailable', errorMessage: `chunk ${chunk} down` }));
     }
     const { event } = await failedExecution('many-failed', 'input/orders.csv');
     const mapFailed: ExecutionStatusChange = { ...event, detail: { ...event.detail, error: 'States.ExceedToleratedFailureThreshold', cause: 'The specified tolerated failure threshold was exceeded' } };
     await handler(mapFailed);
-    const summary = await readJson<any>({ bucket, key: layout.summaryKey });
+    const summary = await readJson<any>({ bucket, key: published.summaryKey });
     expect(summary.error.code).toBe('EnrichmentUnavailable');
     expect(summary.error.message).toMatch(/^chunk 0 \(records from input line 2\) failed with EnrichmentUnavailable: chunk 0 down; chunk 1 failed with .*; chunk 2 failed with .*; 1002 more chunks failed; the run stopped/);
   }, 120_000);

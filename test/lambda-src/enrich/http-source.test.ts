@@ -4,7 +4,7 @@ import { FINISH_RESERVE_MS } from '../../../lambda-src/enrich/deadline';
 import { handler } from '../../../lambda-src/enrich-chunk';
 import { RunPlan } from '../../../lambda-src/shared/contracts';
 import { formatRecord } from '../../../lambda-src/shared/csv-fields';
-import { RunLayout, prefixesFromEnv } from '../../../lambda-src/shared/run-layout';
+import { WorkFiles } from '../../../lambda-src/shared/run-layout';
 import { readJsonLinesArray, readText, writeJson, writeText } from '../../../lambda-src/shared/s3-objects';
 import { validatedChunkJson } from '../../../lambda-src/validate/valid-output';
 import { LocalAws, startLocalAws } from '../../stand-ins/local-aws';
@@ -68,16 +68,16 @@ const validated = (valid: typeof records) => validatedChunkJson(valid.map(({ lin
 describe('enrich-chunk with an HTTP endpoint', () => {
   let aws: LocalAws;
   let endpoint: FlakyEndpoint;
-  let layout: RunLayout;
+  let work: WorkFiles;
 
   beforeAll(async () => {
     aws = await startLocalAws({ bucket });
     process.env.BUCKET_NAME = bucket;
     process.env.LOG_LEVEL = 'error';
-    layout = new RunLayout(prefixesFromEnv(), runId, 'input/orders.csv');
+    work = new WorkFiles('runs/', runId);
     const plan: Partial<RunPlan> = { runId, header, delimiter: ',', input: { runId, bucket, key: 'input/orders.csv' } };
-    await writeJson({ bucket, key: layout.runPlanKey }, plan);
-    await writeText({ bucket, key: layout.validatedKey(3) }, validated(records));
+    await writeJson({ bucket, key: work.runPlanKey }, plan);
+    await writeText({ bucket, key: work.validatedKey(3) }, validated(records));
   });
 
   beforeEach(async () => {
@@ -97,12 +97,12 @@ describe('enrich-chunk with an HTTP endpoint', () => {
   afterAll(() => aws.close());
 
   const task = { runId, chunk: { index: 3, key: 'unused', records: records.length, firstLine: 2 }, validKey: '' };
-  const run = () => handler({ ...task, validKey: layout.validatedKey(3) });
+  const run = () => handler({ ...task, validKey: work.validatedKey(3) });
 
   test('appends the answer columns, retries transient failures and rejects 404s', async () => {
     const result = await run();
-    expect(result).toEqual({ enriched: 4, rejected: 1, processedKey: layout.processedKey(3) });
-    const csv = await readText({ bucket, key: layout.processedKey(3) });
+    expect(result).toEqual({ enriched: 4, rejected: 1, processedKey: work.processedKey(3) });
+    const csv = await readText({ bucket, key: work.processedKey(3) });
     expect(csv).toBe([
       'uuid,Country,Item Type,unitsSold,unitPrice',
       '100,Chad,Snacks,30,100.50',
@@ -111,7 +111,7 @@ describe('enrich-chunk with an HTTP endpoint', () => {
       '102,Togo,Cereal,30,102.50',
       '',
     ].join('\n'));
-    expect(await readJsonLinesArray({ bucket, key: layout.enrichmentRejectsKey(3) })).toEqual([
+    expect(await readJsonLinesArray({ bucket, key: work.enrichmentRejectsKey(3) })).toEqual([
       { line: 3, fields: ['404', 'Peru', 'Fruits'], reasons: ['no enrichment data for uuid=404'] },
     ]);
     // 101 and 102 failed once, a/b c timed out once, 404 was asked exactly once.
@@ -123,11 +123,11 @@ describe('enrich-chunk with an HTTP endpoint', () => {
 
   test('appends only ENRICH_FIELDS when set, and writes an empty rejects file', async () => {
     process.env.ENRICH_FIELDS = '["unitPrice"]';
-    await writeText({ bucket, key: layout.validatedKey(4) }, validated(records.slice(0, 1)));
-    const result = await handler({ ...task, chunk: { ...task.chunk, index: 4 }, validKey: layout.validatedKey(4) });
-    expect(result).toEqual({ enriched: 1, rejected: 0, processedKey: layout.processedKey(4) });
-    expect(await readText({ bucket, key: layout.processedKey(4) })).toBe('uuid,Country,Item Type,unitPrice\n100,Chad,Snacks,100.50\n');
-    expect(await readText({ bucket, key: layout.enrichmentRejectsKey(4) })).toBe('');
+    await writeText({ bucket, key: work.validatedKey(4) }, validated(records.slice(0, 1)));
+    const result = await handler({ ...task, chunk: { ...task.chunk, index: 4 }, validKey: work.validatedKey(4) });
+    expect(result).toEqual({ enriched: 1, rejected: 0, processedKey: work.processedKey(4) });
+    expect(await readText({ bucket, key: work.processedKey(4) })).toBe('uuid,Country,Item Type,unitPrice\n100,Chad,Snacks,100.50\n');
+    expect(await readText({ bucket, key: work.enrichmentRejectsKey(4) })).toBe('');
   });
 
   test('fails the chunk with EnrichmentUnavailable naming the host once retries run out', async () => {
@@ -145,7 +145,7 @@ describe('enrich-chunk with an HTTP endpoint', () => {
     process.env.ENRICH_TIMEOUT_MS = '5000';
     const context = { getRemainingTimeInMillis: () => FINISH_RESERVE_MS + 400 };
     const started = Date.now();
-    const failure = handler({ ...task, validKey: layout.validatedKey(3) }, context);
+    const failure = handler({ ...task, validKey: work.validatedKey(3) }, context);
     await expect(failure).rejects.toMatchObject({ name: 'EnrichmentUnavailable' });
     await expect(failure).rejects.toThrow(/^enrichment endpoint 127\.0\.0\.1:\d+ did not answer before the enrich-chunk function's deadline \(1 attempts, last: no answer within the \d+ ms left before the deadline\)$/);
     // Well before one request's own timeout: the deadline, not the 5 s timeout, ended the wait.
@@ -165,9 +165,9 @@ describe('enrich-chunk with an HTTP endpoint', () => {
     endpoint.status = 400;
     const result = await run();
     expect(result).toMatchObject({ enriched: 0, rejected: records.length });
-    const rejects = await readJsonLinesArray<{ reasons: string[] }>({ bucket, key: layout.enrichmentRejectsKey(3) });
+    const rejects = await readJsonLinesArray<{ reasons: string[] }>({ bucket, key: work.enrichmentRejectsKey(3) });
     expect(rejects[0].reasons).toEqual(['enrichment endpoint answered HTTP 400 for uuid=100']);
     expect(endpoint.requests).toHaveLength(records.length);
-    expect(await readText({ bucket, key: layout.processedKey(3) })).toBe('uuid,Country,Item Type\n');
+    expect(await readText({ bucket, key: work.processedKey(3) })).toBe('uuid,Country,Item Type\n');
   });
 });

@@ -7,7 +7,7 @@ import { handler } from '../../../lambda-src/enrich-chunk';
 import { RunPlan } from '../../../lambda-src/shared/contracts';
 import { formatRecord } from '../../../lambda-src/shared/csv-fields';
 import { EnrichmentUnavailable } from '../../../lambda-src/shared/errors';
-import { RunLayout, prefixesFromEnv } from '../../../lambda-src/shared/run-layout';
+import { WorkFiles } from '../../../lambda-src/shared/run-layout';
 import { readJsonLinesArray, readText, writeJson, writeText } from '../../../lambda-src/shared/s3-objects';
 import { validatedChunkJson } from '../../../lambda-src/validate/valid-output';
 import { createActiveTable } from '../../../local/active-table';
@@ -24,7 +24,7 @@ const validated = (valid: { line: number; fields: string[] }[]) => validatedChun
 
 describe('enrich-chunk with a DynamoDB table', () => {
   let aws: LocalAws;
-  let layout: RunLayout;
+  let work: WorkFiles;
 
   beforeAll(async () => {
     aws = await startLocalAws({ bucket, dynamodb: true });
@@ -53,9 +53,9 @@ describe('enrich-chunk with a DynamoDB table', () => {
       }));
     }
     dynamodb.destroy();
-    layout = new RunLayout(prefixesFromEnv(), runId, 'input/orders.csv');
+    work = new WorkFiles('runs/', runId);
     const plan: Partial<RunPlan> = { runId, header, delimiter: ';', input: { runId, bucket, key: 'input/orders.csv' } };
-    await writeJson({ bucket, key: layout.runPlanKey }, plan);
+    await writeJson({ bucket, key: work.runPlanKey }, plan);
   });
 
   afterAll(() => aws.close());
@@ -65,17 +65,17 @@ describe('enrich-chunk with a DynamoDB table', () => {
     // Every known key twice (a batch must not repeat a key), plus three unknown or empty keys.
     const uuids = [...known, ...known, '999', '', '42'];
     const records = uuids.map((uuid, i) => ({ line: i + 2, fields: [`Region ${i}`, uuid] }));
-    await writeText({ bucket, key: layout.validatedKey(0) }, validated(records));
+    await writeText({ bucket, key: work.validatedKey(0) }, validated(records));
 
-    const result = await handler({ runId, chunk: { index: 0, key: 'unused', records: records.length, firstLine: 2 }, validKey: layout.validatedKey(0) });
+    const result = await handler({ runId, chunk: { index: 0, key: 'unused', records: records.length, firstLine: 2 }, validKey: work.validatedKey(0) });
 
-    expect(result).toEqual({ enriched: known.length * 2, rejected: 3, processedKey: layout.processedKey(0) });
-    const lines = (await readText({ bucket, key: layout.processedKey(0) })).split('\n');
+    expect(result).toEqual({ enriched: known.length * 2, rejected: 3, processedKey: work.processedKey(0) });
+    const lines = (await readText({ bucket, key: work.processedKey(0) })).split('\n');
     expect(lines[0]).toBe('Region;uuid;channel;unitPrice;unitsSold');
     expect(lines[1]).toBe(`Region 0;${known[0]};Online;12.3;0`);
     expect(lines[known.length + 230]).toBe(`Region ${known.length + 229};${known[229]};Online;12.3;229`);
     expect(lines).toHaveLength(known.length * 2 + 2);
-    const rejects = await readJsonLinesArray<{ line: number; reasons: string[] }>({ bucket, key: layout.enrichmentRejectsKey(0) });
+    const rejects = await readJsonLinesArray<{ line: number; reasons: string[] }>({ bucket, key: work.enrichmentRejectsKey(0) });
     expect(rejects.map((r) => [r.line, r.reasons])).toEqual([
       [known.length * 2 + 2, ['no enrichment data for uuid=999']],
       [known.length * 2 + 3, ['no enrichment data for uuid=']],
@@ -87,8 +87,8 @@ describe('enrich-chunk with a DynamoDB table', () => {
     process.env.ENRICH_TABLE = 'no-such-table';
     process.env.ENRICH_MAX_ATTEMPTS = '1';
     try {
-      await writeText({ bucket, key: layout.validatedKey(1) }, validated([{ line: 2, fields: ['r', '1'] }]));
-      const failure = handler({ runId, chunk: { index: 1, key: 'unused', records: 1, firstLine: 2 }, validKey: layout.validatedKey(1) });
+      await writeText({ bucket, key: work.validatedKey(1) }, validated([{ line: 2, fields: ['r', '1'] }]));
+      const failure = handler({ runId, chunk: { index: 1, key: 'unused', records: 1, firstLine: 2 }, validKey: work.validatedKey(1) });
       await expect(failure).rejects.toMatchObject({ name: 'EnrichmentUnavailable', message: 'enrichment table no-such-table failed: ResourceNotFoundException' });
     } finally {
       process.env.ENRICH_TABLE = table;
