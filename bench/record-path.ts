@@ -23,7 +23,7 @@ export interface RecordPathOptions {
   readonly chunkSize: number;
   readonly validator: BatchValidator;
   readonly source: EnrichmentSource;
-  /** The appended columns (ENRICH_FIELDS). */
+  /** The appended columns (the enricher's fields). */
   readonly fields?: readonly string[];
 }
 

@@ -15,11 +15,11 @@ import { runRecordPath } from './record-path';
 import { measureSplit } from './split';
 import { checkTargets, targetTable } from './targets';
 import { orderRecordSchema } from '../examples/order-record-schema';
-import { DEFAULT_CHUNK_SIZE } from '../lambda-src/split-input';
 import { schemaValidator } from '../lambda-src/validate/schema-validator';
 import { setUpLocalCommand } from '../local/command-setup';
 import { CostBreakdown } from '../local/cost-model';
 import { FINANCIAL_HEADER, writeSampleOrders } from '../local/sample-orders';
+import { HANDLER_DEFAULTS } from '../src/contract/handler-environment';
 
 const WARM_UP_RECORDS = 20_000;
 /** A first-byte latency S3 commonly shows for small objects. */
@@ -80,7 +80,7 @@ export async function runBench(args: BenchArguments, log: (line: string) => void
       inputFile,
       outDir: work,
       delimiter: ',',
-      chunkSize: DEFAULT_CHUNK_SIZE,
+      chunkSize: HANDLER_DEFAULTS.chunkSize,
       validator: schemaValidator(JSON.stringify(orderRecordSchema)),
       source: MapLookupSource.fromCsv(fs.readFileSync(financialsFile, 'utf8'), 'uuid'),
       fields: FINANCIAL_HEADER.filter((column) => column !== 'uuid'),
@@ -96,7 +96,7 @@ export async function runBench(args: BenchArguments, log: (line: string) => void
     const recordPath = await recordPathOver(sample.ordersFile, sample.financialsFile);
     log(`record path: ${recordPath.recordsPerSec.toFixed(0)} records/s`);
     // split-input's read and chunk writes against the S3 stand-in, without and with S3's first-byte latency.
-    const splitAt = (s3LatencyMs: number) => measureSplit({ inputFile: sample.ordersFile, chunkSize: DEFAULT_CHUNK_SIZE, s3LatencyMs });
+    const splitAt = (s3LatencyMs: number) => measureSplit({ inputFile: sample.ordersFile, chunkSize: HANDLER_DEFAULTS.chunkSize, s3LatencyMs });
     const split = await splitAt(0);
     const splitWithLatency = await splitAt(SPLIT_S3_LATENCY_MS);
     log(`split: ${split.seconds.toFixed(2)} s, with ${SPLIT_S3_LATENCY_MS} ms S3 latency ${splitWithLatency.seconds.toFixed(2)} s`);

@@ -1,8 +1,8 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { getItemsByKey } from '../lambda-src/enrich/batch-get-items';
 import { batchFigures, uuidsOfBatch } from './financials/batch-figures';
 import { figuresFromItem, jsonResponse } from './financials/financial-figures';
+import { getItemsByKey } from '../lambda-src/enrich/batch-get-items';
 import { log } from '../lambda-src/shared/logger';
 import { defaultRetryPolicy } from '../lambda-src/shared/retry-policy';
 

@@ -1,12 +1,12 @@
 import { InvocationClock, lookupDeadline } from './enrich/deadline';
-import { enrichConfigFromEnv } from './enrich/enrich-config';
+import { enrichmentOf } from './enrich/enrich-config';
 import { enrichRecords } from './enrich/enrich-records';
 import { validatedRecordsOf } from './enrich/validated-records';
 import { EnrichTask, EnrichmentResult, RunPlan } from './shared/contracts';
-import { bucketFromEnv } from './shared/handler-env';
 import { log } from './shared/logger';
-import { prefixesFromEnv, WorkFiles } from './shared/run-layout';
+import { WorkFiles } from './shared/run-layout';
 import { readJson, readText, toJsonLines, writeText } from './shared/s3-objects';
+import { ENRICH_CHUNK_ENVIRONMENT } from '../src/contract/handler-environment';
 
 /**
  * Enriches one chunk's validated records and writes the processed chunk (header with the
@@ -18,9 +18,9 @@ import { readJson, readText, toJsonLines, writeText } from './shared/s3-objects'
  * chunk processor records, instead of the function being cut off.
  */
 export async function handler(task: EnrichTask, context?: InvocationClock): Promise<EnrichmentResult> {
-  const bucket = bucketFromEnv();
-  const { source, fields } = enrichConfigFromEnv(process.env, { deadline: lookupDeadline(context) });
-  const work = new WorkFiles(prefixesFromEnv(process.env).work, task.runId);
+  const { bucket, workPrefix, enricher } = ENRICH_CHUNK_ENVIRONMENT.decode(process.env);
+  const { source, fields } = enrichmentOf(enricher, { deadline: lookupDeadline(context) });
+  const work = new WorkFiles(workPrefix, task.runId);
   const plan = await readJson<RunPlan>({ bucket, key: work.runPlanKey });
   // validate-chunk always writes this object: a missing one is an error, not an empty chunk.
   const records = validatedRecordsOf(await readText({ bucket, key: task.validKey }), plan.delimiter);

@@ -6,15 +6,15 @@
 import { chunkOutcomes, ChildExecutionResult, MapResultsManifest } from './merge/map-results';
 import { mergeRun, MergeSources } from './merge/merge-run';
 import { ChunkRef, MergeRequest, MergeResult, RejectedRecord, RunPlan } from './shared/contracts';
-import { bucketFromEnv } from './shared/handler-env';
 import { log } from './shared/logger';
-import { prefixesFromEnv, WorkFiles } from './shared/run-layout';
+import { WorkFiles } from './shared/run-layout';
 import { readJson, readJsonLinesArray, readObjectStream, uploadStream } from './shared/s3-objects';
+import { MERGE_CHUNKS_ENVIRONMENT } from '../src/contract/handler-environment';
 
 export async function handler(request: MergeRequest): Promise<MergeResult> {
-  const bucket = bucketFromEnv();
+  const { bucket, workPrefix } = MERGE_CHUNKS_ENVIRONMENT.decode(process.env);
   const { runId, split, map } = request;
-  const work = new WorkFiles(prefixesFromEnv().work, runId);
+  const work = new WorkFiles(workPrefix, runId);
   const plan = await readJson<RunPlan>({ bucket, key: work.runPlanKey });
   const stagedOutputKey = work.stagedOutputKey(plan.input.key);
   const stagedRejectsKey = work.stagedRejectsKey(plan.input.key);

@@ -13,17 +13,20 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { explainedByChunkFailures } from './notify/chunk-failure-records';
 import { isChunkMapFailure } from './notify/chunk-failures';
 import { readFailedStep } from './notify/execution-history';
-import { ResultLinks, notificationEmail, recipientsFrom } from './notify/notification-email';
+import { ResultLinks, notificationEmail } from './notify/notification-email';
 import { publishRun, removeInput, unpublishRun } from './notify/publication';
 import { putRunEvent, runEventOf } from './notify/run-event';
 import { failureOfExecution, redriveInstructions } from './notify/run-failure';
 import { runMetricsLine } from './notify/run-metrics';
 import { failedRunSummary, succeededRunSummary } from './notify/run-summary';
 import { ExecutionStatusChange, NotifyEvent, RunPlan, RunRequest, RunSucceededTask, RunSummary } from './shared/contracts';
-import { bucketFromEnv, positiveIntEnv, requiredEnv } from './shared/handler-env';
 import { log } from './shared/logger';
-import { prefixesFromEnv, PublishedFiles, WorkFiles } from './shared/run-layout';
+import { PublishedFiles, WorkFiles } from './shared/run-layout';
 import { isMissingObject, readJson, s3Client, writeJson } from './shared/s3-objects';
+import { DecodedBy } from '../src/contract/environment-variables';
+import { NOTIFY_ENVIRONMENT } from '../src/contract/handler-environment';
+
+type NotifySettings = DecodedBy<typeof NOTIFY_ENVIRONMENT>;
 
 export interface NotifyResult {
   readonly summaryKey: string;
@@ -41,30 +44,30 @@ async function runPlanOf(bucket: string, work: WorkFiles): Promise<RunPlan | und
 }
 
 export async function handler(event: NotifyEvent): Promise<NotifyResult> {
-  return 'detail-type' in event ? reportFailure(event) : publishSucceededRun(event);
+  const settings = NOTIFY_ENVIRONMENT.decode(process.env);
+  return 'detail-type' in event ? reportFailure(event, settings) : publishSucceededRun(event, settings);
 }
 
-async function publishSucceededRun(task: RunSucceededTask): Promise<NotifyResult> {
-  const bucket = bucketFromEnv();
+async function publishSucceededRun(task: RunSucceededTask, settings: NotifySettings): Promise<NotifyResult> {
+  const { bucket } = settings;
   await publishRun(bucket, task.merge);
   await removeInput(task.bucket, task.key);
-  const plan = await runPlanOf(bucket, new WorkFiles(prefixesFromEnv().work, task.runId));
+  const plan = await runPlanOf(bucket, new WorkFiles(settings.workPrefix, task.runId));
   const summary = succeededRunSummary(task, { finishedAt: new Date(), startedAt: plan?.startedAt });
   const metrics = runMetricsLine(summary, task.merge.failedChunks, new Date());
   if (metrics) process.stdout.write(`${metrics}\n`);
-  return finish(bucket, summary, task.split.summaryKey, await linksTo(bucket, summary));
+  return finish(settings, summary, task.split.summaryKey, await linksTo(settings, summary));
 }
 
-async function reportFailure(event: ExecutionStatusChange): Promise<NotifyResult> {
-  const bucket = bucketFromEnv();
+async function reportFailure(event: ExecutionStatusChange, settings: NotifySettings): Promise<NotifyResult> {
+  const { bucket } = settings;
   const { detail } = event;
   const runId = detail.name;
   // The input is the RunRequest the trigger started the run with (a few hundred bytes, always included).
   const request = JSON.parse(detail.input ?? '{}') as Partial<RunRequest>;
   const key = request.key ?? '';
-  const prefixes = prefixesFromEnv();
-  const work = new WorkFiles(prefixes.work, runId);
-  const published = new PublishedFiles(prefixes.output, runId, key);
+  const work = new WorkFiles(settings.workPrefix, runId);
+  const published = new PublishedFiles(settings.outputPrefix, runId, key);
   let failure = failureOfExecution(detail);
   if (isChunkMapFailure(failure)) failure = await explainedByChunkFailures(bucket, work, failure);
   await unpublishRun(bucket, [published.outputKey, published.rejectsKey], runId);
@@ -81,32 +84,31 @@ async function reportFailure(event: ExecutionStatusChange): Promise<NotifyResult
     startedAt: plan?.startedAt,
     finishedAt: detail.stopDate ? new Date(detail.stopDate) : new Date(),
   });
-  return finish(bucket, summary, published.summaryKey);
+  return finish(settings, summary, published.summaryKey);
 }
 
 /** Presigned GET links to the published files. */
-async function linksTo(bucket: string, summary: RunSummary): Promise<ResultLinks | undefined> {
+async function linksTo(settings: NotifySettings, summary: RunSummary): Promise<ResultLinks | undefined> {
   if (summary.output === undefined || summary.rejects === undefined) return undefined;
   // A URL signed with the function role's temporary credentials stops working when that
   // session expires (at most a few hours), whatever expiresIn says.
-  const expiresIn = positiveIntEnv('LINK_EXPIRY_SECONDS', 86_400);
-  const link = (key: string) => getSignedUrl(s3Client(), new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
+  const expiresIn = settings.linkExpirySeconds;
+  const link = (key: string) => getSignedUrl(s3Client(), new GetObjectCommand({ Bucket: settings.bucket, Key: key }), { expiresIn });
   return { output: await link(summary.output), rejects: await link(summary.rejects), expiresInSeconds: expiresIn };
 }
 
 /** Writes the summary, emails it and puts the run event: the same ending for every run. */
-async function finish(bucket: string, summary: RunSummary, summaryKey: string, links?: ResultLinks): Promise<NotifyResult> {
-  await writeJson({ bucket, key: summaryKey }, summary);
+async function finish(settings: NotifySettings, summary: RunSummary, summaryKey: string, links?: ResultLinks): Promise<NotifyResult> {
+  await writeJson({ bucket: settings.bucket, key: summaryKey }, summary);
   log.info('run summary written', { runId: summary.runId, status: summary.status, key: summaryKey, records: summary.records, error: summary.error?.code });
-  const emailed = await sendEmail(summary, links);
-  await putRunEvent(runEventOf(summary, summaryKey, requiredEnv('EVENT_BUS_NAME')));
+  const emailed = await sendEmail(settings.email, summary, links);
+  await putRunEvent(runEventOf(summary, summaryKey, settings.eventBusName));
   return { summaryKey, emailed };
 }
 
-async function sendEmail(summary: RunSummary, links: ResultLinks | undefined): Promise<boolean> {
-  const recipients = recipientsFrom(process.env.EMAIL_RECIPIENTS);
-  if (recipients.length === 0) return false;
-  const sender = requiredEnv('EMAIL_SENDER');
+async function sendEmail(to: NotifySettings['email'], summary: RunSummary, links: ResultLinks | undefined): Promise<boolean> {
+  if (to === undefined || to.recipients.length === 0) return false;
+  const { sender, recipients } = to;
   const email = notificationEmail(summary, links);
   try {
     await new SESv2Client({}).send(new SendEmailCommand({

@@ -6,18 +6,15 @@ import { putItems } from './rejects/batch-writer';
 import { expiryOf, rejectItem } from './rejects/reject-items';
 import { mergeRejectsByLine } from './rejects/rejects-by-line';
 import { ChunkTask, RecordRejectsResult, RejectedRecord } from './shared/contracts';
-import { bucketFromEnv, positiveIntEnv, requiredEnv } from './shared/handler-env';
 import { log } from './shared/logger';
-import { prefixesFromEnv, WorkFiles } from './shared/run-layout';
+import { WorkFiles } from './shared/run-layout';
 import { readJsonLinesArray } from './shared/s3-objects';
-
-export const DEFAULT_TTL_DAYS = 30;
+import { RECORD_REJECTS_ENVIRONMENT } from '../src/contract/handler-environment';
 
 export async function handler(task: ChunkTask): Promise<RecordRejectsResult> {
-  const bucket = bucketFromEnv();
-  const table = requiredEnv('REJECTS_TABLE');
-  const expiresAt = expiryOf(new Date(), positiveIntEnv('REJECTS_TTL_DAYS', DEFAULT_TTL_DAYS));
-  const work = new WorkFiles(prefixesFromEnv().work, task.runId);
+  const { bucket, workPrefix, table, retentionDays } = RECORD_REJECTS_ENVIRONMENT.decode(process.env);
+  const expiresAt = expiryOf(new Date(), retentionDays);
+  const work = new WorkFiles(workPrefix, task.runId);
   const index = task.chunk.index;
   const [validation, enrichment] = await Promise.all([
     readJsonLinesArray<RejectedRecord>({ bucket, key: work.validationRejectsKey(index) }),

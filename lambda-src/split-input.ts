@@ -4,26 +4,20 @@
  */
 import { RunPlan, RunRequest, SplitResult } from './shared/contracts';
 import { copySourceOf } from './shared/copy-source';
-import { delimiterFromEnv, oneOfEnv, positiveIntEnv } from './shared/handler-env';
 import { log } from './shared/logger';
-import { archiveKey, baseName, prefixesFromEnv, PublishedFiles, WorkFiles } from './shared/run-layout';
+import { archiveKey, baseName, PublishedFiles, WorkFiles } from './shared/run-layout';
 import { openObject, writeJson, writeObject } from './shared/s3-objects';
 import { ChunkFile } from './split/chunk-splitter';
 import { gunzipInput, isGzipInput } from './split/gzip-input';
 import { splitRecords } from './split/split-records';
-import { INPUT_ENCODINGS, utf8Input } from './split/utf8-input';
-
-export const DEFAULT_CHUNK_SIZE = 1000;
+import { utf8Input } from './split/utf8-input';
+import { SPLIT_INPUT_ENVIRONMENT } from '../src/contract/handler-environment';
 
 export async function handler(request: RunRequest): Promise<SplitResult> {
   const startedAt = new Date().toISOString();
-  const bucket = process.env.BUCKET_NAME || request.bucket;
-  const delimiter = delimiterFromEnv();
-  const chunkSize = positiveIntEnv('CHUNK_SIZE', DEFAULT_CHUNK_SIZE);
-  const encoding = oneOfEnv('INPUT_ENCODING', INPUT_ENCODINGS, 'utf-8');
-  const prefixes = prefixesFromEnv();
-  const work = new WorkFiles(prefixes.work, request.runId);
-  const published = new PublishedFiles(prefixes.output, request.runId, request.key);
+  const { bucket, delimiter, chunkSize, encoding, workPrefix, outputPrefix, archivePrefix } = SPLIT_INPUT_ENVIRONMENT.decode(process.env);
+  const work = new WorkFiles(workPrefix, request.runId);
+  const published = new PublishedFiles(outputPrefix, request.runId, request.key);
   const file = baseName(request.key);
 
   // Decompressed, then decoded, as it streams in: every later step reads plain UTF-8 chunks.
@@ -46,7 +40,7 @@ export async function handler(request: RunRequest): Promise<SplitResult> {
     outputKey: published.outputKey,
     rejectsKey: published.rejectsKey,
     summaryKey: published.summaryKey,
-    archiveKey: archiveKey(prefixes.archive, request.runId, request.key),
+    archiveKey: archiveKey(archivePrefix, request.runId, request.key),
     copySource: copySourceOf(request),
   };
   const plan: RunPlan = { ...result, input: request, header: outcome.header, delimiter, startedAt };

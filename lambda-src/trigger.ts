@@ -2,6 +2,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { S3Event } from 'aws-lambda';
 import { log } from './shared/logger';
 import { runRequestsFrom } from './trigger/run-requests';
+import { TRIGGER_ENVIRONMENT } from '../src/contract/handler-environment';
 
 const sfn = new SFNClient({});
 
@@ -11,8 +12,7 @@ const sfn = new SFNClient({});
  * rethrown: the asynchronous invocation is retried and finally lands in the dead-letter queue.
  */
 export async function handler(event: S3Event): Promise<{ started: string[]; duplicates: string[] }> {
-  const stateMachineArn = process.env.STATE_MACHINE_ARN;
-  if (!stateMachineArn) throw new Error('STATE_MACHINE_ARN must be set');
+  const { stateMachineArn } = TRIGGER_ENVIRONMENT.decode(process.env);
   const started: string[] = [];
   const duplicates: string[] = [];
   for (const request of runRequestsFrom(event)) {

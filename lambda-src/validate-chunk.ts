@@ -3,24 +3,23 @@
  * valid ones (for enrich-chunk, or as the processed chunk) and the rejects.
  */
 import { ChunkTask, ValidationResult } from './shared/contracts';
-import { booleanEnv, bucketFromEnv, delimiterFromEnv } from './shared/handler-env';
 import { log } from './shared/logger';
-import { prefixesFromEnv, WorkFiles } from './shared/run-layout';
+import { WorkFiles } from './shared/run-layout';
 import { readObjectStream, toJsonLines, writeObject } from './shared/s3-objects';
 import { processedCsv, validatedChunkJson } from './validate/valid-output';
 import { validateChunk } from './validate/validate-records';
-import { validatorFromEnv } from './validate/validator-from-env';
+import { validatorOf } from './validate/validator-settings';
+import { VALIDATE_CHUNK_ENVIRONMENT } from '../src/contract/handler-environment';
 
 export async function handler(task: ChunkTask): Promise<ValidationResult> {
-  const bucket = bucketFromEnv();
-  const enrichment = booleanEnv('ENRICHMENT', false);
-  const work = new WorkFiles(prefixesFromEnv().work, task.runId);
+  const { bucket, workPrefix, delimiter, enrichment, validator } = VALIDATE_CHUNK_ENVIRONMENT.decode(process.env);
+  const work = new WorkFiles(workPrefix, task.runId);
   const { chunk } = task;
   const body = await readObjectStream({ bucket, key: chunk.key });
   const verdicts = await validateChunk(
     body,
-    { file: chunk.key, delimiter: delimiterFromEnv(), firstLine: chunk.firstLine },
-    validatorFromEnv(),
+    { file: chunk.key, delimiter, firstLine: chunk.firstLine },
+    validatorOf(validator),
   );
   const validKey = enrichment ? work.validatedKey(chunk.index) : work.processedKey(chunk.index);
   await writeObject({ bucket, key: work.validationRejectsKey(chunk.index) }, toJsonLines(verdicts.rejected), 'application/x-ndjson');

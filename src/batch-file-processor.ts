@@ -13,6 +13,11 @@ import { Construct } from 'constructs';
 import { BatchFileProcessorProps } from './batch-file-processor-props';
 import { createChunkProcessor } from './chunk-processor';
 import { CHUNK_STEP_TIMEOUTS } from './chunk-time-budget';
+import { Variables } from './contract/environment-variables';
+import {
+  ENRICH_CHUNK_ENVIRONMENT, MERGE_CHUNKS_ENVIRONMENT, NOTIFY_ENVIRONMENT, RECORD_REJECTS_ENVIRONMENT, SPLIT_INPUT_ENVIRONMENT, TRIGGER_ENVIRONMENT,
+  VALIDATE_CHUNK_ENVIRONMENT,
+} from './contract/handler-environment';
 import { RUN_EVENT_SOURCE, RUN_FAILED_DETAIL_TYPE, RUN_SUCCEEDED_DETAIL_TYPE } from './contract/run-events';
 import { emailIdentityArns } from './email-identity';
 import { HandlerFunction, HandlerFunctionProps } from './handler-function';
@@ -115,7 +120,6 @@ export class BatchFileProcessor extends Construct {
 
     const handler = (handlerId: string, handlerProps: HandlerProps) => new HandlerFunction(this, handlerId, {
       ...handlerProps,
-      environment: { ...this.commonEnvironment(config), ...handlerProps.environment },
       logRetention: config.logRetention,
       removalPolicy: config.removalPolicy,
       encryptionKey: key,
@@ -124,6 +128,9 @@ export class BatchFileProcessor extends Construct {
     const inputObjects = `${config.inputPrefix}*`;
     const workObjects = `${config.workPrefix}*`;
     const outputObjects = `${config.outputPrefix}*`;
+    // What every handler but the trigger is told: each handler's environment is encoded by its
+    // definition in src/contract/handler-environment.ts, which the handler decodes.
+    const inTheBucket = { logLevel: config.logLevel, bucket: this.bucket.bucketName, workPrefix: config.workPrefix };
 
     // split-input: reads the upload; writes chunks, manifest and run plan.
     this.splitFunction = handler('SplitInput', {
@@ -131,7 +138,14 @@ export class BatchFileProcessor extends Construct {
       handlerName: 'split-input',
       description: 'Splits an uploaded CSV file into chunk files and a manifest',
       timeout: Duration.minutes(15),
-      environment: { CHUNK_SIZE: String(config.chunkSize), DELIMITER: config.delimiter, INPUT_ENCODING: config.encoding },
+      environment: SPLIT_INPUT_ENVIRONMENT.encode({
+        ...inTheBucket,
+        outputPrefix: config.outputPrefix,
+        archivePrefix: config.archivePrefix,
+        chunkSize: config.chunkSize,
+        delimiter: config.delimiter,
+        encoding: config.encoding,
+      }),
     });
     grantObjectRead(this.bucket, this.splitFunction, inputObjects, { versions: true });
     grantObjectWrite(this.bucket, this.splitFunction, workObjects);
@@ -142,9 +156,15 @@ export class BatchFileProcessor extends Construct {
       handlerName: 'validate-chunk',
       description: 'Validates the records of one chunk',
       timeout: CHUNK_STEP_TIMEOUTS.validate,
-      environment: { DELIMITER: config.delimiter, ENRICHMENT: String(props.enrichment !== undefined), VALIDATOR: 'none' },
+      environment: {},
     });
-    addEnvironment(validate, props.validator?.bind(this, { grantee: validate }).environment);
+    // The validator's settings once it has granted the function what it calls.
+    addEnvironment(validate, VALIDATE_CHUNK_ENVIRONMENT.encode({
+      ...inTheBucket,
+      delimiter: config.delimiter,
+      enrichment: props.enrichment !== undefined,
+      validator: props.validator?._bind(this, { grantee: validate }) ?? { kind: 'none' },
+    }));
     grantObjectRead(this.bucket, validate, workObjects);
     grantObjectWrite(this.bucket, validate, workObjects);
     this.validateFunction = validate;
@@ -158,9 +178,9 @@ export class BatchFileProcessor extends Construct {
         description: 'Enriches the valid records of one chunk',
         // The chunk processor's time budget (src/chunk-time-budget.ts) gives enrichment the most.
         timeout: CHUNK_STEP_TIMEOUTS.enrich,
-        environment: { DELIMITER: config.delimiter },
+        environment: {},
       });
-      addEnvironment(enrich, props.enrichment.bind(this, { grantee: enrich }).environment);
+      addEnvironment(enrich, ENRICH_CHUNK_ENVIRONMENT.encode({ ...inTheBucket, enricher: props.enrichment._bind(this, { grantee: enrich }) }));
       grantObjectRead(this.bucket, enrich, workObjects);
       grantObjectWrite(this.bucket, enrich, workObjects);
       this.enrichFunction = enrich;
@@ -172,10 +192,11 @@ export class BatchFileProcessor extends Construct {
       handlerName: 'record-rejects',
       description: 'Stores the rejected records of one chunk in the rejected-records table',
       timeout: CHUNK_STEP_TIMEOUTS.recordRejects,
-      environment: {
-        REJECTS_TABLE: this.rejectedRecordsTable.tableName,
-        REJECTS_TTL_DAYS: String(config.rejectedRecordRetentionDays),
-      },
+      environment: RECORD_REJECTS_ENVIRONMENT.encode({
+        ...inTheBucket,
+        table: this.rejectedRecordsTable.tableName,
+        retentionDays: config.rejectedRecordRetentionDays,
+      }),
     });
     grantObjectRead(this.bucket, recordRejects, workObjects);
     grantListUnder(this.bucket, recordRejects, config.workPrefix);
@@ -191,7 +212,7 @@ export class BatchFileProcessor extends Construct {
       handlerName: 'merge-chunks',
       description: 'Merges the processed chunks into one output file and one rejects file',
       timeout: Duration.minutes(15),
-      environment: { DELIMITER: config.delimiter },
+      environment: MERGE_CHUNKS_ENVIRONMENT.encode(inTheBucket),
     });
     // Merge stages the output and the rejects under the work prefix (in parts); notify publishes them.
     grantObjectRead(this.bucket, this.mergeFunction, workObjects);
@@ -208,12 +229,13 @@ export class BatchFileProcessor extends Construct {
       memorySize: 256,
       // Publishing copies the output server-side; a multi-gigabyte copy takes minutes.
       timeout: Duration.minutes(15),
-      environment: {
-        EMAIL_SENDER: props.email?.sender ?? '',
-        EMAIL_RECIPIENTS: props.email?.recipients.join(',') ?? '',
-        LINK_EXPIRY_SECONDS: String(config.linkExpirySeconds),
-        EVENT_BUS_NAME: this.eventBus.eventBusName,
-      },
+      environment: NOTIFY_ENVIRONMENT.encode({
+        ...inTheBucket,
+        outputPrefix: config.outputPrefix,
+        eventBusName: this.eventBus.eventBusName,
+        linkExpirySeconds: config.linkExpirySeconds,
+        email: props.email && { sender: props.email.sender, recipients: props.email.recipients },
+      }),
     });
     grantObjectRead(this.bucket, this.notifyFunction, workObjects);
     grantListUnder(this.bucket, this.notifyFunction, config.workPrefix);
@@ -281,7 +303,7 @@ export class BatchFileProcessor extends Construct {
       description: 'Starts the orchestrator for each CSV file uploaded under the input prefix',
       memorySize: 256,
       timeout: Duration.seconds(30),
-      environment: { STATE_MACHINE_ARN: this.orchestrator.stateMachineArn },
+      environment: TRIGGER_ENVIRONMENT.encode({ logLevel: config.logLevel, stateMachineArn: this.orchestrator.stateMachineArn }),
       deadLetterQueue: this.triggerDeadLetterQueue,
       retryAttempts: 2,
     });
@@ -418,21 +440,10 @@ export class BatchFileProcessor extends Construct {
       ],
     });
   }
-
-  private commonEnvironment(config: ResolvedProps): { [key: string]: string } {
-    return {
-      BUCKET_NAME: this.bucket.bucketName,
-      INPUT_PREFIX: config.inputPrefix,
-      OUTPUT_PREFIX: config.outputPrefix,
-      ARCHIVE_PREFIX: config.archivePrefix,
-      WORK_PREFIX: config.workPrefix,
-      LOG_LEVEL: config.logLevel,
-    };
-  }
 }
 
 type HandlerProps = Omit<HandlerFunctionProps, 'logRetention' | 'removalPolicy' | 'encryptionKey'>;
 
-function addEnvironment(fn: lambda.Function, environment: { [key: string]: string } | undefined): void {
-  for (const [name, value] of Object.entries(environment ?? {})) fn.addEnvironment(name, value);
+function addEnvironment(fn: lambda.Function, environment: Variables): void {
+  for (const [name, value] of Object.entries(environment)) fn.addEnvironment(name, value);
 }

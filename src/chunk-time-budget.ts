@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { ENRICH_FINISH_RESERVE_MS, ENRICH_RETRY_BACKOFF } from './contract/enrich-retries';
 
 /**
  * The chunk processor's time. It is an Express state machine: an Express execution ends at
@@ -33,20 +34,6 @@ export const CHUNK_STEP_RETRIES = 1;
 /** The first (and, with one retry, only) wait before a chunk step is retried. */
 export const CHUNK_STEP_RETRY_INTERVAL = Duration.seconds(1);
 
-/**
- * What the enrich-chunk function keeps of its timeout to read the chunk and write the processed
- * chunk once its lookups end. The handler stops its lookups that long before its timeout
- * (lambda-src/enrich/deadline.ts, FINISH_RESERVE_MS), so one request with all its attempts must fit
- * in the rest.
- */
-export const ENRICH_FINISH_RESERVE = Duration.seconds(10);
-
-/**
- * The backoff of the enrichment source's retries: full jitter under a cap that starts at 100 ms and
- * doubles up to 5 s (lambda-src/shared/retry-policy.ts, defaultRetryPolicy; a test pins the two equal).
- */
-export const ENRICH_RETRY_BACKOFF = { baseDelayMs: 100, maxDelayMs: 5_000 };
-
 /** The longest one request can take with all its attempts: each attempt's timeout plus the longest wait before each retry. */
 export function enrichRequestWorstCaseMs(timeoutMs: number, maxAttempts: number): number {
   let waits = 0;
@@ -56,7 +43,10 @@ export function enrichRequestWorstCaseMs(timeoutMs: number, maxAttempts: number)
   return timeoutMs * maxAttempts + waits;
 }
 
-/** The time one enrichment request may take with all its attempts: the enrich-chunk timeout less what it keeps for the chunk. */
+/**
+ * The time one enrichment request may take with all its attempts: the enrich-chunk timeout less
+ * what it keeps to read and write the chunk once its lookups end (src/contract/enrich-retries.ts).
+ */
 export function enrichRequestBudgetMs(): number {
-  return CHUNK_STEP_TIMEOUTS.enrich.toMilliseconds() - ENRICH_FINISH_RESERVE.toMilliseconds();
+  return CHUNK_STEP_TIMEOUTS.enrich.toMilliseconds() - ENRICH_FINISH_RESERVE_MS;
 }

@@ -1,4 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
+import {
+  ARCHIVE_PREFIX, EMAIL_RECIPIENTS, EMAIL_SENDER, ENRICH_FIELDS, ENRICH_URL, OUTPUT_PREFIX, RECORD_SCHEMA, WORK_PREFIX,
+} from './contract/handler-environment';
 
 /**
  * Lambda allows 4 KB of environment variables per function, "for all environment variables
@@ -62,15 +65,14 @@ export const UNKNOWN_TOKEN_BYTES = 1024;
 
 /** What each variable the construct sets comes from, for the error to name the prop to change. */
 const PROP_OF_VARIABLE: Record<string, string> = {
-  RECORD_SCHEMA: 'validator: a smaller JSON Schema, or validate with RecordValidator.fromLambda',
-  ENRICH_URL: 'enrichment: a shorter url or path',
-  ENRICH_FIELDS: 'enrichment: fewer or shorter fields',
-  EMAIL_RECIPIENTS: 'email.recipients: fewer or shorter addresses',
-  EMAIL_SENDER: 'email.sender',
-  INPUT_PREFIX: 'inputPrefix',
-  OUTPUT_PREFIX: 'outputPrefix',
-  ARCHIVE_PREFIX: 'archivePrefix',
-  WORK_PREFIX: 'workPrefix',
+  [RECORD_SCHEMA.name]: 'validator: a smaller JSON Schema, or validate with RecordValidator.fromLambda',
+  [ENRICH_URL.name]: 'enrichment: a shorter url or path',
+  [ENRICH_FIELDS.name]: 'enrichment: fewer or shorter fields',
+  [EMAIL_RECIPIENTS.name]: 'email.recipients: fewer or shorter addresses',
+  [EMAIL_SENDER.name]: 'email.sender',
+  [OUTPUT_PREFIX.name]: 'outputPrefix',
+  [ARCHIVE_PREFIX.name]: 'archivePrefix',
+  [WORK_PREFIX.name]: 'workPrefix',
 };
 
 /** Each variable's share of the measured JSON (`"NAME":"value",`), and the whole, at most. */

@@ -5,10 +5,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { Variables } from './contract/environment-variables';
+import { HandlerName } from './contract/handler-environment';
 import { environmentSizeError, maxEnvironmentBytes } from './environment-size';
-
-/** The bundled handlers, `assets/lambda-src/<name>/index.js` at the package root. */
-export type HandlerName = 'trigger' | 'split-input' | 'validate-chunk' | 'enrich-chunk' | 'record-rejects' | 'merge-chunks' | 'notify';
 
 /**
  * This file sits one folder below the package root both as `src/` (tests) and as `lib/` (the package),
@@ -21,7 +20,8 @@ export function handlerAssetPath(name: string): string {
 export interface HandlerFunctionProps {
   readonly handlerName: HandlerName;
   readonly description: string;
-  readonly environment: { [key: string]: string };
+  /** Its variables, encoded by the handler's environment (src/contract/handler-environment.ts). */
+  readonly environment: Variables;
   readonly memorySize: number;
   readonly timeout: Duration;
   readonly logRetention: logs.RetentionDays;

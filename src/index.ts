@@ -1,6 +1,5 @@
 export * from './batch-file-processor';
 export * from './batch-file-processor-props';
 export * from './email-notification';
-export * from './handler-binding';
 export * from './record-enricher';
 export * from './record-validator';

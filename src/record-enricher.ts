@@ -4,8 +4,10 @@ import { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { CHUNK_STEP_TIMEOUTS, ENRICH_FINISH_RESERVE, enrichRequestBudgetMs, enrichRequestWorstCaseMs } from './chunk-time-budget';
-import { HandlerBindConfig, HandlerBindOptions } from './handler-binding';
+import { CHUNK_STEP_TIMEOUTS, enrichRequestBudgetMs, enrichRequestWorstCaseMs } from './chunk-time-budget';
+import { ENRICH_FINISH_RESERVE_MS } from './contract/enrich-retries';
+import { EnricherSettings, HANDLER_DEFAULTS, isNameList } from './contract/handler-environment';
+import { HandlerBindOptions } from './handler-binding';
 import { integerIn } from './integer-prop';
 
 /** How an HTTP enrichment endpoint is called. */
@@ -156,21 +158,23 @@ export abstract class RecordEnricher {
   }
 
   /**
-   * Applies the grants the enrich-chunk handler needs and returns its environment.
+   * Applies the grants the enrich-chunk handler needs and returns its settings, which the
+   * processor writes into the handler's environment (src/contract/handler-environment.ts).
+   *
+   * @internal
    */
-  public abstract bind(scope: Construct, options: HandlerBindOptions): HandlerBindConfig;
+  public abstract _bind(scope: Construct, options: HandlerBindOptions): EnricherSettings;
 }
 
 function checkRange(name: string, value: number, min: number, max: number): number {
   return integerIn(`enrichment: ${name}`, value, min, max);
 }
 
-function fieldsEnvironment(fields: string[] | undefined): { [key: string]: string } {
-  if (fields === undefined) return {};
-  if (fields.length === 0 || fields.some((field) => field.length === 0)) {
+function checkFields(fields: string[] | undefined): string[] | undefined {
+  if (fields !== undefined && !isNameList(fields)) {
     throw new Error('enrichment: fields must name at least one field, and no empty one');
   }
-  return { ENRICH_FIELDS: JSON.stringify(fields) };
+  return fields;
 }
 
 /** Whether records are sent in batches (POST) rather than one GET each. */
@@ -197,42 +201,39 @@ function checkRequestFits(timeoutMs: number, maxAttempts: number): void {
   if (worstMs > budgetMs) {
     throw new Error(`enrichment: timeout (${timeoutMs / 1000} s) × maxAttempts (${maxAttempts}) plus the waits between attempts `
       + `(up to ${(worstMs - timeoutMs * maxAttempts) / 1000} s) is ${worstMs / 1000} s, more than the ${budgetMs / 1000} s one request may take `
-      + `(the enrich-chunk function's ${CHUNK_STEP_TIMEOUTS.enrich.toSeconds()} s timeout less ${ENRICH_FINISH_RESERVE.toSeconds()} s `
+      + `(the enrich-chunk function's ${CHUNK_STEP_TIMEOUTS.enrich.toSeconds()} s timeout less ${ENRICH_FINISH_RESERVE_MS / 1000} s `
       + 'to read and write the chunk): lower timeout or maxAttempts');
   }
 }
 
-function httpEnvironment(url: string, sign: boolean, options: HttpCallOptions): { [key: string]: string } {
-  const timeoutMs = (options.timeout ?? Duration.seconds(5)).toMilliseconds();
+function httpSettings(url: string, signWithIam: boolean, options: HttpCallOptions): EnricherSettings {
+  const timeoutMs = (options.timeout ?? Duration.millis(HANDLER_DEFAULTS.enrichTimeoutMs)).toMilliseconds();
   checkRange('timeout (ms)', timeoutMs, 100, 60_000);
-  const maxAttempts = checkRange('maxAttempts', options.maxAttempts ?? 4, 1, 10);
+  const maxAttempts = checkRange('maxAttempts', options.maxAttempts ?? HANDLER_DEFAULTS.enrichMaxAttempts, 1, 10);
   checkRequestFits(timeoutMs, maxAttempts);
-  const batchSize: { [key: string]: string } = options.batchSize === undefined
-    ? {}
-    : { ENRICH_BATCH_SIZE: String(checkRange('batchSize', options.batchSize, 1, 1000)) };
   return {
-    ENRICHER: 'http',
-    ENRICH_URL: url,
-    ENRICH_SIGV4: String(sign),
-    ENRICH_CONCURRENCY: String(checkRange('concurrency', options.concurrency ?? 16, 1, 256)),
-    ENRICH_MAX_ATTEMPTS: String(maxAttempts),
-    ENRICH_TIMEOUT_MS: String(timeoutMs),
-    ...batchSize,
-    ...fieldsEnvironment(options.fields),
+    kind: 'http',
+    url,
+    signWithIam,
+    concurrency: checkRange('concurrency', options.concurrency ?? HANDLER_DEFAULTS.enrichConcurrency, 1, 256),
+    maxAttempts,
+    timeoutMs,
+    batchSize: options.batchSize === undefined ? undefined : checkRange('batchSize', options.batchSize, 1, 1000),
+    fields: checkFields(options.fields),
   };
 }
 
 class HttpEnricher extends RecordEnricher {
-  private readonly environment: { [key: string]: string };
+  private readonly settings: EnricherSettings;
 
   constructor(url: string, sign: boolean, options: HttpCallOptions) {
     super();
     checkBatchTarget('url', url, options);
-    this.environment = httpEnvironment(url, sign, options);
+    this.settings = httpSettings(url, sign, options);
   }
 
-  public bind(_scope: Construct, _options: HandlerBindOptions): HandlerBindConfig {
-    return { environment: this.environment };
+  public _bind(_scope: Construct, _options: HandlerBindOptions): EnricherSettings {
+    return this.settings;
   }
 }
 
@@ -251,10 +252,10 @@ class RestApiEnricher extends RecordEnricher {
     }
     this.method = method;
     // Validate the call options now, where the user made the mistake, not at bind time.
-    httpEnvironment('', true, options);
+    httpSettings('', true, options);
   }
 
-  public bind(_scope: Construct, options: HandlerBindOptions): HandlerBindConfig {
+  public _bind(_scope: Construct, options: HandlerBindOptions): EnricherSettings {
     const stage = this.api.deploymentStage;
     // IAM matches the request path, so each `{parameter}` becomes a wildcard for one path segment's value.
     const resourcePath = this.options.path.replace(/\{[^}]+\}/g, '*');
@@ -263,7 +264,7 @@ class RestApiEnricher extends RecordEnricher {
       actions: ['execute-api:Invoke'],
       resourceArns: [this.api.arnForExecuteApi(this.method, resourcePath, stage.stageName)],
     });
-    return { environment: httpEnvironment(stage.urlForPath(this.options.path), true, this.options) };
+    return httpSettings(stage.urlForPath(this.options.path), true, this.options);
   }
 }
 
@@ -272,18 +273,12 @@ class LambdaEnricher extends RecordEnricher {
 
   constructor(private readonly fn: IFunction, options: LambdaEnricherOptions) {
     super();
-    this.batchSize = checkRange('batchSize', options.batchSize ?? 500, 1, 10_000);
+    this.batchSize = checkRange('batchSize', options.batchSize ?? HANDLER_DEFAULTS.enrichLambdaBatchSize, 1, 10_000);
   }
 
-  public bind(_scope: Construct, options: HandlerBindOptions): HandlerBindConfig {
+  public _bind(_scope: Construct, options: HandlerBindOptions): EnricherSettings {
     this.fn.grantInvoke(options.grantee);
-    return {
-      environment: {
-        ENRICHER: 'lambda',
-        ENRICH_FUNCTION: this.fn.functionArn,
-        ENRICH_BATCH_SIZE: String(this.batchSize),
-      },
-    };
+    return { kind: 'lambda', functionName: this.fn.functionArn, batchSize: this.batchSize };
   }
 }
 
@@ -296,21 +291,19 @@ class TableEnricher extends RecordEnricher {
     if (options.keyAttribute !== undefined && options.keyAttribute.length === 0) {
       throw new Error('enrichment: keyAttribute must not be empty');
     }
-    fieldsEnvironment(options.fields);
+    checkFields(options.fields);
   }
 
-  public bind(_scope: Construct, options: HandlerBindOptions): HandlerBindConfig {
+  public _bind(_scope: Construct, options: HandlerBindOptions): EnricherSettings {
     // Only the read the handler makes, not grantReadData's Query/Scan/streams.
     this.table.grant(options.grantee, 'dynamodb:BatchGetItem');
     this.table.encryptionKey?.grantDecrypt(options.grantee);
     return {
-      environment: {
-        ENRICHER: 'table',
-        ENRICH_TABLE: this.table.tableName,
-        ENRICH_KEY_COLUMN: this.options.keyColumn,
-        ENRICH_KEY_ATTRIBUTE: this.options.keyAttribute ?? this.options.keyColumn,
-        ...fieldsEnvironment(this.options.fields),
-      },
+      kind: 'table',
+      tableName: this.table.tableName,
+      keyColumn: this.options.keyColumn,
+      keyAttribute: this.options.keyAttribute ?? this.options.keyColumn,
+      fields: this.options.fields,
     };
   }
 }

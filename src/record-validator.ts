@@ -1,6 +1,7 @@
 import { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { HandlerBindConfig, HandlerBindOptions } from './handler-binding';
+import { HANDLER_DEFAULTS, ValidatorSettings } from './contract/handler-environment';
+import { HandlerBindOptions } from './handler-binding';
 import { integerIn } from './integer-prop';
 
 /** Options of a validator implemented by your own Lambda function. */
@@ -47,9 +48,12 @@ export abstract class RecordValidator {
   }
 
   /**
-   * Applies the grants the validate-chunk handler needs and returns its environment.
+   * Applies the grants the validate-chunk handler needs and returns its settings, which the
+   * processor writes into the handler's environment (src/contract/handler-environment.ts).
+   *
+   * @internal
    */
-  public abstract bind(scope: Construct, options: HandlerBindOptions): HandlerBindConfig;
+  public abstract _bind(scope: Construct, options: HandlerBindOptions): ValidatorSettings;
 }
 
 class JsonSchemaValidator extends RecordValidator {
@@ -64,8 +68,8 @@ class JsonSchemaValidator extends RecordValidator {
     this.schemaJson = JSON.stringify(schema);
   }
 
-  public bind(_scope: Construct, _options: HandlerBindOptions): HandlerBindConfig {
-    return { environment: { VALIDATOR: 'json-schema', RECORD_SCHEMA: this.schemaJson } };
+  public _bind(_scope: Construct, _options: HandlerBindOptions): ValidatorSettings {
+    return { kind: 'json-schema', schema: this.schemaJson };
   }
 }
 
@@ -74,17 +78,11 @@ class LambdaValidator extends RecordValidator {
 
   constructor(private readonly fn: IFunction, options: LambdaValidatorOptions) {
     super();
-    this.batchSize = integerIn('validator: batchSize', options.batchSize ?? 500, 1, 10_000);
+    this.batchSize = integerIn('validator: batchSize', options.batchSize ?? HANDLER_DEFAULTS.validatorBatchSize, 1, 10_000);
   }
 
-  public bind(_scope: Construct, options: HandlerBindOptions): HandlerBindConfig {
+  public _bind(_scope: Construct, options: HandlerBindOptions): ValidatorSettings {
     this.fn.grantInvoke(options.grantee);
-    return {
-      environment: {
-        VALIDATOR: 'lambda',
-        VALIDATOR_FUNCTION: this.fn.functionArn,
-        VALIDATOR_BATCH_SIZE: String(this.batchSize),
-      },
-    };
+    return { kind: 'lambda', functionName: this.fn.functionArn, batchSize: this.batchSize };
   }
 }

@@ -1,6 +1,8 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { BatchFileProcessorProps, HandlerLogLevel, InputEncoding } from './batch-file-processor-props';
+import { BatchFileProcessorProps } from './batch-file-processor-props';
+import { OneOfRule } from './contract/environment-variables';
+import { HANDLER_DEFAULTS, INPUT_ENCODINGS, InputEncodingName, isCsvDelimiter, LOG_LEVELS, LogLevel } from './contract/handler-environment';
 import { validateEmailNotification } from './email-identity';
 import { integerIn } from './integer-prop';
 
@@ -8,7 +10,7 @@ import { integerIn } from './integer-prop';
 export interface ResolvedProps {
   readonly chunkSize: number;
   readonly delimiter: string;
-  readonly encoding: InputEncoding;
+  readonly encoding: InputEncodingName;
   readonly inputPrefix: string;
   readonly outputPrefix: string;
   readonly archivePrefix: string;
@@ -20,7 +22,7 @@ export interface ResolvedProps {
   readonly linkExpirySeconds: number;
   readonly runTimeout: Duration;
   readonly removalPolicy: RemovalPolicy;
-  readonly logLevel: HandlerLogLevel;
+  readonly logLevel: LogLevel;
   readonly logRetention: logs.RetentionDays;
   readonly memorySize: number;
 }
@@ -31,11 +33,11 @@ function wholeDays(name: string, duration: Duration): number {
 }
 
 /**
- * The handlers split records byte by byte (lambda-src/shared/csv-records.ts `delimiterByte`), so the
- * delimiter must be one byte in UTF-8: an ASCII character. `§` is one JavaScript character but two bytes.
+ * The handlers split records byte by byte, so the delimiter must be one byte in UTF-8: an ASCII
+ * character (src/contract/handler-environment.ts). `§` is one JavaScript character but two bytes.
  */
 function checkDelimiter(delimiter: string): string {
-  if (Buffer.byteLength(delimiter, 'utf8') !== 1 || ['"', '\r', '\n'].includes(delimiter)) {
+  if (!isCsvDelimiter(delimiter)) {
     throw new Error(`delimiter must be one ASCII character (a single byte in UTF-8) other than '"', CR and LF, got ${JSON.stringify(delimiter)}`);
   }
   return delimiter;
@@ -60,6 +62,12 @@ function checkPrefixes(prefixes: { [name: string]: string }): void {
   }
 }
 
+/** An enum prop's value as the handlers name it (the enums hold the same values: test/construct/handler-environment.test.ts). */
+function oneOfProp<T extends string>(name: string, value: string, allowed: OneOfRule<T>): T {
+  if (!allowed.includes(value)) throw new Error(`${name} must be one of ${allowed.values.join(', ')}, got '${value}'`);
+  return value;
+}
+
 /** A Standard execution may run for up to one year (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html). */
 function checkRunTimeout(timeout: Duration): Duration {
   integerIn('runTimeout', timeout.toSeconds({ integral: false }), 1, 365 * 24 * 3600, ' seconds (1 year)');
@@ -75,9 +83,9 @@ export function resolveProps(props: BatchFileProcessorProps): ResolvedProps {
 
   const prefixes = {
     inputPrefix: props.inputPrefix ?? 'input/',
-    outputPrefix: props.outputPrefix ?? 'output/',
-    archivePrefix: props.archivePrefix ?? 'archive/',
-    workPrefix: props.workPrefix ?? 'runs/',
+    outputPrefix: props.outputPrefix ?? HANDLER_DEFAULTS.outputPrefix,
+    archivePrefix: props.archivePrefix ?? HANDLER_DEFAULTS.archivePrefix,
+    workPrefix: props.workPrefix ?? HANDLER_DEFAULTS.workPrefix,
   };
   checkPrefixes(prefixes);
 
@@ -85,23 +93,23 @@ export function resolveProps(props: BatchFileProcessorProps): ResolvedProps {
   if (!(toleratedFailurePercentage >= 0 && toleratedFailurePercentage <= 100)) {
     throw new Error(`toleratedFailurePercentage must be from 0 to 100, got ${toleratedFailurePercentage}`);
   }
-  const linkExpirySeconds = (props.linkExpiry ?? Duration.days(1)).toSeconds();
+  const linkExpirySeconds = (props.linkExpiry ?? Duration.seconds(HANDLER_DEFAULTS.linkExpirySeconds)).toSeconds();
   // 7 days is the longest a SigV4 presigned URL may be valid.
   integerIn('linkExpiry', linkExpirySeconds, 1, 7 * 24 * 3600, ' seconds (7 days)');
 
   return {
     ...prefixes,
-    chunkSize: integerIn('chunkSize', props.chunkSize ?? 1000, 1, 1_000_000),
-    delimiter: checkDelimiter(props.delimiter ?? ','),
-    encoding: props.encoding ?? InputEncoding.UTF_8,
+    chunkSize: integerIn('chunkSize', props.chunkSize ?? HANDLER_DEFAULTS.chunkSize, 1, 1_000_000),
+    delimiter: checkDelimiter(props.delimiter ?? HANDLER_DEFAULTS.delimiter),
+    encoding: oneOfProp('encoding', props.encoding ?? HANDLER_DEFAULTS.encoding, INPUT_ENCODINGS),
     maxConcurrency: integerIn('maxConcurrency', props.maxConcurrency ?? 10, 1, 10_000),
     toleratedFailurePercentage,
     intermediateFileRetentionDays: wholeDays('intermediateFileRetention', props.intermediateFileRetention ?? Duration.days(15)),
-    rejectedRecordRetentionDays: wholeDays('rejectedRecordRetention', props.rejectedRecordRetention ?? Duration.days(30)),
+    rejectedRecordRetentionDays: wholeDays('rejectedRecordRetention', props.rejectedRecordRetention ?? Duration.days(HANDLER_DEFAULTS.rejectedRecordRetentionDays)),
     linkExpirySeconds,
     runTimeout: checkRunTimeout(props.runTimeout ?? Duration.hours(24)),
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    logLevel: props.logLevel ?? HandlerLogLevel.INFO,
+    logLevel: oneOfProp('logLevel', props.logLevel ?? HANDLER_DEFAULTS.logLevel, LOG_LEVELS),
     logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     memorySize: integerIn('memorySize', props.memorySize ?? 1024, 128, 10_240, ' MB'),
   };

@@ -1,11 +1,5 @@
+import { ENRICH_FINISH_RESERVE_MS } from '../../src/contract/enrich-retries';
 import { EnrichmentUnavailable } from '../shared/errors';
-
-/**
- * What enrich-chunk keeps of its time, once the lookups end, to write the processed chunk and its
- * rejects. The construct leaves the same margin when it checks the HTTP enricher's timeout and
- * attempts against the function's timeout (src/chunk-time-budget.ts, ENRICH_FINISH_RESERVE).
- */
-export const FINISH_RESERVE_MS = 10_000;
 
 /** What the handler is given by Lambda that the deadline is read from. */
 export interface InvocationClock {
@@ -14,10 +8,11 @@ export interface InvocationClock {
 
 /**
  * The epoch milliseconds by which the lookups must have ended: the invocation's remaining time
- * less FINISH_RESERVE_MS. Undefined without an invocation context (a direct call): no deadline.
+ * less ENRICH_FINISH_RESERVE_MS, which the construct leaves too when it checks the HTTP
+ * enricher's timeout and attempts against the function's timeout. Undefined without an invocation context (a direct call): no deadline.
  */
 export function lookupDeadline(context: InvocationClock | undefined, now: number = Date.now()): number | undefined {
-  return context === undefined ? undefined : now + context.getRemainingTimeInMillis() - FINISH_RESERVE_MS;
+  return context === undefined ? undefined : now + context.getRemainingTimeInMillis() - ENRICH_FINISH_RESERVE_MS;
 }
 
 /** A signal that aborts an SDK call (with its own retries) at the deadline; undefined without one. */

@@ -1,73 +1,76 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { parseFieldList } from './enriched-columns';
 import { HttpBatchSource } from './http-batch-source';
 import { HttpSource } from './http-source';
 import { LambdaSource } from './lambda-source';
 import { EnrichmentSource } from './lookup';
 import { sigV4Signer } from './request-signer';
 import { TableSource } from './table-source';
-import { positiveIntEnv, requiredEnv } from '../shared/handler-env';
+import { DecodedEnricherSettings } from '../../src/contract/handler-environment';
 import { RetryPolicy, defaultRetryPolicy } from '../shared/retry-policy';
 
 export interface EnrichConfig {
   readonly source: EnrichmentSource;
-  /** ENRICH_FIELDS, when set. */
+  /** The columns to append, when the enricher names them. */
   readonly fields?: string[];
 }
 
 export interface EnrichRunOptions {
   /** Epoch milliseconds by which the lookups must have ended (lookupDeadline). @default - none */
   readonly deadline?: number;
+  /** The region requests are signed for. @default - AWS_REGION, which Lambda sets */
+  readonly region?: string;
 }
 
-/** Builds the enrichment source that ENRICHER names from the handler's environment. */
-export function enrichConfigFromEnv(env: NodeJS.ProcessEnv = process.env, run: EnrichRunOptions = {}): EnrichConfig {
-  const concurrency = positiveIntEnv('ENRICH_CONCURRENCY', 16, env);
+/** The enrichment source the settings (decoded from enrich-chunk's environment) name. */
+export function enrichmentOf(settings: DecodedEnricherSettings, run: EnrichRunOptions = {}): EnrichConfig {
   const retryOptions = { deadline: run.deadline };
-  const retry: RetryPolicy = { ...defaultRetryPolicy, maxAttempts: positiveIntEnv('ENRICH_MAX_ATTEMPTS', defaultRetryPolicy.maxAttempts, env) };
-  const fields = parseFieldList(env.ENRICH_FIELDS);
-  switch (env.ENRICHER) {
+  switch (settings.kind) {
     case 'http': {
+      const retry: RetryPolicy = { ...defaultRetryPolicy, maxAttempts: settings.maxAttempts };
       const call = {
-        concurrency,
+        concurrency: settings.concurrency,
         retry,
-        timeoutMs: positiveIntEnv('ENRICH_TIMEOUT_MS', 5_000, env),
-        signer: env.ENRICH_SIGV4 === 'true' ? sigV4Signer(requiredEnv('AWS_REGION', env)) : undefined,
+        timeoutMs: settings.timeoutMs,
+        signer: settings.signWithIam ? sigV4Signer(signingRegion(run)) : undefined,
         retryOptions,
       };
       // Per record (a GET each) unless a batch size above 1 asks for POSTed batches.
-      const batchSize = positiveIntEnv('ENRICH_BATCH_SIZE', 1, env);
+      const batchSize = settings.batchSize ?? 1;
       const source = batchSize > 1
-        ? new HttpBatchSource({ ...call, url: requiredEnv('ENRICH_URL', env), batchSize })
-        : new HttpSource({ ...call, urlTemplate: requiredEnv('ENRICH_URL', env) });
-      return { fields, source };
+        ? new HttpBatchSource({ ...call, url: settings.url, batchSize })
+        : new HttpSource({ ...call, urlTemplate: settings.url });
+      return { fields: settings.fields, source };
     }
     case 'lambda':
       return {
-        fields,
         source: new LambdaSource({
-          functionName: requiredEnv('ENRICH_FUNCTION', env),
-          batchSize: positiveIntEnv('ENRICH_BATCH_SIZE', 500, env),
-          concurrency,
-          client: new LambdaClient({ maxAttempts: retry.maxAttempts }),
+          functionName: settings.functionName,
+          batchSize: settings.batchSize,
+          concurrency: settings.concurrency,
+          client: new LambdaClient({ maxAttempts: defaultRetryPolicy.maxAttempts }),
           deadline: run.deadline,
         }),
       };
     case 'table':
       return {
-        fields,
+        fields: settings.fields,
         source: new TableSource({
-          tableName: requiredEnv('ENRICH_TABLE', env),
-          keyColumn: requiredEnv('ENRICH_KEY_COLUMN', env),
-          keyAttribute: requiredEnv('ENRICH_KEY_ATTRIBUTE', env),
-          concurrency,
-          retry,
-          client: new DynamoDBClient({ maxAttempts: retry.maxAttempts }),
+          tableName: settings.tableName,
+          keyColumn: settings.keyColumn,
+          keyAttribute: settings.keyAttribute,
+          concurrency: settings.concurrency,
+          retry: defaultRetryPolicy,
+          client: new DynamoDBClient({ maxAttempts: defaultRetryPolicy.maxAttempts }),
           retryOptions,
         }),
       };
-    default:
-      throw new Error(`ENRICHER must be http, lambda or table, got ${env.ENRICHER ?? '(unset)'}`);
   }
+}
+
+/** Lambda sets AWS_REGION in every function's environment (a reserved variable, not the construct's). */
+function signingRegion(run: EnrichRunOptions): string {
+  const region = run.region ?? process.env.AWS_REGION;
+  if (!region) throw new Error('environment variable AWS_REGION is not set: requests cannot be signed');
+  return region;
 }

@@ -6,12 +6,12 @@ import { ValidatedRecord } from './validated-records';
 export interface EnrichOptions {
   /** The CSV delimiter of the processed chunk. */
   readonly delimiter: string;
-  /** ENRICH_FIELDS: the columns to append. @default - the answer's names */
+  /** The enricher's fields: the columns to append. @default - the answer's names */
   readonly fields?: readonly string[];
 }
 
 /**
- * Enriches a chunk's records from a source. Appended columns are ENRICH_FIELDS when given, else
+ * Enriches a chunk's records from a source. Appended columns are the enricher's fields when given, else
  * the answer's names without the key and without names the header already has (a repeated
  * column name would make the output's header ambiguous).
  */

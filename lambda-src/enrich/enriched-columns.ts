@@ -1,7 +1,7 @@
 import { Lookup } from './lookup';
 
 export interface ColumnChoice {
-  /** ENRICH_FIELDS: the columns to append, whatever the source answers. */
+  /** The enricher's fields: the columns to append, whatever the source answers. */
   readonly fields?: readonly string[];
   /** Columns of the answer never appended (the lookup key, which the record already holds). */
   readonly exclude: readonly string[];
@@ -9,7 +9,7 @@ export interface ColumnChoice {
 }
 
 /**
- * The columns appended to every record of a chunk. Without ENRICH_FIELDS they are fixed by the
+ * The columns appended to every record of a chunk. Without the enricher's fields they are fixed by the
  * first record (in input order, so the result does not depend on which request finished first)
  * that found data; later answers contribute values by those names, and a chunk with no data
  * at all appends nothing.
@@ -20,14 +20,4 @@ export function selectColumns(lookups: readonly Lookup[], choice: ColumnChoice):
   if (first === undefined || !('values' in first)) return [];
   const names = Object.keys(first.values).filter((name) => !choice.exclude.includes(name));
   return choice.order === 'name' ? names.sort() : names;
-}
-
-/** Parses ENRICH_FIELDS (a JSON array of column names); undefined when unset. */
-export function parseFieldList(value: string | undefined): string[] | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const parsed: unknown = JSON.parse(value);
-  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((name) => typeof name === 'string' && name !== '')) {
-    throw new Error(`ENRICH_FIELDS must be a JSON array of column names, got ${value}`);
-  }
-  return parsed;
 }

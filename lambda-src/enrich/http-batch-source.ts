@@ -26,7 +26,7 @@ export class HttpBatchSource implements EnrichmentSource {
   constructor(private readonly options: HttpBatchSourceOptions) {
     const placeholders = templateColumns(options.url);
     if (placeholders.length > 0) {
-      throw new Error(`ENRICH_URL ${options.url} must not have {column} placeholders when ENRICH_BATCH_SIZE is above 1: records are POSTed in the body`);
+      throw new Error(`the enrichment URL ${options.url} must not have {column} placeholders with a batch size above 1: records are POSTed in the body`);
     }
     this.url = new URL(options.url);
   }

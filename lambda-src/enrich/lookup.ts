@@ -21,7 +21,7 @@ export interface EnrichmentSource {
   readonly keyColumns: readonly string[];
   /** Names in the answer that repeat the key (e.g. the table's key attribute), left out of the appended columns too. */
   readonly answerKeys: readonly string[];
-  /** How appended columns are ordered when taken from the answer (ENRICH_FIELDS unset). */
+  /** How appended columns are ordered when taken from the answer (the enricher names no fields). */
   readonly columnOrder: 'answer' | 'name';
   /** One lookup per record, in record order. Throws `EnrichmentUnavailable` when the source keeps failing. */
   lookup(header: readonly string[], records: readonly ValidRecord[]): Promise<Lookup[]>;

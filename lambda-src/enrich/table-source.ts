@@ -46,7 +46,7 @@ export class TableSource implements EnrichmentSource {
 
   async lookup(header: readonly string[], records: readonly ValidRecord[]): Promise<Lookup[]> {
     const column = header.indexOf(this.options.keyColumn);
-    if (column < 0) throw new Error(`ENRICH_KEY_COLUMN ${this.options.keyColumn} is not a column of the header`);
+    if (column < 0) throw new Error(`the enricher's keyColumn ${this.options.keyColumn} is not a column of the header`);
     const keyOf = (record: ValidRecord) => record.fields[column] ?? '';
     const found = await getItemsByKey(records.map(keyOf), this.options);
     return records.map((record) => {

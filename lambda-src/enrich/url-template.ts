@@ -15,11 +15,11 @@ export function templateColumns(template: string): string[] {
 export function checkTemplate(template: string, header: readonly string[]): void {
   const columns = templateColumns(template);
   if (columns.length === 0) {
-    throw new Error(`ENRICH_URL ${template} has no {column} placeholder`);
+    throw new Error(`the enrichment URL ${template} has no {column} placeholder`);
   }
   const missing = columns.filter((column) => !header.includes(column));
   if (missing.length > 0) {
-    throw new Error(`ENRICH_URL refers to ${missing.map((c) => `{${c}}`).join(', ')}, which the header does not have`);
+    throw new Error(`the enrichment URL refers to ${missing.map((c) => `{${c}}`).join(', ')}, which the header does not have`);
   }
 }
 

@@ -13,11 +13,6 @@ export interface NotificationEmail {
   readonly text: string;
 }
 
-/** EMAIL_RECIPIENTS: comma-separated addresses, blanks ignored. */
-export function recipientsFrom(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((address) => address.trim()).filter((address) => address !== '');
-}
-
 const count = (n: number) => n.toLocaleString('en-US');
 
 function duration(ms: number): string {

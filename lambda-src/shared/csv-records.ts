@@ -12,6 +12,7 @@
  * dropped. Blank lines are skipped but counted, so `line` is the physical input line.
  */
 import { InputFormatError } from './errors';
+import { CSV_DELIMITER, isCsvDelimiter } from '../../src/contract/handler-environment';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -56,13 +57,10 @@ export interface ScanOptions {
   readonly maxRecordBytes?: number;
 }
 
-/** The byte value of a one-character, single-byte delimiter; anything else is a configuration error. */
+/** The byte value of a delimiter the construct allows (one ASCII character); anything else is a configuration error. */
 export function delimiterByte(delimiter: string): number {
-  const bytes = Buffer.from(delimiter, 'utf8');
-  if (delimiter.length !== 1 || bytes.length !== 1 || delimiter === '"' || delimiter === '\r' || delimiter === '\n') {
-    throw new Error(`DELIMITER must be one single-byte character other than quote, CR and LF; got ${JSON.stringify(delimiter)}`);
-  }
-  return bytes[0];
+  if (!isCsvDelimiter(delimiter)) throw new Error(`the delimiter must be ${CSV_DELIMITER.expected}, got ${JSON.stringify(delimiter)}`);
+  return delimiter.charCodeAt(0);
 }
 
 const enum State { Unquoted, Quoted, QuoteInQuoted }

@@ -2,15 +2,16 @@
  * Structured JSON logs, one object per line, for CloudWatch Logs Insights.
  * Callers pass counts, keys and ids only: record contents never go to the logs.
  */
-type Level = 'debug' | 'info' | 'warn' | 'error';
-const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+import { LOG_LEVEL, LogLevel } from '../../src/contract/handler-environment';
 
-function enabled(level: Level): boolean {
-  const configured = (process.env.LOG_LEVEL ?? 'info').toLowerCase() as Level;
-  return order[level] >= (order[configured] ?? order.info);
+const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/** Read on every line, not once: a changed environment (tests, local runs) takes effect at once. */
+function enabled(level: LogLevel): boolean {
+  return order[level] >= order[LOG_LEVEL.decode(process.env)];
 }
 
-function write(level: Level, message: string, fields: Record<string, unknown>): void {
+function write(level: LogLevel, message: string, fields: Record<string, unknown>): void {
   if (!enabled(level)) return;
   const line = JSON.stringify({ level, time: new Date().toISOString(), message, ...fields });
   (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(line + '\n');

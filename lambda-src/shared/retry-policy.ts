@@ -2,6 +2,8 @@
  * When and how long to retry a call to the enrichment source. Throttling (429), server errors
  * (5xx), timeouts and network errors are transient; anything else (404 included) is an answer.
  */
+import { ENRICH_RETRY_BACKOFF } from '../../src/contract/enrich-retries';
+
 export interface RetryPolicy {
   readonly maxAttempts: number;
   /** Delay cap of the first retry; doubles with each attempt. */
@@ -9,7 +11,8 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5_000 };
+/** The backoff is the one the construct budgets the enrich-chunk function's time with. */
+export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 5, ...ENRICH_RETRY_BACKOFF };
 
 /** Whether an HTTP status is worth another attempt. */
 export function isRetryableStatus(status: number): boolean {

@@ -22,23 +22,8 @@
  * An upload `orders.csv.gz` is published as `orders.csv` and `orders.rejects.csv`, and archived
  * as `orders.csv.gz`.
  */
-
-export interface Prefixes {
-  readonly input: string;
-  readonly output: string;
-  readonly archive: string;
-  readonly work: string;
-}
-
-/** Reads the prefixes from the handler's environment (set by the construct). */
-export function prefixesFromEnv(env: NodeJS.ProcessEnv = process.env): Prefixes {
-  return {
-    input: env.INPUT_PREFIX ?? 'input/',
-    output: env.OUTPUT_PREFIX ?? 'output/',
-    archive: env.ARCHIVE_PREFIX ?? 'archive/',
-    work: env.WORK_PREFIX ?? 'runs/',
-  };
-}
+import { Environment } from '../../src/contract/environment-variables';
+import { ARCHIVE_PREFIX, OUTPUT_PREFIX, WORK_PREFIX } from '../../src/contract/handler-environment';
 
 const pad = (index: number) => String(index).padStart(5, '0');
 
@@ -107,10 +92,24 @@ export function archiveKey(archivePrefix: string, runId: string, inputKey: strin
   return `${archivePrefix}${runId}/${baseName(inputKey)}`;
 }
 
-/**
- * @deprecated Kept only for local/runner.ts (being restructured elsewhere), which collects a run's
- * published files with it: it moves to `PublishedFiles`, then this goes.
- */
+// Kept only for local/runner.ts, which is being restructured elsewhere and reads a run's prefixes
+// and published files with these: it moves to the processor's prefix properties and
+// `PublishedFiles`, then they go. Not used by any handler.
+
+/** @deprecated local/runner.ts only. */
+export interface Prefixes {
+  readonly input: string;
+  readonly output: string;
+  readonly archive: string;
+  readonly work: string;
+}
+
+/** @deprecated local/runner.ts only: the input prefix is no handler's, so it is the construct's default here. */
+export function prefixesFromEnv(env: Environment = process.env): Prefixes {
+  return { input: 'input/', output: OUTPUT_PREFIX.decode(env), archive: ARCHIVE_PREFIX.decode(env), work: WORK_PREFIX.decode(env) };
+}
+
+/** @deprecated local/runner.ts only. */
 export class RunLayout extends PublishedFiles {
   constructor(prefixes: Prefixes, runId: string, inputKey: string) {
     super(prefixes.output, runId, inputKey);

@@ -5,14 +5,11 @@
  * Every supported encoding maps CR and LF one to one, so line numbers are the input's lines.
  */
 import { getDecoder } from 'iconv-lite';
+import { InputEncodingName } from '../../src/contract/handler-environment';
 import { ByteSource } from '../shared/csv-records';
 
-/** The encodings an input may be declared in (the construct's `InputEncoding` values). */
-export const INPUT_ENCODINGS = ['utf-8', 'windows-1252', 'iso-8859-1', 'utf-16le', 'utf-16be'] as const;
-export type InputEncoding = (typeof INPUT_ENCODINGS)[number];
-
 /** Byte order marks, longest first so that a UTF-8 BOM is not taken for less. */
-const BOMS: ReadonlyArray<{ bytes: Buffer; encoding: InputEncoding }> = [
+const BOMS: ReadonlyArray<{ bytes: Buffer; encoding: InputEncodingName }> = [
   { bytes: Buffer.from([0xef, 0xbb, 0xbf]), encoding: 'utf-8' },
   { bytes: Buffer.from([0xff, 0xfe]), encoding: 'utf-16le' },
   { bytes: Buffer.from([0xfe, 0xff]), encoding: 'utf-16be' },
@@ -24,7 +21,7 @@ const LONGEST_BOM = 3;
  * decides over the declaration, as in the WHATWG Encoding Standard's decode algorithm
  * (https://encoding.spec.whatwg.org/#decode); the BOM's length is what to skip.
  */
-export function sniffEncoding(head: Buffer, declared: InputEncoding): { encoding: InputEncoding; bomLength: number } {
+export function sniffEncoding(head: Buffer, declared: InputEncodingName): { encoding: InputEncodingName; bomLength: number } {
   const bom = BOMS.find(({ bytes }) => head.length >= bytes.length && head.subarray(0, bytes.length).equals(bytes));
   return bom ? { encoding: bom.encoding, bomLength: bom.bytes.length } : { encoding: declared, bomLength: 0 };
 }
@@ -44,7 +41,7 @@ const asBuffer = (piece: Uint8Array | string) =>
  * whole (a UTF-16 code unit or surrogate pair). Bytes the encoding leaves undefined (in
  * Windows-1252: 0x81, 0x8D, 0x8F, 0x90, 0x9D) and unpaired UTF-16 surrogates become U+FFFD.
  */
-export async function* utf8Input(source: ByteSource, declared: InputEncoding): AsyncGenerator<Buffer> {
+export async function* utf8Input(source: ByteSource, declared: InputEncodingName): AsyncGenerator<Buffer> {
   let head: Buffer | undefined = Buffer.alloc(0);
   let decoder: ReturnType<typeof getDecoder> | undefined;
   // A high surrogate at the end of a decoded piece waits for its pair: encoded alone it would be U+FFFD.

@@ -13,5 +13,5 @@ export interface Verdict {
 /** Judges a batch of records; returns one verdict per record, in order. */
 export type BatchValidator = (header: readonly string[], records: readonly CandidateRecord[]) => Promise<Verdict[]>;
 
-/** VALIDATOR=none: the structural checks are all there is. */
+/** No validator: the structural checks are all there is. */
 export const acceptAll: BatchValidator = async (_header, records) => records.map(() => ({ valid: true }));

@@ -1,5 +1,5 @@
 /**
- * VALIDATOR=lambda: a user's function judges batches of records. It is sent
+ * A `lambda` validator (`RecordValidator.fromLambda`): a user's function judges batches of records. It is sent
  * `{ header, records: [{ line, fields }] }` and must answer `{ verdicts: [{ valid, reasons? }] }`,
  * one verdict per record, in order.
  */

@@ -1,5 +1,5 @@
 /**
- * VALIDATOR=json-schema: each record, as an object of column name → field text, against a JSON
+ * A `json-schema` validator (`RecordValidator.fromJsonSchema`): each record, as an object of column name → field text, against a JSON
  * Schema with Ajv. Types are coerced (`coerceTypes`), so a schema may say `"type": "integer"`
  * of a column although every field arrives as text.
  */

@@ -2,10 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { stateMachineDefinition, synthesizeProcessor } from './processor-template';
-import { FINISH_RESERVE_MS } from '../../lambda-src/enrich/deadline';
-import { defaultRetryPolicy } from '../../lambda-src/shared/retry-policy';
 import { RecordEnricher, RecordValidator } from '../../src';
-import { ENRICH_FINISH_RESERVE, ENRICH_RETRY_BACKOFF } from '../../src/chunk-time-budget';
 
 /** Step Functions' defaults (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html, state-task.html). */
 const DEFAULT_TASK_TIMEOUT = 99_999_999;
@@ -69,9 +66,4 @@ test('an HTTP enricher whose timeout and attempts do not fit in the enrich-chunk
   expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}', timeout: Duration.seconds(60), maxAttempts: 1 })).not.toThrow();
   expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}', timeout: Duration.seconds(10), maxAttempts: 5 })).not.toThrow();
   expect(() => RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}' })).not.toThrow();
-});
-
-test('the construct\'s budget uses the handler\'s retry backoff and the time the handler keeps to write the chunk', () => {
-  expect(ENRICH_RETRY_BACKOFF).toEqual({ baseDelayMs: defaultRetryPolicy.baseDelayMs, maxDelayMs: defaultRetryPolicy.maxDelayMs });
-  expect(ENRICH_FINISH_RESERVE.toMilliseconds()).toBe(FINISH_RESERVE_MS);
 });

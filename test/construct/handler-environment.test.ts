@@ -4,8 +4,8 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { functionLogicalId, synthesizeProcessor } from './processor-template';
-import { INPUT_ENCODINGS } from '../../lambda-src/split/utf8-input';
 import { BatchFileProcessorProps, HandlerLogLevel, InputEncoding, RecordEnricher, RecordValidator } from '../../src';
+import { INPUT_ENCODINGS, LOG_LEVELS } from '../../src/contract/handler-environment';
 
 function environmentIn(template: Template, description: string): Record<string, unknown> {
   const functions = template.findResources('AWS::Lambda::Function');
@@ -22,19 +22,20 @@ const userFunction = (scope: any, id: string) => new lambda.Function(scope, id, 
   code: lambda.Code.fromInline('exports.handler = async () => ({})'),
 });
 
-test('every handler reads the bucket, the prefixes and the log level', () => {
+test('each handler gets the log level, and the bucket and prefixes it reads: no handler reads the input prefix, the trigger no bucket', () => {
   const props: BatchFileProcessorProps = { inputPrefix: 'in/', outputPrefix: 'out/', archivePrefix: 'done/', workPrefix: 'tmp/', logLevel: HandlerLogLevel.DEBUG };
   const { template } = synthesizeProcessor(() => props);
-  for (const description of ['Starts', 'Splits', 'Validates', 'Stores', 'Merges', 'Publishes']) {
-    expect(environmentIn(template, description)).toMatchObject({
-      BUCKET_NAME: { Ref: expect.stringMatching(/^ProcessorBucket/) },
-      INPUT_PREFIX: 'in/',
-      OUTPUT_PREFIX: 'out/',
-      ARCHIVE_PREFIX: 'done/',
-      WORK_PREFIX: 'tmp/',
-      LOG_LEVEL: 'debug',
-    });
+  const bucket = { Ref: expect.stringMatching(/^ProcessorBucket/) };
+  const prefixesIn = (description: string) => Object.keys(environmentIn(template, description)).filter((name) => name.endsWith('_PREFIX')).sort();
+  for (const description of ['Splits', 'Validates', 'Stores', 'Merges', 'Publishes']) {
+    expect(environmentIn(template, description)).toMatchObject({ BUCKET_NAME: bucket, WORK_PREFIX: 'tmp/', LOG_LEVEL: 'debug' });
   }
+  expect(environmentIn(template, 'Splits')).toMatchObject({ OUTPUT_PREFIX: 'out/', ARCHIVE_PREFIX: 'done/' });
+  expect(prefixesIn('Splits')).toEqual(['ARCHIVE_PREFIX', 'OUTPUT_PREFIX', 'WORK_PREFIX']);
+  expect(environmentIn(template, 'Publishes')).toMatchObject({ OUTPUT_PREFIX: 'out/' });
+  expect(prefixesIn('Publishes')).toEqual(['OUTPUT_PREFIX', 'WORK_PREFIX']);
+  for (const description of ['Validates', 'Stores', 'Merges']) expect(prefixesIn(description)).toEqual(['WORK_PREFIX']);
+  expect(Object.keys(environmentIn(template, 'Starts')).sort()).toEqual(['LOG_LEVEL', 'STATE_MACHINE_ARN']);
 });
 
 test('split-input gets the chunk size, the delimiter and the input encoding', () => {
@@ -43,8 +44,9 @@ test('split-input gets the chunk size, the delimiter and the input encoding', ()
     .toMatchObject({ CHUNK_SIZE: '250', DELIMITER: ';', INPUT_ENCODING: 'windows-1252' });
 });
 
-test('every InputEncoding is one split-input reads', () => {
-  expect(Object.values(InputEncoding).sort()).toEqual([...INPUT_ENCODINGS].sort());
+test('every InputEncoding is one split-input reads, every HandlerLogLevel one the handlers\' logger knows', () => {
+  expect(Object.values(InputEncoding).sort()).toEqual([...INPUT_ENCODINGS.values].sort());
+  expect(Object.values(HandlerLogLevel).sort()).toEqual([...LOG_LEVELS.values].sort());
 });
 
 describe('validate-chunk', () => {
@@ -89,7 +91,6 @@ describe('enrich-chunk', () => {
       ENRICH_MAX_ATTEMPTS: '3',
       ENRICH_TIMEOUT_MS: '2000',
       ENRICH_FIELDS: '["a","b"]',
-      DELIMITER: '\t',
     });
   });
 
@@ -158,8 +159,11 @@ describe('enrich-chunk', () => {
   });
 });
 
-test('notify gets the sender, the recipients and the link expiry', () => {
-  expect(environmentOf(() => ({}), 'Publishes')).toMatchObject({ EMAIL_SENDER: '', EMAIL_RECIPIENTS: '', LINK_EXPIRY_SECONDS: '86400', EVENT_BUS_NAME: 'default' });
+test('notify gets the sender, the recipients and the link expiry; no email settings without email', () => {
+  const withoutEmail = environmentOf(() => ({}), 'Publishes');
+  expect(withoutEmail).toMatchObject({ LINK_EXPIRY_SECONDS: '86400', EVENT_BUS_NAME: 'default' });
+  expect(withoutEmail).not.toHaveProperty('EMAIL_SENDER');
+  expect(withoutEmail).not.toHaveProperty('EMAIL_RECIPIENTS');
   expect(environmentOf(() => ({
     email: { sender: 'batch@example.com', recipients: ['a@example.com', 'b@example.org'] },
     linkExpiry: Duration.hours(12),

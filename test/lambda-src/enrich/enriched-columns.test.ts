@@ -1,4 +1,4 @@
-import { parseFieldList, selectColumns } from '../../../lambda-src/enrich/enriched-columns';
+import { selectColumns } from '../../../lambda-src/enrich/enriched-columns';
 import { Lookup } from '../../../lambda-src/enrich/lookup';
 
 const missing: Lookup = { reason: 'no enrichment data for uuid=2' };
@@ -18,17 +18,8 @@ describe('column selection', () => {
     expect(selectColumns(lookups, { exclude: ['uuid'], order: 'name' })).toEqual(['extra', 'unitPrice', 'unitsSold']);
   });
 
-  test('ENRICH_FIELDS wins, even when nothing was found', () => {
+  test('the enricher\'s fields win, even when nothing was found', () => {
     expect(selectColumns([missing], { fields: ['unitCost', 'unitPrice'], exclude: ['uuid'], order: 'answer' })).toEqual(['unitCost', 'unitPrice']);
     expect(selectColumns([missing], { exclude: ['uuid'], order: 'answer' })).toEqual([]);
-  });
-
-  test('parses ENRICH_FIELDS', () => {
-    expect(parseFieldList(undefined)).toBeUndefined();
-    expect(parseFieldList(' ')).toBeUndefined();
-    expect(parseFieldList('["a","b"]')).toEqual(['a', 'b']);
-    expect(() => parseFieldList('"a"')).toThrow(/JSON array/);
-    expect(() => parseFieldList('[1]')).toThrow(/JSON array/);
-    expect(() => parseFieldList('[]')).toThrow(/JSON array/);
   });
 });

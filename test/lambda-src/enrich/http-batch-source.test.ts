@@ -1,9 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { enrichConfigFromEnv } from '../../../lambda-src/enrich/enrich-config';
 import { enrichRecords } from '../../../lambda-src/enrich/enrich-records';
 import { HttpBatchSource, HttpBatchSourceOptions } from '../../../lambda-src/enrich/http-batch-source';
-import { HttpSource } from '../../../lambda-src/enrich/http-source';
 import { OutgoingRequest } from '../../../lambda-src/enrich/request-signer';
 import { formatRecord } from '../../../lambda-src/shared/csv-fields';
 
@@ -166,16 +164,5 @@ describe('HttpBatchSource', () => {
 
   test('refuses a URL with {column} placeholders', () => {
     expect(() => source({ url: `${url}/{uuid}` })).toThrow(/must not have \{column\} placeholders/);
-  });
-});
-
-describe('enrichConfigFromEnv with ENRICHER=http', () => {
-  const env = { ENRICHER: 'http', ENRICH_URL: 'https://api.example.com/financials/{uuid}' };
-
-  test('calls per record unless ENRICH_BATCH_SIZE is above 1', () => {
-    expect(enrichConfigFromEnv(env).source).toBeInstanceOf(HttpSource);
-    expect(enrichConfigFromEnv({ ...env, ENRICH_BATCH_SIZE: '1' }).source).toBeInstanceOf(HttpSource);
-    const batch = enrichConfigFromEnv({ ...env, ENRICH_URL: 'https://api.example.com/financials/batch', ENRICH_BATCH_SIZE: '100' });
-    expect(batch.source).toBeInstanceOf(HttpBatchSource);
   });
 });

@@ -1,12 +1,12 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { FINISH_RESERVE_MS } from '../../../lambda-src/enrich/deadline';
 import { handler } from '../../../lambda-src/enrich-chunk';
 import { RunPlan } from '../../../lambda-src/shared/contracts';
 import { formatRecord } from '../../../lambda-src/shared/csv-fields';
 import { WorkFiles } from '../../../lambda-src/shared/run-layout';
 import { readJsonLinesArray, readText, writeJson, writeText } from '../../../lambda-src/shared/s3-objects';
 import { validatedChunkJson } from '../../../lambda-src/validate/valid-output';
+import { ENRICH_FINISH_RESERVE_MS } from '../../../src/contract/enrich-retries';
 import { LocalAws, startLocalAws } from '../../stand-ins/local-aws';
 
 const bucket = 'enrich-http-test';
@@ -143,7 +143,7 @@ describe('enrich-chunk with an HTTP endpoint', () => {
     endpoint.hang = true;
     // Requests could take 5 s each, 3 times; the invocation has 400 ms left besides the time kept for writing.
     process.env.ENRICH_TIMEOUT_MS = '5000';
-    const context = { getRemainingTimeInMillis: () => FINISH_RESERVE_MS + 400 };
+    const context = { getRemainingTimeInMillis: () => ENRICH_FINISH_RESERVE_MS + 400 };
     const started = Date.now();
     const failure = handler({ ...task, validKey: work.validatedKey(3) }, context);
     await expect(failure).rejects.toMatchObject({ name: 'EnrichmentUnavailable' });

@@ -1,5 +1,5 @@
 import { base, executionArn, failedFacts } from './run-fixtures';
-import { notificationEmail, recipientsFrom } from '../../../lambda-src/notify/notification-email';
+import { notificationEmail } from '../../../lambda-src/notify/notification-email';
 import { failedRunSummary, succeededRunSummary } from '../../../lambda-src/notify/run-summary';
 
 describe('notificationEmail', () => {
@@ -29,11 +29,5 @@ describe('notificationEmail', () => {
     expect(email.text).toContain('No output was published.');
     expect(email.text).toContain(`possible until 2025-01-15T00:00:00.000Z); chunks already processed are not processed again:\naws stepfunctions redrive-execution --execution-arn ${executionArn}`);
     expect(email.text).not.toMatch(/https?:/);
-  });
-
-  test('recipients are comma-separated, blanks ignored', () => {
-    expect(recipientsFrom(' a@x.com, ,b@y.org ')).toEqual(['a@x.com', 'b@y.org']);
-    expect(recipientsFrom('')).toEqual([]);
-    expect(recipientsFrom(undefined)).toEqual([]);
   });
 });

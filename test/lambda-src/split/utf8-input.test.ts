@@ -1,11 +1,12 @@
-import { sniffEncoding, utf8Input, InputEncoding } from '../../../lambda-src/split/utf8-input';
+import { sniffEncoding, utf8Input } from '../../../lambda-src/split/utf8-input';
+import { InputEncodingName } from '../../../src/contract/handler-environment';
 
-async function decode(pieces: Buffer[], declared: InputEncoding): Promise<Buffer> {
+async function decode(pieces: Buffer[], declared: InputEncodingName): Promise<Buffer> {
   const out: Buffer[] = [];
   for await (const piece of utf8Input(pieces, declared)) out.push(piece);
   return Buffer.concat(out);
 }
-const text = async (pieces: Buffer[], declared: InputEncoding) => (await decode(pieces, declared)).toString('utf8');
+const text = async (pieces: Buffer[], declared: InputEncodingName) => (await decode(pieces, declared)).toString('utf8');
 /** One piece per byte: every character and BOM straddles pieces. */
 const bytewise = (bytes: Buffer) => [...bytes].map((b) => Buffer.from([b]));
 const utf16be = (s: string) => Buffer.from(s, 'utf16le').swap16();
