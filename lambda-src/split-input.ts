@@ -37,13 +37,14 @@ export async function handler(request: RunRequest): Promise<SplitResult> {
     manifestKey: work.manifestKey,
     chunkCount: outcome.chunks.length,
     records: outcome.records,
+    delimiter,
     outputKey: published.outputKey,
     rejectsKey: published.rejectsKey,
     summaryKey: published.summaryKey,
     archiveKey: archiveKey(archivePrefix, request.runId, request.key),
     copySource: copySourceOf(request),
   };
-  const plan: RunPlan = { ...result, input: request, header: outcome.header, delimiter, startedAt };
+  const plan: RunPlan = { ...result, input: request, header: outcome.header, startedAt };
   await writeJson({ bucket, key: work.manifestKey }, outcome.chunks);
   await writeJson({ bucket, key: work.runPlanKey }, plan);
   log.info('split finished', { runId: request.runId, chunks: result.chunkCount, records: result.records });

@@ -1,8 +1,8 @@
 /**
- * validate-chunk: `ChunkTask` → `ValidationResult`. Checks each record of the chunk and writes the
+ * validate-chunk: `ValidateTask` → `ValidationResult`. Checks each record of the chunk and writes the
  * valid ones (for enrich-chunk, or as the processed chunk) and the rejects.
  */
-import { ChunkTask, ValidationResult } from './shared/contracts';
+import { ValidateTask, ValidationResult } from './shared/contracts';
 import { log } from './shared/logger';
 import { WorkFiles } from './shared/run-layout';
 import { readObjectStream, toJsonLines, writeObject } from './shared/s3-objects';
@@ -11,10 +11,10 @@ import { validateChunk } from './validate/validate-records';
 import { validatorOf } from './validate/validator-settings';
 import { VALIDATE_CHUNK_ENVIRONMENT } from '../src/contract/handler-environment';
 
-export async function handler(task: ChunkTask): Promise<ValidationResult> {
-  const { bucket, workPrefix, delimiter, enrichment, validator } = VALIDATE_CHUNK_ENVIRONMENT.decode(process.env);
+export async function handler(task: ValidateTask): Promise<ValidationResult> {
+  const { bucket, workPrefix, enrichment, validator } = VALIDATE_CHUNK_ENVIRONMENT.decode(process.env);
   const work = new WorkFiles(workPrefix, task.runId);
-  const { chunk } = task;
+  const { chunk, delimiter } = task;
   const body = await readObjectStream({ bucket, key: chunk.key });
   const verdicts = await validateChunk(
     body,

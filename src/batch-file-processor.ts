@@ -161,7 +161,6 @@ export class BatchFileProcessor extends Construct {
     // The validator's settings once it has granted the function what it calls.
     addEnvironment(validate, VALIDATE_CHUNK_ENVIRONMENT.encode({
       ...inTheBucket,
-      delimiter: config.delimiter,
       enrichment: props.enrichment !== undefined,
       validator: props.validator?._bind(this, { grantee: validate }) ?? { kind: 'none' },
     }));

@@ -20,7 +20,7 @@ export interface ChunkProcessorProps {
   readonly workPrefix: string;
 }
 
-/** The chunk of the current execution, as the Distributed Map's ItemSelector passes it. */
+/** The chunk of the current execution, as the Distributed Map's ItemSelector passes it (lambda-src/shared/contracts.ts, ChunkTask). */
 const chunkTask = {
   runId: sfn.JsonPath.stringAt('$.runId'),
   chunk: sfn.JsonPath.objectAt('$.chunk'),
@@ -51,7 +51,8 @@ export function createChunkProcessor(scope: Construct, props: ChunkProcessorProp
     retryInterval: CHUNK_STEP_RETRY_INTERVAL,
   });
   const validate = handlerStep('ValidateChunk', props.validateFunction, {
-    payload: sfn.TaskInput.fromObject(chunkTask),
+    // The run's delimiter comes with the chunk (ValidateTask): one source for the run, split-input's.
+    payload: sfn.TaskInput.fromObject({ ...chunkTask, delimiter: sfn.JsonPath.stringAt('$.delimiter') }),
     resultPath: '$.validation',
   });
   const recordRejects = handlerStep('RecordRejects', props.recordRejectsFunction, {

@@ -59,8 +59,10 @@ export function createOrchestrator(scope: Construct, props: OrchestratorProps): 
   const startChunkProcessor = new tasks.StepFunctionsStartExecution(steps, 'StartChunkProcessor', {
     stateMachine: props.chunkProcessor,
     integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+    // The Map's item, as its ItemSelector built it (lambda-src/shared/contracts.ts, ValidateTask).
     input: sfn.TaskInput.fromObject({
       runId: sfn.JsonPath.stringAt('$.runId'),
+      delimiter: sfn.JsonPath.stringAt('$.delimiter'),
       chunk: sfn.JsonPath.objectAt('$.chunk'),
     }),
     resultPath: sfn.JsonPath.DISCARD,
@@ -89,6 +91,8 @@ export function createOrchestrator(scope: Construct, props: OrchestratorProps): 
     }),
     itemSelector: {
       runId: sfn.JsonPath.stringAt('$.runId'),
+      // The run's delimiter as split-input read it: validate-chunk takes it from here, not from its environment.
+      delimiter: sfn.JsonPath.stringAt('$.split.delimiter'),
       chunk: sfn.JsonPath.objectAt('$$.Map.Item.Value'),
     },
     maxConcurrency: props.maxConcurrency,

@@ -32,6 +32,12 @@ export interface SplitResult {
   readonly manifestKey: string;
   readonly chunkCount: number;
   readonly records: number;
+  /**
+   * The run's CSV delimiter, read by split-input from its environment: the one source of it for
+   * the run. The Distributed Map's ItemSelector hands it to each chunk (`ValidateTask`); the
+   * later steps read it from the run plan.
+   */
+  readonly delimiter: string;
   readonly outputKey: string;
   readonly rejectsKey: string;
   readonly summaryKey: string;
@@ -44,14 +50,21 @@ export interface SplitResult {
 export interface RunPlan extends SplitResult {
   readonly input: RunRequest;
   readonly header: string[];
-  readonly delimiter: string;
   readonly startedAt: string;
 }
 
-/** Input of each chunk processor execution (built by the Distributed Map's ItemSelector). */
+/** One chunk of a run: what record-rejects is called with. */
 export interface ChunkTask {
   readonly runId: string;
   readonly chunk: ChunkRef;
+}
+
+/**
+ * Input of each chunk processor execution (built by the Distributed Map's ItemSelector from the
+ * split result) and of validate-chunk: the chunk, with the run's delimiter.
+ */
+export interface ValidateTask extends ChunkTask {
+  readonly delimiter: string;
 }
 
 /** What validate-chunk returns (stored at `$.validation`). */

@@ -88,7 +88,6 @@ export const WORK_PREFIX = withDefault('WORK_PREFIX', TEXT, HANDLER_DEFAULTS.wor
 export const OUTPUT_PREFIX = withDefault('OUTPUT_PREFIX', TEXT, HANDLER_DEFAULTS.outputPrefix);
 export const ARCHIVE_PREFIX = withDefault('ARCHIVE_PREFIX', TEXT, HANDLER_DEFAULTS.archivePrefix);
 const inTheBucket = { logLevel: LOG_LEVEL, bucket: BUCKET_NAME, workPrefix: WORK_PREFIX };
-const DELIMITER = withDefault('DELIMITER', CSV_DELIMITER, HANDLER_DEFAULTS.delimiter);
 
 export const TRIGGER_ENVIRONMENT = group({
   logLevel: LOG_LEVEL,
@@ -100,7 +99,9 @@ export const SPLIT_INPUT_ENVIRONMENT = group({
   outputPrefix: OUTPUT_PREFIX,
   archivePrefix: ARCHIVE_PREFIX,
   chunkSize: withDefault('CHUNK_SIZE', POSITIVE_INTEGER, HANDLER_DEFAULTS.chunkSize),
-  delimiter: DELIMITER,
+  // The run's delimiter: split-input records it in the split result and the run plan, from which
+  // every later step takes it (lambda-src/shared/contracts.ts, SplitResult).
+  delimiter: withDefault('DELIMITER', CSV_DELIMITER, HANDLER_DEFAULTS.delimiter),
   encoding: withDefault('INPUT_ENCODING', INPUT_ENCODINGS, HANDLER_DEFAULTS.encoding),
 });
 
@@ -120,7 +121,6 @@ export type ValidatorSettings = EncodedBy<typeof VALIDATOR>;
 
 export const VALIDATE_CHUNK_ENVIRONMENT = group({
   ...inTheBucket,
-  delimiter: DELIMITER,
   // The valid records go to enrich-chunk (when true) or straight to the processed chunk.
   enrichment: withDefault('ENRICHMENT', BOOLEAN, false),
   validator: VALIDATOR,

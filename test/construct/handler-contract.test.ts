@@ -75,7 +75,7 @@ describe('with the defaults: no validator, no enrichment, no email', () => {
     expect(decoded).toEqual({
       'trigger': { logLevel: 'info', stateMachineArn },
       'split-input': { ...inTheBucket, outputPrefix: 'output/', archivePrefix: 'archive/', chunkSize: 1000, delimiter: ',', encoding: 'utf-8' },
-      'validate-chunk': { ...inTheBucket, delimiter: ',', enrichment: false, validator: { kind: 'none' } },
+      'validate-chunk': { ...inTheBucket, enrichment: false, validator: { kind: 'none' } },
       'record-rejects': { ...inTheBucket, table: rejectsTable, retentionDays: 30 },
       'merge-chunks': inTheBucket,
       'notify': { ...inTheBucket, outputPrefix: 'output/', eventBusName: 'default', linkExpirySeconds: 86_400, email: undefined },
@@ -101,7 +101,7 @@ describe('with every prop the handlers read set, and email', () => {
     const inTheBucket = { logLevel: 'warn', bucket, workPrefix: 'tmp/' };
     expect(decoded.trigger.logLevel).toBe('warn');
     expect(decoded['split-input']).toEqual({ ...inTheBucket, outputPrefix: 'out/', archivePrefix: 'done/', chunkSize: 250, delimiter: ';', encoding: 'windows-1252' });
-    expect(decoded['validate-chunk']).toMatchObject({ ...inTheBucket, delimiter: ';' });
+    expect(decoded['validate-chunk']).toMatchObject(inTheBucket);
     expect(decoded['record-rejects']).toMatchObject({ ...inTheBucket, retentionDays: 7 });
     expect(decoded['merge-chunks']).toEqual(inTheBucket);
     expect(decoded.notify).toMatchObject({

@@ -49,10 +49,18 @@ test('every InputEncoding is one split-input reads, every HandlerLogLevel one th
   expect(Object.values(HandlerLogLevel).sort()).toEqual([...LOG_LEVELS.values].sort());
 });
 
+test('only split-input gets the delimiter: the later steps take the run\'s from split-input\'s result', () => {
+  const { template } = synthesizeProcessor(() => ({ delimiter: ';', enrichment: RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}' }) }));
+  expect(environmentIn(template, 'Splits')).toMatchObject({ DELIMITER: ';' });
+  for (const description of ['Starts', 'Validates', 'Enriches', 'Stores', 'Merges', 'Publishes']) {
+    expect([description, Object.keys(environmentIn(template, description))]).not.toEqual([description, expect.arrayContaining(['DELIMITER'])]);
+  }
+});
+
 describe('validate-chunk', () => {
   test('validates nothing and expects no enrichment by default', () => {
     const environment = environmentOf(() => ({}), 'Validates');
-    expect(environment).toMatchObject({ VALIDATOR: 'none', ENRICHMENT: 'false', DELIMITER: ',' });
+    expect(environment).toMatchObject({ VALIDATOR: 'none', ENRICHMENT: 'false' });
     expect(environment).not.toHaveProperty('RECORD_SCHEMA');
   });
 

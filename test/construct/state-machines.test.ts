@@ -62,7 +62,7 @@ describe('orchestrator', () => {
       Label: 'ProcessChunks',
       MaxConcurrency: 25,
       ToleratedFailurePercentage: 5,
-      ItemSelector: { 'runId.$': '$.runId', 'chunk.$': '$$.Map.Item.Value' },
+      ItemSelector: { 'runId.$': '$.runId', 'delimiter.$': '$.split.delimiter', 'chunk.$': '$$.Map.Item.Value' },
       ItemReader: {
         ReaderConfig: { InputType: 'JSON' },
         Parameters: { 'Bucket': expect.stringMatching(/^<ProcessorBucket/), 'Key.$': '$.split.manifestKey' },
@@ -80,7 +80,7 @@ describe('orchestrator', () => {
     const start = map.ItemProcessor.States.StartChunkProcessor;
     expect(start.Resource).toMatch(/:states:::states:startExecution\.sync:2$/);
     expect(start.Parameters).toEqual({
-      Input: { 'runId.$': '$.runId', 'chunk.$': '$.chunk' },
+      Input: { 'runId.$': '$.runId', 'delimiter.$': '$.delimiter', 'chunk.$': '$.chunk' },
       StateMachineArn: expect.stringMatching(/^<ProcessorChunkProcessor/),
     });
   });
@@ -144,8 +144,12 @@ describe('chunk processor', () => {
   test('without enrichment validates then records rejects', () => {
     const definition = chunkProcessor(synthesizeProcessor().template);
     expect(happyPath(definition)).toEqual(['ValidateChunk', 'RecordRejects', 'ChunkDone']);
-    expect(definition.States.ValidateChunk.ResultPath).toBe('$.validation');
-    expect(definition.States.RecordRejects.ResultPath).toBeNull();
+    expect(definition.States.ValidateChunk).toMatchObject({
+      ResultPath: '$.validation',
+      // The run's delimiter comes with the chunk, from the split result: not from validate-chunk's environment.
+      Parameters: { 'runId.$': '$.runId', 'delimiter.$': '$.delimiter', 'chunk.$': '$.chunk' },
+    });
+    expect(definition.States.RecordRejects).toMatchObject({ ResultPath: null, Parameters: { 'runId.$': '$.runId', 'chunk.$': '$.chunk' } });
   });
 
   test('with enrichment enriches the valid records between validation and recording rejects', () => {

@@ -68,7 +68,8 @@ async function runPipeline(runId: string, key: string, input: Buffer | string, o
   const manifest = await readJson<ChunkRef[]>({ bucket, key: split.manifestKey });
   const validations = [];
   for (const chunk of manifest) {
-    validations.push(await validateChunk({ runId, chunk }));
+    // As the Distributed Map's ItemSelector builds each chunk's task: the delimiter from the split result.
+    validations.push(await validateChunk({ runId, delimiter: split.delimiter, chunk }));
     await recordRejects({ runId, chunk });
   }
   const map = await writeMapResults(runId, manifest, options.failedChunks ?? []);
@@ -113,6 +114,7 @@ test('quoted fields round-trip byte for byte, and every input record is in the o
     manifestKey: 'runs/run-roundtrip/manifest.json',
     chunkCount: 3,
     records: 8,
+    delimiter: ',',
     outputKey: 'output/run-roundtrip/my orders.csv',
     rejectsKey: 'output/run-roundtrip/my orders.rejects.csv',
     summaryKey: 'output/run-roundtrip/summary.json',
@@ -178,7 +180,7 @@ test('with enrichment configured, valid records go to the validated chunk for en
   await writeObject({ bucket, key: 'input/e.csv' }, 'a,b\n1,"x\ny"\n', 'text/csv');
   const split = await splitInput({ runId: 'run-enrich', bucket, key: 'input/e.csv' });
   const [chunk] = await readJson<ChunkRef[]>({ bucket, key: split.manifestKey });
-  const result = await validateChunk({ runId: 'run-enrich', chunk });
+  const result = await validateChunk({ runId: 'run-enrich', delimiter: split.delimiter, chunk });
   expect(result).toEqual({ valid: 1, rejected: 0, validKey: 'runs/run-enrich/validated/00000.json' });
   expect(JSON.parse((await readBytes({ bucket, key: result.validKey })).toString())).toEqual({ lines: [2], records: ['1,"x\ny"'] });
   expect(await objectExists({ bucket, key: 'runs/run-enrich/processed/00000.csv' })).toBe(false);

@@ -122,6 +122,7 @@ describe('notify', () => {
       manifestKey: work.manifestKey,
       chunkCount: 2,
       records: 3,
+      delimiter: ',',
       outputKey: published.outputKey,
       rejectsKey: published.rejectsKey,
       summaryKey: published.summaryKey,

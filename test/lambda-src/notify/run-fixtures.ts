@@ -7,6 +7,7 @@ export const split = {
   manifestKey: 'm',
   chunkCount: 4,
   records: 10_000,
+  delimiter: ',',
   outputKey: 'output/orders-1/orders.csv',
   rejectsKey: 'output/orders-1/orders.rejects.csv',
   summaryKey: 'output/orders-1/summary.json',
