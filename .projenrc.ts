@@ -49,6 +49,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^2.38',
     'aws-cdk@^2',
     'csv-parse',
+    // Property tests of the CSV scanner against csv-parse (MIT).
+    'fast-check',
     'csv-stringify',
     'iconv-lite',
     'aws-local-stepfunctions@3.0.0',

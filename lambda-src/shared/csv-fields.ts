@@ -72,8 +72,12 @@ export function formatField(value: string, delimiter: string): string {
   return `"${value.replace(/"/g, '""')}"`;
 }
 
-/** One CSV line from fields, without a terminator. */
+/**
+ * One CSV line from fields, without a terminator. A record of one empty field is written `""`:
+ * an empty line would be a blank line, which readers of this dialect skip.
+ */
 export function formatRecord(fields: readonly string[], delimiter: string): string {
+  if (fields.length === 1 && fields[0] === '') return '""';
   let line = '';
   for (let i = 0; i < fields.length; i++) {
     if (i > 0) line += delimiter;

@@ -36,6 +36,11 @@ describe('formatRecord', () => {
     expect(formatRecord(['semi;colon', 'a,b'], ';')).toBe('"semi;colon";a,b');
   });
 
+  test('quotes a record of one empty field, which would otherwise be a blank line', () => {
+    expect(formatRecord([''], ',')).toBe('""');
+    expect(formatRecord(['', ''], ',')).toBe(',');
+  });
+
   test('minimally quoted records round-trip byte for byte through scan, parse and format', () => {
     const input = 'id,"na,me","q""uote","multi\r\nline",plain\n"x\ny",,"",z,"a,b"\n';
     for (const record of csvRecordsOf(input, { file: 't.csv' })) {
