@@ -54,24 +54,24 @@ export class BatchFileProcessor extends Construct {
   /** Rejected records, keyed by `runId` and `line`, expiring after `rejectedRecordRetention`. */
   public readonly rejectedRecordsTable: dynamodb.Table;
   /** The function that S3 invokes for each upload, and that starts the orchestrator. */
-  public readonly triggerFunction: lambda.IFunction;
+  public readonly triggerFunction: lambda.Function;
   /**
    * Where S3 events the trigger function failed to handle (after retries) are kept, for 14 days;
    * encrypted with `encryptionKey` when one is given, else with SQS-managed keys.
    */
   public readonly triggerDeadLetterQueue: sqs.IQueue;
   /** The function that splits the input into chunks. */
-  public readonly splitFunction: lambda.IFunction;
+  public readonly splitFunction: lambda.Function;
   /** The function that validates a chunk. */
-  public readonly validateFunction: lambda.IFunction;
+  public readonly validateFunction: lambda.Function;
   /** The function that enriches a chunk; undefined when no enrichment is configured. */
-  public readonly enrichFunction?: lambda.IFunction;
+  public readonly enrichFunction?: lambda.Function;
   /** The function that stores a chunk's rejected records in the table. */
-  public readonly recordRejectsFunction: lambda.IFunction;
+  public readonly recordRejectsFunction: lambda.Function;
   /** The function that merges the chunks into the output and rejects files. */
-  public readonly mergeFunction: lambda.IFunction;
+  public readonly mergeFunction: lambda.Function;
   /** The function that writes the run summary and sends the email. */
-  public readonly notifyFunction: lambda.IFunction;
+  public readonly notifyFunction: lambda.Function;
   /** The event bus each finished run's event is put on. */
   public readonly eventBus: events.IEventBus;
   /** The rule that sends the orchestrator's FAILED, TIMED_OUT and ABORTED status changes to the notify function. */

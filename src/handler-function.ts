@@ -41,8 +41,6 @@ export interface HandlerFunctionProps {
  * Lambda's 4 KB (src/environment-size.ts): the deployment would fail, with a less helpful message.
  */
 export class HandlerFunction extends lambda.Function {
-  public readonly logGroupOfHandler: logs.LogGroup;
-
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
       retention: props.logRetention,
@@ -63,7 +61,6 @@ export class HandlerFunction extends lambda.Function {
       deadLetterQueue: props.deadLetterQueue,
       retryAttempts: props.retryAttempts,
     });
-    this.logGroupOfHandler = logGroup;
     // A validation, not a check here: validators and enrichers add their variables after construction.
     this.node.addValidation({
       validate: () => {

@@ -142,6 +142,17 @@ describe('functions', () => {
     }
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
+
+  test('are exposed as lambda.Function: their own log group, variables and metrics are the user\'s to use', () => {
+    const { template, processor, stack } = synthesizeProcessor(() => ({}), (p) => {
+      p.mergeFunction.addEnvironment('MY_TRACE_SETTING', 'on');
+    });
+    const merge = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^Merges') } });
+    const [mergeProps] = Object.values<any>(merge).map((fn) => fn.Properties);
+    expect(mergeProps.Environment.Variables.MY_TRACE_SETTING).toBe('on');
+    expect(mergeProps.LoggingConfig.LogGroup).toEqual({ Ref: stack.resolve((processor.mergeFunction.logGroup.node.defaultChild as any).logicalId) });
+    expect(stack.resolve(processor.notifyFunction.metricErrors().dimensions)).toEqual({ FunctionName: stack.resolve(processor.notifyFunction.functionName) });
+  });
 });
 
 describe('state machine log groups', () => {
