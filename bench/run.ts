@@ -17,9 +17,9 @@ import { checkTargets, targetTable } from './targets';
 import { orderRecordSchema } from '../examples/order-record-schema';
 import { DEFAULT_CHUNK_SIZE } from '../lambda-src/split-input';
 import { schemaValidator } from '../lambda-src/validate/schema-validator';
-import { setUpLocalCommand } from '../local/command-setup';
-import { CostBreakdown } from '../local/cost-model';
-import { FINANCIAL_HEADER, writeSampleOrders } from '../local/sample-orders';
+import { setUpLocalCommand } from '../local/cli/command-setup';
+import { CostBreakdown } from '../local/run/cost-model';
+import { FINANCIAL_HEADER, writeSampleOrders } from '../local/samples/sample-orders';
 
 const WARM_UP_RECORDS = 20_000;
 /** A first-byte latency S3 commonly shows for small objects. */

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { LocalAws, startLocalAws } from './local-aws';
 import { figuresFromItem } from '../../lambda-src/financials/financial-figures';
 import { handler } from '../../lambda-src/financials-api';
-import { createActiveTable } from '../../local/active-table';
+import { createActiveTable } from '../../local/stand-ins/active-table';
 
 const post = (body: string | null) => handler({ httpMethod: 'POST', resource: '/financials/batch', body, requestContext: { requestId: 'r' } } as unknown as APIGatewayProxyEvent);
 const get = (uuid?: string) => handler({ pathParameters: uuid === undefined ? null : { uuid }, requestContext: { requestId: 'r' } } as unknown as APIGatewayProxyEvent);

@@ -1,6 +1,6 @@
-import { main, parseArguments } from '../../local/cli';
-import { parseFaultPlan } from '../../local/fault-injection';
-import { generateSampleOrders } from '../../local/sample-orders';
+import { main, parseArguments } from '../../local/cli/cli';
+import { generateSampleOrders } from '../../local/samples/sample-orders';
+import { parseFaultPlan } from '../../local/stand-ins/fault-injection';
 import { InputEncoding } from '../../src';
 
 describe('parseArguments', () => {

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setUpLocalCommand } from './command-setup';
-import { FaultPlan, parseFaultPlan } from './fault-injection';
 import { terminalProgress } from './progress';
-import { LocalRunOptions, LocalRunResult } from './runner';
-import { InputEncoding } from '../src/batch-file-processor-props';
+import { InputEncoding } from '../../src/batch-file-processor-props';
+import { LocalRunOptions, LocalRunResult } from '../run/runner';
+import { FaultPlan, parseFaultPlan } from '../stand-ins/fault-injection';
 
 const USAGE = 'usage: npm run local -- --input FILE [--lookup FILE] [--delimiter C] [--chunk-size N] [--encoding E] [--out DIR] [--json] [--inject-faults s3=R,enrich=R,lambda=R] [--redrive] [--s3-latency-ms N]';
 
@@ -108,7 +108,7 @@ export async function main(argv: string[]): Promise<number> {
   if (!setUpLocalCommand()) return 1;
   // The runner loads the CDK and the stand-ins, seconds of start-up that help and bad use do without.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { runLocally } = require('./runner') as typeof import('./runner');
+  const { runLocally } = require('../run/runner') as typeof import('../run/runner');
   const showProgress = process.stdout.isTTY && !json;
   const result = await runLocally({ ...options, onProgress: showProgress ? terminalProgress(process.stdout, options.chunkSize ?? 1000) : undefined });
   if (showProgress) process.stdout.write('\n');

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { workerExecArgv } from './worker-exec-argv';
+import { workerScript } from './worker-script';
 
 /** One function of the synthesized stack, as the host runs it. */
 export interface LocalFunction {
@@ -41,36 +43,9 @@ export interface LambdaUsage {
   arm64GbSeconds: number;
 }
 
-// The worker is a tiny Lambda runtime: it loads the bundle once (a warm container) and calls the
-// handler for each message. Errors are reported as Lambda does: errorType = the error's name.
-const RUNTIME = `
-const { parentPort, workerData } = require('node:worker_threads');
-const mod = require(workerData.entry);
-parentPort.postMessage({ ready: true });
-parentPort.on('message', async ({ id, event, deadline, requestId }) => {
-  const context = {
-    functionName: workerData.name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: workerData.arn,
-    memoryLimitInMB: String(workerData.memoryMb),
-    awsRequestId: requestId,
-    logGroupName: '/aws/lambda/' + workerData.name,
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  };
-  try {
-    const result = await mod[workerData.handlerExport](event, context);
-    parentPort.postMessage({ id, ok: true, result: result === undefined ? null : result });
-  } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    parentPort.postMessage({ id, ok: false, error: {
-      errorType: e.name || 'Error', errorMessage: e.message,
-      trace: String(e.stack || '').split('\\n'),
-    } });
-  }
-});
-`;
+// Each container runs local/lambda/lambda-runtime.ts: it loads the bundle once (a warm container)
+// and calls the handler for each message, answering errors as Lambda does.
+const RUNTIME = path.join(__dirname, 'lambda-runtime.ts');
 
 const INIT_TIMEOUT_MS = 10_000;
 // Workers beyond the cores add memory (a V8 isolate and a bundle each) but no throughput: the
@@ -93,7 +68,7 @@ class Container {
   readonly ready: Promise<void>;
 
   constructor(fn: LocalFunction, arn: string, env: Record<string, string>, logSink: NodeJS.WritableStream, onExit: (c: Container) => void) {
-    this.worker = new Worker(RUNTIME, {
+    this.worker = new Worker(workerScript(RUNTIME), {
       eval: true,
       env,
       // No ts-node in a container: the bundle is JavaScript, as in the Lambda runtime.

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { AwsSdkTasks, parseSdkResource } from './aws-sdk-tasks';
 import { ChildExecution, DISTRIBUTED_MAP_RESOURCE, MapRun, MapState, NO_TIMEOUT_SECONDS, ReaderConfig, rewriteDistributedMaps, runDistributedMap } from './distributed-map';
-import { LambdaHost } from './lambda-host';
+import { LambdaHost } from '../lambda/lambda-host';
 
 // aws-local-stepfunctions 3.0.0 calls Promise.withResolvers (Node 22); Node 20 lacks it.
 const promiseStatics = Promise as unknown as { withResolvers?: () => unknown };

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { parse } from 'csv-parse';
-import { LocalTable } from './cloud-assembly';
+import { LocalTable } from '../template/cloud-assembly';
 
 /** Items per seeding batch: one LevelDB batch each, while the next is parsed. */
 const BATCH = 2_000;

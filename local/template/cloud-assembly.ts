@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
-import { eventBusesOf, LocalRule, rulesOf } from './event-bridge';
-import { LocalFunction } from './lambda-host';
-import { LocalStateMachine } from './step-functions';
 import { CfnTemplate, LocalEnvironment, resolveTokens } from './token-resolver';
+import { eventBusesOf, LocalRule, rulesOf } from '../engine/event-bridge';
+import { LocalStateMachine } from '../engine/step-functions';
+import { LocalFunction } from '../lambda/lambda-host';
 
 /** A DynamoDB table to create in the stand-in, as the template declares it. */
 export interface LocalTable {

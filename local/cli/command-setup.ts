@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** The repository root: this file is in `local/`. */
-const ROOT = path.join(__dirname, '..');
+/** The repository root: this file is in `local/cli/`. */
+const ROOT = path.join(__dirname, '..', '..');
 
 function modified(file: string): number {
   return fs.statSync(file).mtimeMs;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { main, runCommand } from './cli';
-import { writeSampleOrders } from './sample-orders';
+import { writeSampleOrders } from '../samples/sample-orders';
 
 /**
  * `npm run demo`: generates 10,000 orders (a few invalid, a few without financial data) into

@@ -1,4 +1,4 @@
-import { RunProgress } from './runner';
+import { RunProgress } from '../run/runner';
 
 /** Records per chunk estimate is not known to the runner: progress is in chunks, and records/s from the chunk size. */
 export function formatProgress(p: RunProgress, recordsPerChunk: number): string {

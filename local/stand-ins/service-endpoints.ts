@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { LocalRestApi } from './cloud-assembly';
-import { LocalEventBridge } from './event-bridge';
-import { LambdaFunctionError, LambdaHost } from './lambda-host';
-import { LocalStepFunctions } from './step-functions';
+import { LocalEventBridge } from '../engine/event-bridge';
+import { LocalStepFunctions } from '../engine/step-functions';
+import { LambdaFunctionError, LambdaHost } from '../lambda/lambda-host';
+import { LocalRestApi } from '../template/cloud-assembly';
 
 /**
  * The AWS APIs the handlers call that no stand-in provides, served on one loopback port:
