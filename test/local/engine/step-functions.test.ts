@@ -1,6 +1,6 @@
-import { AwsSdkTasks } from '../../local/engine/aws-sdk-tasks';
-import { ExecutionRecord, LocalStepFunctions } from '../../local/engine/step-functions';
-import { LambdaHost } from '../../local/lambda/lambda-host';
+import { AwsSdkTasks } from '../../../local/engine/aws-sdk-tasks';
+import { ExecutionRecord, LocalStepFunctions } from '../../../local/engine/step-functions';
+import { LambdaHost } from '../../../local/lambda/lambda-host';
 
 // StopExecution, RedriveExecution, timeouts and status changes of the local Step Functions.
 const arn = 'arn:aws:states:us-east-1:000000000000:stateMachine:Steps';

@@ -1,7 +1,7 @@
-import { AwsSdkTasks } from '../../local/engine/aws-sdk-tasks';
-import { ChildExecution, DistributedMapDependencies, DISTRIBUTED_MAP_RESOURCE, MapState, rewriteDistributedMaps, runDistributedMap, toleratedFailures } from '../../local/engine/distributed-map';
-import { evaluatePayloadTemplate, LocalStepFunctions } from '../../local/engine/step-functions';
-import { LambdaHost } from '../../local/lambda/lambda-host';
+import { AwsSdkTasks } from '../../../local/engine/aws-sdk-tasks';
+import { ChildExecution, DistributedMapDependencies, DISTRIBUTED_MAP_RESOURCE, MapState, rewriteDistributedMaps, runDistributedMap, toleratedFailures } from '../../../local/engine/distributed-map';
+import { evaluatePayloadTemplate, LocalStepFunctions } from '../../../local/engine/step-functions';
+import { LambdaHost } from '../../../local/lambda/lambda-host';
 
 const processor = { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
 

@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { createActiveTable } from '../../local/stand-ins/active-table';
-import { DynamoDbThread, startDynamoDbThread } from '../../local/stand-ins/dynamodb-thread';
-import { LOCAL_CREDENTIALS } from '../../local/stand-ins/stand-ins';
+import { createActiveTable } from '../../../local/stand-ins/active-table';
+import { DynamoDbThread, startDynamoDbThread } from '../../../local/stand-ins/dynamodb-thread';
+import { LOCAL_CREDENTIALS } from '../../../local/stand-ins/stand-ins';
 
 describe('startDynamoDbThread', () => {
   let dir: string;

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { resolveTokens } from '../../local/template/token-resolver';
+import { resolveTokens } from '../../../local/template/token-resolver';
 
 const env = { region: 'eu-west-1', account: '000000000000', stackName: 'S' };
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LambdaHost, LocalFunction } from '../../local/lambda/lambda-host';
+import { LambdaHost, LocalFunction } from '../../../local/lambda/lambda-host';
 
 // A bundle that answers after a short wait and reports which isolate ran it.
 const BUNDLE = `

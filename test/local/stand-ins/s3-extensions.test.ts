@@ -6,7 +6,7 @@ import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand,
   ListMultipartUploadsCommand, PutObjectCommand, S3Client, UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
-import { LOCAL_CREDENTIALS, StandIns, startStandIns } from '../../local/stand-ins/stand-ins';
+import { LOCAL_CREDENTIALS, StandIns, startStandIns } from '../../../local/stand-ins/stand-ins';
 
 const bucket = 'extensions';
 const source = Buffer.from('0123456789abcdefghij');

@@ -1,4 +1,4 @@
-import { matchesPattern, UnsupportedPatternError } from '../../local/engine/event-pattern';
+import { matchesPattern, UnsupportedPatternError } from '../../../local/engine/event-pattern';
 
 // Examples after https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
 // and .../eb-create-pattern-operators.html.

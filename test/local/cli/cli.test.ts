@@ -1,7 +1,7 @@
-import { main, parseArguments } from '../../local/cli/cli';
-import { generateSampleOrders } from '../../local/samples/sample-orders';
-import { parseFaultPlan } from '../../local/stand-ins/fault-injection';
-import { InputEncoding } from '../../src';
+import { main, parseArguments } from '../../../local/cli/cli';
+import { generateSampleOrders } from '../../../local/samples/sample-orders';
+import { parseFaultPlan } from '../../../local/stand-ins/fault-injection';
+import { InputEncoding } from '../../../src';
 
 describe('parseArguments', () => {
   test('reads the documented options', () => {

@@ -1,4 +1,4 @@
-import { estimateCost, PRICES_USD, UsageCounts } from '../../local/run/cost-model';
+import { estimateCost, PRICES_USD, UsageCounts } from '../../../local/run/cost-model';
 
 const none: UsageCounts = {
   stateTransitions: 0,

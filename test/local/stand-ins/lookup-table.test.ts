@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { createActiveTable } from '../../local/stand-ins/active-table';
-import { loadLookupTable } from '../../local/stand-ins/lookup-table';
-import { LOCAL_CREDENTIALS, StandIns, startStandIns } from '../../local/stand-ins/stand-ins';
-import { LocalTable } from '../../local/template/cloud-assembly';
+import { createActiveTable } from '../../../local/stand-ins/active-table';
+import { loadLookupTable } from '../../../local/stand-ins/lookup-table';
+import { LOCAL_CREDENTIALS, StandIns, startStandIns } from '../../../local/stand-ins/stand-ins';
+import { LocalTable } from '../../../local/template/cloud-assembly';
 
 const TABLE: LocalTable = {
   name: 'lookup',
