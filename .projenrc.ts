@@ -108,13 +108,13 @@ project.addTask('synth:example', {
 
 // The local tools are npm scripts that run node directly, not projen tasks: projen's task runner hands a task's
 // arguments to a shell unquoted (`--delimiter ';'` ended the command) and turns every failing exit code into 1.
-// Each tool bundles the handlers itself, quietly, when their sources changed (local/command-setup.ts).
+// Each tool bundles the handlers itself, quietly, when their sources changed (local/cli/command-setup.ts).
 // --openssl-legacy-provider: s3rver's list continuation tokens use DES, which Node 20 offers only with it.
 const nodeWithTypeScript = 'node --openssl-legacy-provider -r ts-node/register/transpile-only';
 // npm run local -- --input FILE [--lookup FILE] [--delimiter C] [--chunk-size N] [--out DIR] [--json] [--inject-faults PLAN]
-project.package.setScript('local', `${nodeWithTypeScript} local/cli.ts`);
+project.package.setScript('local', `${nodeWithTypeScript} local/cli/cli.ts`);
 // 10,000 deterministic sample orders, run locally.
-project.package.setScript('demo', `${nodeWithTypeScript} local/demo.ts`);
+project.package.setScript('demo', `${nodeWithTypeScript} local/cli/demo.ts`);
 // npm run bench -- [--records N] [--baseline-records M] [--json]
 project.package.setScript('bench', `${nodeWithTypeScript} bench/run.ts`);
 

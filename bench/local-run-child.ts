@@ -3,7 +3,7 @@
  * on `--input` with `--lookup` and prints one JSON line with the result's figures and the
  * process's peak RSS (the runner's Lambda workers are threads of this process, so they count).
  */
-import { runLocally } from '../local/runner';
+import { runLocally } from '../local/run/runner';
 
 export interface LocalRunReport {
   readonly status: 'SUCCEEDED' | 'FAILED';

@@ -1,4 +1,4 @@
-import { CostBreakdown, estimateCost, UsageCounts } from '../local/cost-model';
+import { CostBreakdown, estimateCost, UsageCounts } from '../local/run/cost-model';
 
 /** Records per child execution in the original design. */
 export const SEED_CHUNK_RECORDS = 600;

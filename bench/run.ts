@@ -16,9 +16,9 @@ import { measureSplit } from './split';
 import { checkTargets, targetTable } from './targets';
 import { orderRecordSchema } from '../examples/order-record-schema';
 import { schemaValidator } from '../lambda-src/validate/schema-validator';
-import { setUpLocalCommand } from '../local/command-setup';
-import { CostBreakdown } from '../local/cost-model';
-import { FINANCIAL_HEADER, writeSampleOrders } from '../local/sample-orders';
+import { setUpLocalCommand } from '../local/cli/command-setup';
+import { CostBreakdown } from '../local/run/cost-model';
+import { FINANCIAL_HEADER, writeSampleOrders } from '../local/samples/sample-orders';
 import { HANDLER_DEFAULTS } from '../src/contract/handler-environment';
 
 const WARM_UP_RECORDS = 20_000;

@@ -7,7 +7,7 @@ import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } fro
 import { Throughput } from './raw-csv';
 import { splitRecords } from '../lambda-src/split/split-records';
 import { utf8Input } from '../lambda-src/split/utf8-input';
-import { LOCAL_CREDENTIALS, startStandIns } from '../local/stand-ins';
+import { LOCAL_CREDENTIALS, startStandIns } from '../local/stand-ins/stand-ins';
 
 export interface SplitMeasurementOptions {
   readonly inputFile: string;

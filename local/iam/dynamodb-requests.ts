@@ -8,7 +8,7 @@
 import { header, HttpRequest, jsonBody, UnmappedRequestError } from './http-request';
 import { AuthorizationCheck } from './policy-evaluation';
 import { RequestContext } from './request-context';
-import { LocalEnvironment } from '../token-resolver';
+import { LocalEnvironment } from '../template/token-resolver';
 
 /** Operations without a table: checked on `*`. */
 const ACCOUNT_OPERATIONS = new Set(['ListTables', 'DescribeLimits', 'DescribeEndpoints', 'ListBackups', 'ListGlobalTables']);

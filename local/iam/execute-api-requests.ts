@@ -7,8 +7,8 @@
 import { HttpRequest, requestUrl } from './http-request';
 import { AuthorizationCheck } from './policy-evaluation';
 import { IamAuthorizedMethod } from './template-policies';
-import { matchResourcePath } from '../service-endpoints';
-import { LocalEnvironment } from '../token-resolver';
+import { matchResourcePath } from '../stand-ins/service-endpoints';
+import { LocalEnvironment } from '../template/token-resolver';
 
 export interface LocalApiStage {
   readonly id: string;

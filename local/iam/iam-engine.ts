@@ -18,7 +18,7 @@ import { s3CallChecks, s3CallOfRequest } from './s3-requests';
 import { sesChecksOfRequest, SesOptions } from './ses-requests';
 import { stepFunctionsChecksOfRequest } from './step-functions-requests';
 import { TemplatePolicies, templatePolicies } from './template-policies';
-import { CfnTemplate, LocalEnvironment } from '../token-resolver';
+import { CfnTemplate, LocalEnvironment } from '../template/token-resolver';
 
 export interface IamEngineOptions {
   /** The synthesized template, tokens unresolved (`CloudAssembly.template`). */

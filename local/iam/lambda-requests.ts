@@ -6,7 +6,7 @@
  */
 import { HttpRequest, requestUrl, UnmappedRequestError } from './http-request';
 import { AuthorizationCheck } from './policy-evaluation';
-import { LocalEnvironment } from '../token-resolver';
+import { LocalEnvironment } from '../template/token-resolver';
 
 /** The ARN of a function named by name, partial ARN (`account:function:name`) or ARN, with its qualifier. */
 export function functionArnOf(name: string, env: LocalEnvironment, qualifier?: string): string {

@@ -14,7 +14,7 @@
  */
 import { HttpRequest, jsonBody, requestUrl, UnmappedRequestError } from './http-request';
 import { AuthorizationCheck } from './policy-evaluation';
-import { LocalEnvironment } from '../token-resolver';
+import { LocalEnvironment } from '../template/token-resolver';
 
 export interface SesOptions {
   /** The account is in the SES sandbox: recipients are authorized too. @default false */

@@ -17,7 +17,7 @@ import { functionArnOf } from './lambda-requests';
 import { AuthorizationCheck } from './policy-evaluation';
 import { s3CallChecks, s3CallOfSdk } from './s3-requests';
 import { stepFunctionsChecks } from './step-functions-requests';
-import { LocalEnvironment } from '../token-resolver';
+import { LocalEnvironment } from '../template/token-resolver';
 
 const pascal = (action: string) => action.charAt(0).toUpperCase() + action.slice(1);
 

@@ -6,7 +6,7 @@
  */
 import { AWS_MANAGED_POLICIES } from './managed-policies';
 import { NamedPolicy, normalizeDocument, PolicyDocument, PolicyStatement, PrincipalElement } from './policy-document';
-import { CfnResource, CfnTemplate, LocalEnvironment, resolveTokens } from '../token-resolver';
+import { CfnResource, CfnTemplate, LocalEnvironment, resolveTokens } from '../template/token-resolver';
 
 /** A resource-based policy and the resources it is attached to (ARN patterns). */
 export interface ResourcePolicy {

@@ -6,7 +6,7 @@ import { rawCsvRoundTrip } from '../../bench/raw-csv';
 import { runRecordPath } from '../../bench/record-path';
 import { orderRecordSchema } from '../../examples/order-record-schema';
 import { schemaValidator } from '../../lambda-src/validate/schema-validator';
-import { FINANCIAL_HEADER, writeSampleOrders } from '../../local/sample-orders';
+import { FINANCIAL_HEADER, writeSampleOrders } from '../../local/samples/sample-orders';
 
 const FIELDS = FINANCIAL_HEADER.slice(1);
 let dir: string;

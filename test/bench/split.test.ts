@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { measureSplit } from '../../bench/split';
-import { writeSampleOrders } from '../../local/sample-orders';
+import { writeSampleOrders } from '../../local/samples/sample-orders';
 
 let dir: string;
 beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'split-bench-test-')); });

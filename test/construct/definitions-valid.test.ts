@@ -6,8 +6,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { synthesizeProcessor } from './processor-template';
 import { orderRecordSchema } from '../../examples/order-record-schema';
 import { OrdersPipelineStack } from '../../examples/orders-stack';
-import { synthesize } from '../../local/cloud-assembly';
-import { CfnTemplate, LocalEnvironment, resolveTokens } from '../../local/token-resolver';
+import { synthesize } from '../../local/template/cloud-assembly';
+import { CfnTemplate, LocalEnvironment, resolveTokens } from '../../local/template/token-resolver';
 import { BatchFileProcessorProps, RecordEnricher, RecordValidator } from '../../src';
 
 /** One finding of asl-validator (https://github.com/ChristopheBougere/asl-validator, Apache-2.0). */

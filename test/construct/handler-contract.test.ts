@@ -17,7 +17,7 @@ import { HttpSource } from '../../lambda-src/enrich/http-source';
 import { LambdaSource } from '../../lambda-src/enrich/lambda-source';
 import { TableSource } from '../../lambda-src/enrich/table-source';
 import { validatorOf } from '../../lambda-src/validate/validator-settings';
-import { LocalEnvironment, resolveTokens } from '../../local/token-resolver';
+import { LocalEnvironment, resolveTokens } from '../../local/template/token-resolver';
 import { BatchFileProcessor, BatchFileProcessorProps, HandlerLogLevel, InputEncoding, RecordEnricher, RecordValidator } from '../../src';
 import { HANDLER_ENVIRONMENTS, HandlerName } from '../../src/contract/handler-environment';
 

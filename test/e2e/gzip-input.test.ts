@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { LocalRunResult, runLocally } from '../../local/runner';
-import { writeSampleOrders } from '../../local/sample-orders';
+import { LocalRunResult, runLocally } from '../../local/run/runner';
+import { writeSampleOrders } from '../../local/samples/sample-orders';
 
 // End to end through the runner: a gzip-compressed upload against the same file uncompressed.
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-gzip-'));

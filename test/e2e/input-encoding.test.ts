@@ -3,8 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import * as iconv from 'iconv-lite';
-import { runLocally } from '../../local/runner';
-import { ORDER_HEADER } from '../../local/sample-orders';
+import { runLocally } from '../../local/run/runner';
+import { ORDER_HEADER } from '../../local/samples/sample-orders';
 import { InputEncoding } from '../../src';
 
 // End to end through the runner: a Windows-1252 orders file becomes UTF-8 output and rejects.

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { LocalRunResult, runLocally } from '../../local/runner';
-import { writeSampleOrders } from '../../local/sample-orders';
+import { LocalRunResult, runLocally } from '../../local/run/runner';
+import { writeSampleOrders } from '../../local/samples/sample-orders';
 
 // End to end through the runner: the synthesized example stack, the bundled handlers, the stand-ins.
 const FIGURES = ['unitsSold', 'unitPrice', 'unitCost', 'totalRevenue', 'totalCost', 'totalProfit'];

@@ -5,8 +5,8 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { expectNothingLost } from './reliability-invariants';
 import { OrdersPipelineStack } from '../../examples/orders-stack';
-import { LocalRunResult, runLocally } from '../../local/runner';
-import { writeSampleOrders } from '../../local/sample-orders';
+import { LocalRunResult, runLocally } from '../../local/run/runner';
+import { writeSampleOrders } from '../../local/samples/sample-orders';
 
 // Operating runs that fail, through the runner: a redrive after an outage, runs that time out
 // or are stopped, and a run that fails after it published.

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expectFailedRun, expectNothingLost } from './reliability-invariants';
-import { LocalRunResult, runLocally } from '../../local/runner';
-import { writeSampleOrders } from '../../local/sample-orders';
+import { LocalRunResult, runLocally } from '../../local/run/runner';
+import { writeSampleOrders } from '../../local/samples/sample-orders';
 
 // Faults through the runner: transient S3, enrichment and Lambda failures must not change the
 // result; an enrichment endpoint that never answers must fail the run and say so.

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { LocalRunResult } from '../../local/runner';
+import { LocalRunResult } from '../../local/run/runner';
 
 // The invariants of issue 6 that every reliability test checks on a run's result.
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { expectFailedRun } from './reliability-invariants';
-import { ExampleProps, LocalRunResult, runLocally } from '../../local/runner';
+import { ExampleProps, LocalRunResult, runLocally } from '../../local/run/runner';
 import { BatchFileProcessor, RecordEnricher, RecordValidator } from '../../src';
 
 // A user's validator or enrichment function that fails quoting the records it was sent: the run

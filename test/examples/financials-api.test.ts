@@ -2,7 +2,7 @@ import { BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient, PutItemComm
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { figuresFromItem } from '../../examples/financials/financial-figures';
 import { handler } from '../../examples/financials-api';
-import { createActiveTable } from '../../local/active-table';
+import { createActiveTable } from '../../local/stand-ins/active-table';
 import { LocalAws, startLocalAws } from '../stand-ins/local-aws';
 
 const post = (body: string | null) => handler({ httpMethod: 'POST', resource: '/financials/batch', body, requestContext: { requestId: 'r' } } as unknown as APIGatewayProxyEvent);

@@ -10,7 +10,7 @@ import { csvRecordsOf } from '../../lambda-src/shared/csv-records';
 import { objectExists, readBytes, readJson, s3Client, writeObject } from '../../lambda-src/shared/s3-objects';
 import { handler as splitInput } from '../../lambda-src/split-input';
 import { handler as validateChunk } from '../../lambda-src/validate-chunk';
-import { createActiveTable } from '../../local/active-table';
+import { createActiveTable } from '../../local/stand-ins/active-table';
 import { startLocalAws, LocalAws } from '../stand-ins/local-aws';
 
 const bucket = 'data-path';

@@ -4,11 +4,11 @@ import { handler } from '../../lambda-src/notify';
 import { ExecutionStatusChange, RunSucceededTask } from '../../lambda-src/shared/contracts';
 import { archiveKey, PublishedFiles, WorkFiles } from '../../lambda-src/shared/run-layout';
 import { objectExists, readJson, readText, writeJson, writeText } from '../../lambda-src/shared/s3-objects';
-import { AwsSdkTasks } from '../../local/aws-sdk-tasks';
-import { executionStatusChange, LocalEventBridge } from '../../local/event-bridge';
-import { LambdaHost } from '../../local/lambda-host';
-import { ServiceEndpoints, startServiceEndpoints } from '../../local/service-endpoints';
-import { ExecutionRecord, LocalStepFunctions } from '../../local/step-functions';
+import { AwsSdkTasks } from '../../local/engine/aws-sdk-tasks';
+import { executionStatusChange, LocalEventBridge } from '../../local/engine/event-bridge';
+import { ExecutionRecord, LocalStepFunctions } from '../../local/engine/step-functions';
+import { LambdaHost } from '../../local/lambda/lambda-host';
+import { ServiceEndpoints, startServiceEndpoints } from '../../local/stand-ins/service-endpoints';
 import { RUN_EVENT_SOURCE } from '../../src/contract/run-events';
 import { LocalAws, startLocalAws } from '../stand-ins/local-aws';
 

@@ -7,7 +7,7 @@ import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { extendS3rver } from '../../local/s3-extensions';
+import { extendS3rver } from '../../local/stand-ins/s3-extensions';
 
 // Neither package ships types.
 /* eslint-disable @typescript-eslint/no-require-imports */

@@ -6,11 +6,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { AwsSdkTasks } from '../../local/aws-sdk-tasks';
-import { LocalEventBridge } from '../../local/event-bridge';
-import { LambdaHost } from '../../local/lambda-host';
-import { startServiceEndpoints } from '../../local/service-endpoints';
-import { LocalStepFunctions } from '../../local/step-functions';
+import { AwsSdkTasks } from '../../local/engine/aws-sdk-tasks';
+import { LocalEventBridge } from '../../local/engine/event-bridge';
+import { LocalStepFunctions } from '../../local/engine/step-functions';
+import { LambdaHost } from '../../local/lambda/lambda-host';
+import { startServiceEndpoints } from '../../local/stand-ins/service-endpoints';
 
 export interface LocalLambda {
   /** A client of the local Invoke API, retrying as the SDK does by default. */

@@ -10,7 +10,7 @@ import { EnrichmentUnavailable } from '../../../lambda-src/shared/errors';
 import { WorkFiles } from '../../../lambda-src/shared/run-layout';
 import { readJsonLinesArray, readText, writeJson, writeText } from '../../../lambda-src/shared/s3-objects';
 import { validatedChunkJson } from '../../../lambda-src/validate/valid-output';
-import { createActiveTable } from '../../../local/active-table';
+import { createActiveTable } from '../../../local/stand-ins/active-table';
 import { LocalAws, startLocalAws } from '../../stand-ins/local-aws';
 
 const bucket = 'enrich-table-test';

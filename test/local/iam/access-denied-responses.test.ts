@@ -8,7 +8,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { clientOptions, TEST_CREDENTIALS } from './sdk-requests';
 import { LocalService } from '../../../local/iam/access-denied-responses';
 import { IamEngine } from '../../../local/iam/iam-engine';
-import { CfnTemplate } from '../../../local/token-resolver';
+import { CfnTemplate } from '../../../local/template/token-resolver';
 
 // A function whose role has no policy: everything it asks is refused.
 const template: CfnTemplate = {

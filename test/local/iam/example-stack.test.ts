@@ -13,13 +13,13 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { App } from 'aws-cdk-lib';
 import { clientOptions, RequestRecorder, TEST_CREDENTIALS } from './sdk-requests';
 import { OrdersPipelineStack } from '../../../examples/orders-stack';
-import { synthesize } from '../../../local/cloud-assembly';
 import { LocalService } from '../../../local/iam/access-denied-responses';
 import { HttpRequest } from '../../../local/iam/http-request';
 import { Caller, IamEngine } from '../../../local/iam/iam-engine';
 import { AuthorizationCheck } from '../../../local/iam/policy-evaluation';
 import { distributedMapChildChecks, syncExecutionChecks, taskChecks } from '../../../local/iam/state-machine-tasks';
-import { CfnTemplate } from '../../../local/token-resolver';
+import { synthesize } from '../../../local/template/cloud-assembly';
+import { CfnTemplate } from '../../../local/template/token-resolver';
 
 // The example stack, synthesized as the local runner synthesizes it (local/cloud-assembly.ts).
 const { assembly } = synthesize({

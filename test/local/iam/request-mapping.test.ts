@@ -19,7 +19,7 @@ import { s3CallChecks, s3CallOfRequest } from '../../../local/iam/s3-requests';
 import { sesChecksOfRequest } from '../../../local/iam/ses-requests';
 import { distributedMapChildChecks, syncExecutionChecks, taskChecks } from '../../../local/iam/state-machine-tasks';
 import { stepFunctionsChecksOfRequest } from '../../../local/iam/step-functions-requests';
-import { LocalEnvironment } from '../../../local/token-resolver';
+import { LocalEnvironment } from '../../../local/template/token-resolver';
 
 const env: LocalEnvironment = { region: 'us-east-1', account: '000000000000', stackName: 'Test' };
 let recorder: RequestRecorder;

@@ -1,0 +1,419 @@
+// local/ is development tooling, left out of the npm package: it runs on devDependencies.
+/* eslint-disable import/no-extraneous-dependencies */
+import { randomUUID } from 'node:crypto';
+import { AwsSdkTasks, parseSdkResource } from './aws-sdk-tasks';
+import { ChildExecution, DISTRIBUTED_MAP_RESOURCE, MapRun, MapState, NO_TIMEOUT_SECONDS, ReaderConfig, rewriteDistributedMaps, runDistributedMap } from './distributed-map';
+import { LambdaHost } from '../lambda/lambda-host';
+
+// aws-local-stepfunctions 3.0.0 calls Promise.withResolvers (Node 22); Node 20 lacks it.
+const promiseStatics = Promise as unknown as { withResolvers?: () => unknown };
+promiseStatics.withResolvers ??= function withResolvers() {
+  let resolve!: (v: unknown) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+  return { promise, resolve, reject };
+};
+// The package is typed as ESM but ships a CommonJS build for require().
+type Engine = typeof import('aws-local-stepfunctions', { with: { 'resolution-mode': 'import' } });
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { StateMachine } = require('aws-local-stepfunctions') as Engine;
+
+export interface LocalStateMachine {
+  readonly arn: string;
+  readonly name: string;
+  readonly type: 'STANDARD' | 'EXPRESS';
+  /** Plain ASL, tokens resolved. */
+  readonly definition: any;
+}
+
+export interface StepFunctionsUsage {
+  /** State transitions of Standard executions (StateEntered events), the billed unit of Standard workflows. */
+  standardTransitions: number;
+  standardExecutions: number;
+  expressRequests: number;
+  /** Express duration × 64 MB, billed per 100 ms. */
+  expressGbSeconds: number;
+}
+
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/** An entry of an execution's history, as GetExecutionHistory returns it (the fields kept locally). */
+export interface HistoryEvent {
+  readonly id: number;
+  readonly timestamp: Date;
+  readonly type: string;
+  readonly stateEnteredEventDetails?: { readonly name: string };
+  readonly executionFailedEventDetails?: { readonly error?: string; readonly cause?: string };
+}
+
+export interface ExecutionRecord {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly input: unknown;
+  readonly startDate: Date;
+  status: ExecutionStatus;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  stopDate?: Date;
+  /** How many times the execution was redriven. */
+  redriveCount: number;
+  /** The top-level states entered, oldest first, and how the execution ended. */
+  readonly history: HistoryEvent[];
+  /** The state running when the execution stopped, and its input: where a redrive resumes. */
+  resumeAt?: { readonly name: string; readonly input: unknown };
+  /** Settles when the execution (or its latest redrive) ends (never rejects). */
+  done: Promise<ExecutionRecord>;
+}
+
+export interface LocalStepFunctionsOptions {
+  readonly lambda: LambdaHost;
+  readonly sdk: AwsSdkTasks;
+  /** Wait before each retry, instead of the definition's IntervalSeconds × BackoffRate (attempt counts are kept). */
+  readonly retryIntervalMs?: number;
+  /** Reads a Distributed Map's ItemReader source. */
+  readItems(resource: string, parameters: any, readerConfig?: ReaderConfig): Promise<unknown[]>;
+  /** Writes a Distributed Map's ResultWriter files. */
+  writeResults(resource: string, parameters: any, files: ReadonlyArray<{ key: string; body: string }>): Promise<void>;
+  onMapProgress?(progress: { total: number; done: number; failed: number }): void;
+  /**
+   * Told when an execution of a Standard state machine changes status (started, redriven, ended),
+   * as Step Functions tells EventBridge (Express workflows and Map children send no such event).
+   */
+  onStatusChange?(record: ExecutionRecord): void;
+}
+
+/** Raised by StartExecution for a name already used (AWS JSON error `__type`). */
+export class ExecutionAlreadyExists extends Error {
+  constructor(name: string) {
+    super(`Execution Already Exists: '${name}'`);
+    this.name = 'ExecutionAlreadyExists';
+  }
+}
+
+/** How long after it stopped an execution can be redriven (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html). */
+const REDRIVE_WINDOW_MS = 14 * 24 * 3600 * 1000;
+
+/** The engine's errors for an execution it stopped, by the status they end it with. */
+function stoppedStatus(error: Error): ExecutionStatus | undefined {
+  if (error.name === 'ExecutionAbortedError') return 'ABORTED';
+  if (error.name === 'ExecutionTimeoutError') return 'TIMED_OUT';
+  return undefined;
+}
+
+const EXPRESS_BILLED_GB = 64 / 1024;
+
+function namedError(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name });
+}
+
+/** Every Task state of a definition, nested Parallel branches and inline Map processors included. */
+function taskStates(definition: any, found: Record<string, any> = {}): Record<string, any> {
+  for (const [name, state] of Object.entries<any>(definition.States ?? {})) {
+    if (state.Type === 'Task') found[name] = state;
+    for (const branch of state.Branches ?? []) taskStates(branch, found);
+    if (state.Type === 'Map') taskStates(state.ItemProcessor ?? state.Iterator ?? {}, found);
+  }
+  return found;
+}
+
+/** Gives Tasks without TimeoutSeconds no timeout (as on AWS) instead of the engine's 60 s default. */
+function withTaskTimeouts(definition: any): any {
+  const states: Record<string, any> = {};
+  for (const [name, state] of Object.entries<any>(definition.States ?? {})) {
+    let s = state;
+    if (s.Type === 'Task' && s.TimeoutSeconds === undefined && s.TimeoutSecondsPath === undefined) s = { ...s, TimeoutSeconds: NO_TIMEOUT_SECONDS };
+    if (s.Branches) s = { ...s, Branches: s.Branches.map(withTaskTimeouts) };
+    if (s.Type === 'Map' && s.ItemProcessor) s = { ...s, ItemProcessor: withTaskTimeouts(s.ItemProcessor) };
+    if (s.Type === 'Map' && s.Iterator) s = { ...s, Iterator: withTaskTimeouts(s.Iterator) };
+    states[name] = s;
+  }
+  return { ...definition, States: states };
+}
+
+/** Evaluates a payload template (Parameters, ItemSelector) with the engine itself, so paths and intrinsics behave as in a state. */
+export async function evaluatePayloadTemplate(template: unknown, input: unknown, context: Record<string, unknown>): Promise<unknown> {
+  const machine = cachedEngine({ StartAt: 'Evaluate', States: { Evaluate: { Type: 'Pass', Parameters: template, End: true } } });
+  return machine.run(input as any, { context: context as any }).result;
+}
+
+// Building an engine validates the definition (about 200 ms): build each definition once. A
+// redrive starts a validated definition at a later state, which leaves its first states
+// unreachable: that variant is not validated again.
+const engines = new Map<string, InstanceType<Engine['StateMachine']>>();
+function cachedEngine(definition: unknown, validate = true): InstanceType<Engine['StateMachine']> {
+  const key = JSON.stringify(definition);
+  let engine = engines.get(key);
+  if (!engine) {
+    engine = new StateMachine(definition as any, { validationOptions: validate ? { checkArn: false } : { noValidate: true } });
+    engines.set(key, engine);
+  }
+  return engine;
+}
+
+/**
+ * A local Step Functions service: runs the state machines with aws-local-stepfunctions, each Task
+ * bound to its local implementation (Lambda host, child executions, SDK calls on the stand-ins),
+ * with StopExecution, RedriveExecution and the executions' status changes.
+ */
+export class LocalStepFunctions {
+  readonly usage: StepFunctionsUsage = { standardTransitions: 0, standardExecutions: 0, expressRequests: 0, expressGbSeconds: 0 };
+  readonly executions = new Map<string, ExecutionRecord>();
+  private readonly machines = new Map<string, LocalStateMachine>();
+  /** Each execution's running engine, to stop it. */
+  private readonly running = new Map<string, { abort(): void }>();
+  /** The Map Runs of each execution, by `<execution arn>#<state name>`: a redrive resumes them. */
+  private readonly mapRuns = new Map<string, MapRun>();
+
+  constructor(machines: LocalStateMachine[], private readonly options: LocalStepFunctionsOptions) {
+    for (const m of machines) this.machines.set(m.arn, m);
+  }
+
+  machine(arn: string): LocalStateMachine {
+    const m = this.machines.get(arn);
+    if (!m) throw namedError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    return m;
+  }
+
+  execution(arn: string): ExecutionRecord {
+    const record = this.executions.get(arn);
+    if (!record) throw namedError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    return record;
+  }
+
+  /**
+   * StartExecution semantics: a name is unique per state machine; the same name and input while that
+   * execution runs returns it again, otherwise `ExecutionAlreadyExists`.
+   */
+  startExecution(stateMachineArn: string, input: unknown, name: string = randomUUID()): ExecutionRecord {
+    const machine = this.machine(stateMachineArn);
+    const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const existing = this.executions.get(executionArn);
+    if (existing) {
+      if (existing.status === 'RUNNING' && JSON.stringify(existing.input) === JSON.stringify(input)) return existing;
+      throw new ExecutionAlreadyExists(name);
+    }
+    const record = newRecord(executionArn, stateMachineArn, name, input);
+    this.executions.set(executionArn, record);
+    record.done = this.execute(machine, machine.definition, record, record.input);
+    return record;
+  }
+
+  /** StopExecution: the execution ends ABORTED, at the state it was in. */
+  stopExecution(executionArn: string): ExecutionRecord {
+    const record = this.execution(executionArn);
+    if (record.status === 'RUNNING') this.running.get(executionArn)?.abort();
+    return record;
+  }
+
+  /**
+   * RedriveExecution: restarts a FAILED, TIMED_OUT or ABORTED execution of a Standard state machine
+   * within 14 days of its stop, from the state it stopped at with that state's input; a
+   * Distributed Map in that state re-runs only its children that did not succeed.
+   */
+  redriveExecution(executionArn: string): ExecutionRecord {
+    const record = this.execution(executionArn);
+    const machine = this.machine(record.stateMachineArn);
+    const redrivable = machine.type === 'STANDARD' && ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(record.status)
+      && record.stopDate !== undefined && Date.now() - record.stopDate.getTime() <= REDRIVE_WINDOW_MS && record.resumeAt !== undefined;
+    if (!redrivable) {
+      throw namedError('ExecutionNotRedrivable', `Execution ${executionArn} cannot be redriven: it is ${record.status}${machine.type === 'EXPRESS' ? ' (Express)' : ''}`);
+    }
+    const resumeAt = record.resumeAt!;
+    Object.assign(record, { status: 'RUNNING', redriveCount: record.redriveCount + 1, stopDate: undefined, error: undefined, cause: undefined, output: undefined });
+    record.history.push({ id: record.history.length + 1, timestamp: new Date(), type: 'ExecutionRedriven' });
+    record.done = this.execute(machine, { ...machine.definition, StartAt: resumeAt.name }, record, resumeAt.input, false);
+    return record;
+  }
+
+  private async execute(
+    machine: { arn: string; name: string; type: 'STANDARD' | 'EXPRESS' },
+    definition: any,
+    record: ExecutionRecord,
+    input: unknown,
+    validate = true,
+  ): Promise<ExecutionRecord> {
+    const { definition: runnable, maps } = rewriteDistributedMaps(withTaskTimeouts(definition));
+    const context = {
+      Execution: {
+        Id: record.executionArn,
+        Name: record.name,
+        Input: record.input,
+        StartTime: record.startDate.toISOString(),
+        RoleArn: `${machine.arn}-role`,
+        RedriveCount: record.redriveCount,
+      },
+      StateMachine: { Id: machine.arn, Name: machine.name },
+    };
+    const handlers: Record<string, (input: any) => Promise<any>> = {};
+    const retryIntervalOverrides: Record<string, number> = {};
+    for (const [stateName, state] of Object.entries<any>(taskStates(runnable))) {
+      handlers[stateName] = (taskInput) => this.runTask(state, stateName, maps[stateName], taskInput, context);
+    }
+    if (this.options.retryIntervalMs !== undefined) {
+      const visit = (def: any) => {
+        for (const [name, state] of Object.entries<any>(def.States ?? {})) {
+          if (state.Retry) retryIntervalOverrides[name] = this.options.retryIntervalMs!;
+          for (const b of state.Branches ?? []) visit(b);
+          if (state.Type === 'Map') visit(state.ItemProcessor ?? state.Iterator ?? {});
+        }
+      };
+      visit(runnable);
+    }
+
+    const standard = machine.type === 'STANDARD';
+    if (standard) this.options.onStatusChange?.(record);
+    const engine = cachedEngine(runnable, validate);
+    const started = Date.now();
+    const overrides = { taskResourceLocalHandlers: handlers, retryIntervalOverrides };
+    const execution = engine.run(input as any, { context: context as any, overrides });
+    this.running.set(record.executionArn, execution);
+    let transitions = 0;
+    let current: { name: string; input: unknown } | undefined;
+    const counting = (async () => {
+      for await (const event of execution.eventLogs) {
+        if (event.type !== 'StateEntered') continue;
+        transitions++;
+        // Top-level states only: the states of an inline Map's iterations carry their index.
+        if (event.index !== undefined) continue;
+        current = { name: event.state.name, input: event.state.input };
+        record.history.push({ id: record.history.length + 1, timestamp: new Date(), type: `${event.state.type}StateEntered`, stateEnteredEventDetails: { name: event.state.name } });
+      }
+    })();
+    try {
+      record.output = await execution.result;
+      record.status = 'SUCCEEDED';
+    } catch (err) {
+      const stopped = stoppedStatus(err as Error);
+      const cause = (err as Error & { cause?: Error }).cause ?? (err as Error);
+      record.status = stopped ?? 'FAILED';
+      if (stopped === undefined) {
+        record.error = cause.name;
+        record.cause = cause.message;
+      } else if (stopped === 'TIMED_OUT') {
+        record.error = 'States.Timeout';
+        record.cause = 'The execution timed out (the state machine\'s TimeoutSeconds)';
+      }
+    }
+    this.running.delete(record.executionArn);
+    await counting.catch(() => undefined);
+    record.resumeAt = record.status === 'SUCCEEDED' ? undefined : current;
+    record.stopDate = new Date();
+    record.history.push({
+      id: record.history.length + 1,
+      timestamp: record.stopDate,
+      type: END_EVENT_TYPES[record.status],
+      ...(record.status === 'FAILED' ? { executionFailedEventDetails: { error: record.error, cause: record.cause } } : {}),
+    });
+    if (machine.type === 'EXPRESS') {
+      this.usage.expressRequests++;
+      this.usage.expressGbSeconds += Math.ceil(Math.max(1, Date.now() - started) / 100) * 0.1 * EXPRESS_BILLED_GB;
+    } else {
+      this.usage.standardExecutions++;
+      this.usage.standardTransitions += transitions;
+    }
+    if (standard) this.options.onStatusChange?.(record);
+    return record;
+  }
+
+  private async runTask(
+    state: any,
+    stateName: string,
+    mapState: MapState | undefined,
+    input: any,
+    context: { Execution: { Id: string } },
+  ): Promise<unknown> {
+    const resource: string = state.Resource;
+    if (resource === DISTRIBUTED_MAP_RESOURCE) return this.runMap(stateName, mapState!, input, context);
+    if (resource.startsWith('arn:aws:states:::lambda:invoke')) {
+      const payload = await this.options.lambda.invoke(input.FunctionName, input.Payload ?? {});
+      return { ExecutedVersion: '$LATEST', Payload: payload, SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: { RequestId: randomUUID() }, StatusCode: 200 };
+    }
+    if (resource.startsWith('arn:aws:lambda:')) return this.options.lambda.invoke(resource, input);
+    if (resource.startsWith('arn:aws:states:::states:startExecution')) return this.startExecutionTask(resource, input);
+    // Optimised integrations (dynamodb:putItem, sns:publish…) take the SDK's parameter names too.
+    const optimised = /^arn:aws:states:::([a-z0-9]+):([A-Za-z0-9]+)$/.exec(resource);
+    const sdk = parseSdkResource(resource) ?? (optimised ? { service: optimised[1], action: optimised[2] } : undefined);
+    if (sdk) return this.options.sdk.run(sdk, input);
+    throw namedError('States.Runtime', `No local implementation for Task resource ${resource}`);
+  }
+
+  /** A Distributed Map state: one Map Run per execution and state, resumed by a redrive. */
+  private runMap(stateName: string, mapState: MapState, input: unknown, context: { Execution: { Id: string } }): Promise<unknown> {
+    const key = `${context.Execution.Id}#${stateName}`;
+    const previous = this.mapRuns.get(key);
+    // arn:aws:states:<region>:<account>:execution:<state machine>:<name>
+    const [, , , region, account, , machineName] = context.Execution.Id.split(':');
+    const parent = { region, account, machineName, label: mapState.Label ?? stateName };
+    const mapRunArn = previous?.mapRunArn ?? `arn:aws:states:${region}:${account}:mapRun:${machineName}/${parent.label}:${randomUUID()}`;
+    return runDistributedMap(mapState, input, {
+      context,
+      mapRunArn,
+      previous,
+      evaluate: evaluatePayloadTemplate,
+      readItems: (r, p, c) => this.options.readItems(r, p, c),
+      writeResults: (r, p, files) => this.options.writeResults(r, p, files),
+      runChild: (processor, childInput) => this.runMapChild(processor, childInput, parent),
+      onProgress: (p) => this.options.onMapProgress?.(p),
+      onMapRun: (run) => this.mapRuns.set(key, run),
+    });
+  }
+
+  /**
+   * A Distributed Map child: an execution of the ItemProcessor, Standard or Express as configured,
+   * named as AWS names them: `execution:<state machine>/<label>:<id>`.
+   */
+  private async runMapChild(
+    processor: NonNullable<MapState['ItemProcessor']>,
+    input: unknown,
+    parent: { region: string; account: string; machineName: string; label: string },
+  ): Promise<ChildExecution> {
+    const { ProcessorConfig, ...definition } = processor;
+    const name = randomUUID();
+    const type = ProcessorConfig?.ExecutionType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD';
+    const arn = `arn:aws:states:${parent.region}:${parent.account}:stateMachine:${parent.machineName}/${parent.label}`;
+    const record = newRecord(`${arn.replace(':stateMachine:', ':execution:')}:${name}`, arn, name, input);
+    const done = await this.execute({ arn, name: `${parent.machineName}/${parent.label}`, type }, definition, record, input);
+    const { status, executionArn, output, error, cause, startDate, stopDate } = done;
+    return { status: status === 'RUNNING' ? 'FAILED' : status, executionArn, name, input, output, error, cause, startDate, stopDate };
+  }
+
+  /** `states:startExecution` (fire and forget), `.sync` (Output as a string) and `.sync:2` (Output as JSON). */
+  private async startExecutionTask(resource: string, input: any): Promise<unknown> {
+    const childInput = typeof input.Input === 'string' ? JSON.parse(input.Input) : input.Input ?? {};
+    const record = this.startExecution(input.StateMachineArn, childInput, input.Name);
+    if (!resource.includes('.sync')) return { ExecutionArn: record.executionArn, StartDate: record.startDate.toISOString() };
+    const done = await record.done;
+    const asJson = resource.endsWith('.sync:2');
+    const described = {
+      ExecutionArn: done.executionArn,
+      Input: asJson ? done.input : JSON.stringify(done.input),
+      InputDetails: { Included: true },
+      Name: done.name,
+      StartDate: done.startDate.getTime(),
+      StateMachineArn: done.stateMachineArn,
+      Status: done.status,
+      StopDate: done.stopDate!.getTime(),
+      ...(done.status === 'SUCCEEDED'
+        ? { Output: asJson ? done.output : JSON.stringify(done.output), OutputDetails: { Included: true } }
+        : { Error: done.error, Cause: done.cause }),
+    };
+    if (done.status !== 'SUCCEEDED') throw namedError('States.TaskFailed', JSON.stringify(described));
+    return described;
+  }
+}
+
+const END_EVENT_TYPES: Record<ExecutionStatus, string> = {
+  RUNNING: 'ExecutionStarted',
+  SUCCEEDED: 'ExecutionSucceeded',
+  FAILED: 'ExecutionFailed',
+  TIMED_OUT: 'ExecutionTimedOut',
+  ABORTED: 'ExecutionAborted',
+};
+
+function newRecord(executionArn: string, stateMachineArn: string, name: string, input: unknown): ExecutionRecord {
+  const record = { executionArn, stateMachineArn, name, input, startDate: new Date(), status: 'RUNNING', redriveCount: 0, history: [] };
+  return record as unknown as ExecutionRecord;
+}

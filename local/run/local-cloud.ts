@@ -1,0 +1,240 @@
+// local/ is development tooling, left out of the npm package: it runs on devDependencies.
+/* eslint-disable import/no-extraneous-dependencies */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { App } from 'aws-cdk-lib';
+import { ProcessorStack } from './processor-stack';
+import { AwsSdkTasks } from '../engine/aws-sdk-tasks';
+import { executionStatusChange, LocalEventBridge } from '../engine/event-bridge';
+import { LocalStepFunctions } from '../engine/step-functions';
+import { LambdaHost } from '../lambda/lambda-host';
+import { createActiveTable } from '../stand-ins/active-table';
+import { FaultPlan, gateRequests, s3SlowDown } from '../stand-ins/fault-injection';
+import { ServiceEndpoints, startServiceEndpoints } from '../stand-ins/service-endpoints';
+import { LOCAL_CREDENTIALS, StandIns, startStandIns } from '../stand-ins/stand-ins';
+import { CloudAssembly, synthesize } from '../template/cloud-assembly';
+import { functionArn } from '../template/token-resolver';
+
+export const REGION = 'us-east-1';
+
+export interface LocalCloudOptions {
+  /** Builds the stack to run in the given app. */
+  readonly createStack: (app: App) => ProcessorStack;
+  /** Transient faults to inject (probabilities per request/invocation); S3's start with `startS3Faults`. */
+  readonly faults?: FaultPlan;
+  /** S3's first-byte latency to model, in ms. @default 0 */
+  readonly s3LatencyMs?: number;
+  /** Wait before each retry of a state or an event delivery, in ms, instead of the definition's intervals. @default 25 */
+  readonly retryIntervalMs?: number;
+  /** Told when a Distributed Map's children start and end. */
+  readonly onMapProgress?: (progress: { total: number; done: number; failed: number }) => void;
+}
+
+/** Something to stop when the local cloud closes, last started first stopped. */
+type Closer = () => unknown;
+
+/**
+ * The local cloud of one stack: the stand-ins (S3, DynamoDB, SES), the local service endpoints
+ * (Lambda Invoke, Step Functions, EventBridge, the stack's REST APIs), the synthesized template, the
+ * Lambda host with the stack's functions, the Step Functions engine with its state machines and the
+ * EventBridge rules, wired to each other. `close()` stops all of it.
+ */
+export class LocalCloud {
+  /** Starts everything; what started is stopped again if a later part fails to start. */
+  static async start(options: LocalCloudOptions): Promise<LocalCloud> {
+    const closers: Closer[] = [];
+    try {
+      return await LocalCloud.startWith(options, closers);
+    } catch (error) {
+      await closeAll(closers);
+      throw error;
+    }
+  }
+
+  private static async startWith(options: LocalCloudOptions, closers: Closer[]): Promise<LocalCloud> {
+    const standIns = await startStandIns({ s3LatencyMs: options.s3LatencyMs });
+    closers.push(() => standIns.close());
+    const endpoints = await startServiceEndpoints();
+    closers.push(() => endpoints.close());
+    const { assembly, stack } = synthesize({ createStack: options.createStack, apiBaseUrl: endpoints.url, region: REGION });
+    closers.push(() => assembly.dispose());
+    const cloud = new LocalCloud(options, standIns, endpoints, assembly, stack as ProcessorStack, closers);
+    // One warm container behind each REST API: its callers have an HTTP timeout that a worker's cold
+    // start could exceed. Every other container starts when an invocation needs it (init outside the
+    // function's timeout, as on AWS) and ends when idle, so memory follows the concurrency in use.
+    const apiFunctions = new Set(assembly.restApis.flatMap((api) => api.routes.map((route) => route.functionName)));
+    await Promise.all([...apiFunctions].map((name) => cloud.lambda.warmUp(name, 1)));
+    await cloud.createResources();
+    return cloud;
+  }
+
+  readonly s3: S3Client;
+  readonly dynamodb: DynamoDBClient;
+  readonly lambda: LambdaHost;
+  readonly stepFunctions: LocalStepFunctions;
+  readonly eventBridge: LocalEventBridge;
+  /** Where the functions' stdout and stderr go (CloudWatch Logs, locally). */
+  readonly logFile: string;
+  private readonly sdk: AwsSdkTasks;
+  private readonly logSink: fs.WriteStream;
+  private readonly random: () => number;
+  private endS3Faults?: () => void;
+
+  private constructor(
+    private readonly options: LocalCloudOptions,
+    readonly standIns: StandIns,
+    readonly endpoints: ServiceEndpoints,
+    readonly assembly: CloudAssembly,
+    readonly stack: ProcessorStack,
+    private readonly closers: Closer[],
+  ) {
+    const endpointFor: Record<string, string> = {
+      s3: standIns.s3Endpoint,
+      dynamodb: standIns.dynamodbEndpoint,
+      sesv2: standIns.sesEndpoint,
+      ses: standIns.sesEndpoint,
+      lambda: endpoints.url,
+      sfn: endpoints.url,
+      eventbridge: endpoints.url,
+    };
+    const clientConfig = (service: string) => ({
+      region: REGION,
+      endpoint: endpointFor[service],
+      credentials: LOCAL_CREDENTIALS,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+      responseChecksumValidation: 'WHEN_REQUIRED' as const,
+    });
+    this.s3 = new S3Client(clientConfig('s3'));
+    this.dynamodb = new DynamoDBClient(clientConfig('dynamodb'));
+    this.sdk = new AwsSdkTasks(clientConfig);
+    closers.push(() => this.s3.destroy(), () => this.dynamodb.destroy(), () => this.sdk.close());
+
+    this.logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'local-run-')), 'lambda.log');
+    this.logSink = fs.createWriteStream(this.logFile);
+    closers.push(() => this.flushLog());
+
+    this.random = options.faults?.random ?? Math.random;
+    this.lambda = new LambdaHost(assembly.functions, {
+      functionArn: (name) => functionArn(name, assembly.env),
+      baseEnvironment: {
+        AWS_REGION: REGION,
+        AWS_DEFAULT_REGION: REGION,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+        AWS_ENDPOINT_URL_S3: standIns.s3Endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: standIns.dynamodbEndpoint,
+        AWS_ENDPOINT_URL_SESV2: standIns.sesEndpoint,
+        AWS_ENDPOINT_URL_SES: standIns.sesEndpoint,
+        AWS_ENDPOINT_URL_LAMBDA: endpoints.url,
+        AWS_ENDPOINT_URL_SFN: endpoints.url,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.url,
+        AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+        AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+        // The SDK in the bundles must not look for real credentials or config files.
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      },
+      crashRate: options.faults?.lambda,
+      random: this.random,
+      logSink: this.logSink,
+    });
+    closers.push(() => this.lambda.close());
+
+    this.stepFunctions = new LocalStepFunctions(assembly.stateMachines, {
+      lambda: this.lambda,
+      sdk: this.sdk,
+      retryIntervalMs: options.retryIntervalMs ?? 25,
+      readItems: (resource, parameters) => this.readMapItems(resource, parameters),
+      writeResults: (resource, parameters, files) => this.writeMapResults(resource, parameters, files),
+      onMapProgress: options.onMapProgress,
+      // Step Functions sends every status change of a Standard execution to the default event bus.
+      onStatusChange: (record) => this.eventBridge.put('default', executionStatusChange(record)),
+    });
+    this.eventBridge = new LocalEventBridge(assembly.rules, assembly.eventBuses, {
+      region: REGION,
+      account: assembly.env.account,
+      retryIntervalMs: options.retryIntervalMs ?? 25,
+      invokeFunction: (arn, event) => this.lambda.invoke(arn, event),
+    });
+    this.bindEndpoints(options.faults?.enrich ?? 0);
+  }
+
+  /** Resolves a construct attribute (a token such as `bucket.bucketName`) to its local value. */
+  resolve(value: unknown): any {
+    return this.assembly.resolve(value);
+  }
+
+  /** Starts answering S3 requests `503 SlowDown` at the fault plan's rate (after the set-up's own traffic). */
+  startS3Faults(): void {
+    this.endS3Faults = gateRequests(this.standIns.s3Server, this.options.faults?.s3 ?? 0, this.random, s3SlowDown);
+  }
+
+  /** Ends every injected fault: the cause of a failure is fixed. */
+  endFaults(): void {
+    this.endS3Faults?.();
+    this.lambda.setCrashRate(0);
+    this.bindEndpoints(0);
+  }
+
+  /** Resolves once every event put so far has been delivered (or kept as a dead letter). */
+  settleEvents(): Promise<void> {
+    return this.eventBridge.settle();
+  }
+
+  /** Flushes the functions' log to `logFile`. */
+  flushLog(): Promise<void> {
+    return new Promise((resolve) => this.logSink.end(resolve));
+  }
+
+  /** Stops everything the local cloud started. */
+  close(): Promise<void> {
+    return closeAll(this.closers);
+  }
+
+  private bindEndpoints(enrichFaultRate: number): void {
+    const { lambda, stepFunctions, eventBridge } = this;
+    this.endpoints.bind({ lambda, stepFunctions, eventBridge, restApis: this.assembly.restApis, faultRate: enrichFaultRate, random: this.random });
+  }
+
+  /** The buckets and tables of the template, as CloudFormation would have created them (each table ACTIVE). */
+  private async createResources(): Promise<void> {
+    for (const bucket of this.assembly.buckets) await this.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    for (const table of this.assembly.tables) {
+      await createActiveTable(this.dynamodb, {
+        TableName: table.name, KeySchema: table.keySchema as any, AttributeDefinitions: table.attributeDefinitions as any, BillingMode: 'PAY_PER_REQUEST',
+      });
+    }
+  }
+
+  /** A Distributed Map's ItemReader: a JSON array in S3. */
+  private async readMapItems(resource: string, parameters: { Bucket: string; Key: string }): Promise<unknown[]> {
+    if (!resource.startsWith('arn:aws:states:::s3:getObject')) throw new Error(`ItemReader ${resource} is not emulated`);
+    try {
+      const object = await this.s3.send(new GetObjectCommand({ Bucket: parameters.Bucket, Key: parameters.Key }));
+      return JSON.parse(await object.Body!.transformToString('utf8'));
+    } catch (error) {
+      if ((error as Error).name !== 'NoSuchKey') throw error;
+      throw Object.assign(new Error(`ItemReader: s3://${parameters.Bucket}/${parameters.Key} does not exist`), { name: 'States.ItemReaderFailed' });
+    }
+  }
+
+  /** A Distributed Map's ResultWriter: its files, put in S3. */
+  private async writeMapResults(
+    resource: string,
+    parameters: { Bucket: string },
+    files: ReadonlyArray<{ key: string; body: string }>,
+  ): Promise<void> {
+    if (!resource.startsWith('arn:aws:states:::s3:putObject')) throw new Error(`ResultWriter ${resource} is not emulated`);
+    for (const file of files) {
+      await this.s3.send(new PutObjectCommand({ Bucket: parameters.Bucket, Key: file.key, Body: file.body, ContentType: 'application/json' }));
+    }
+  }
+}
+
+async function closeAll(closers: Closer[]): Promise<void> {
+  for (const close of closers.splice(0).reverse()) await close();
+}

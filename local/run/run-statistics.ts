@@ -1,0 +1,61 @@
+import { estimateCost } from './cost-model';
+import { LocalCloud } from './local-cloud';
+
+/** What a run used, as AWS would bill it. */
+export interface RunStatistics {
+  readonly stateTransitions: number;
+  readonly standardExecutions: number;
+  readonly expressRequests: number;
+  readonly expressGbSeconds: number;
+  readonly lambdaInvocations: number;
+  readonly lambdaGbSeconds: number;
+  readonly s3Requests: number;
+  readonly apiRequests: number;
+  readonly dynamodbWriteUnits: number;
+  readonly dynamodbReadUnits: number;
+  readonly emails: number;
+  readonly orchestratorExecutions: number;
+}
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/** The local cloud's usage counters since the run began, and their price. */
+export async function runStatistics(cloud: LocalCloud, emails: number, orchestratorExecutions: number) {
+  await cloud.standIns.settleCounters();
+  const { stepFunctions, lambda, standIns, endpoints } = cloud;
+  const usage = {
+    stateTransitions: stepFunctions.usage.standardTransitions,
+    expressRequests: stepFunctions.usage.expressRequests,
+    expressGbSeconds: stepFunctions.usage.expressGbSeconds,
+    lambdaInvocations: lambda.usage.invocations,
+    lambdaGbSeconds: lambda.usage.gbSeconds,
+    lambdaArm64GbSeconds: lambda.usage.arm64GbSeconds,
+    s3Tier1Requests: standIns.counters.s3Tier1,
+    s3Tier2Requests: standIns.counters.s3Tier2,
+    dynamodbWriteUnits: standIns.counters.dynamodbWriteUnits,
+    dynamodbReadUnits: standIns.counters.dynamodbReadUnits,
+    emails,
+    apiRequests: endpoints.apiRequests(),
+  };
+  const stats: RunStatistics = {
+    stateTransitions: usage.stateTransitions,
+    standardExecutions: stepFunctions.usage.standardExecutions,
+    expressRequests: usage.expressRequests,
+    expressGbSeconds: round3(usage.expressGbSeconds),
+    lambdaInvocations: usage.lambdaInvocations,
+    lambdaGbSeconds: round3(usage.lambdaGbSeconds + usage.lambdaArm64GbSeconds),
+    s3Requests: usage.s3Tier1Requests + usage.s3Tier2Requests,
+    apiRequests: usage.apiRequests,
+    dynamodbWriteUnits: usage.dynamodbWriteUnits,
+    dynamodbReadUnits: usage.dynamodbReadUnits,
+    emails: usage.emails,
+    orchestratorExecutions,
+  };
+  return { stats, cost: estimateCost(usage) };
+}
+
+/** Counting starts with the pipeline's own traffic, once the set-up (resources, lookup, upload) is done. */
+export async function resetCounters(cloud: LocalCloud): Promise<void> {
+  await cloud.standIns.settleCounters();
+  Object.assign(cloud.standIns.counters, { s3Tier1: 0, s3Tier2: 0, dynamodbWriteUnits: 0, dynamodbReadUnits: 0 });
+}

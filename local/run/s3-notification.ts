@@ -1,0 +1,45 @@
+import { LambdaHost } from '../lambda/lambda-host';
+
+/** The S3 `ObjectCreated:Put` notification exactly as S3 sends it to a Lambda destination. */
+export function objectCreatedEvent(region: string, bucket: string, key: string, size: number, eTag: string, sequencer: string, versionId?: string) {
+  return {
+    Records: [{
+      eventVersion: '2.1',
+      eventSource: 'aws:s3',
+      awsRegion: region,
+      eventTime: new Date().toISOString(),
+      eventName: 'ObjectCreated:Put',
+      userIdentity: { principalId: 'AWS:LOCALUSER' },
+      requestParameters: { sourceIPAddress: '127.0.0.1' },
+      responseElements: { 'x-amz-request-id': sequencer, 'x-amz-id-2': sequencer },
+      s3: {
+        s3SchemaVersion: '1.0',
+        configurationId: 'local',
+        bucket: { name: bucket, ownerIdentity: { principalId: 'LOCAL' }, arn: `arn:aws:s3:::${bucket}` },
+        // S3 URL-encodes keys in notifications, with spaces as '+'.
+        object: { key: encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/'), size, eTag: eTag.replace(/"/g, ''), ...(versionId ? { versionId } : {}), sequencer },
+      },
+    }],
+  };
+}
+
+export type ObjectCreatedEvent = ReturnType<typeof objectCreatedEvent>;
+
+/** A sequencer as S3 makes them: increasing hexadecimal, the same for every delivery of one event. */
+export function sequencerOf(time: number, index: number): string {
+  return (time * 1000 + index).toString(16).toUpperCase().padStart(16, '0');
+}
+
+/**
+ * Delivers a notification the way S3 invokes a function: asynchronously, so Lambda retries a
+ * failed invocation twice before giving up (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html).
+ */
+export async function deliverNotification(lambda: LambdaHost, functionName: string, event: ObjectCreatedEvent): Promise<unknown> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await lambda.invoke(functionName, event);
+    } catch (error) {
+      if (attempt >= 2) throw error;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { workerExecArgv } from '../lambda/worker-exec-argv';
+import { workerScript } from '../lambda/worker-script';
+
+/**
+ * dynalite on a thread of its own. On the runner's main thread, dynalite and its LevelDB binding took
+ * a third of that thread's CPU at 50,000 records (loading the lookup, then BatchGetItem per enrichment
+ * batch), beside s3rver, the Step Functions engine and the REST endpoint: on a thread of its own it
+ * runs on the other core. It is the same dynalite, on disk, on a loopback port.
+ */
+export interface DynamoDbThread {
+  readonly endpoint: string;
+  /**
+   * Writes items into a table straight through dynalite's own store (its key function and item
+   * check), without the HTTP API: fixture data, as a table restored from a backup. Not counted as
+   * requests. Items replace any with the same key; a table with secondary indexes is refused,
+   * since its indexes would not be kept.
+   */
+  seed(table: string, items: Record<string, unknown>[]): Promise<void>;
+  /** Resolves once every request received so far has been passed to `onRequest` (for exact counts). */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// The thread runs local/stand-ins/dynamodb-worker.ts. Each request's target and body go to the host,
+// which counts the capacity units (the service's bill) exactly as when dynalite ran on its thread.
+const THREAD = path.join(__dirname, 'dynamodb-worker.ts');
+
+export async function startDynamoDbThread(directory: string, onRequest: (target: string, body: string) => void): Promise<DynamoDbThread> {
+  const worker = new Worker(workerScript(THREAD), {
+    eval: true,
+    execArgv: workerExecArgv(process.execArgv),
+    workerData: { dynalite: require.resolve('dynalite'), dynaliteStore: require.resolve('dynalite/db'), directory },
+  });
+  const waiting = new Map<number, () => void>();
+  const seeding = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  let closed: (() => void) | undefined;
+  let nextSettle = 0;
+  let nextSeed = 0;
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.on('message', (msg: any) => {
+      if (msg.request) return onRequest(msg.request.target, msg.request.body);
+      if (msg.port) return resolve(msg.port);
+      if (msg.closed) return closed?.();
+      if (msg.seeded !== undefined) {
+        const { resolve: done, reject: failed } = seeding.get(msg.seeded)!;
+        seeding.delete(msg.seeded);
+        return msg.error ? failed(new Error(msg.error)) : done();
+      }
+      waiting.get(msg.settled)?.();
+      waiting.delete(msg.settled);
+    });
+    worker.once('error', reject);
+  });
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    seed(table, items) {
+      const id = nextSeed++;
+      return new Promise((resolve, reject) => {
+        seeding.set(id, { resolve, reject });
+        worker.postMessage({ seed: { id, table, items } });
+      });
+    },
+    settle() {
+      const id = nextSettle++;
+      // The thread answers after every request message it posted before: messages keep their order.
+      return new Promise((resolve) => {
+        waiting.set(id, resolve);
+        worker.postMessage({ settle: id });
+      });
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        closed = resolve;
+        worker.postMessage({ close: true });
+      });
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * dynalite on a thread of its own (started by local/stand-ins/dynamodb-thread.ts through
+ * `workerScript`): the same dynalite, on disk, on a loopback port, with the table descriptions
+ * cached and a seeding path for fixture data. dynalite has no types: its internals are `any` here.
+ * Nothing here may import other modules of local/.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+import { parentPort, workerData } from 'node:worker_threads';
+
+const store = require(workerData.dynaliteStore);
+const dynalite = require(workerData.dynalite);
+
+
+// dynalite reads the table's description from LevelDB on every request and for every item of a
+// batch (a third of its LevelDB reads when loading the lookup): keep each description once read,
+// forgotten whenever it is written or deleted (CreateTable, UpdateTable, DeleteTable), and hand out
+// copies (dynalite changes them in UpdateTable and DeleteTable). A read that overlaps a write is not
+// kept, so no stale description is ever served. Kept as JSON text: parsing a copy costs a third of
+// structuredClone, and this runs for every item read.
+function cacheTableDescriptions(tableDb: any): void {
+  const cached = new Map<string, string>();
+  const writes = new Map<string, number>();
+  const { get, put, del } = tableDb;
+  const written = (key: string) => { cached.delete(key); writes.set(key, (writes.get(key) || 0) + 1); };
+  tableDb.get = function get_(this: unknown, key: string, callback: any, ...rest: unknown[]) {
+    if (typeof callback !== 'function') return get.call(this, key, callback, ...rest);
+    const text = cached.get(key);
+    if (text !== undefined) return process.nextTick(callback, null, JSON.parse(text));
+    const before = writes.get(key) || 0;
+    get.call(this, key, (err: unknown, value: unknown) => {
+      if (!err && value && (writes.get(key) || 0) === before) cached.set(key, JSON.stringify(value));
+      callback(err, value);
+    });
+  };
+  tableDb.put = function put_(this: unknown, key: string, value: unknown, callback?: (err?: unknown) => void) {
+    written(key);
+    put.call(this, key, value, (err: unknown) => { written(key); if (callback) callback(err); });
+  };
+  tableDb.del = function del_(this: unknown, key: string, callback?: (err?: unknown) => void) {
+    written(key);
+    del.call(this, key, (err: unknown) => { written(key); if (callback) callback(err); });
+  };
+  const { batch } = tableDb;
+  tableDb.batch = function batch_(this: unknown, operations: Array<{ key: string }>, callback?: (err?: unknown) => void) {
+    for (const op of operations) written(op.key);
+    batch.call(this, operations, (err: unknown) => { for (const op of operations) written(op.key); if (callback) callback(err); });
+  };
+}
+const create = store.create;
+let created: any;
+store.create = (options: unknown) => {
+  created = create(options);
+  cacheTableDescriptions(created.tableDb);
+  return created;
+};
+
+// BatchWriteItem loads ~7,000 items/s here (dynalite reads before each put and checks every request):
+// a million-row lookup took over two minutes. Seeding writes whole batches to LevelDB at once.
+function seed(table: string, items: unknown[], done: (error?: string) => void): void {
+  created.getTable(table, true, (err: any, description: any) => {
+    if (err) return done(err.body ? err.body.message + ': ' + table : err.message);
+    if (description.GlobalSecondaryIndexes || description.LocalSecondaryIndexes) {
+      return done('seeding does not maintain secondary indexes: ' + table);
+    }
+    const operations: Array<{ type: 'put'; key: string; value: unknown }> = [];
+    for (const item of items) {
+      const invalid = store.validateItem(item, description);
+      if (invalid) return done(invalid.body.message);
+      operations.push({ type: 'put', key: store.createKey(item, description), value: item });
+    }
+    created.getItemDb(table).batch(operations, (writeError: any) => done(writeError ? writeError.message : undefined));
+  });
+}
+const server = dynalite({ path: workerData.directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+server.on('request', (req: any) => {
+  const target = String(req.headers['x-amz-target'] || '');
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => parentPort!.postMessage({ request: { target, body: Buffer.concat(chunks).toString('utf8') } }));
+});
+server.listen(0, '127.0.0.1', () => parentPort!.postMessage({ port: server.address().port }));
+parentPort!.on('message', (msg: any) => {
+  if (msg.settle !== undefined) parentPort!.postMessage({ settled: msg.settle });
+  if (msg.seed) seed(msg.seed.table, msg.seed.items, (error) => parentPort!.postMessage({ seeded: msg.seed.id, error }));
+  if (msg.close) {
+    // dynalite's close() closes its LevelDB too.
+    server.close(() => parentPort!.postMessage({ closed: true }));
+    server.closeAllConnections();
+  }
+});

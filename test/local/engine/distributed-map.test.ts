@@ -1,0 +1,226 @@
+import { AwsSdkTasks } from '../../../local/engine/aws-sdk-tasks';
+import { ChildExecution, DistributedMapDependencies, DISTRIBUTED_MAP_RESOURCE, MapState, rewriteDistributedMaps, runDistributedMap, toleratedFailures } from '../../../local/engine/distributed-map';
+import { evaluatePayloadTemplate, LocalStepFunctions } from '../../../local/engine/step-functions';
+import { LambdaHost } from '../../../local/lambda/lambda-host';
+
+const processor = { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
+
+function mapState(extra: Partial<MapState> = {}): MapState {
+  return {
+    Type: 'Map',
+    ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { 'Bucket': 'b', 'Key.$': '$.manifestKey' } },
+    ItemSelector: { 'runId.$': '$.runId', 'chunk.$': '$$.Map.Item.Value', 'index.$': '$$.Map.Item.Index' },
+    ItemProcessor: processor,
+    ...extra,
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The Map's dependencies for a test: `child` computes a child's output (or throws its failure). */
+function deps(
+  items: unknown[],
+  child: (input: any, index: number) => unknown | Promise<unknown>,
+  extra: Partial<DistributedMapDependencies> = {},
+): DistributedMapDependencies {
+  return {
+    context: { Execution: { Id: 'x' } },
+    mapRunArn: 'arn:aws:states:us-east-1:1:mapRun:m/Map:run-1',
+    evaluate: evaluatePayloadTemplate,
+    readItems: async () => items,
+    runChild: async (_p, input, index): Promise<ChildExecution> => {
+      try {
+        return { status: 'SUCCEEDED', input, output: await child(input, index) };
+      } catch (error) {
+        return { status: 'FAILED', input, error: (error as Error).name, cause: (error as Error).message };
+      }
+    },
+    ...extra,
+  };
+}
+
+describe('runDistributedMap', () => {
+  test('reads the items named by ItemReader, applies ItemSelector and keeps item order', async () => {
+    const reads: unknown[] = [];
+    const results = await runDistributedMap(mapState({ MaxConcurrency: 3 }), { runId: 'r1', manifestKey: 'runs/r1/manifest.json' }, deps([], async (input) => {
+      // Later items finish first: the result must still be in item order.
+      await sleep(10 * (5 - input.index));
+      return input;
+    }, {
+      readItems: async (resource, parameters) => {
+        reads.push({ resource, parameters });
+        return ['a', 'b', 'c', 'd', 'e'];
+      },
+    }));
+    expect(reads).toEqual([{ resource: 'arn:aws:states:::s3:getObject', parameters: { Bucket: 'b', Key: 'runs/r1/manifest.json' } }]);
+    expect(results).toEqual(['a', 'b', 'c', 'd', 'e'].map((chunk, index) => ({ runId: 'r1', chunk, index })));
+  });
+
+  test.each([1, 2, 4])('never runs more than MaxConcurrency=%i children at once', async (max) => {
+    let running = 0;
+    let peak = 0;
+    await runDistributedMap(mapState({ MaxConcurrency: max }), { runId: 'r', manifestKey: 'k' }, deps(Array.from({ length: 12 }, (_, i) => i), async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await sleep(5);
+      running--;
+      return null;
+    }));
+    expect(peak).toBe(max);
+  });
+
+  test('tolerates failures up to ToleratedFailurePercentage and reports them in the results', async () => {
+    const results = await runDistributedMap(mapState({ ToleratedFailurePercentage: 20 }), { runId: 'r', manifestKey: 'k' }, deps(Array.from({ length: 10 }, (_, i) => i), (input) => {
+      if (input.index === 3 || input.index === 7) throw Object.assign(new Error('boom'), { name: 'Chunk.Failed' });
+      return input.index;
+    })) as unknown[];
+    expect(results[3]).toEqual({ Error: 'Chunk.Failed', Cause: 'boom' });
+    expect(results.filter((r) => typeof r === 'number')).toHaveLength(8);
+  });
+
+  test('fails with States.ExceedToleratedFailureThreshold over the threshold and starts no more children', async () => {
+    let started = 0;
+    const run = runDistributedMap(mapState({ ToleratedFailureCount: 1, MaxConcurrency: 1 }), { runId: 'r', manifestKey: 'k' }, deps(Array.from({ length: 10 }, (_, i) => i), () => {
+      started++;
+      throw new Error('always');
+    }));
+    await expect(run).rejects.toMatchObject({ name: 'States.ExceedToleratedFailureThreshold' });
+    expect(started).toBe(2);
+  });
+
+  test('with a ResultWriter, writes the documented manifest and result files and returns only where they are', async () => {
+    const written: Array<{ key: string; body: string }> = [];
+    const writer = { Resource: 'arn:aws:states:::s3:putObject', Parameters: { 'Bucket': 'b', 'Prefix.$': "States.Format('runs/{}/map-results', $.runId)" } };
+    const output = await runDistributedMap(mapState({ ResultWriter: writer, ToleratedFailurePercentage: 50 }), { runId: 'r7', manifestKey: 'k' },
+      deps([0, 1, 2], (input) => {
+        if (input.index === 1) throw Object.assign(new Error('the chunk failed'), { name: 'States.TaskFailed' });
+        return input.index;
+      }, { writeResults: async (_resource, _parameters, files) => { written.push(...files); } }));
+    const folder = 'runs/r7/map-results/run-1/';
+    expect(output).toEqual({ MapRunArn: 'arn:aws:states:us-east-1:1:mapRun:m/Map:run-1', ResultWriterDetails: { Bucket: 'b', Key: `${folder}manifest.json` } });
+    const files = Object.fromEntries(written.map((f) => [f.key, JSON.parse(f.body)]));
+    expect(files[`${folder}manifest.json`]).toEqual({
+      DestinationBucket: 'b',
+      MapRunArn: 'arn:aws:states:us-east-1:1:mapRun:m/Map:run-1',
+      ResultFiles: {
+        FAILED: [{ Key: `${folder}FAILED_0.json`, Size: expect.any(Number) }],
+        PENDING: [],
+        SUCCEEDED: [{ Key: `${folder}SUCCEEDED_0.json`, Size: expect.any(Number) }],
+      },
+    });
+    // Input and Output are JSON strings, as in DescribeExecution.
+    expect(files[`${folder}SUCCEEDED_0.json`].map((e: any) => [JSON.parse(e.Input).index, e.Output, e.Status])).toEqual([[0, '0', 'SUCCEEDED'], [2, '2', 'SUCCEEDED']]);
+    expect(files[`${folder}FAILED_0.json`]).toEqual([expect.objectContaining({ Status: 'FAILED', Error: 'States.TaskFailed', Cause: 'the chunk failed' })]);
+  });
+
+  test('a redriven Map Run re-runs only the children that failed or never started', async () => {
+    let first: any;
+    const runs: number[] = [];
+    const failing = mapState({ ToleratedFailureCount: 0, MaxConcurrency: 1 });
+    await expect(runDistributedMap(failing, { runId: 'r', manifestKey: 'k' }, deps([0, 1, 2, 3], (input) => {
+      runs.push(input.index);
+      if (input.index === 1) throw new Error('down');
+      return input.index;
+    }, { onMapRun: (run) => { first = run; } }))).rejects.toMatchObject({ name: 'States.ExceedToleratedFailureThreshold' });
+    expect(runs).toEqual([0, 1]);
+    expect(first.children.map((c: ChildExecution) => c.status)).toEqual(['SUCCEEDED', 'FAILED', 'PENDING', 'PENDING']);
+
+    runs.length = 0;
+    const results = await runDistributedMap(failing, { runId: 'r', manifestKey: 'k' }, deps([0, 1, 2, 3], (input) => {
+      runs.push(input.index);
+      return input.index * 10;
+    }, { previous: first }));
+    expect(runs).toEqual([1, 2, 3]);
+    expect(results).toEqual([0, 10, 20, 30]);
+  });
+
+  test('tolerated failures: the larger of the count and the percentage of the total', () => {
+    expect(toleratedFailures({}, 100)).toBe(0);
+    expect(toleratedFailures({ ToleratedFailurePercentage: 5 }, 100)).toBe(5);
+    expect(toleratedFailures({ ToleratedFailurePercentage: 5, ToleratedFailureCount: 7 }, 100)).toBe(7);
+    expect(toleratedFailures({ ToleratedFailurePercentage: 50 }, 3)).toBe(1);
+  });
+
+  test('ItemBatcher groups the selected items with the BatchInput', async () => {
+    const results = await runDistributedMap(mapState({ ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { 'runId.$': '$.runId' } }, ItemSelector: undefined }), { runId: 'r9', manifestKey: 'k' },
+      deps([1, 2, 3], (input) => input));
+    expect(results).toEqual([{ BatchInput: { runId: 'r9' }, Items: [1, 2] }, { BatchInput: { runId: 'r9' }, Items: [3] }]);
+  });
+});
+
+describe('rewriteDistributedMaps', () => {
+  test('replaces only DISTRIBUTED maps and keeps their paths, Retry and Catch', () => {
+    const catcher = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'F' }];
+    const definition = {
+      StartAt: 'M',
+      States: {
+        M: { ...mapState(), ResultPath: null, Catch: catcher, Retry: [{ ErrorEquals: ['X'] }], Next: 'I' },
+        I: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true },
+        F: { Type: 'Fail' },
+      },
+    };
+    const { definition: out, maps } = rewriteDistributedMaps(definition);
+    expect(Object.keys(maps)).toEqual(['M']);
+    expect(out.States.M).toMatchObject({ Type: 'Task', Resource: DISTRIBUTED_MAP_RESOURCE, ResultPath: null, Catch: catcher, Next: 'I' });
+    expect(out.States.M.ItemReader).toBeUndefined();
+    expect(out.States.I).toBe(definition.States.I);
+  });
+});
+
+describe('a Distributed Map run by the local engine', () => {
+  const lambda = new LambdaHost([], { baseEnvironment: {}, functionArn: (n) => n });
+  const sdk = new AwsSdkTasks(() => ({}));
+  afterAll(() => sdk.close());
+
+  function service(items: unknown[], failIndex?: number) {
+    const child = {
+      ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+      StartAt: 'Check',
+      States: {
+        Check: { Type: 'Choice', Choices: [{ Variable: '$.chunk', NumericEquals: failIndex ?? -1, Next: 'Bad' }], Default: 'Good' },
+        Bad: { Type: 'Fail', Error: 'ChunkBroken', Cause: 'bad chunk' },
+        Good: { Type: 'Pass', End: true },
+      },
+    };
+    const definition = {
+      StartAt: 'Map',
+      States: {
+        Map: { ...mapState({ ItemProcessor: child, MaxConcurrency: 2 }), ResultPath: '$.results', Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Caught' }], Next: 'Done' },
+        Caught: { Type: 'Pass', End: true },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    return new LocalStepFunctions([{ arn: 'arn:aws:states:us-east-1:1:stateMachine:m', name: 'm', type: 'STANDARD', definition }], {
+      lambda, sdk, readItems: async () => items, writeResults: async () => undefined,
+    });
+  }
+
+  test('the result lands at ResultPath and child transitions are counted as Standard transitions', async () => {
+    const sfn = service([0, 1, 2]);
+    const done = await sfn.startExecution('arn:aws:states:us-east-1:1:stateMachine:m', { runId: 'r', manifestKey: 'k' }, 'run-1').done;
+    expect(done.status).toBe('SUCCEEDED');
+    expect((done.output as any).results).toEqual([0, 1, 2].map((chunk, index) => ({ runId: 'r', chunk, index })));
+    // Parent: Map + Done; each child: Check + Good.
+    expect(sfn.usage.standardTransitions).toBe(2 + 3 * 2);
+    expect(sfn.usage.standardExecutions).toBe(4);
+  });
+
+  test('a failed child over the threshold is caught by the Catch kept on the Map', async () => {
+    const sfn = service([0, 1, 2], 1);
+    const done = await sfn.startExecution('arn:aws:states:us-east-1:1:stateMachine:m', { runId: 'r', manifestKey: 'k' }).done;
+    expect(done.status).toBe('SUCCEEDED');
+    expect((done.output as any).error.Error).toBe('States.ExceedToleratedFailureThreshold');
+    expect((done.output as any).error.Cause).toContain('ChunkBroken');
+  });
+
+  test('StartExecution with a used name: the same running execution, or ExecutionAlreadyExists once closed', async () => {
+    const sfn = service([0]);
+    const arn = 'arn:aws:states:us-east-1:1:stateMachine:m';
+    const first = sfn.startExecution(arn, { runId: 'r', manifestKey: 'k' }, 'same');
+    expect(sfn.startExecution(arn, { runId: 'r', manifestKey: 'k' }, 'same')).toBe(first);
+    expect(() => sfn.startExecution(arn, { runId: 'other', manifestKey: 'k' }, 'same')).toThrow(expect.objectContaining({ name: 'ExecutionAlreadyExists' }));
+    await first.done;
+    expect(() => sfn.startExecution(arn, { runId: 'r', manifestKey: 'k' }, 'same')).toThrow(expect.objectContaining({ name: 'ExecutionAlreadyExists' }));
+    expect(sfn.executions.size).toBe(1);
+  });
+});

@@ -1,0 +1,67 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LambdaHost, LocalFunction } from '../../../local/lambda/lambda-host';
+
+// A bundle that answers after a short wait and reports which isolate ran it.
+const BUNDLE = `
+const isolate = Math.random().toString(36).slice(2);
+exports.handler = async (event) => {
+  await new Promise((resolve) => setTimeout(resolve, event.waitMs ?? 0));
+  return { isolate, echo: event.value };
+};
+`;
+
+describe('LambdaHost containers', () => {
+  let dir: string;
+  let fn: LocalFunction;
+  let host: LambdaHost | undefined;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-host-test-'));
+    fs.writeFileSync(path.join(dir, 'index.js'), BUNDLE);
+    fn = { name: 'fn', entry: path.join(dir, 'index.js'), handlerExport: 'handler', environment: {}, timeoutSeconds: 10, memoryMb: 128, architecture: 'x86_64' };
+  });
+  afterEach(async () => host?.close());
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const newHost = (options: { maxContainersPerFunction?: number; idleTimeoutMs?: number }) =>
+    new LambdaHost([fn], { baseEnvironment: {}, functionArn: (name) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`, ...options });
+
+  test('starts no container before an invocation needs one', async () => {
+    host = newHost({});
+    expect(host.containers).toBe(0);
+    await expect(host.invoke('fn', { value: 1 })).resolves.toMatchObject({ echo: 1 });
+    expect(host.containers).toBe(1);
+  }, 30_000);
+
+  test('never runs more containers than the pool allows, and reuses warm ones', async () => {
+    host = newHost({ maxContainersPerFunction: 2 });
+    let peak = 0;
+    const h = host;
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => h.invoke('fn', { value: i, waitMs: 50 }).then((r) => {
+      peak = Math.max(peak, h.containers);
+      return r as { isolate: string; echo: number };
+    })));
+    expect(results.map((r) => r.echo)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(peak).toBeLessThanOrEqual(2);
+    expect(new Set(results.map((r) => r.isolate)).size).toBeLessThanOrEqual(2);
+  }, 30_000);
+
+  test('ends a container left idle, and the next invocation starts a new one', async () => {
+    host = newHost({ idleTimeoutMs: 200 });
+    const first = (await host.invoke('fn', {})) as { isolate: string };
+    expect(host.containers).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(host.containers).toBe(0);
+    const second = (await host.invoke('fn', {})) as { isolate: string };
+    expect(second.isolate).not.toBe(first.isolate);
+  }, 30_000);
+
+  test('keeps a container that is used again before its idle time is up', async () => {
+    host = newHost({ idleTimeoutMs: 1_000 });
+    const first = (await host.invoke('fn', {})) as { isolate: string };
+    const second = (await host.invoke('fn', {})) as { isolate: string };
+    expect(second.isolate).toBe(first.isolate);
+  }, 30_000);
+});
