@@ -83,7 +83,7 @@ export const ADDRESS_LIST: ValueRule<string[]> = {
 
 // Every handler but the trigger works in the bucket and under the work prefix.
 export const LOG_LEVEL = withDefault('LOG_LEVEL', LOG_LEVELS, HANDLER_DEFAULTS.logLevel);
-export const BUCKET_NAME = required('BUCKET_NAME', TEXT);
+const BUCKET_NAME = required('BUCKET_NAME', TEXT);
 export const WORK_PREFIX = withDefault('WORK_PREFIX', TEXT, HANDLER_DEFAULTS.workPrefix);
 export const OUTPUT_PREFIX = withDefault('OUTPUT_PREFIX', TEXT, HANDLER_DEFAULTS.outputPrefix);
 export const ARCHIVE_PREFIX = withDefault('ARCHIVE_PREFIX', TEXT, HANDLER_DEFAULTS.archivePrefix);
@@ -118,6 +118,7 @@ export const VALIDATOR = variant('VALIDATOR', {
   }),
 }, 'none');
 export type ValidatorSettings = EncodedBy<typeof VALIDATOR>;
+export type DecodedValidatorSettings = DecodedBy<typeof VALIDATOR>;
 
 export const VALIDATE_CHUNK_ENVIRONMENT = group({
   ...inTheBucket,
