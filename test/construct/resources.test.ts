@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { synthesizeProcessor } from './processor-template';
@@ -150,8 +150,10 @@ describe('functions', () => {
     const merge = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^Merges') } });
     const [mergeProps] = Object.values<any>(merge).map((fn) => fn.Properties);
     expect(mergeProps.Environment.Variables.MY_TRACE_SETTING).toBe('on');
-    expect(mergeProps.LoggingConfig.LogGroup).toEqual({ Ref: stack.resolve((processor.mergeFunction.logGroup.node.defaultChild as any).logicalId) });
-    expect(stack.resolve(processor.notifyFunction.metricErrors().dimensions)).toEqual({ FunctionName: stack.resolve(processor.notifyFunction.functionName) });
+    const logGroup = processor.mergeFunction.logGroup.node.defaultChild as CfnResource;
+    expect(mergeProps.LoggingConfig.LogGroup).toEqual({ Ref: stack.resolve(logGroup.logicalId) });
+    const notify = processor.notifyFunction;
+    expect(stack.resolve(notify.metricErrors().dimensions)).toEqual({ FunctionName: stack.resolve(notify.functionName) });
   });
 });
 
