@@ -22,8 +22,6 @@
  * An upload `orders.csv.gz` is published as `orders.csv` and `orders.rejects.csv`, and archived
  * as `orders.csv.gz`.
  */
-import { Environment } from '../../src/contract/environment-variables';
-import { ARCHIVE_PREFIX, OUTPUT_PREFIX, WORK_PREFIX } from '../../src/contract/handler-environment';
 
 const pad = (index: number) => String(index).padStart(5, '0');
 
@@ -95,23 +93,3 @@ export function archiveKey(archivePrefix: string, runId: string, inputKey: strin
 // Kept only for local/runner.ts, which is being restructured elsewhere and reads a run's prefixes
 // and published files with these: it moves to the processor's prefix properties and
 // `PublishedFiles`, then they go. Not used by any handler.
-
-/** @deprecated local/runner.ts only. */
-export interface Prefixes {
-  readonly input: string;
-  readonly output: string;
-  readonly archive: string;
-  readonly work: string;
-}
-
-/** @deprecated local/runner.ts only: the input prefix is no handler's, so it is the construct's default here. */
-export function prefixesFromEnv(env: Environment = process.env): Prefixes {
-  return { input: 'input/', output: OUTPUT_PREFIX.decode(env), archive: ARCHIVE_PREFIX.decode(env), work: WORK_PREFIX.decode(env) };
-}
-
-/** @deprecated local/runner.ts only. */
-export class RunLayout extends PublishedFiles {
-  constructor(prefixes: Prefixes, runId: string, inputKey: string) {
-    super(prefixes.output, runId, inputKey);
-  }
-}

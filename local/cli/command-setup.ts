@@ -9,18 +9,34 @@ function modified(file: string): number {
   return fs.statSync(file).mtimeMs;
 }
 
+/** The `.ts` files under `dir` (recursively), as paths. */
+function typeScriptUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts')).map((file) => path.join(dir, file));
+}
+
 /**
- * Whether the bundled handlers are missing or older than anything they are built from: each
- * `lambda-src/<name>.ts` entry point has its bundle `assets/lambda-src/<name>/index.js`, built from
- * the sources under `lambda-src/`, the locked dependencies and the bundling options in `.projenrc.ts`
- * (not `.projen/tasks.json`, which every `npx projen` rewrites whether or not anything changed).
+ * Whether the bundles are missing or older than anything they are built from. Each
+ * `lambda-src/<name>.ts` entry point has its bundle `assets/lambda-src/<name>/index.js`, and the
+ * example's function (`examples/financials-api.ts`) has `assets/examples/financials-api/index.js`. They
+ * are built from the sources under `lambda-src/`, the contract they share with the construct
+ * (`src/contract/`), the example function's sources, the locked dependencies and the bundling options in
+ * `.projenrc.ts` (not `.projen/tasks.json`, which every `npx projen` rewrites whether or not anything changed).
  */
 export function bundlesAreStale(root: string = ROOT): boolean {
   const sources = path.join(root, 'lambda-src');
-  const files = fs.readdirSync(sources, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
-  const bundles = files.filter((file) => !file.includes(path.sep)).map((entry) => path.join(root, 'assets', 'lambda-src', path.basename(entry, '.ts'), 'index.js'));
+  const entries = fs.readdirSync(sources).filter((file) => file.endsWith('.ts'));
+  const bundles = [
+    ...entries.map((entry) => path.join(root, 'assets', 'lambda-src', path.basename(entry, '.ts'), 'index.js')),
+    path.join(root, 'assets', 'examples', 'financials-api', 'index.js'),
+  ];
   if (bundles.some((bundle) => !fs.existsSync(bundle))) return true;
-  const inputs = [...files.map((file) => path.join(sources, file)), ...['package-lock.json', '.projenrc.ts'].map((file) => path.join(root, file))];
+  const inputs = [
+    ...typeScriptUnder(sources),
+    ...typeScriptUnder(path.join(root, 'src', 'contract')),
+    ...typeScriptUnder(path.join(root, 'examples', 'financials')),
+    ...['examples/financials-api.ts', 'package-lock.json', '.projenrc.ts'].map((file) => path.join(root, file)),
+  ];
   const newestInput = Math.max(...inputs.filter((file) => fs.existsSync(file)).map(modified));
   return Math.min(...bundles.map(modified)) < newestInput;
 }

@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { RunSummary } from '../../lambda-src/shared/contracts';
-import { Prefixes, RunLayout } from '../../lambda-src/shared/run-layout';
+import { PublishedFiles } from '../../lambda-src/shared/run-layout';
 
 /** One item of the rejected-records table, as stored. */
 export interface RejectedRecordItem {
@@ -41,9 +41,9 @@ async function downloadObject(s3: S3Client, bucket: string, key: string, file: s
 
 /** Copies a run's output, rejects and summary out of the bucket into `dir`. */
 export async function collectRun(
-  s3: S3Client, bucket: string, prefixes: Prefixes, runId: string, inputKey: string, dir: string,
+  s3: S3Client, bucket: string, outputPrefix: string, runId: string, inputKey: string, dir: string,
 ): Promise<CollectedRun> {
-  const layout = new RunLayout(prefixes, runId, inputKey);
+  const layout = new PublishedFiles(outputPrefix, runId, inputKey);
   fs.mkdirSync(dir, { recursive: true });
   const copyOut = async (key: string) => {
     const file = path.join(dir, path.basename(key));

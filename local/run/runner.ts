@@ -10,7 +10,6 @@ import { ProcessorStack } from './processor-stack';
 import { bucketKeys, collectRun, RejectedRecordItem, rejectedRecordsOf } from './run-collection';
 import { resetCounters, RunStatistics, runStatistics } from './run-statistics';
 import { deliverNotification, objectCreatedEvent, sequencerOf } from './s3-notification';
-import { prefixesFromEnv } from '../../lambda-src/shared/run-layout';
 import { InputEncoding } from '../../src/batch-file-processor-props';
 import { RUN_EVENT_SOURCE } from '../../src/contract/run-events';
 import { ExecutionRecord } from '../engine/step-functions';
@@ -179,10 +178,9 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     const bucket: string = cloud.resolve(processor.bucket.bucketName);
     const trigger = cloud.assembly.functions.find((f) => f.name === cloud.resolve(processor.triggerFunction.functionName))!;
     const orchestratorArn: string = cloud.resolve(processor.orchestrator.stateMachineArn);
-    const prefixes = prefixesFromEnv(trigger.environment);
     // Streamed from the files: an input is never held in memory whole.
     const uploads = await Promise.all([options.input, ...(options.concurrentInputs ?? [])].map(async (file) => {
-      const key = `${prefixes.input}${path.basename(file)}`;
+      const key = `${processor.inputPrefix}${path.basename(file)}`;
       const size = fs.statSync(file).size;
       const put = await cloud.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: fs.createReadStream(file), ContentLength: size }));
       return { key, size, put };
@@ -219,13 +217,13 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     const runId = execution.name;
 
     const outDir = path.resolve(options.outDir ?? path.join('.local-runs', runId));
-    const { output, rejects, summaryFile, summary } = await collectRun(cloud.s3, bucket, prefixes, runId, inputKey, outDir);
+    const { output, rejects, summaryFile, summary } = await collectRun(cloud.s3, bucket, processor.outputPrefix, runId, inputKey, outDir);
     const status = runStatus(execution, summary.status);
     const concurrentRuns: ConcurrentRun[] = [];
     for (const { key } of uploads.slice(1)) {
       const run = executionOf(key);
       if (!run) throw new Error(`The trigger did not start a run for ${key}`);
-      const collected = await collectRun(cloud.s3, bucket, prefixes, run.name, key, path.join(outDir, run.name));
+      const collected = await collectRun(cloud.s3, bucket, processor.outputPrefix, run.name, key, path.join(outDir, run.name));
       concurrentRuns.push({
         inputKey: key,
         runId: run.name,

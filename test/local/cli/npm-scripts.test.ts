@@ -72,18 +72,19 @@ describe('npm run bench', () => {
 });
 
 describe('bundlesAreStale', () => {
+  // What the bundles are built from: the handlers, the contract they share with the construct, the example's function.
+  const INPUTS = ['lambda-src/notify.ts', 'lambda-src/notify/email.ts', 'lambda-src/trigger.ts', 'src/contract/handler-environment.ts',
+    'examples/financials-api.ts', 'examples/financials/figures.ts', 'package-lock.json', '.projenrc.ts'];
+  const BUNDLES = ['assets/lambda-src/notify/index.js', 'assets/lambda-src/trigger/index.js', 'assets/examples/financials-api/index.js'];
   function project(): string {
     const root = fs.mkdtempSync(path.join(work, 'project-'));
-    for (const file of ['lambda-src/notify.ts', 'lambda-src/notify/email.ts', 'lambda-src/trigger.ts', 'package-lock.json', '.projenrc.ts',
-      'assets/lambda-src/notify/index.js', 'assets/lambda-src/trigger/index.js']) {
+    for (const file of [...INPUTS, ...BUNDLES]) {
       fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
       fs.writeFileSync(path.join(root, file), '');
     }
     const [sources, bundles] = [new Date('2026-01-01T00:00:00Z'), new Date('2026-01-02T00:00:00Z')];
-    for (const file of ['lambda-src/notify.ts', 'lambda-src/notify/email.ts', 'lambda-src/trigger.ts', 'package-lock.json', '.projenrc.ts']) {
-      fs.utimesSync(path.join(root, file), sources, sources);
-    }
-    for (const file of ['assets/lambda-src/notify/index.js', 'assets/lambda-src/trigger/index.js']) fs.utimesSync(path.join(root, file), bundles, bundles);
+    for (const file of INPUTS) fs.utimesSync(path.join(root, file), sources, sources);
+    for (const file of BUNDLES) fs.utimesSync(path.join(root, file), bundles, bundles);
     return root;
   }
   const touch = (root: string, file: string) => fs.utimesSync(path.join(root, file), new Date('2026-01-03T00:00:00Z'), new Date('2026-01-03T00:00:00Z'));
@@ -92,9 +93,16 @@ describe('bundlesAreStale', () => {
     expect(bundlesAreStale(project())).toBe(false);
   });
 
-  test.each(['lambda-src/notify/email.ts', 'lambda-src/trigger.ts', 'package-lock.json', '.projenrc.ts'])('a changed %s makes them stale', (file) => {
+  test.each(['lambda-src/notify/email.ts', 'lambda-src/trigger.ts', 'src/contract/handler-environment.ts', 'examples/financials/figures.ts',
+    'package-lock.json', '.projenrc.ts'])('a changed %s makes them stale', (file) => {
     const root = project();
     touch(root, file);
+    expect(bundlesAreStale(root)).toBe(true);
+  });
+
+  test('the example\'s function without its bundle makes them stale', () => {
+    const root = project();
+    fs.rmSync(path.join(root, 'assets', 'examples'), { recursive: true });
     expect(bundlesAreStale(root)).toBe(true);
   });
 
