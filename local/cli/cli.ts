@@ -6,7 +6,7 @@ import { InputEncoding } from '../../src/batch-file-processor-props';
 import { LocalRunOptions, LocalRunResult } from '../run/runner';
 import { FaultPlan, parseFaultPlan } from '../stand-ins/fault-injection';
 
-const USAGE = 'usage: npm run local -- --input FILE [--lookup FILE] [--delimiter C] [--chunk-size N] [--encoding E] [--out DIR] [--json] [--inject-faults s3=R,enrich=R,lambda=R] [--redrive] [--s3-latency-ms N]';
+const USAGE = 'usage: npm run local -- --input FILE [--lookup FILE] [--delimiter C] [--chunk-size N] [--encoding E] [--out DIR] [--json] [--inject-faults s3=R,enrich=R,lambda=R] [--redrive] [--s3-latency-ms N] [--no-iam] [--verified-identities LIST] [--no-ses-sandbox]';
 
 const HELP = `${USAGE}
 
@@ -20,6 +20,12 @@ bundled handlers, against local stand-ins for S3, DynamoDB, SES, Lambda and Step
   --out DIR             where the output, rejects, summary and the functions' log go (default .local-runs/<runId>/)
   --json                print the result as one JSON object, the last line of stdout
   --inject-faults PLAN  transient faults, as probabilities per request: s3=R,enrich=R,lambda=R
+  --no-iam              allow every call (diagnosis: is a failure a missing permission?); by default every call is
+                        authorized against the stack's IAM policies, as on AWS
+  --verified-identities LIST
+                        the SES identities verified in the account, addresses and domains, comma-separated
+                        (default: pipeline@example.com,ops@example.com, the example's sender and recipient)
+  --no-ses-sandbox      SES with production access: recipients need not be verified (default: the sandbox)
   --help                print this help
 
 Exit code: 0 the run succeeded, 1 the run failed (its summary is still printed), 2 bad use.
@@ -31,10 +37,12 @@ export function parseArguments(argv: string[]): LocalRunOptions & { json: boolea
   const values: Record<string, string> = {};
   let json = false;
   let redrive = false;
-  const withValue = ['--input', '--lookup', '--delimiter', '--chunk-size', '--out', '--inject-faults', '--encoding', '--s3-latency-ms'];
+  let iam = true;
+  let sesSandbox = true;
+  const withValue = ['--input', '--lookup', '--delimiter', '--chunk-size', '--out', '--inject-faults', '--encoding', '--s3-latency-ms', '--verified-identities'];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--json') {json = true;} else if (arg === '--redrive') {redrive = true;} else if (withValue.includes(arg)) {
+    if (arg === '--json') {json = true;} else if (arg === '--redrive') {redrive = true;} else if (arg === '--no-iam') {iam = false;} else if (arg === '--no-ses-sandbox') {sesSandbox = false;} else if (withValue.includes(arg)) {
       if (i + 1 >= argv.length) return { error: `${arg} needs a value` };
       values[arg] = argv[++i];
     } else {return { error: `unknown argument ${arg}` };}
@@ -56,13 +64,35 @@ export function parseArguments(argv: string[]): LocalRunOptions & { json: boolea
     s3LatencyMs = Number(values['--s3-latency-ms']);
     if (!Number.isInteger(s3LatencyMs) || s3LatencyMs < 0) return { error: `--s3-latency-ms must be a non-negative integer, got "${values['--s3-latency-ms']}"` };
   }
+  let verifiedEmailIdentities: string[] | undefined;
+  if (values['--verified-identities'] !== undefined) {
+    verifiedEmailIdentities = values['--verified-identities'].split(',').map((identity) => identity.trim()).filter(Boolean);
+    const invalid = verifiedEmailIdentities.filter((identity) => !/^([^@\s]+@)?[^@\s]+\.[^@\s]+$/.test(identity));
+    if (verifiedEmailIdentities.length === 0 || invalid.length) {
+      return { error: `--verified-identities must list email addresses or domains, got "${values['--verified-identities']}"` };
+    }
+  }
   let faults: FaultPlan | undefined;
   try {
     faults = values['--inject-faults'] ? parseFaultPlan(values['--inject-faults']) : undefined;
   } catch (err) {
     return { error: `--inject-faults: ${(err as Error).message}` };
   }
-  return { input: values['--input'], lookup: values['--lookup'], delimiter, chunkSize, encoding, outDir: values['--out'], faults, s3LatencyMs, redrive, json };
+  return {
+    input: values['--input'],
+    lookup: values['--lookup'],
+    delimiter,
+    chunkSize,
+    encoding,
+    outDir: values['--out'],
+    faults,
+    s3LatencyMs,
+    redrive,
+    json,
+    iam,
+    verifiedEmailIdentities,
+    sesSandbox,
+  };
 }
 
 export function humanSummary(r: LocalRunResult): string {
@@ -80,6 +110,7 @@ export function humanSummary(r: LocalRunResult): string {
     `AWS usage: ${r.stats.stateTransitions} state transitions, ${r.stats.expressRequests} Express requests, ${r.stats.lambdaInvocations} Lambda invocations `
       + `(${r.stats.lambdaGbSeconds} GB-s), ${r.stats.s3Requests} S3 requests, ${r.stats.apiRequests} API requests, `
       + `${r.stats.dynamodbWriteUnits} DynamoDB write units, ${r.stats.emails} emails`,
+    ...r.stats.accessDenied.map((d) => `Access denied: ${d.action} on ${d.resource} (${d.caller})`),
     `Estimated AWS cost: $${r.estimatedAwsCostUsd.toFixed(6)} · ${seconds(r.durationMs)} s `
       + `(setup ${seconds(r.phasesMs.setup)} s of which lookup ${seconds(r.phasesMs.lookup)} s, run ${seconds(r.phasesMs.run)} s)`,
   ];

@@ -22,6 +22,7 @@ export interface LocalRuleTarget {
 
 export interface LocalRule {
   readonly name: string;
+  readonly arn: string;
   /** The bus name (`default` when the rule names none). */
   readonly eventBusName: string;
   readonly pattern: EventPattern;
@@ -56,8 +57,11 @@ export interface LocalEventBridgeOptions {
   readonly account: string;
   /** Wait between two attempts of a delivery. @default 25 */
   readonly retryIntervalMs?: number;
-  /** Invokes a Lambda target (asynchronously, as EventBridge does): rejects when the function fails. */
-  invokeFunction(functionArn: string, event: BusEvent): Promise<unknown>;
+  /**
+   * Invokes a Lambda target of `rule` (asynchronously, as EventBridge does): rejects when the function fails,
+   * with {@link DeliveryRefused} when the function's policy does not let the rule invoke it.
+   */
+  invokeFunction(functionArn: string, event: BusEvent, rule: LocalRule): Promise<unknown>;
 }
 
 export interface PutEventsEntry {
@@ -88,6 +92,7 @@ export function rulesOf(
     const props = resolve(r.Properties);
     return {
       name: props.Name ?? id,
+      arn: resolve({ 'Fn::GetAtt': [id, 'Arn'] }),
       eventBusName: eventBusNameOf(props.EventBusName),
       pattern: props.EventPattern,
       enabled: (props.State ?? 'ENABLED') === 'ENABLED',
@@ -115,6 +120,18 @@ export class EventBusNotFound extends Error {
   constructor(eventBusName: string) {
     super(`Event bus ${eventBusName} does not exist.`);
     this.name = 'ResourceNotFoundException';
+  }
+}
+
+/**
+ * A delivery the target refuses (its resource policy does not allow the rule): EventBridge does not retry it but
+ * sends the event to the dead-letter queue at once, with error code NO_PERMISSIONS
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
+ */
+export class DeliveryRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NO_PERMISSIONS';
   }
 }
 
@@ -174,10 +191,11 @@ export class LocalEventBridge {
     let lastError = '';
     for (let attempt = 1; attempt <= target.maxAttempts; attempt++) {
       try {
-        await this.options.invokeFunction(target.arn, event);
+        await this.options.invokeFunction(target.arn, event, rule);
         return;
       } catch (error) {
         lastError = `${(error as Error).name}: ${(error as Error).message}`;
+        if (error instanceof DeliveryRefused) break;
         if (attempt < target.maxAttempts) await sleep(this.options.retryIntervalMs ?? 25);
       }
     }

@@ -68,6 +68,15 @@ export interface ExecutionRecord {
   done: Promise<ExecutionRecord>;
 }
 
+/** A call Step Functions makes with a state machine's role. */
+export type StateMachineCall =
+  /** A Task's integration (its evaluated parameters), a Distributed Map's ItemReader or ResultWriter. */
+  | { readonly kind: 'task' | 'itemReader' | 'resultWriter'; readonly resource: string; readonly parameters: Record<string, any> }
+  /** A `.sync` integration following the execution it started. */
+  | { readonly kind: 'describeExecution'; readonly executionArn: string }
+  /** A Distributed Map starting its child executions. */
+  | { readonly kind: 'startChildren' };
+
 export interface LocalStepFunctionsOptions {
   readonly lambda: LambdaHost;
   readonly sdk: AwsSdkTasks;
@@ -83,6 +92,12 @@ export interface LocalStepFunctionsOptions {
    * as Step Functions tells EventBridge (Express workflows and Map children send no such event).
    */
   onStatusChange?(record: ExecutionRecord): void;
+  /**
+   * Asked before each call Step Functions makes with a state machine's role: the error the state fails with
+   * when the role may not make it, or undefined. `stateMachineArn` names the state machine whose role it is (a
+   * Distributed Map's children run with their parent's). @default - every call is allowed
+   */
+  refuseCall?(stateMachineArn: string, call: StateMachineCall): Error | undefined;
 }
 
 /** Raised by StartExecution for a name already used (AWS JSON error `__type`). */
@@ -229,7 +244,8 @@ export class LocalStepFunctions {
   }
 
   private async execute(
-    machine: { arn: string; name: string; type: 'STANDARD' | 'EXPRESS' },
+    /** `runsAs`: the state machine whose role the execution's calls use (itself unless a Map child). */
+    machine: { arn: string; name: string; type: 'STANDARD' | 'EXPRESS'; runsAs?: string },
     definition: any,
     record: ExecutionRecord,
     input: unknown,
@@ -250,7 +266,7 @@ export class LocalStepFunctions {
     const handlers: Record<string, (input: any) => Promise<any>> = {};
     const retryIntervalOverrides: Record<string, number> = {};
     for (const [stateName, state] of Object.entries<any>(taskStates(runnable))) {
-      handlers[stateName] = (taskInput) => this.runTask(state, stateName, maps[stateName], taskInput, context);
+      handlers[stateName] = (taskInput) => this.runTask(state, stateName, maps[stateName], taskInput, context, machine.runsAs ?? machine.arn);
     }
     if (this.options.retryIntervalMs !== undefined) {
       const visit = (def: any) => {
@@ -324,15 +340,17 @@ export class LocalStepFunctions {
     mapState: MapState | undefined,
     input: any,
     context: { Execution: { Id: string } },
+    runsAs: string,
   ): Promise<unknown> {
     const resource: string = state.Resource;
-    if (resource === DISTRIBUTED_MAP_RESOURCE) return this.runMap(stateName, mapState!, input, context);
+    if (resource === DISTRIBUTED_MAP_RESOURCE) return this.runMap(stateName, mapState!, input, context, runsAs);
+    this.authorize(runsAs, { kind: 'task', resource, parameters: input });
     if (resource.startsWith('arn:aws:states:::lambda:invoke')) {
       const payload = await this.options.lambda.invoke(input.FunctionName, input.Payload ?? {});
       return { ExecutedVersion: '$LATEST', Payload: payload, SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: { RequestId: randomUUID() }, StatusCode: 200 };
     }
     if (resource.startsWith('arn:aws:lambda:')) return this.options.lambda.invoke(resource, input);
-    if (resource.startsWith('arn:aws:states:::states:startExecution')) return this.startExecutionTask(resource, input);
+    if (resource.startsWith('arn:aws:states:::states:startExecution')) return this.startExecutionTask(resource, input, runsAs);
     // Optimised integrations (dynamodb:putItem, sns:publish…) take the SDK's parameter names too.
     const optimised = /^arn:aws:states:::([a-z0-9]+):([A-Za-z0-9]+)$/.exec(resource);
     const sdk = parseSdkResource(resource) ?? (optimised ? { service: optimised[1], action: optimised[2] } : undefined);
@@ -340,22 +358,40 @@ export class LocalStepFunctions {
     throw namedError('States.Runtime', `No local implementation for Task resource ${resource}`);
   }
 
+  /** Throws the error a refused call fails its state with. */
+  private authorize(runsAs: string, call: StateMachineCall): void {
+    const refusal = this.options.refuseCall?.(runsAs, call);
+    if (refusal) throw refusal;
+  }
+
   /** A Distributed Map state: one Map Run per execution and state, resumed by a redrive. */
-  private runMap(stateName: string, mapState: MapState, input: unknown, context: { Execution: { Id: string } }): Promise<unknown> {
+  private runMap(stateName: string, mapState: MapState, input: unknown, context: { Execution: { Id: string } }, runsAs: string): Promise<unknown> {
     const key = `${context.Execution.Id}#${stateName}`;
     const previous = this.mapRuns.get(key);
     // arn:aws:states:<region>:<account>:execution:<state machine>:<name>
     const [, , , region, account, , machineName] = context.Execution.Id.split(':');
-    const parent = { region, account, machineName, label: mapState.Label ?? stateName };
+    const parent = { region, account, machineName, label: mapState.Label ?? stateName, runsAs };
     const mapRunArn = previous?.mapRunArn ?? `arn:aws:states:${region}:${account}:mapRun:${machineName}/${parent.label}:${randomUUID()}`;
+    // Whether the role may start the children is asked once per Map Run: refused, no child starts.
+    let startRefusal: Error | undefined | null = null;
     return runDistributedMap(mapState, input, {
       context,
       mapRunArn,
       previous,
       evaluate: evaluatePayloadTemplate,
-      readItems: (r, p, c) => this.options.readItems(r, p, c),
-      writeResults: (r, p, files) => this.options.writeResults(r, p, files),
-      runChild: (processor, childInput) => this.runMapChild(processor, childInput, parent),
+      readItems: (r, p, c) => {
+        this.authorize(runsAs, { kind: 'itemReader', resource: r, parameters: p });
+        return this.options.readItems(r, p, c);
+      },
+      writeResults: (r, p, files) => {
+        for (const file of files) this.authorize(runsAs, { kind: 'resultWriter', resource: r, parameters: { Bucket: p.Bucket, Key: file.key } });
+        return this.options.writeResults(r, p, files);
+      },
+      runChild: (processor, childInput) => {
+        if (startRefusal === null) startRefusal = this.options.refuseCall?.(runsAs, { kind: 'startChildren' });
+        if (startRefusal) throw startRefusal;
+        return this.runMapChild(processor, childInput, parent);
+      },
       onProgress: (p) => this.options.onMapProgress?.(p),
       onMapRun: (run) => this.mapRuns.set(key, run),
     });
@@ -368,23 +404,25 @@ export class LocalStepFunctions {
   private async runMapChild(
     processor: NonNullable<MapState['ItemProcessor']>,
     input: unknown,
-    parent: { region: string; account: string; machineName: string; label: string },
+    parent: { region: string; account: string; machineName: string; label: string; runsAs: string },
   ): Promise<ChildExecution> {
     const { ProcessorConfig, ...definition } = processor;
     const name = randomUUID();
     const type = ProcessorConfig?.ExecutionType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD';
     const arn = `arn:aws:states:${parent.region}:${parent.account}:stateMachine:${parent.machineName}/${parent.label}`;
     const record = newRecord(`${arn.replace(':stateMachine:', ':execution:')}:${name}`, arn, name, input);
-    const done = await this.execute({ arn, name: `${parent.machineName}/${parent.label}`, type }, definition, record, input);
+    const done = await this.execute({ arn, name: `${parent.machineName}/${parent.label}`, type, runsAs: parent.runsAs }, definition, record, input);
     const { status, executionArn, output, error, cause, startDate, stopDate } = done;
     return { status: status === 'RUNNING' ? 'FAILED' : status, executionArn, name, input, output, error, cause, startDate, stopDate };
   }
 
   /** `states:startExecution` (fire and forget), `.sync` (Output as a string) and `.sync:2` (Output as JSON). */
-  private async startExecutionTask(resource: string, input: any): Promise<unknown> {
+  private async startExecutionTask(resource: string, input: any, runsAs: string): Promise<unknown> {
     const childInput = typeof input.Input === 'string' ? JSON.parse(input.Input) : input.Input ?? {};
     const record = this.startExecution(input.StateMachineArn, childInput, input.Name);
     if (!resource.includes('.sync')) return { ExecutionArn: record.executionArn, StartDate: record.startDate.toISOString() };
+    // The child runs on whether or not its parent may follow it.
+    this.authorize(runsAs, { kind: 'describeExecution', executionArn: record.executionArn });
     const done = await record.done;
     const asJson = resource.endsWith('.sync:2');
     const described = {

@@ -5,13 +5,13 @@
  * policy` (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html); S3 quotes the
  * resource (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html#access-denied-message-examples);
  * SES has its own wording, ``User `<principal>' is not authorized to perform `ses:SendEmail' on resource `<arn>'``.
- * Status codes: S3 403, DynamoDB and Step Functions 400 (AWS JSON 1.0, `__type`), Lambda, SES v2 and API
- * Gateway 403 (`x-amzn-ErrorType`).
+ * Status codes: S3 403, DynamoDB and Step Functions 400 (AWS JSON 1.0, `__type`), EventBridge 400 (AWS JSON 1.1,
+ * `__type`), Lambda, SES v2 and API Gateway 403 (`x-amzn-ErrorType`).
  */
 import { randomBytes } from 'node:crypto';
 import { Decision } from './policy-evaluation';
 
-export type LocalService = 's3' | 'dynamodb' | 'states' | 'lambda' | 'ses' | 'execute-api';
+export type LocalService = 's3' | 'dynamodb' | 'states' | 'events' | 'lambda' | 'ses' | 'execute-api';
 
 export interface HttpResponse {
   readonly status: number;
@@ -43,9 +43,10 @@ function jsonError(service: LocalService, type: string, message: string): HttpRe
   switch (service) {
     case 'dynamodb':
     case 'states':
+    case 'events':
       return {
         status: 400,
-        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId() },
+        headers: { 'content-type': `application/x-amz-json-${service === 'events' ? '1.1' : '1.0'}`, 'x-amzn-requestid': requestId() },
         body: JSON.stringify({ __type: `com.amazon.coral.service#${type}`, Message: message }),
       };
     default:

@@ -7,6 +7,7 @@
 import { accessDeniedResponse, authenticationFailureResponse, HttpResponse, LocalService } from './access-denied-responses';
 import { accessKeyIdOf, LocalCredentials, localCredentials } from './caller-credentials';
 import { dynamodbCallOfRequest, dynamodbChecks } from './dynamodb-requests';
+import { eventsChecksOfRequest } from './events-requests';
 import { executeApiChecksOfRequest, LocalApiStage } from './execute-api-requests';
 import { HttpRequest } from './http-request';
 import { lambdaChecksOfRequest } from './lambda-requests';
@@ -40,6 +41,12 @@ export interface IamEngineOptions {
   readonly managedPolicies?: Readonly<Record<string, PolicyDocument>>;
   /** The clock for `aws:CurrentTime`/`aws:EpochTime`. @default - the system clock */
   readonly now?: () => Date;
+  /**
+   * Access keys whose requests are not checked: the local cloud's own (its set-up and collection, and the calls
+   * it makes for Step Functions and other services, whose checks are asked directly with `authorize`).
+   * @default - none
+   */
+  readonly trustedAccessKeyIds?: readonly string[];
 }
 
 /** A caller the engine knows: a function's or state machine's role session, or an AWS service. */
@@ -70,15 +77,27 @@ export type RequestVerdict =
     readonly response: HttpResponse;
   };
 
+const MAX_CACHED_DECISIONS = 20_000;
+
 export class IamEngine {
   /** Every refusal so far, in order. */
   public readonly accessDenied: AccessDenied[] = [];
   public readonly policies: TemplatePolicies;
   private readonly callersByKey = new Map<string, Caller>();
   private readonly callersByRunner = new Map<string, Caller>();
+  private readonly trusted: ReadonlySet<string>;
+  /**
+   * Decisions already made, by caller, check and context: most requests repeat one (the same function, action
+   * and table or function), and evaluating every statement of a role costs more than the lookup. Undefined when
+   * a policy reads the clock (`aws:CurrentTime`, `aws:EpochTime`), whose value changes between two requests.
+   */
+  private readonly decisions?: Map<string, Decision>;
 
   constructor(private readonly options: IamEngineOptions) {
     this.policies = templatePolicies(options.template, options.env, { managedPolicies: options.managedPolicies });
+    this.trusted = new Set(options.trustedAccessKeyIds ?? []);
+    const allPolicies = [...this.policies.roles.values(), this.policies.resourcePolicies.map((p) => p.policy)];
+    if (!/aws:(CurrentTime|EpochTime)/i.test(JSON.stringify(allPolicies))) this.decisions = new Map();
     const sessions: Array<[string, string, string]> = [
       // Lambda names a function's role session after the function.
       ...[...this.policies.functionRoles].map(([name, role]): [string, string, string] => [name, role, name]),
@@ -129,6 +148,7 @@ export class IamEngine {
           return dynamodbChecks(operation, body, env);
         }
         case 'states': return stepFunctionsChecksOfRequest(request);
+        case 'events': return eventsChecksOfRequest(request, env);
         case 'lambda': return lambdaChecksOfRequest(request, env);
         case 'ses': return sesChecksOfRequest(request, env, this.options.ses ?? {});
         case 'execute-api': return executeApiChecksOfRequest(request, this.options.restApis ?? [], this.policies.iamAuthorizedMethods, env);
@@ -139,13 +159,16 @@ export class IamEngine {
 
   /**
    * Authenticates and authorizes a request to a stand-in. Allowed: forward it. Refused: answer `response`.
-   * An unsigned request or an unknown key is refused as the service refuses it (not logged as an IAM denial).
+   * An unsigned request or an unknown key is refused as the service refuses it (not logged as an IAM denial);
+   * a request signed with a trusted key is allowed unchecked.
    */
   public authorizeRequest(service: LocalService, request: HttpRequest): RequestVerdict {
+    const key = accessKeyIdOf(request);
+    if (key !== undefined && this.trusted.has(key)) return { allowed: true, decisions: [] };
     const checks = this.checksFor(service, request);
     if (checks.length === 0) return { allowed: true, decisions: [] };
     const caller = this.callerOf(request);
-    if (!caller) return { allowed: false, decisions: [], response: authenticationFailureResponse(service, accessKeyIdOf(request)) };
+    if (!caller) return { allowed: false, decisions: [], response: authenticationFailureResponse(service, key) };
     const decisions = this.authorize(caller, checks);
     const refused = decisions.find((d) => !d.allowed);
     return refused ? { allowed: false, caller, decisions, response: accessDeniedResponse(service, refused) } : { allowed: true, caller, decisions };
@@ -157,16 +180,30 @@ export class IamEngine {
    */
   public authorize(caller: Caller, checks: readonly AuthorizationCheck[], context: RequestContext = {}): Decision[] {
     return checks.map((check) => {
-      const full = { ...check, context: { ...this.globalContext(caller.principal), ...context, ...check.context } };
-      const resourcePolicies = this.policies.resourcePolicies.filter((p) => p.resources.some((pattern) => arnMatch(pattern, check.resource)));
-      const identity = caller.principal.kind === 'role' ? this.policies.roles.get(caller.principal.roleArn) ?? [] : [];
-      const decision = evaluate(caller.principal, full, {
-        identity,
-        resource: resourcePolicies.map((p) => p.policy),
-        keyPolicy: resourcePolicies.some((p) => p.keyPolicy),
-      });
-      if (!decision.allowed) this.accessDenied.push({ caller: principalName(caller.principal), action: check.action, resource: check.resource });
+      const name = principalName(caller.principal);
+      const key = this.decisions === undefined ? undefined : `${name}\n${check.action}\n${check.resource}\n${JSON.stringify(check.context ?? {})}\n${JSON.stringify(context)}`;
+      let decision = key === undefined ? undefined : this.decisions!.get(key);
+      if (!decision) {
+        decision = this.evaluateCheck(caller, check, context);
+        if (key !== undefined) {
+          // Object keys make most S3 checks unique: the cache is bounded rather than kept for every object.
+          if (this.decisions!.size >= MAX_CACHED_DECISIONS) this.decisions!.clear();
+          this.decisions!.set(key, decision);
+        }
+      }
+      if (!decision.allowed) this.accessDenied.push({ caller: name, action: check.action, resource: check.resource });
       return decision;
+    });
+  }
+
+  private evaluateCheck(caller: Caller, check: AuthorizationCheck, context: RequestContext): Decision {
+    const full = { ...check, context: { ...this.globalContext(caller.principal), ...context, ...check.context } };
+    const resourcePolicies = this.policies.resourcePolicies.filter((p) => p.resources.some((pattern) => arnMatch(pattern, check.resource)));
+    const identity = caller.principal.kind === 'role' ? this.policies.roles.get(caller.principal.roleArn) ?? [] : [];
+    return evaluate(caller.principal, full, {
+      identity,
+      resource: resourcePolicies.map((p) => p.policy),
+      keyPolicy: resourcePolicies.some((p) => p.keyPolicy),
     });
   }
 

@@ -24,7 +24,7 @@ export interface SesOptions {
 }
 
 /** `Name <a@b.com>` → `a@b.com`. */
-function addressOf(text: string): string {
+export function addressOf(text: string): string {
   return (/<([^>]+)>/.exec(text)?.[1] ?? text).trim();
 }
 
@@ -50,7 +50,8 @@ function rawFrom(base64: string): string | undefined {
   return /^From:\s*(.+)$/im.exec(head)?.[1];
 }
 
-export function sesChecksOfRequest(request: HttpRequest, env: LocalEnvironment, options: SesOptions): AuthorizationCheck[] {
+/** A SendEmail request's sender and recipients (To, Cc and Bcc), as addresses, and its body. */
+export function sendEmailOfRequest(request: HttpRequest): { body: any; from: string; recipients: string[] } {
   if (request.method.toUpperCase() !== 'POST' || requestUrl(request).pathname !== '/v2/email/outbound-emails') {
     throw new UnmappedRequestError(request, 'only SES v2 SendEmail is mapped');
   }
@@ -59,6 +60,11 @@ export function sesChecksOfRequest(request: HttpRequest, env: LocalEnvironment, 
   if (!from) throw new UnmappedRequestError(request, 'no FromEmailAddress');
   const destination = body.Destination ?? {};
   const recipients: string[] = [...destination.ToAddresses ?? [], ...destination.CcAddresses ?? [], ...destination.BccAddresses ?? []].map(addressOf);
+  return { body, from, recipients };
+}
+
+export function sesChecksOfRequest(request: HttpRequest, env: LocalEnvironment, options: SesOptions): AuthorizationCheck[] {
+  const { body, from, recipients } = sendEmailOfRequest(request);
   const identityArn = (identity: string) => `arn:aws:ses:${env.region}:${env.account}:identity/${identity}`;
   const context = {
     'ses:FromAddress': addressOf(from),

@@ -113,6 +113,11 @@ class Container {
 export interface LambdaHostOptions {
   /** Environment every function gets on top of its own (endpoints, region, credentials). */
   readonly baseEnvironment: Record<string, string>;
+  /**
+   * A function's own credentials, as Lambda gives each function its execution role's
+   * (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`). @default - those of `baseEnvironment`
+   */
+  readonly credentialsFor?: (functionName: string) => { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
   readonly functionArn: (name: string) => string;
   /** Warm containers per function, at most. @default the number of cores, 2 to 4 */
   readonly maxContainersPerFunction?: number;
@@ -283,11 +288,13 @@ export class LambdaHost {
   }
 
   private newContainer(fn: LocalFunction): Container {
+    const credentials = this.options.credentialsFor?.(fn.name);
     const env = {
       ...this.options.baseEnvironment,
       ...fn.environment,
       AWS_LAMBDA_FUNCTION_NAME: fn.name,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+      ...credentials ? { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey } : {},
     };
     const container = new Container(fn, this.options.functionArn(fn.name), env, this.logSink, (c) => this.discard(c));
     this.all.add(container);

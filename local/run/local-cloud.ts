@@ -6,10 +6,13 @@ import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { App } from 'aws-cdk-lib';
+import { AccessControlOptions, distinctDenials, enforceRules, iamOptionsOf, serviceInvokeRefusal, sesAccountOf } from './access-control';
 import { ProcessorStack } from './processor-stack';
 import { AwsSdkTasks } from '../engine/aws-sdk-tasks';
-import { executionStatusChange, LocalEventBridge } from '../engine/event-bridge';
+import { DeliveryRefused, executionStatusChange, LocalEventBridge } from '../engine/event-bridge';
 import { LocalStepFunctions } from '../engine/step-functions';
+import { AccessDenied, IamEngine } from '../iam/iam-engine';
+import { stateMachineCallRefusal } from '../iam/state-machine-refusals';
 import { LambdaHost } from '../lambda/lambda-host';
 import { createActiveTable } from '../stand-ins/active-table';
 import { FaultPlan, gateRequests, s3SlowDown } from '../stand-ins/fault-injection';
@@ -20,7 +23,7 @@ import { functionArn } from '../template/token-resolver';
 
 export const REGION = 'us-east-1';
 
-export interface LocalCloudOptions {
+export interface LocalCloudOptions extends AccessControlOptions {
   /** Builds the stack to run in the given app. */
   readonly createStack: (app: App) => ProcessorStack;
   /** Transient faults to inject (probabilities per request/invocation); S3's start with `startS3Faults`. */
@@ -61,7 +64,11 @@ export class LocalCloud {
     closers.push(() => endpoints.close());
     const { assembly, stack } = synthesize({ createStack: options.createStack, apiBaseUrl: endpoints.url, region: REGION });
     closers.push(() => assembly.dispose());
-    const cloud = new LocalCloud(options, standIns, endpoints, assembly, stack as ProcessorStack, closers);
+    const ses = sesAccountOf(assembly, options);
+    const iamOptions = iamOptionsOf(assembly, ses);
+    const iam = options.iam === false ? undefined : new IamEngine(iamOptions);
+    await enforceRules(standIns, endpoints, ses, iam && { engine: iam, options: iamOptions });
+    const cloud = new LocalCloud(options, standIns, endpoints, assembly, stack as ProcessorStack, closers, iam);
     // One warm container behind each REST API: its callers have an HTTP timeout that a worker's cold
     // start could exceed. Every other container starts when an invocation needs it (init outside the
     // function's timeout, as on AWS) and ends when idle, so memory follows the concurrency in use.
@@ -90,6 +97,8 @@ export class LocalCloud {
     readonly assembly: CloudAssembly,
     readonly stack: ProcessorStack,
     private readonly closers: Closer[],
+    /** The IAM engine every call is authorized with; undefined when IAM is off. */
+    readonly iam?: IamEngine,
   ) {
     const endpointFor: Record<string, string> = {
       s3: standIns.s3Endpoint,
@@ -138,6 +147,8 @@ export class LocalCloud {
         AWS_CONFIG_FILE: '/dev/null',
         AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
       },
+      // Each function signs with its own role's credentials, which name it to the IAM engine.
+      credentialsFor: iam && ((name) => iam.callerFor(name).credentials),
       crashRate: options.faults?.lambda,
       random: this.random,
       logSink: this.logSink,
@@ -153,12 +164,16 @@ export class LocalCloud {
       onMapProgress: options.onMapProgress,
       // Step Functions sends every status change of a Standard execution to the default event bus.
       onStatusChange: (record) => this.eventBridge.put('default', executionStatusChange(record)),
+      refuseCall: iam && ((stateMachineArn, call) => stateMachineCallRefusal(iam, assembly.env, stateMachineArn, call)),
     });
     this.eventBridge = new LocalEventBridge(assembly.rules, assembly.eventBuses, {
       region: REGION,
       account: assembly.env.account,
       retryIntervalMs: options.retryIntervalMs ?? 25,
-      invokeFunction: (arn, event) => this.lambda.invoke(arn, event),
+      invokeFunction: (arn, event, rule) => {
+        const refusal = this.serviceInvokeRefusal('events.amazonaws.com', arn, rule.arn);
+        return refusal ? Promise.reject(new DeliveryRefused(refusal)) : this.lambda.invoke(arn, event);
+      },
     });
     this.bindEndpoints(options.faults?.enrich ?? 0);
   }
@@ -180,6 +195,20 @@ export class LocalCloud {
     this.bindEndpoints(0);
   }
 
+  /**
+   * Whether `service` (`s3.amazonaws.com` for a bucket's notification, …) may invoke a function for its resource
+   * `sourceArn`, by the function's policy: IAM's message when it may not (never refused with IAM off).
+   */
+  serviceInvokeRefusal(service: string, functionNameOrArn: string, sourceArn: string): string | undefined {
+    return this.iam && serviceInvokeRefusal(this.iam, this.assembly, service, functionNameOrArn, sourceArn);
+  }
+
+  /** Every call refused so far, each (caller, action, resource) once. */
+  async accessDenied(): Promise<AccessDenied[]> {
+    await this.standIns.settleCounters();
+    return distinctDenials([...this.iam?.accessDenied ?? [], ...this.standIns.dynamodbAccessDenied]);
+  }
+
   /** Resolves once every event put so far has been delivered (or kept as a dead letter). */
   settleEvents(): Promise<void> {
     return this.eventBridge.settle();
@@ -197,7 +226,16 @@ export class LocalCloud {
 
   private bindEndpoints(enrichFaultRate: number): void {
     const { lambda, stepFunctions, eventBridge } = this;
-    this.endpoints.bind({ lambda, stepFunctions, eventBridge, restApis: this.assembly.restApis, faultRate: enrichFaultRate, random: this.random });
+    const { region, account } = this.assembly.env;
+    this.endpoints.bind({
+      lambda,
+      stepFunctions,
+      eventBridge,
+      restApis: this.assembly.restApis,
+      faultRate: enrichFaultRate,
+      random: this.random,
+      integrationRefused: (name, m) => this.serviceInvokeRefusal('apigateway.amazonaws.com', name, `arn:aws:execute-api:${region}:${account}:${m.apiId}/${m.stage}/${m.method}${m.path}`) !== undefined,
+    });
   }
 
   /** The buckets and tables of the template, as CloudFormation would have created them (each table ACTIVE). */

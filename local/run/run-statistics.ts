@@ -1,5 +1,6 @@
 import { estimateCost } from './cost-model';
 import { LocalCloud } from './local-cloud';
+import { AccessDenied } from '../iam/iam-engine';
 
 /** What a run used, as AWS would bill it. */
 export interface RunStatistics {
@@ -15,6 +16,8 @@ export interface RunStatistics {
   readonly dynamodbReadUnits: number;
   readonly emails: number;
   readonly orchestratorExecutions: number;
+  /** The calls the local IAM refused, each (caller, action, resource) once, in order; empty when none (or IAM is off). */
+  readonly accessDenied: AccessDenied[];
 }
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
@@ -50,6 +53,7 @@ export async function runStatistics(cloud: LocalCloud, emails: number, orchestra
     dynamodbReadUnits: usage.dynamodbReadUnits,
     emails: usage.emails,
     orchestratorExecutions,
+    accessDenied: await cloud.accessDenied(),
   };
   return { stats, cost: estimateCost(usage) };
 }

@@ -10,9 +10,11 @@ import { ProcessorStack } from './processor-stack';
 import { bucketKeys, collectRun, RejectedRecordItem, rejectedRecordsOf } from './run-collection';
 import { resetCounters, RunStatistics, runStatistics } from './run-statistics';
 import { deliverNotification, objectCreatedEvent, sequencerOf } from './s3-notification';
+import { runRequestsFrom } from '../../lambda-src/trigger/run-requests';
 import { InputEncoding } from '../../src/batch-file-processor-props';
 import { RUN_EVENT_SOURCE } from '../../src/contract/run-events';
 import { ExecutionRecord } from '../engine/step-functions';
+import { LambdaFunctionError } from '../lambda/lambda-host';
 import { FaultPlan } from '../stand-ins/fault-injection';
 import { loadLookupTable } from '../stand-ins/lookup-table';
 
@@ -60,6 +62,18 @@ export interface LocalRunOptions {
   readonly redrive?: boolean;
   /** Stop (abort) the run's execution once this many chunks are done, as StopExecution would. @default never */
   readonly abortAfterChunks?: number;
+  /**
+   * Authorize every call against the synthesized IAM policies, as AWS does; `false` allows every call (to
+   * diagnose whether a failure is a missing permission). @default true
+   */
+  readonly iam?: boolean;
+  /**
+   * The SES identities (addresses and domains) verified in the account, beyond those the template verifies.
+   * @default the example's sender and recipient, `pipeline@example.com` and `ops@example.com` (its README has them verified)
+   */
+  readonly verifiedEmailIdentities?: string[];
+  /** The SES account is in the sandbox: recipients must be verified too. `false`: production access. @default true */
+  readonly sesSandbox?: boolean;
 }
 
 /** A run started by one of `concurrentInputs`. */
@@ -117,7 +131,7 @@ export interface LocalRunResult {
   readonly rejectedRecords?: RejectedRecordItem[];
   /** The runs of `concurrentInputs`, in the order given. */
   readonly concurrentRuns?: ConcurrentRun[];
-  /** How the orchestrator's execution ended: SUCCEEDED, FAILED, TIMED_OUT or ABORTED. */
+  /** How the orchestrator's execution ended: SUCCEEDED, FAILED, TIMED_OUT or ABORTED; NOT_STARTED when the S3 event or the trigger failed. */
   readonly executionStatus: string;
   /** How many times the run was redriven (`redrive`). */
   readonly redrives: number;
@@ -126,6 +140,9 @@ export interface LocalRunResult {
   /** Events EventBridge could not deliver to a target after every retry (its dead-letter queue). */
   readonly deadLetters: number;
 }
+
+const EXAMPLE_SENDER = 'pipeline@example.com';
+const EXAMPLE_RECIPIENTS = ['ops@example.com'];
 
 function defaultStack(app: App, props: ExampleProps): ProcessorStack {
   // Loaded lazily: only the default needs the example (and its handler bundles).
@@ -148,8 +165,8 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     chunkSize: options.chunkSize,
     delimiter: options.delimiter,
     encoding: options.encoding,
-    emailSender: 'pipeline@example.com',
-    emailRecipients: options.emailRecipients ?? ['ops@example.com'],
+    emailSender: EXAMPLE_SENDER,
+    emailRecipients: options.emailRecipients ?? EXAMPLE_RECIPIENTS,
   };
   let progress = { chunksTotal: 0, chunksDone: 0, chunksFailed: 0 };
   let abortRun: (() => void) | undefined;
@@ -158,6 +175,8 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     faults: options.faults,
     s3LatencyMs: options.s3LatencyMs,
     retryIntervalMs: options.retryIntervalMs,
+    iam: options.iam,
+    ses: { sandbox: options.sesSandbox, verifiedIdentities: options.verifiedEmailIdentities ?? [EXAMPLE_SENDER, ...EXAMPLE_RECIPIENTS] },
     onMapProgress: (p) => {
       progress = { chunksTotal: p.total, chunksDone: p.done, chunksFailed: p.failed };
       options.onProgress?.({ ...progress, elapsedMs: Date.now() - started });
@@ -193,18 +212,24 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     const events = uploads.map(({ key, size, put }, i) =>
       objectCreatedEvent(REGION, bucket, key, size, put.ETag ?? '', sequencerOf(Date.now(), i), put.VersionId));
     const deliveries = events.flatMap((event) => (options.deliverEventTwice ? [event, event] : [event]));
-    await Promise.all(deliveries.map((event) => deliverNotification(cloud.lambda, trigger.name, event)));
+    // S3 invokes the trigger as itself, for the bucket: the function's policy must allow it.
+    const notificationRefusal = cloud.serviceInvokeRefusal('s3.amazonaws.com', trigger.name, `arn:aws:s3:::${bucket}`);
+    const delivered = await Promise.allSettled(deliveries.map((event) => (notificationRefusal
+      ? Promise.reject(Object.assign(new Error(notificationRefusal), { name: 'AccessDeniedException' }))
+      : deliverNotification(cloud.lambda, trigger.name, event))));
+    const deliveryFailure = delivered.flatMap((d) => (d.status === 'rejected' ? [d.reason as Error] : []))[0];
 
     const orchestrations = [...cloud.stepFunctions.executions.values()].filter((e) => e.stateMachineArn === orchestratorArn);
-    if (orchestrations.length === 0) throw new Error('The trigger did not start the orchestrator');
+    if (orchestrations.length === 0 && !deliveryFailure) throw new Error('The trigger did not start the orchestrator');
     const executionOf = (key: string) => orchestrations.find((r) => (r.input as { key?: string } | undefined)?.key === key);
-    const execution = executionOf(inputKey) ?? orchestrations[0];
-    abortRun = () => cloud.stepFunctions.stopExecution(execution.executionArn);
+    // Undefined when the run never started: the notification or the trigger failed.
+    const execution: ExecutionRecord | undefined = executionOf(inputKey) ?? orchestrations[0];
+    abortRun = () => execution && cloud.stepFunctions.stopExecution(execution.executionArn);
     await Promise.all(orchestrations.map((e) => e.done));
     // A run that did not succeed is reported from its status change, through EventBridge.
     await cloud.settleEvents();
     let redrives = 0;
-    if (options.redrive && execution.status !== 'SUCCEEDED') {
+    if (options.redrive && execution && execution.status !== 'SUCCEEDED') {
       // The cause is fixed: no more injected faults. Then the run resumes where it stopped.
       cloud.endFaults();
       cloud.stepFunctions.redriveExecution(execution.executionArn);
@@ -214,11 +239,11 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     }
     const runEnded = Date.now();
     cloud.endFaults();
-    const runId = execution.name;
+    const runId = execution?.name ?? runRequestsFrom(events[0])[0].runId;
 
     const outDir = path.resolve(options.outDir ?? path.join('.local-runs', runId));
     const { output, rejects, summaryFile, summary } = await collectRun(cloud.s3, bucket, processor.outputPrefix, runId, inputKey, outDir);
-    const status = runStatus(execution, summary.status);
+    const status = execution ? runStatus(execution, summary.status) : 'FAILED';
     const concurrentRuns: ConcurrentRun[] = [];
     for (const { key } of uploads.slice(1)) {
       const run = executionOf(key);
@@ -243,7 +268,13 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     fs.copyFileSync(cloud.logFile, log);
 
     const { stats, cost } = await runStatistics(cloud, sent.length, orchestrations.length);
-    const error = status === 'SUCCEEDED' ? null : summary.error ?? { code: execution.error ?? 'Unknown', message: execution.cause ?? 'the execution failed' };
+    const notStarted = (failure: Error) => ({
+      code: failure.name,
+      message: failure instanceof LambdaFunctionError ? failure.payload.errorMessage : failure.message,
+    });
+    const error = status === 'SUCCEEDED' ? null : summary.error ?? (execution
+      ? { code: execution.error ?? 'Unknown', message: execution.cause ?? 'the execution failed' }
+      : notStarted(deliveryFailure!));
     const finished = Date.now();
     return {
       runId,
@@ -256,7 +287,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
       summary: summaryFile,
       emails: sent.map((e) => ({ to: e.to.join(', '), subject: e.subject, text: e.text })),
       stats,
-      executionStatus: execution.status,
+      executionStatus: execution?.status ?? 'NOT_STARTED',
       redrives,
       runEvents: cloud.eventBridge.events
         .filter(({ event }) => event.source === RUN_EVENT_SOURCE)

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { AccessDenied, IamEngineOptions } from '../iam/iam-engine';
 import { workerExecArgv } from '../lambda/worker-exec-argv';
 import { workerScript } from '../lambda/worker-script';
 
@@ -11,6 +12,8 @@ import { workerScript } from '../lambda/worker-script';
  */
 export interface DynamoDbThread {
   readonly endpoint: string;
+  /** The refusals so far (complete up to the last `settle()`), once `authorize` put the IAM engine in front. */
+  readonly accessDenied: AccessDenied[];
   /**
    * Writes items into a table straight through dynalite's own store (its key function and item
    * check), without the HTTP API: fixture data, as a table restored from a backup. Not counted as
@@ -18,6 +21,11 @@ export interface DynamoDbThread {
    * since its indexes would not be kept.
    */
   seed(table: string, items: Record<string, unknown>[]): Promise<void>;
+  /**
+   * Puts the local IAM engine, built from `options` on the thread, in front of dynalite: from then on every
+   * request is authorized there, and its refusals are added to `accessDenied`.
+   */
+  authorize(options: IamEngineOptions): Promise<void>;
   /** Resolves once every request received so far has been passed to `onRequest` (for exact counts). */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -36,11 +44,15 @@ export async function startDynamoDbThread(directory: string, onRequest: (target:
   const waiting = new Map<number, () => void>();
   const seeding = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
   let closed: (() => void) | undefined;
+  let authorizing: (() => void) | undefined;
+  const accessDenied: AccessDenied[] = [];
   let nextSettle = 0;
   let nextSeed = 0;
   const port = await new Promise<number>((resolve, reject) => {
     worker.on('message', (msg: any) => {
       if (msg.request) return onRequest(msg.request.target, msg.request.body);
+      if (msg.denied) return accessDenied.push(...msg.denied);
+      if (msg.authorizing) return authorizing?.();
       if (msg.port) return resolve(msg.port);
       if (msg.closed) return closed?.();
       if (msg.seeded !== undefined) {
@@ -55,6 +67,13 @@ export async function startDynamoDbThread(directory: string, onRequest: (target:
   });
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    accessDenied,
+    authorize(options) {
+      return new Promise((resolve) => {
+        authorizing = resolve;
+        worker.postMessage({ authorize: options });
+      });
+    },
     seed(table, items) {
       const id = nextSeed++;
       return new Promise((resolve, reject) => {

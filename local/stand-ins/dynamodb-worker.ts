@@ -1,11 +1,13 @@
 /**
  * dynalite on a thread of its own (started by local/stand-ins/dynamodb-thread.ts through
  * `workerScript`): the same dynalite, on disk, on a loopback port, with the table descriptions
- * cached and a seeding path for fixture data. dynalite has no types: its internals are `any` here.
- * Nothing here may import other modules of local/.
+ * cached, a seeding path for fixture data, and, once the host sends the engine's options, the local
+ * IAM engine in front of it. dynalite has no types: its internals are `any` here.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { parentPort, workerData } from 'node:worker_threads';
+import { gateServer } from './request-gate';
+import { IamEngine, IamEngineOptions } from '../iam/iam-engine';
 
 const store = require(workerData.dynaliteStore);
 const dynalite = require(workerData.dynalite);
@@ -79,7 +81,27 @@ server.on('request', (req: any) => {
   req.on('end', () => parentPort!.postMessage({ request: { target, body: Buffer.concat(chunks).toString('utf8') } }));
 });
 server.listen(0, '127.0.0.1', () => parentPort!.postMessage({ port: server.address().port }));
+
+// Every request is authorized here, on this thread, before dynalite sees it: the engine's cost stays off the
+// main thread (s3rver, the Step Functions engine, the REST endpoint), and no request takes a detour through it.
+// Refusals go to the host for the run's report, before the refused caller hears of them.
+function authorize(options: IamEngineOptions): void {
+  const iam = new IamEngine(options);
+  gateServer(server, {
+    readsBody: () => true,
+    refusal(request) {
+      const verdict = iam.authorizeRequest('dynamodb', request);
+      if (iam.accessDenied.length > 0) parentPort!.postMessage({ denied: iam.accessDenied.splice(0) });
+      return verdict.allowed ? undefined : verdict.response;
+    },
+  });
+}
+
 parentPort!.on('message', (msg: any) => {
+  if (msg.authorize) {
+    authorize(msg.authorize);
+    parentPort!.postMessage({ authorizing: true });
+  }
   if (msg.settle !== undefined) parentPort!.postMessage({ settled: msg.settle });
   if (msg.seed) seed(msg.seed.table, msg.seed.items, (error) => parentPort!.postMessage({ seeded: msg.seed.id, error }));
   if (msg.close) {

@@ -13,10 +13,13 @@ import { LocalRestApi } from '../template/cloud-assembly';
  * - EventBridge `PutEvents` (AWS JSON 1.1, `X-Amz-Target: AWSEvents.PutEvents`),
  * - the Lambda Invoke API (`POST /2015-03-31/functions/{name}/invocations`),
  * - the REST APIs of the stack, as API Gateway proxy events (`/{stage}/{path}` → the integrated function).
- * Requests are not authenticated (SigV4 headers are accepted and ignored).
+ * Authentication and authorization are a gate in front of this server (`../iam/stand-in-gates.ts`); what is
+ * decided here is API Gateway's own permission to invoke an integration.
  */
 export interface ServiceEndpoints {
   readonly url: string;
+  /** The HTTP server (for the IAM gate). */
+  readonly server: Server;
   /** REST API requests served (billed by API Gateway). */
   readonly apiRequests: () => number;
   /** Binds the services once they exist (the endpoint URL is needed to build them). */
@@ -28,6 +31,11 @@ export interface ServiceEndpoints {
     /** Share of REST API requests answered 503 (fault injection). */
     faultRate?: number;
     random?: () => number;
+    /**
+     * Whether the function's policy refuses API Gateway the invocation of a method's integration (`sourceArn`:
+     * the method's execute-api ARN). Refused, API Gateway answers 500. @default - never refused
+     */
+    integrationRefused?(functionName: string, sourceArn: { apiId: string; stage: string; method: string; path: string }): boolean;
   }): void;
   close(): Promise<void>;
 }
@@ -143,6 +151,11 @@ export async function startServiceEndpoints(): Promise<ServiceEndpoints> {
         if (services!.faultRate && (services!.random ?? Math.random)() < services!.faultRate) {
           return send(res, 503, { message: 'Service Unavailable' });
         }
+        // "Execution failed due to configuration error: Invalid permissions on Lambda function"
+        // (https://repost.aws/knowledge-center/api-gateway-internal-server-error).
+        if (services!.integrationRefused?.(route.functionName, { apiId: api.id, stage, method: req.method ?? 'GET', path: requestPath })) {
+          return send(res, 500, { message: 'Internal server error' });
+        }
         const query = Object.fromEntries(url.searchParams.entries());
         const event = {
           resource: route.resourcePath,
@@ -191,6 +204,7 @@ export async function startServiceEndpoints(): Promise<ServiceEndpoints> {
 
   return {
     url: `http://127.0.0.1:${port}`,
+    server,
     apiRequests: () => apiRequests,
     bind(s) { services = s; },
     close: () => new Promise((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startDynamoDbThread } from './dynamodb-thread';
 import { extendS3rver } from './s3-extensions';
+import { AccessDenied, IamEngineOptions } from '../iam/iam-engine';
 
 /** Credentials the stand-ins accept (s3rver only knows this pair). */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -22,16 +23,22 @@ export interface StandInCounters {
 }
 
 export interface StandIns {
-  /** s3rver's HTTP server (for fault injection). */
+  /** s3rver's HTTP server (for fault injection and the IAM gate). */
   readonly s3Server: Server;
+  /** The SES stand-in's HTTP server (for the sandbox's rules and the IAM gate). */
+  readonly sesServer: Server;
   readonly s3Endpoint: string;
   readonly dynamodbEndpoint: string;
   readonly sesEndpoint: string;
   readonly counters: StandInCounters;
+  /** DynamoDB's refusals so far (complete once `settleCounters()` resolved). */
+  readonly dynamodbAccessDenied: readonly AccessDenied[];
   /** Writes items into a DynamoDB table without the API, as fixture data: not counted (see `DynamoDbThread.seed`). */
   seedTable(table: string, items: Record<string, unknown>[]): Promise<void>;
   /** Resolves once `counters` include every request answered so far (DynamoDB counts from its thread). */
   settleCounters(): Promise<void>;
+  /** Authorizes every DynamoDB request with the local IAM engine, on dynalite's thread (`DynamoDbThread.authorize`). */
+  authorizeDynamoDb(options: IamEngineOptions): Promise<void>;
   /** Emails the SES stand-in received since it started (it keeps them in a process-wide store). */
   sentEmails(): Promise<SentEmail[]>;
   close(): Promise<void>;
@@ -148,12 +155,15 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
 
   return {
     s3Server,
+    sesServer,
     s3Endpoint: urlOf(s3Server),
     dynamodbEndpoint: dynamo.endpoint,
     sesEndpoint,
     counters,
     seedTable: (table, items) => dynamo.seed(table, items),
     settleCounters: () => dynamo.settle(),
+    authorizeDynamoDb: (iamOptions) => dynamo.authorize(iamOptions),
+    dynamodbAccessDenied: dynamo.accessDenied,
     async sentEmails() {
       const store = (await (await fetch(`${sesEndpoint}/store`)).json()) as any;
       return (store.emails as any[]).slice(baseline).map((e) => ({

@@ -39,12 +39,23 @@ function refOf(logicalId: string, resource: CfnResource, env: LocalEnvironment):
     case 'AWS::IAM::Role': return logicalId;
     case 'AWS::SQS::Queue': return `https://sqs.${env.region}.amazonaws.com/${env.account}/${logicalId}`;
     case 'AWS::SES::EmailIdentity': return typeof props.EmailIdentity === 'string' ? props.EmailIdentity : logicalId;
+    case 'AWS::Events::EventBus':
+    case 'AWS::Events::Rule': return typeof props.Name === 'string' ? props.Name : logicalId;
     default: return logicalId;
   }
 }
 
 export function stateMachineArn(name: string, env: LocalEnvironment): string {
   return `arn:aws:states:${env.region}:${env.account}:stateMachine:${name}`;
+}
+
+/**
+ * A rule's ARN: `rule/<name>` on the default bus, `rule/<bus>/<name>` on another
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html#amazoneventbridge-resources-for-iam-policies).
+ */
+function eventRuleArn(name: string, eventBus: unknown, template: CfnTemplate, env: LocalEnvironment): string {
+  const bus = eventBus === undefined ? 'default' : String(resolveTokens(eventBus, template, env)).split('event-bus/').pop()!;
+  return `arn:aws:events:${env.region}:${env.account}:rule/${bus === 'default' ? '' : `${bus}/`}${name}`;
 }
 
 export function functionArn(name: string, env: LocalEnvironment): string {
@@ -70,6 +81,8 @@ function getAtt(logicalId: string, attribute: string, template: CfnTemplate, env
     case 'AWS::Logs::LogGroup.Arn': return `arn:aws:logs:${region}:${account}:log-group:${ref}:*`;
     case 'AWS::KMS::Key.Arn': return `arn:aws:kms:${region}:${account}:key/${ref}`;
     case 'AWS::SQS::Queue.Arn': return `arn:aws:sqs:${region}:${account}:${logicalId}`;
+    case 'AWS::Events::EventBus.Arn': return `arn:aws:events:${region}:${account}:event-bus/${ref}`;
+    case 'AWS::Events::Rule.Arn': return eventRuleArn(ref, resource.Properties?.EventBusName, template, env);
     default: return `${ref}.${attribute}`;
   }
 }

@@ -6,11 +6,29 @@ import { InputEncoding } from '../../../src';
 describe('parseArguments', () => {
   test('reads the documented options', () => {
     expect(parseArguments(['--input', 'a.csv', '--lookup', 'f.csv', '--delimiter', ';', '--chunk-size', '600', '--out', 'o', '--json']))
-      .toEqual({ input: 'a.csv', lookup: 'f.csv', delimiter: ';', chunkSize: 600, outDir: 'o', faults: undefined, redrive: false, json: true });
+      .toEqual({
+        input: 'a.csv',
+        lookup: 'f.csv',
+        delimiter: ';',
+        chunkSize: 600,
+        outDir: 'o',
+        faults: undefined,
+        redrive: false,
+        json: true,
+        iam: true,
+        verifiedEmailIdentities: undefined,
+        sesSandbox: true,
+      });
     expect(parseArguments(['--input', 'a.csv', '--inject-faults', 'enrich=1', '--redrive'])).toMatchObject({ faults: { enrich: 1 }, redrive: true });
     expect(parseArguments(['--input', 'a.csv', '--delimiter', '\\t'])).toMatchObject({ delimiter: '\t', json: false });
     expect(parseArguments(['--input', 'a.csv', '--encoding', 'windows-1252'])).toMatchObject({ encoding: InputEncoding.WINDOWS_1252 });
     expect(parseArguments(['--input', 'a.csv', '--s3-latency-ms', '50'])).toMatchObject({ s3LatencyMs: 50 });
+  });
+
+  test('IAM is enforced and SES is a sandbox unless turned off; verified identities are a comma-separated list', () => {
+    expect(parseArguments(['--input', 'a.csv', '--no-iam', '--no-ses-sandbox'])).toMatchObject({ iam: false, sesSandbox: false });
+    expect(parseArguments(['--input', 'a.csv', '--verified-identities', 'a@x.com, example.org']))
+      .toMatchObject({ iam: true, sesSandbox: true, verifiedEmailIdentities: ['a@x.com', 'example.org'] });
   });
 
   test('--help (or -h) anywhere asks for the help, whatever else is given', () => {
@@ -27,6 +45,8 @@ describe('parseArguments', () => {
     [['--input', 'a', '--inject-faults', 'disk=0.1'], /unknown fault kind/],
     [['--input', 'a', '--s3-latency-ms', '-5'], /--s3-latency-ms must be a non-negative integer/],
     [['--input', 'a', '--encoding', 'cp1252'], /--encoding must be one of utf-8, windows-1252, iso-8859-1, utf-16le, utf-16be/],
+    [['--input', 'a', '--verified-identities', 'ops@'], /--verified-identities must list email addresses or domains/],
+    [['--input', 'a', '--verified-identities', ','], /--verified-identities must list email addresses or domains/],
   ])('bad use %j is an error', (argv, message) => {
     const parsed = parseArguments(argv as string[]);
     expect('error' in parsed && parsed.error).toMatch(message);

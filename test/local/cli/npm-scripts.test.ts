@@ -55,6 +55,8 @@ describe('npm run local', () => {
     const result = JSON.parse(run.own[0]);
     expect(run.status).toBe(0);
     expect(result).toMatchObject({ status: 'SUCCEEDED', records: { total: 2, valid: 0, rejected: 2 }, chunks: 1 });
+    // IAM is enforced by default, and nothing the example does is refused.
+    expect(result.stats.accessDenied).toEqual([]);
     // Both rejected (one fails the schema, neither has financial data: no --lookup), in the input's own dialect.
     expect(fs.readFileSync(result.rejects, 'utf8').split('\n')[0]).toBe('line;uuid;Country;Item Type;Sales Channel;Order Priority;Order Date;Region;Ship Date;reasons');
   }, 120_000);

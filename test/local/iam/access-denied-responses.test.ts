@@ -1,6 +1,7 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
@@ -72,6 +73,14 @@ test('DynamoDB and Step Functions: 400 AccessDeniedException naming the action',
   })));
   expect([start.name, start.$metadata.httpStatusCode]).toEqual(['AccessDeniedException', 400]);
   expect(start.message).toContain('is not authorized to perform: states:StartExecution on resource: arn:aws:states:us-east-1:000000000000:stateMachine:M');
+});
+
+test('EventBridge: 400 AccessDeniedException (AWS JSON 1.1) naming the action and the bus', async () => {
+  const put = await errorOf('events', () => new EventBridgeClient(clientOptions(endpoint, credentials)).send(new PutEventsCommand({
+    Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }],
+  })));
+  expect([put.name, put.$metadata.httpStatusCode]).toEqual(['AccessDeniedException', 400]);
+  expect(put.message).toBe(`User: ${user} is not authorized to perform: events:PutEvents on resource: arn:aws:events:us-east-1:000000000000:event-bus/default because no identity-based policy allows the events:PutEvents action`);
 });
 
 test('Lambda: 403 AccessDeniedException; SES: its own wording', async () => {

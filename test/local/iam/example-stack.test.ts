@@ -1,12 +1,13 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand, S3Client, UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { HttpRequest as SignableRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -129,6 +130,12 @@ const happyPath: Call[] = [
   request('notify sends the email', 'OrdersNotify', 'ses', (e, c) => new SESv2Client(clientOptions(e, c)).send(new SendEmailCommand({
     FromEmailAddress: 'batch@example.com', Destination: { ToAddresses: ['ops@example.com'] }, Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 'b' } } } },
   }))),
+  request('notify puts the run event on the default bus', 'OrdersNotify', 'events', (e, c) => new EventBridgeClient(clientOptions(e, c)).send(new PutEventsCommand({
+    Entries: [{ Source: 'cdk-batch-file-processor', DetailType: 'Batch Run Succeeded', Detail: '{}' }],
+  }))),
+  request('notify reads a failed run\'s execution history', 'OrdersNotify', 'states', (e, c) => new SFNClient(clientOptions(e, c)).send(new GetExecutionHistoryCommand({
+    executionArn: `${orchestrator.replace(':stateMachine:', ':execution:')}:run-1`, reverseOrder: true,
+  }))),
   request('financials-api reads one item', 'FinancialsFunction', 'dynamodb', (e, c) => new DynamoDBClient(clientOptions(e, c)).send(new GetItemCommand({ TableName: financialsTable, Key: { uuid: { S: 'u' } } }))),
   request('financials-api reads a batch', 'FinancialsFunction', 'dynamodb', (e, c) => new DynamoDBClient(clientOptions(e, c)).send(new BatchGetItemCommand({
     RequestItems: { [financialsTable]: { Keys: [{ uuid: { S: 'u' } }] } },
@@ -218,6 +225,8 @@ describe('the example stack, as synthesized', () => {
     ['the rejects table grant of record-rejects', { policyOf: 'OrdersRecordRejectsServiceRoleDefaultPolicy', action: 'dynamodb:BatchWriteItem' }, ['record-rejects batch-writes the rejects table']],
     ['the trigger\'s StartExecution grant', { policyOf: 'OrdersTriggerServiceRoleDefaultPolicy', action: 'states:StartExecution' }, ['trigger starts the orchestrator']],
     ['notify\'s SES grant', { policyOf: 'OrdersNotifyServiceRoleDefaultPolicy', action: 'ses:SendEmail' }, ['notify sends the email']],
+    ['notify\'s PutEvents grant', { policyOf: 'OrdersNotifyServiceRoleDefaultPolicy', action: 'events:PutEvents' }, ['notify puts the run event on the default bus']],
+    ['notify\'s execution history grant', { policyOf: 'OrdersNotifyExecutionHistoryPolicy', action: 'states:GetExecutionHistory' }, ['notify reads a failed run\'s execution history']],
     // Notify deletes under two prefixes, one statement each: this one is the output's.
     ['notify\'s delete grant on the output', { policyOf: 'OrdersNotifyServiceRoleDefaultPolicy', action: 's3:DeleteObject' }, ['notify withdraws a failed run\'s output']],
     ['enrich-chunk\'s execute-api grant', { policyOf: 'OrdersEnrichChunkServiceRoleDefaultPolicy', action: 'execute-api:Invoke' }, ['enrich-chunk POSTs /financials/batch, signed for execute-api']],

@@ -1,4 +1,5 @@
 import { BatchWriteItemCommand, DynamoDBClient, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteObjectCommand,
@@ -6,11 +7,12 @@ import {
   PutObjectTaggingCommand, S3Client, UploadPartCommand, UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { DescribeExecutionCommand, RedriveExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, RedriveExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { clientOptions, RequestRecorder, TEST_CREDENTIALS } from './sdk-requests';
 import { accessKeyIdOf } from '../../../local/iam/caller-credentials';
 import { dynamodbCallOfRequest, dynamodbChecks } from '../../../local/iam/dynamodb-requests';
+import { eventsChecksOfRequest } from '../../../local/iam/events-requests';
 import { executeApiChecksOfRequest } from '../../../local/iam/execute-api-requests';
 import { HttpRequest } from '../../../local/iam/http-request';
 import { lambdaChecksOfRequest } from '../../../local/iam/lambda-requests';
@@ -125,6 +127,33 @@ describe('Step Functions (AWS JSON 1.0)', () => {
     expect(summary(await send(new DescribeExecutionCommand({ executionArn: execution })))).toEqual([`states:DescribeExecution ${execution}`]);
     expect(summary(await send(new RedriveExecutionCommand({ executionArn: execution })))).toEqual([`states:RedriveExecution ${execution}`]);
     expect(summary(await send(new StopExecutionCommand({ executionArn: execution })))).toEqual([`states:StopExecution ${execution}`]);
+  });
+
+  test('GetExecutionHistory (what notify reads of a failed run) on the execution', async () => {
+    expect(summary(await send(new GetExecutionHistoryCommand({ executionArn: execution, reverseOrder: true, maxResults: 100 }))))
+      .toEqual([`states:GetExecutionHistory ${execution}`]);
+  });
+});
+
+describe('EventBridge PutEvents (AWS JSON 1.1)', () => {
+  const send = async (command: any) => eventsChecksOfRequest(await recorder.one((e) => new EventBridgeClient(clientOptions(e)).send(command)), env);
+  const bus = (name: string) => `arn:aws:events:us-east-1:000000000000:event-bus/${name}`;
+
+  test('events:PutEvents on the bus of each entry (the default bus when none is named), with its source and detail type', async () => {
+    const checks = await send(new PutEventsCommand({
+      Entries: [
+        { Source: 'cdk-batch-file-processor', DetailType: 'Batch Run Succeeded', Detail: '{}' },
+        { Source: 'cdk-batch-file-processor', DetailType: 'Batch Run Succeeded', Detail: '{"a":1}', EventBusName: 'default' },
+        { Source: 'cdk-batch-file-processor', DetailType: 'Batch Run Failed', Detail: '{}', EventBusName: bus('runs') },
+        { Source: 'other', DetailType: 'x', Detail: '{}', EventBusName: 'runs' },
+      ],
+    }));
+    expect(summary(checks)).toEqual([`events:PutEvents ${bus('default')}`, `events:PutEvents ${bus('runs')}`, `events:PutEvents ${bus('runs')}`]);
+    expect(checks.map((c) => c.context)).toEqual([
+      { 'events:source': 'cdk-batch-file-processor', 'events:detail-type': 'Batch Run Succeeded' },
+      { 'events:source': 'cdk-batch-file-processor', 'events:detail-type': 'Batch Run Failed' },
+      { 'events:source': 'other', 'events:detail-type': 'x' },
+    ]);
   });
 });
 

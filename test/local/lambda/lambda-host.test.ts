@@ -8,7 +8,7 @@ const BUNDLE = `
 const isolate = Math.random().toString(36).slice(2);
 exports.handler = async (event) => {
   await new Promise((resolve) => setTimeout(resolve, event.waitMs ?? 0));
-  return { isolate, echo: event.value };
+  return { isolate, echo: event.value, accessKeyId: process.env.AWS_ACCESS_KEY_ID };
 };
 `;
 
@@ -25,7 +25,7 @@ describe('LambdaHost containers', () => {
   afterEach(async () => host?.close());
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const newHost = (options: { maxContainersPerFunction?: number; idleTimeoutMs?: number }) =>
+  const newHost = (options: Partial<ConstructorParameters<typeof LambdaHost>[1]>) =>
     new LambdaHost([fn], { baseEnvironment: {}, functionArn: (name) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`, ...options });
 
   test('starts no container before an invocation needs one', async () => {
@@ -56,6 +56,14 @@ describe('LambdaHost containers', () => {
     expect(host.containers).toBe(0);
     const second = (await host.invoke('fn', {})) as { isolate: string };
     expect(second.isolate).not.toBe(first.isolate);
+  }, 30_000);
+
+  test('a function signs with its own credentials when it has them, else with the shared ones', async () => {
+    host = newHost({ baseEnvironment: { AWS_ACCESS_KEY_ID: 'SHARED', AWS_SECRET_ACCESS_KEY: 's' } });
+    await expect(host.invoke('fn', {})).resolves.toMatchObject({ accessKeyId: 'SHARED' });
+    await host.close();
+    host = newHost({ baseEnvironment: { AWS_ACCESS_KEY_ID: 'SHARED' }, credentialsFor: (name) => ({ accessKeyId: `KEY-OF-${name}`, secretAccessKey: 's' }) });
+    await expect(host.invoke('fn', {})).resolves.toMatchObject({ accessKeyId: 'KEY-OF-fn' });
   }, 30_000);
 
   test('keeps a container that is used again before its idle time is up', async () => {

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { IamEngine } from '../../../local/iam/iam-engine';
 import { createActiveTable } from '../../../local/stand-ins/active-table';
 import { DynamoDbThread, startDynamoDbThread } from '../../../local/stand-ins/dynamodb-thread';
 import { LOCAL_CREDENTIALS } from '../../../local/stand-ins/stand-ins';
@@ -69,4 +70,64 @@ describe('startDynamoDbThread', () => {
     await thread.settle();
     expect(requests.slice(before)).toEqual(['DynamoDB_20120810.GetItem']);
   });
+});
+
+describe('startDynamoDbThread, authorized', () => {
+  // A function that may batch-write one table only.
+  const template = {
+    Resources: {
+      Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {} } },
+      Fn: { Type: 'AWS::Lambda::Function', Properties: { Role: { 'Fn::GetAtt': ['Role', 'Arn'] } } },
+      Policy: {
+        Type: 'AWS::IAM::Policy',
+        Properties: {
+          PolicyName: 'P',
+          Roles: [{ Ref: 'Role' }],
+          PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:BatchWriteItem', Resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/granted' }] },
+        },
+      },
+    },
+  };
+  const options = { template, env: { region: 'us-east-1', account: '000000000000', stackName: 'T' }, trustedAccessKeyIds: [LOCAL_CREDENTIALS.accessKeyId] };
+  const functionCredentials = new IamEngine(options).callerFor('Fn').credentials!;
+  let dir: string;
+  let thread: DynamoDbThread;
+  let admin: DynamoDBClient;
+  let fn: DynamoDBClient;
+  const requests: string[] = [];
+  const write = (table: string) => fn.send(new BatchWriteItemCommand({ RequestItems: { [table]: [{ PutRequest: { Item: { id: { S: 'a' } } } }] } }));
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dynamodb-thread-iam-test-'));
+    thread = await startDynamoDbThread(dir, (target) => requests.push(target));
+    await thread.authorize(options);
+    admin = new DynamoDBClient({ region: 'us-east-1', endpoint: thread.endpoint, credentials: LOCAL_CREDENTIALS });
+    fn = new DynamoDBClient({ region: 'us-east-1', endpoint: thread.endpoint, credentials: functionCredentials, maxAttempts: 1 });
+    for (const name of ['granted', 'other']) {
+      await createActiveTable(admin, {
+        TableName: name, KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST',
+      });
+    }
+  }, 30_000);
+  afterAll(async () => {
+    admin.destroy();
+    fn.destroy();
+    await thread.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the local cloud\'s own requests pass; a function\'s are authorized on the thread, its refusals reported to the host and not served', async () => {
+    await write('granted');
+    expect((await admin.send(new GetItemCommand({ TableName: 'granted', Key: { id: { S: 'a' } } }))).Item).toEqual({ id: { S: 'a' } });
+    await thread.settle();
+    const before = requests.length;
+    const refused = await write('other').catch((e) => e);
+    expect([refused.name, refused.$metadata.httpStatusCode]).toEqual(['AccessDeniedException', 400]);
+    expect(refused.message).toBe('User: arn:aws:sts::000000000000:assumed-role/Role/Fn is not authorized to perform: dynamodb:BatchWriteItem on resource: '
+      + 'arn:aws:dynamodb:us-east-1:000000000000:table/other because no identity-based policy allows the dynamodb:BatchWriteItem action');
+    await thread.settle();
+    expect(thread.accessDenied).toEqual([{ caller: 'arn:aws:sts::000000000000:assumed-role/Role/Fn', action: 'dynamodb:BatchWriteItem', resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/other' }]);
+    expect(requests.length).toBe(before);
+    expect((await admin.send(new GetItemCommand({ TableName: 'other', Key: { id: { S: 'a' } } }))).Item).toBeUndefined();
+  }, 30_000);
 });
