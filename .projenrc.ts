@@ -61,7 +61,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 // Handlers: one entry point each under lambda-src/, bundled into assets/lambda-src/<name>/index.js.
-const handlers = ['trigger', 'split-input', 'validate-chunk', 'enrich-chunk', 'record-rejects', 'merge-chunks', 'notify', 'financials-api'];
+const handlers = ['trigger', 'split-input', 'validate-chunk', 'enrich-chunk', 'record-rejects', 'merge-chunks', 'archive-input', 'notify', 'financials-api'];
 for (const handler of handlers) {
   project.bundler.addBundle(`lambda-src/${handler}.ts`, {
     platform: 'node',

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { environmentSizeError, maxEnvironmentBytes } from './environment-size';
 
 /** The bundled handlers, `assets/lambda-src/<name>/index.js` at the package root. */
-export type HandlerName = 'trigger' | 'split-input' | 'validate-chunk' | 'enrich-chunk' | 'record-rejects' | 'merge-chunks' | 'notify';
+export type HandlerName = 'trigger' | 'split-input' | 'validate-chunk' | 'enrich-chunk' | 'record-rejects' | 'merge-chunks' | 'archive-input' | 'notify';
 
 /**
  * This file sits one folder below the package root both as `src/` (tests) and as `lib/` (the package),

@@ -5,18 +5,15 @@
  * failed run stays published, and a redrive of the last step publishes them anew from the
  * staged copies. Every operation here may be repeated.
  */
-import { CopyObjectCommand } from '@aws-sdk/client-s3';
 import { MergeResult } from '../shared/contracts';
 import { log } from '../shared/logger';
-import { deleteObject, objectExists, s3Client } from '../shared/s3-objects';
-
-function copySource(bucket: string, key: string): string {
-  return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
-}
+import { copyObject, copyOptionsFromEnv } from '../shared/object-copy';
+import { deleteObject, objectExists } from '../shared/s3-objects';
 
 async function copyWithin(bucket: string, from: string, to: string): Promise<void> {
-  // The staged files carry no tags: REPLACE with none keeps tagging permissions out of it.
-  await s3Client().send(new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: copySource(bucket, from), TaggingDirective: 'REPLACE' }));
+  // Past 5 GiB in parts. The staged files carry no tags: copying none keeps tagging permissions out of it.
+  const copied = await copyObject({ bucket, key: from }, { bucket, key: to }, { ...copyOptionsFromEnv(), copyTags: false });
+  log.info('published', { key: to, method: copied.method, bytes: copied.bytes, parts: copied.parts });
 }
 
 /** Copies the staged rejects, then the staged output, to their published keys. */

@@ -25,7 +25,7 @@ const userFunction = (scope: any, id: string) => new lambda.Function(scope, id, 
 test('every handler reads the bucket, the prefixes and the log level', () => {
   const props: BatchFileProcessorProps = { inputPrefix: 'in/', outputPrefix: 'out/', archivePrefix: 'done/', workPrefix: 'tmp/', logLevel: HandlerLogLevel.DEBUG };
   const { template } = synthesizeProcessor(() => props);
-  for (const description of ['Starts', 'Splits', 'Validates', 'Stores', 'Merges', 'Publishes']) {
+  for (const description of ['Starts', 'Splits', 'Validates', 'Stores', 'Merges', 'Archives', 'Publishes']) {
     expect(environmentIn(template, description)).toMatchObject({
       BUCKET_NAME: { Ref: expect.stringMatching(/^ProcessorBucket/) },
       INPUT_PREFIX: 'in/',
