@@ -4,6 +4,9 @@ import { BatchFileProcessorProps, HandlerLogLevel, InputEncoding } from './batch
 import { validateEmailNotification } from './email-identity';
 import { integerIn } from './integer-prop';
 
+/** Memory of the streaming functions when `memorySize` is not given (the benchmark reports its limits at it). */
+export const DEFAULT_MEMORY_SIZE = 1024;
+
 /** The props with every default filled in, checked. */
 export interface ResolvedProps {
   readonly chunkSize: number;
@@ -103,6 +106,6 @@ export function resolveProps(props: BatchFileProcessorProps): ResolvedProps {
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     logLevel: props.logLevel ?? HandlerLogLevel.INFO,
     logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-    memorySize: integerIn('memorySize', props.memorySize ?? 1024, 128, 10_240, ' MB'),
+    memorySize: integerIn('memorySize', props.memorySize ?? DEFAULT_MEMORY_SIZE, 128, 10_240, ' MB'),
   };
 }
