@@ -50,7 +50,7 @@ export function enrichConfigFromEnv(env: NodeJS.ProcessEnv = process.env, run: E
           functionName: requiredEnv('ENRICH_FUNCTION', env),
           batchSize: positiveIntEnv('ENRICH_BATCH_SIZE', 500, env),
           concurrency,
-          client: new LambdaClient({ maxAttempts: retry.maxAttempts }),
+          client: new LambdaClient({ maxAttempts: retry.maxAttempts, cacheMiddleware: true }),
           deadline: run.deadline,
         }),
       };
@@ -63,7 +63,7 @@ export function enrichConfigFromEnv(env: NodeJS.ProcessEnv = process.env, run: E
           keyAttribute: requiredEnv('ENRICH_KEY_ATTRIBUTE', env),
           concurrency,
           retry,
-          client: new DynamoDBClient({ maxAttempts: retry.maxAttempts }),
+          client: new DynamoDBClient({ maxAttempts: retry.maxAttempts, cacheMiddleware: true }),
           retryOptions,
         }),
       };
