@@ -65,7 +65,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // Handlers: one entry point each under lambda-src/, bundled into assets/lambda-src/<name>/index.js.
 // The example's own function (examples/financials-api.ts) is bundled too, into assets/examples/financials-api/,
 // which the package does not ship (below): only the construct's handlers go to npm.
-const handlers = ['trigger', 'split-input', 'validate-chunk', 'enrich-chunk', 'record-rejects', 'merge-chunks', 'notify'];
+const handlers = ['trigger', 'split-input', 'validate-chunk', 'enrich-chunk', 'record-rejects', 'merge-chunks', 'archive-input', 'notify'];
 for (const entrypoint of [...handlers.map((handler) => `lambda-src/${handler}.ts`), 'examples/financials-api.ts']) {
   project.bundler.addBundle(entrypoint, {
     platform: 'node',

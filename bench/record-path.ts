@@ -66,25 +66,41 @@ async function writeFile(file: string, body: AsyncIterable<string | Buffer>): Pr
   await pipeline(Readable.from(body), fs.createWriteStream(file));
 }
 
+/** What validate-chunk and enrich-chunk leave in the work area for one chunk: the texts of its three files. */
+export interface ProcessedChunk {
+  readonly validationRejects: string;
+  readonly enrichmentRejects: string;
+  readonly processedCsv: string;
+}
+
+/** What processing a chunk takes: the record path's options but its files. */
+export type ChunkProcessing = Pick<RecordPathOptions, 'delimiter' | 'validator' | 'source' | 'fields'>;
+
 /**
- * validate-chunk (with enrichment configured) then enrich-chunk over one chunk file, wired as
- * the handlers wire them, leaving the rejects and the processed chunk in the work area.
+ * validate-chunk (with enrichment configured) then enrich-chunk over one chunk file, wired as the
+ * handlers wire them: the texts of the rejects files and of the processed chunk they write.
  */
-async function processChunk(chunk: ChunkFile, key: string, work: WorkFiles, options: RecordPathOptions): Promise<void> {
+export async function processedChunkOf(chunk: ChunkFile, key: string, options: ChunkProcessing): Promise<ProcessedChunk> {
   const { delimiter } = options;
-  // Each step turns its results into the text it writes before it awaits the write, so that only
-  // that text outlives it: a chunk's record objects do not sit in memory while files are written.
+  // Each step turns its results into the text it writes, so that only that text outlives it: a
+  // chunk's record objects do not sit in memory while files are written.
   const validated = await validateChunk([chunk.body], { file: key, delimiter, firstLine: chunk.firstLine }, options.validator)
     .then((verdicts) => ({ header: verdicts.header, rejects: toJsonLines(verdicts.rejected), valid: validatedChunkJson(verdicts.valid) }));
-  await fs.promises.writeFile(work.validationRejects(chunk.index), validated.rejects);
   // The validated chunk goes from one handler to the next through the bucket; here it is handed
   // over in memory (one chunk's worth) and read back by the same function enrich-chunk uses.
   const records = validatedRecordsOf(validated.valid, delimiter);
   // enrich-chunk takes the header from the run plan; every chunk file starts with that same header.
   const processed = await enrichRecords(options.source, validated.header, records, { delimiter, fields: options.fields })
     .then((enriched) => ({ csv: enriched.csv, rejects: toJsonLines(enriched.rejects) }));
-  await fs.promises.writeFile(work.enrichmentRejects(chunk.index), processed.rejects);
-  await fs.promises.writeFile(work.processed(chunk.index), processed.csv);
+  return { validationRejects: validated.rejects, enrichmentRejects: processed.rejects, processedCsv: processed.csv };
+}
+
+/** processedChunkOf, its files written in the work area. */
+async function processChunk(chunk: ChunkFile, key: string, work: WorkFiles, options: RecordPathOptions): Promise<void> {
+  const processed = await processedChunkOf(chunk, key, options);
+  await fs.promises.writeFile(work.validationRejects(chunk.index), processed.validationRejects);
+  await fs.promises.writeFile(work.enrichmentRejects(chunk.index), processed.enrichmentRejects);
+  await fs.promises.writeFile(work.processed(chunk.index), processed.processedCsv);
 }
 
 /**

@@ -9,10 +9,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalRunMeasurement, measureLocalRun } from './local-run';
 import { MapLookupSource } from './map-lookup-source';
+import { measureMerge, MergeMeasurement, prepareMergeInputs } from './merge';
 import { seedDesignCost, seedDesignUsage } from './per-record-design-cost';
 import { rawCsvRoundTrip } from './raw-csv';
-import { runRecordPath } from './record-path';
-import { measureSplit } from './split';
+import { ChunkProcessing, runRecordPath } from './record-path';
+import { runLimits } from './run-limits';
+import { measureSplit, SplitMeasurement } from './split';
 import { checkTargets, targetTable } from './targets';
 import { orderRecordSchema } from '../examples/order-record-schema';
 import { schemaValidator } from '../lambda-src/validate/schema-validator';
@@ -20,10 +22,16 @@ import { setUpLocalCommand } from '../local/cli/command-setup';
 import { CostBreakdown } from '../local/run/cost-model';
 import { FINANCIAL_HEADER, writeSampleOrders } from '../local/samples/sample-orders';
 import { HANDLER_DEFAULTS } from '../src/contract/handler-environment';
+import { DEFAULT_MEMORY_SIZE } from '../src/resolved-props';
 
 const WARM_UP_RECORDS = 20_000;
-/** A first-byte latency S3 commonly shows for small objects. */
-const SPLIT_S3_LATENCY_MS = 50;
+/**
+ * S3's first-byte latency modelled for split and merge. AWS: "small requests (for example, less than
+ * 512 KB), where median latencies are often in the tens of milliseconds range"
+ * (https://docs.aws.amazon.com/whitepapers/latest/s3-optimizing-performance-best-practices/timeouts-and-retries-for-latency-sensitive-applications.html);
+ * 50 ms is the upper half of that range, for a chunk of ~100 KB read or written from a Lambda in the bucket's region.
+ */
+export const S3_LATENCY_MS = 50;
 const USAGE = 'usage: npm run bench -- [--records N] [--baseline-records M] [--json]';
 
 const HELP = `${USAGE}
@@ -70,20 +78,39 @@ const scaled = (cost: CostBreakdown, records: number) =>
   Object.fromEntries(Object.entries(cost).map(([part, usd]) => [part, perMillion(usd, records)])) as CostBreakdown;
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 
+/**
+ * One handler's figures without and with S3's latency: seconds, records/s, MB/s (split: the upload
+ * read; merge: the output and rejects written), CPU seconds and peak RSS of the handler's process.
+ */
+function handlerFigures(name: 'split' | 'merge', plain: SplitMeasurement | MergeMeasurement, withLatency: SplitMeasurement | MergeMeasurement) {
+  const figures = (m: SplitMeasurement | MergeMeasurement) => ({
+    Seconds: round(m.seconds, 2),
+    RecordsPerSec: round(m.recordsPerSec, 0),
+    MegabytesPerSec: round(m.megabytesPerSec, 2),
+    CpuSeconds: round(m.cpuSeconds, 2),
+    PeakRssMb: round(m.peakRssMb, 1),
+  });
+  const entries = [
+    ...Object.entries(figures(plain)).map(([figure, value]) => [`${name}${figure}`, value]),
+    ...Object.entries(figures(withLatency)).map(([figure, value]) => [`${name}${figure}WithS3Latency`, value]),
+  ];
+  return Object.fromEntries(entries) as Record<string, number>;
+}
+
 export async function runBench(args: BenchArguments, log: (line: string) => void) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   try {
     const sample = writeSampleOrders(path.join(work, 'data'), { records: args.records });
     log(`generated ${args.records} orders: ${(fs.statSync(sample.ordersFile).size / 1e6).toFixed(1)} MB`);
 
-    const recordPathOver = (inputFile: string, financialsFile: string) => runRecordPath({
-      inputFile,
-      outDir: work,
+    const processingWith = (financialsFile: string): ChunkProcessing => ({
       delimiter: ',',
-      chunkSize: HANDLER_DEFAULTS.chunkSize,
       validator: schemaValidator(JSON.stringify(orderRecordSchema)),
       source: MapLookupSource.fromCsv(fs.readFileSync(financialsFile, 'utf8'), 'uuid'),
       fields: FINANCIAL_HEADER.filter((column) => column !== 'uuid'),
+    });
+    const recordPathOver = (inputFile: string, financialsFile: string) => runRecordPath({
+      inputFile, outDir: work, chunkSize: HANDLER_DEFAULTS.chunkSize, ...processingWith(financialsFile),
     });
     // Both in-process paths run once on a small file first, so that neither is timed while
     // V8 is still compiling its hot functions (that would favour whichever runs second).
@@ -95,11 +122,29 @@ export async function runBench(args: BenchArguments, log: (line: string) => void
     log(`raw csv-parse/csv-stringify: ${raw.recordsPerSec.toFixed(0)} records/s`);
     const recordPath = await recordPathOver(sample.ordersFile, sample.financialsFile);
     log(`record path: ${recordPath.recordsPerSec.toFixed(0)} records/s`);
-    // split-input's read and chunk writes against the S3 stand-in, without and with S3's first-byte latency.
-    const splitAt = (s3LatencyMs: number) => measureSplit({ inputFile: sample.ordersFile, chunkSize: HANDLER_DEFAULTS.chunkSize, s3LatencyMs });
+    // The split-input and merge-chunks handlers, bundled, each in a process of its own against the S3
+    // stand-in (in this one), without and with S3's first-byte latency.
+    const s3Directory = path.join(work, 's3');
+    const chunkSize = HANDLER_DEFAULTS.chunkSize;
+    const splitAt = (s3LatencyMs: number) => measureSplit({ inputFile: sample.ordersFile, chunkSize, s3LatencyMs, s3Directory });
     const split = await splitAt(0);
-    const splitWithLatency = await splitAt(SPLIT_S3_LATENCY_MS);
-    log(`split: ${split.seconds.toFixed(2)} s, with ${SPLIT_S3_LATENCY_MS} ms S3 latency ${splitWithLatency.seconds.toFixed(2)} s`);
+    const splitWithLatency = await splitAt(S3_LATENCY_MS);
+    log(`split: ${split.seconds.toFixed(2)} s, with ${S3_LATENCY_MS} ms S3 latency ${splitWithLatency.seconds.toFixed(2)} s`);
+    const map = await prepareMergeInputs({
+      s3Directory, inputFile: sample.ordersFile, chunkSize, split: split.result, processing: processingWith(sample.financialsFile),
+    });
+    const mergeAt = (s3LatencyMs: number) => measureMerge({ s3Directory, split: split.result, map, s3LatencyMs });
+    const merge = await mergeAt(0);
+    const mergeWithLatency = await mergeAt(S3_LATENCY_MS);
+    log(`merge: ${merge.seconds.toFixed(2)} s, with ${S3_LATENCY_MS} ms S3 latency ${mergeWithLatency.seconds.toFixed(2)} s`);
+    fs.rmSync(s3Directory, { recursive: true, force: true });
+    const limits = runLimits({
+      splitRecordsPerSec: splitWithLatency.recordsPerSec,
+      mergeRecordsPerSec: mergeWithLatency.recordsPerSec,
+      memoryMb: DEFAULT_MEMORY_SIZE,
+      chunkSize: HANDLER_DEFAULTS.chunkSize,
+      manifestBytesPerChunk: split.manifestBytes / split.chunks,
+    });
 
     const local = await measureLocalRun(sample.ordersFile, sample.financialsFile, path.join(work, 'local-run'));
     log(`local run: ${local.status} in ${(local.durationMs / 1000).toFixed(1)} s, peak RSS ${local.peakRssMb.toFixed(0)} MB`);
@@ -119,9 +164,16 @@ export async function runBench(args: BenchArguments, log: (line: string) => void
       recordPathRecordsPerSec: round(recordPath.recordsPerSec, 0),
       ratioToRawCsv: round(recordPath.recordsPerSec / raw.recordsPerSec, 3),
       recordPathCounts: recordPath.counts,
-      splitSeconds: round(split.seconds, 2),
-      splitS3LatencyMs: SPLIT_S3_LATENCY_MS,
-      splitSecondsWithS3Latency: round(splitWithLatency.seconds, 2),
+      s3LatencyMs: S3_LATENCY_MS,
+      ...handlerFigures('split', split, splitWithLatency),
+      splitLatencyRatio: round(splitWithLatency.seconds / split.seconds, 3),
+      ...handlerFigures('merge', merge, mergeWithLatency),
+      mergeLatencyRatio: round(mergeWithLatency.seconds / merge.seconds, 3),
+      maxRecordsPerRun: limits.maxRecordsPerRun,
+      // What each bound allows; the Lambda at the default memory has this share of a vCPU, taken as one core here.
+      maxRecordsPerRunBy: limits.by,
+      lambdaMemoryMb: DEFAULT_MEMORY_SIZE,
+      lambdaVcpu: round(limits.lambdaVcpu, 3),
       localRunStatus: local.status,
       localRunError: local.error,
       localRunRecords: local.records,

@@ -2,70 +2,78 @@
 /* eslint-disable import/no-extraneous-dependencies */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { BENCH_BUCKET, handlerEnvironment, startBenchS3 } from './bench-s3';
+import { runHandler } from './handler-run';
 import { Throughput } from './raw-csv';
-import { splitRecords } from '../lambda-src/split/split-records';
-import { utf8Input } from '../lambda-src/split/utf8-input';
-import { LOCAL_CREDENTIALS, startStandIns } from '../local/stand-ins/stand-ins';
+import { RunRequest, SplitResult } from '../lambda-src/shared/contracts';
 
 export interface SplitMeasurementOptions {
   readonly inputFile: string;
   readonly chunkSize: number;
   /** S3's first-byte latency to model, in ms (`--s3-latency-ms`). */
   readonly s3LatencyMs: number;
-  /** Chunk uploads in flight at once. @default split's default */
-  readonly writeConcurrency?: number;
+  /**
+   * The S3 stand-in's folder. The input is uploaded there once; the chunks, the manifest and the
+   * run plan the split writes stay there for the merge's measurement.
+   */
+  readonly s3Directory: string;
 }
 
 export interface SplitMeasurement extends Throughput {
   readonly chunks: number;
   readonly s3LatencyMs: number;
+  /** Bytes of the upload read per second, in MB (10^6 bytes). */
+  readonly megabytesPerSec: number;
+  readonly inputBytes: number;
+  /** The size of the manifest the Distributed Map reads. */
+  readonly manifestBytes: number;
+  /** CPU time of the process the handler ran in, while it ran. */
+  readonly cpuSeconds: number;
+  /** Peak RSS of the process the handler ran in. */
+  readonly peakRssMb: number;
+  readonly result: SplitResult;
 }
 
-const BUCKET = 'split-bench';
+/** The run every handler benchmark measures. */
+export const BENCH_RUN_ID = 'bench-run';
 
 /**
- * split-input's pipeline over one file against the local S3 stand-in with its latency model: the
- * upload is read with GetObject, decoded and cut into chunks that are written with PutObject as
- * split-input writes them (its manifest and run plan, two small writes, are left out). Only the
- * split is timed, not starting the stand-in or uploading the input.
+ * The split-input handler, bundled as Lambda runs it, over one upload against the local S3 stand-in
+ * with its latency model, in a process of its own: it reads the upload, decodes and cuts it into
+ * chunks, writes them (16 in flight), then the manifest and the run plan. Only the handler is timed.
  */
 export async function measureSplit(options: SplitMeasurementOptions): Promise<SplitMeasurement> {
-  const standIns = await startStandIns({ s3LatencyMs: options.s3LatencyMs });
-  const s3 = new S3Client({
-    region: 'us-east-1',
-    endpoint: standIns.s3Endpoint,
-    credentials: LOCAL_CREDENTIALS,
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const s3 = await startBenchS3(options.s3Directory, BENCH_BUCKET, options.s3LatencyMs);
   try {
     const key = `input/${path.basename(options.inputFile)}`;
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    await s3.send(new PutObjectCommand({
-      Bucket: BUCKET, Key: key, Body: fs.createReadStream(options.inputFile), ContentLength: fs.statSync(options.inputFile).size,
+    const inputBytes = fs.statSync(options.inputFile).size;
+    const stored = await s3.client.send(new HeadObjectCommand({ Bucket: BENCH_BUCKET, Key: key })).catch(() => undefined);
+    if (stored?.ContentLength !== inputBytes) {
+      await s3.client.send(new PutObjectCommand({
+        Bucket: BENCH_BUCKET, Key: key, Body: fs.createReadStream(options.inputFile), ContentLength: inputBytes,
+      }));
+    }
+    const request: RunRequest = { runId: BENCH_RUN_ID, bucket: BENCH_BUCKET, key };
+    const run = await runHandler('split-input', request, handlerEnvironment(s3.endpoint, {
+      CHUNK_SIZE: String(options.chunkSize), DELIMITER: ',', INPUT_ENCODING: 'utf-8',
     }));
-
-    const started = process.hrtime.bigint();
-    const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-    const outcome = await splitRecords(
-      utf8Input(object.Body as Readable, 'utf-8'),
-      { file: path.basename(key), delimiter: ',', chunkSize: options.chunkSize, writeConcurrency: options.writeConcurrency },
-      async (chunk) => {
-        const chunkKey = `runs/bench/chunks/${String(chunk.index).padStart(5, '0')}.csv`;
-        await s3.send(new PutObjectCommand({
-          Bucket: BUCKET, Key: chunkKey, Body: chunk.body, ContentLength: chunk.body.length, ContentType: 'text/csv; charset=utf-8',
-        }));
-        return chunkKey;
-      },
-    );
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const { records, chunks } = outcome;
-    return { records, chunks: chunks.length, seconds, recordsPerSec: records / seconds, s3LatencyMs: options.s3LatencyMs };
+    const result = run.result as SplitResult;
+    const manifest = await s3.client.send(new HeadObjectCommand({ Bucket: BENCH_BUCKET, Key: result.manifestKey }));
+    return {
+      records: result.records,
+      chunks: result.chunkCount,
+      seconds: run.seconds,
+      recordsPerSec: result.records / run.seconds,
+      megabytesPerSec: inputBytes / 1e6 / run.seconds,
+      inputBytes,
+      manifestBytes: manifest.ContentLength ?? 0,
+      s3LatencyMs: options.s3LatencyMs,
+      cpuSeconds: run.cpuSeconds,
+      peakRssMb: run.maxRssKb / 1024,
+      result,
+    };
   } finally {
-    s3.destroy();
-    await standIns.close();
+    await s3.close();
   }
 }

@@ -7,6 +7,12 @@ export interface TargetFigures {
   readonly rssRatioToBaseline: number;
   readonly costPerMillionRecordsUsd: number;
   readonly seedDesignCostRatio: number;
+  /** merge-chunks' time with S3's first-byte latency ÷ without. */
+  readonly mergeLatencyRatio: number;
+  /** split-input's likewise. */
+  readonly splitLatencyRatio: number;
+  /** The largest run at the default configuration (bench/run-limits.ts). */
+  readonly maxRecordsPerRun: number;
 }
 
 export interface TargetCheck {
@@ -38,6 +44,9 @@ export function checkTargets(f: TargetFigures): TargetCheck[] {
     check('peak RSS / peak RSS at the baseline size', f.rssRatioToBaseline, 'at most', 1.5),
     check('AWS cost per 1M records USD', f.costPerMillionRecordsUsd, 'at most', 0.5),
     check('per-record design cost / this cost', f.seedDesignCostRatio, 'at least', 100),
+    check('merge time with S3 latency / without', f.mergeLatencyRatio, 'at most', 1.2),
+    check('split time with S3 latency / without', f.splitLatencyRatio, 'at most', 1.2),
+    check('max records per run (default configuration)', f.maxRecordsPerRun, 'at least', 100_000_000),
   ];
 }
 

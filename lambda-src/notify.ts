@@ -50,7 +50,7 @@ export async function handler(event: NotifyEvent): Promise<NotifyResult> {
 
 async function publishSucceededRun(task: RunSucceededTask, settings: NotifySettings): Promise<NotifyResult> {
   const { bucket } = settings;
-  await publishRun(bucket, task.merge);
+  await publishRun(bucket, task.merge, { multipartThreshold: settings.copyMultipartThreshold });
   await removeInput(task.bucket, task.key);
   const plan = await runPlanOf(bucket, new WorkFiles(settings.workPrefix, task.runId));
   const summary = succeededRunSummary(task, { finishedAt: new Date(), startedAt: plan?.startedAt });

@@ -15,7 +15,8 @@ import { createChunkProcessor } from './chunk-processor';
 import { CHUNK_STEP_TIMEOUTS } from './chunk-time-budget';
 import { Variables } from './contract/environment-variables';
 import {
-  ENRICH_CHUNK_ENVIRONMENT, MERGE_CHUNKS_ENVIRONMENT, NOTIFY_ENVIRONMENT, RECORD_REJECTS_ENVIRONMENT, SPLIT_INPUT_ENVIRONMENT, TRIGGER_ENVIRONMENT,
+  ARCHIVE_INPUT_ENVIRONMENT, ENRICH_CHUNK_ENVIRONMENT, MERGE_CHUNKS_ENVIRONMENT, NOTIFY_ENVIRONMENT, RECORD_REJECTS_ENVIRONMENT,
+  SPLIT_INPUT_ENVIRONMENT, TRIGGER_ENVIRONMENT,
   VALIDATE_CHUNK_ENVIRONMENT,
 } from './contract/handler-environment';
 import { RUN_EVENT_SOURCE, RUN_FAILED_DETAIL_TYPE, RUN_SUCCEEDED_DETAIL_TYPE } from './contract/run-events';
@@ -70,6 +71,8 @@ export class BatchFileProcessor extends Construct {
   public readonly recordRejectsFunction: lambda.Function;
   /** The function that merges the chunks into the output and rejects files. */
   public readonly mergeFunction: lambda.Function;
+  /** The function that copies a processed input under the archive prefix (in parts past 5 GiB). */
+  public readonly archiveFunction: lambda.Function;
   /** The function that writes the run summary and sends the email. */
   public readonly notifyFunction: lambda.Function;
   /** The event bus each finished run's event is put on. */
@@ -131,6 +134,7 @@ export class BatchFileProcessor extends Construct {
     // What every handler but the trigger is told: each handler's environment is encoded by its
     // definition in src/contract/handler-environment.ts, which the handler decodes.
     const inTheBucket = { logLevel: config.logLevel, bucket: this.bucket.bucketName, workPrefix: config.workPrefix };
+    const archiveObjects = `${config.archivePrefix}*`;
 
     // split-input: reads the upload; writes chunks, manifest and run plan.
     this.splitFunction = handler('SplitInput', {
@@ -218,7 +222,23 @@ export class BatchFileProcessor extends Construct {
     grantListUnder(this.bucket, this.mergeFunction, config.workPrefix);
     grantObjectWrite(this.bucket, this.mergeFunction, workObjects, { multipart: true });
 
-    // notify: on success publishes the staged output (copies it from the work prefix), removes the
+    // archive-input: copies the upload (its version, with its tags) under the archive prefix, in parts
+    // past 5 GiB (HEAD, then CopyObject or GetObjectTagging + a multipart copy). A retry that finds
+    // the input gone checks for the archive: listing makes S3 answer 404, not 403, for the missing input.
+    this.archiveFunction = handler('ArchiveInput', {
+      handlerName: 'archive-input',
+      description: 'Archives the processed input under the archive prefix',
+      memorySize: 256,
+      // The copy is S3's (server-side); a multi-gigabyte one takes minutes.
+      timeout: Duration.minutes(15),
+      environment: ARCHIVE_INPUT_ENVIRONMENT.encode({ logLevel: config.logLevel, bucket: this.bucket.bucketName }),
+    });
+    grantObjectRead(this.bucket, this.archiveFunction, inputObjects, { versions: true, tags: true });
+    grantListUnder(this.bucket, this.archiveFunction, config.inputPrefix);
+    grantObjectWrite(this.bucket, this.archiveFunction, archiveObjects, { multipart: true, tags: true });
+    grantObjectRead(this.bucket, this.archiveFunction, archiveObjects);
+
+    // notify: on success publishes the staged output (copies it from the work prefix, in parts past 5 GiB), removes the
     // input, writes the summary, presigns links to (so reads) the output; on failure reads the run
     // plan (maybe missing) and the failed chunks' records, checks for (HEAD) and deletes a published
     // output, names the failed step. Both email (see emailIdentityArns for the identities) and put the run event.
@@ -240,7 +260,7 @@ export class BatchFileProcessor extends Construct {
     grantListUnder(this.bucket, this.notifyFunction, config.workPrefix);
     grantObjectRead(this.bucket, this.notifyFunction, outputObjects);
     grantListUnder(this.bucket, this.notifyFunction, config.outputPrefix);
-    grantObjectWrite(this.bucket, this.notifyFunction, outputObjects);
+    grantObjectWrite(this.bucket, this.notifyFunction, outputObjects, { multipart: true });
     grantObjectDelete(this.bucket, this.notifyFunction, outputObjects);
     grantObjectDelete(this.bucket, this.notifyFunction, inputObjects);
     this.eventBus.grantPutEventsTo(this.notifyFunction);
@@ -267,6 +287,7 @@ export class BatchFileProcessor extends Construct {
       bucket: this.bucket,
       splitFunction: this.splitFunction,
       mergeFunction: this.mergeFunction,
+      archiveFunction: this.archiveFunction,
       notifyFunction: this.notifyFunction,
       chunkProcessor: this.chunkProcessor,
       logGroup: this.orchestratorLogGroup,

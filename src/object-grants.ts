@@ -13,6 +13,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
  * PutObject, and the CreateMultipartUpload, UploadPart and CompleteMultipartUpload of a multipart
  * upload, need s3:PutObject; AbortMultipartUpload needs s3:AbortMultipartUpload; DeleteObject of the
  * current version needs s3:DeleteObject; ListObjectsV2 needs s3:ListBucket on the bucket.
+ * Tags: GetObjectTagging needs s3:GetObjectTagging (s3:GetObjectVersionTagging for a version); writing
+ * tags with an object (`x-amz-tagging` on PutObject or CreateMultipartUpload, or CopyObject copying the
+ * source's tags) needs s3:PutObjectTagging as well, and CopyObject copying tags reads them from the
+ * source (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html).
  *
  * KMS per call (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html): reading
  * an SSE-KMS object needs kms:Decrypt, writing one kms:GenerateDataKey; a multipart upload needs
@@ -26,6 +30,13 @@ export interface ObjectReadOptions {
    * @default false
    */
   readonly versions?: boolean;
+  /**
+   * Also allow reading the objects' tags (GetObjectTagging, or CopyObject copying them), as
+   * s3:GetObjectTagging (and s3:GetObjectVersionTagging with `versions`).
+   *
+   * @default false
+   */
+  readonly tags?: boolean;
 }
 
 export interface ObjectWriteOptions {
@@ -35,17 +46,28 @@ export interface ObjectWriteOptions {
    * @default false - single PutObject calls
    */
   readonly multipart?: boolean;
+  /**
+   * The objects are written with tags, as s3:PutObjectTagging.
+   *
+   * @default false
+   */
+  readonly tags?: boolean;
 }
 
 /** GetObject and HeadObject of the objects matching `pattern`. */
 export function grantObjectRead(bucket: s3.IBucket, grantee: iam.IGrantable, pattern: string, options: ObjectReadOptions = {}): iam.Grant {
-  const actions = options.versions ? ['s3:GetObject', 's3:GetObjectVersion'] : ['s3:GetObject'];
+  const actions = [
+    's3:GetObject',
+    ...options.versions ? ['s3:GetObjectVersion'] : [],
+    ...options.tags ? ['s3:GetObjectTagging'] : [],
+    ...options.tags && options.versions ? ['s3:GetObjectVersionTagging'] : [],
+  ];
   return withKey(bucket, grantee, objectGrant(bucket, grantee, pattern, actions), ['kms:Decrypt']);
 }
 
 /** PutObject (or a multipart upload) of objects matching `pattern`. */
 export function grantObjectWrite(bucket: s3.IBucket, grantee: iam.IGrantable, pattern: string, options: ObjectWriteOptions = {}): iam.Grant {
-  const actions = options.multipart ? ['s3:PutObject', 's3:AbortMultipartUpload'] : ['s3:PutObject'];
+  const actions = ['s3:PutObject', ...options.tags ? ['s3:PutObjectTagging'] : [], ...options.multipart ? ['s3:AbortMultipartUpload'] : []];
   const keyActions = options.multipart ? ['kms:GenerateDataKey', 'kms:Decrypt'] : ['kms:GenerateDataKey'];
   return withKey(bucket, grantee, objectGrant(bucket, grantee, pattern, actions), keyActions);
 }

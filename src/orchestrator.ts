@@ -12,11 +12,10 @@ import { MapResultWriter } from './map-result-writer';
 
 export interface OrchestratorProps {
   readonly bucket: s3.IBucket;
-  readonly inputPrefix: string;
-  readonly archivePrefix: string;
   readonly workPrefix: string;
   readonly splitFunction: IFunction;
   readonly mergeFunction: IFunction;
+  readonly archiveFunction: IFunction;
   readonly notifyFunction: IFunction;
   readonly chunkProcessor: sfn.IStateMachine;
   readonly maxConcurrency: number;
@@ -121,36 +120,11 @@ export function createOrchestrator(scope: Construct, props: OrchestratorProps): 
     resultPath: '$.merge',
   });
 
-  const inputObjects = bucket.arnForObjects(`${props.inputPrefix}*`);
-  const archiveObjects = bucket.arnForObjects(`${props.archivePrefix}*`);
-  const archiveInput = new tasks.CallAwsService(steps, 'ArchiveInput', {
-    service: 's3',
-    action: 'copyObject',
-    parameters: {
-      Bucket: bucket.bucketName,
-      CopySource: sfn.JsonPath.stringAt('$.split.copySource'),
-      Key: sfn.JsonPath.stringAt('$.split.archiveKey'),
-    },
-    // CopyObject is a read of the source and a write of the copy; it copies the source's tags
-    // too (TaggingDirective COPY is the default), which reads the source's tags and writes the
-    // copy's: https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html and
-    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html.
-    // The source is read by version when the upload was versioned.
-    iamAction: 's3:PutObject',
-    iamResources: [archiveObjects],
-    additionalIamStatements: [
-      new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging'], resources: [inputObjects] }),
-      new iam.PolicyStatement({ actions: ['s3:PutObjectTagging'], resources: [archiveObjects] }),
-    ],
+  // A function rather than the `aws-sdk:s3:copyObject` integration: CopyObject stops at 5 GiB, and
+  // a larger input is copied in parts (lambda-src/archive-input.ts). Given the whole state: the
+  // RunRequest's optional versionId cannot be named in a payload template when it is absent.
+  const archiveInput = invokeHandler(steps, 'ArchiveInput', props.archiveFunction, {
     resultPath: sfn.JsonPath.DISCARD,
-  });
-  // A copy that S3 refuses for a passing reason (503 SlowDown, an internal error) is retried.
-  archiveInput.addRetry({
-    errors: ['S3.S3Exception', 'S3.InternalError', 'S3.SlowDown', 'S3.ServiceUnavailable'],
-    interval: Duration.seconds(2),
-    maxAttempts: 3,
-    backoffRate: 2,
-    jitterStrategy: sfn.JitterType.FULL,
   });
 
   const notifySuccess = invokeHandler(steps, 'NotifySuccess', props.notifyFunction, {

@@ -6,6 +6,9 @@ import { HANDLER_DEFAULTS, INPUT_ENCODINGS, InputEncodingName, isCsvDelimiter, L
 import { validateEmailNotification } from './email-identity';
 import { integerIn } from './integer-prop';
 
+/** Memory of the streaming functions when `memorySize` is not given (the benchmark reports its limits at it). */
+export const DEFAULT_MEMORY_SIZE = 1024;
+
 /** The props with every default filled in, checked. */
 export interface ResolvedProps {
   readonly chunkSize: number;
@@ -111,6 +114,6 @@ export function resolveProps(props: BatchFileProcessorProps): ResolvedProps {
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     logLevel: oneOfProp('logLevel', props.logLevel ?? HANDLER_DEFAULTS.logLevel, LOG_LEVELS),
     logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-    memorySize: integerIn('memorySize', props.memorySize ?? 1024, 128, 10_240, ' MB'),
+    memorySize: integerIn('memorySize', props.memorySize ?? DEFAULT_MEMORY_SIZE, 128, 10_240, ' MB'),
   };
 }

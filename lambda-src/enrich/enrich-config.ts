@@ -48,7 +48,7 @@ export function enrichmentOf(settings: DecodedEnricherSettings, run: EnrichRunOp
           functionName: settings.functionName,
           batchSize: settings.batchSize,
           concurrency: settings.concurrency,
-          client: new LambdaClient({ maxAttempts: defaultRetryPolicy.maxAttempts }),
+          client: new LambdaClient({ maxAttempts: defaultRetryPolicy.maxAttempts, cacheMiddleware: true }),
           deadline: run.deadline,
         }),
       };
@@ -61,7 +61,7 @@ export function enrichmentOf(settings: DecodedEnricherSettings, run: EnrichRunOp
           keyAttribute: settings.keyAttribute,
           concurrency: settings.concurrency,
           retry: defaultRetryPolicy,
-          client: new DynamoDBClient({ maxAttempts: defaultRetryPolicy.maxAttempts }),
+          client: new DynamoDBClient({ maxAttempts: defaultRetryPolicy.maxAttempts, cacheMiddleware: true }),
           retryOptions,
         }),
       };

@@ -3,12 +3,17 @@
  * `line, <original header>, reasons`), then the processed chunks (header once) as the output.
  * The record count is checked before the output's last byte is handed over, so a run whose
  * counts do not add up never publishes an output.
+ *
+ * The chunks' files are read ahead (`readAhead` chunks beyond the one being written, in input
+ * order): on AWS each GET waits tens of milliseconds for its first byte, which, one chunk after
+ * another, would add up to most of a Lambda's 15 minutes for a run of 100,000 chunks.
  */
 import { mergeRejectsByLine } from '../rejects/rejects-by-line';
 import { ChunkRef, RecordCounts, RejectedRecord } from '../shared/contracts';
 import { formatRecord, parseRecord } from '../shared/csv-fields';
 import { ByteSource, csvRecordBatches, recordWithTerminator } from '../shared/csv-records';
 import { RecordCountMismatch } from '../shared/errors';
+import { destroyStream, readAhead } from '../shared/read-ahead';
 import { numberedRecords } from '../validate/validate-records';
 
 export const CHUNK_FAILED = 'chunk processing failed';
@@ -40,6 +45,24 @@ export interface MergeSinks {
   writeOutput(body: AsyncIterable<string | Buffer>): Promise<void>;
 }
 
+export interface MergeOptions {
+  /**
+   * Chunks whose files are opened ahead of the one being merged. Each costs a GET (two for the
+   * rejects) in flight and, until it is read, what its connection has buffered.
+   *
+   * @default MERGE_READ_AHEAD
+   */
+  readonly readAhead?: number;
+}
+
+/**
+ * 32 chunks. Merging 1,000 chunks against the local S3 stand-in with a 50 ms first byte, the output
+ * pass took 5.4 s reading 16 chunks ahead, 3.5 s with 32, 3.2 s with 64, and 3.1 s without latency
+ * (bench/merge.ts, a shared 2-core machine). The rejects pass (two GETs a chunk) then has 64 GETs
+ * wanting the SDK's 50 sockets: the connections, not the lookahead, are its limit.
+ */
+export const MERGE_READ_AHEAD = 32;
+
 export interface MergeOutcome {
   readonly records: RecordCounts;
   readonly failedChunks: number;
@@ -53,11 +76,12 @@ export function rejectLine(reject: RejectedRecord, delimiter: string): string {
   return formatRecord([String(reject.line), ...reject.fields, reject.reasons.join('; ')], delimiter) + '\n';
 }
 
-export async function mergeRun(plan: MergePlan, sources: MergeSources, sinks: MergeSinks): Promise<MergeOutcome> {
+export async function mergeRun(plan: MergePlan, sources: MergeSources, sinks: MergeSinks, options: MergeOptions = {}): Promise<MergeOutcome> {
   const failed = plan.failedChunks;
   const counts = { valid: 0, rejected: 0 };
-  await sinks.writeRejects(rejectsCsv(plan, failed, sources, counts));
-  await sinks.writeOutput(outputCsv(plan, failed, sources, counts));
+  const depth = options.readAhead ?? MERGE_READ_AHEAD;
+  await sinks.writeRejects(rejectsCsv(plan, failed, sources, counts, depth));
+  await sinks.writeOutput(outputCsv(plan, failed, sources, counts, depth));
   return { records: { total: plan.records, ...counts }, failedChunks: failed.size };
 }
 
@@ -66,21 +90,26 @@ async function* rejectsCsv(
   failed: ReadonlySet<number>,
   sources: MergeSources,
   counts: { rejected: number },
+  depth: number,
 ): AsyncGenerator<string> {
   yield rejectsHeaderLine(plan.header, plan.delimiter);
-  for (const chunk of plan.chunks) {
+  // A failed chunk's records come from its chunk file; any other chunk's from its rejects files.
+  const open = async (chunk: ChunkRef): Promise<ChunkRejects> => (failed.has(chunk.index)
+    ? { chunk, chunkFile: await sources.chunkFile(chunk) }
+    : { chunk, lists: await sources.rejects(chunk) });
+  for await (const opened of readAhead(plan.chunks, depth, open, (o) => destroyStream(o.chunkFile))) {
+    const { chunk } = opened;
     let text = '';
-    if (failed.has(chunk.index)) {
+    if (opened.chunkFile) {
       const options = { file: chunk.key, delimiter: plan.delimiter, firstLine: chunk.firstLine };
-      for await (const batch of numberedRecords(await sources.chunkFile(chunk), options, () => undefined)) {
+      for await (const batch of numberedRecords(opened.chunkFile, options, () => undefined)) {
         for (const { line, bytes } of batch) {
           text += rejectLine({ line, fields: parseRecord(bytes, plan.delimiter).fields, reasons: [CHUNK_FAILED] }, plan.delimiter);
           counts.rejected++;
         }
       }
     } else {
-      const lists = await sources.rejects(chunk);
-      for (const reject of mergeRejectsByLine(...lists)) {
+      for (const reject of mergeRejectsByLine(...opened.lists!)) {
         text += rejectLine(reject, plan.delimiter);
         counts.rejected++;
       }
@@ -94,12 +123,14 @@ async function* outputCsv(
   failed: ReadonlySet<number>,
   sources: MergeSources,
   counts: { valid: number; rejected: number },
+  depth: number,
 ): AsyncGenerator<Buffer | string> {
   let header: { bytes: Buffer; chunk: ChunkRef } | undefined;
-  for (const chunk of plan.chunks) {
-    if (failed.has(chunk.index)) continue;
+  const processed = plan.chunks.filter((chunk) => !failed.has(chunk.index));
+  const open = async (chunk: ChunkRef) => ({ chunk, body: await sources.processed(chunk) });
+  for await (const { chunk, body } of readAhead(processed, depth, open, (o) => destroyStream(o.body))) {
     let headerSeen = false;
-    for await (const batch of csvRecordBatches(await sources.processed(chunk), { file: chunk.key, delimiter: plan.delimiter })) {
+    for await (const batch of csvRecordBatches(body, { file: chunk.key, delimiter: plan.delimiter })) {
       const parts: Buffer[] = [];
       for (const record of batch) {
         if (!headerSeen) {
@@ -125,6 +156,13 @@ async function* outputCsv(
       `${plan.records} records in the input but ${counts.valid} valid + ${counts.rejected} rejected = ${counts.valid + counts.rejected}`,
     );
   }
+}
+
+/** A chunk's rejects, opened: its rejects lists, or the chunk file of a failed chunk. */
+interface ChunkRejects {
+  readonly chunk: ChunkRef;
+  readonly lists?: RejectedRecord[][];
+  readonly chunkFile?: ByteSource;
 }
 
 function withNewline(bytes: Buffer): Buffer {

@@ -5,24 +5,21 @@
  * failed run stays published, and a redrive of the last step publishes them anew from the
  * staged copies. Every operation here may be repeated.
  */
-import { CopyObjectCommand } from '@aws-sdk/client-s3';
 import { MergeResult } from '../shared/contracts';
 import { log } from '../shared/logger';
-import { deleteObject, objectExists, s3Client } from '../shared/s3-objects';
+import { copyObject, ObjectCopyOptions } from '../shared/object-copy';
+import { deleteObject, objectExists } from '../shared/s3-objects';
 
-function copySource(bucket: string, key: string): string {
-  return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
-}
-
-async function copyWithin(bucket: string, from: string, to: string): Promise<void> {
-  // The staged files carry no tags: REPLACE with none keeps tagging permissions out of it.
-  await s3Client().send(new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: copySource(bucket, from), TaggingDirective: 'REPLACE' }));
+async function copyWithin(bucket: string, from: string, to: string, options: ObjectCopyOptions): Promise<void> {
+  // Past 5 GiB in parts. The staged files carry no tags: copying none keeps tagging permissions out of it.
+  const copied = await copyObject({ bucket, key: from }, { bucket, key: to }, { ...options, copyTags: false });
+  log.info('published', { key: to, method: copied.method, bytes: copied.bytes, parts: copied.parts });
 }
 
 /** Copies the staged rejects, then the staged output, to their published keys. */
-export async function publishRun(bucket: string, merge: MergeResult): Promise<void> {
-  await copyWithin(bucket, merge.stagedRejectsKey, merge.rejectsKey);
-  await copyWithin(bucket, merge.stagedOutputKey, merge.outputKey);
+export async function publishRun(bucket: string, merge: MergeResult, options: ObjectCopyOptions = {}): Promise<void> {
+  await copyWithin(bucket, merge.stagedRejectsKey, merge.rejectsKey, options);
+  await copyWithin(bucket, merge.stagedOutputKey, merge.outputKey, options);
 }
 
 /** Removes whatever of the run's output is published. */

@@ -13,7 +13,8 @@ export type SendBatch = (table: string, requests: WriteRequest[]) => Promise<Wri
 let client: DynamoDBClient | undefined;
 
 const sendBatchWrite: SendBatch = async (table, requests) => {
-  client ??= new DynamoDBClient({});
+  // Middleware resolved once per command class, not per request (see lambda-src/shared/s3-objects.ts).
+  client ??= new DynamoDBClient({ cacheMiddleware: true });
   const reply = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }));
   return reply.UnprocessedItems?.[table] ?? [];
 };

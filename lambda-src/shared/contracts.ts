@@ -124,6 +124,14 @@ export interface RecordCounts {
   readonly rejected: number;
 }
 
+/**
+ * Input of archive-input: the orchestrator's state at ArchiveInput, i.e. the `RunRequest` (its
+ * optional `versionId` included) with split-input's result.
+ */
+export interface ArchiveTask extends RunRequest {
+  readonly split: SplitResult;
+}
+
 /** Input of notify from the orchestrator's last step, NotifySuccess. */
 export interface RunSucceededTask {
   readonly status: 'SUCCEEDED';

@@ -14,7 +14,8 @@
  *   passes them to CreateMultipartUpload, which then needs `s3:PutObjectTagging` on the target;
  *   S3 documents the same pair for CopyObject copying tags;
  * - multipart only: `s3:AbortMultipartUpload` on the target, to clean up after a failure.
- * CDK's `bucket.grantRead(fn, sourcePattern)` and `bucket.grantPut(fn, targetPattern)` cover all of it.
+ * With `copyTags: false` neither tagging permission is needed: the copy gets no tags.
+ * src/object-grants.ts grants exactly these (`tags`, `versions`, `multipart` options).
  */
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand,
@@ -62,6 +63,13 @@ export interface ObjectCopyOptions {
    * @default 8
    */
   readonly concurrency?: number;
+  /**
+   * Copy the source's tags. Without them the copy has none, and the caller needs no tagging
+   * permission (CopyObject replaces the tag set with an empty one; no GetObjectTagging).
+   *
+   * @default true
+   */
+  readonly copyTags?: boolean;
   /** @default the handlers' shared client (s3Client()) */
   readonly client?: S3Client;
 }
@@ -122,23 +130,29 @@ export async function copyObject(source: ObjectRef, target: ObjectRef, options: 
   const client = options.client ?? s3Client();
   const threshold = checkRange('multipartThreshold', options.multipartThreshold ?? S3_COPY_LIMITS.copyObjectMaxBytes, 0, S3_COPY_LIMITS.copyObjectMaxBytes);
   const concurrency = checkRange('concurrency', options.concurrency ?? 8, 1, 1000);
+  const copyTags = options.copyTags ?? true;
   const head = await client.send(new HeadObjectCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId }));
   const bytes = head.ContentLength ?? 0;
   const CopySource = copySourceOf(source);
 
   if (bytes <= threshold) {
     // Metadata and tagging directives default to COPY: content headers, metadata and tags come along.
-    const reply = await client.send(new CopyObjectCommand({ Bucket: target.bucket, Key: target.key, CopySource, CopySourceIfMatch: head.ETag }));
+    // REPLACE without a tag set gives the copy none.
+    const reply = await client.send(new CopyObjectCommand({
+      Bucket: target.bucket, Key: target.key, CopySource, CopySourceIfMatch: head.ETag, TaggingDirective: copyTags ? undefined : 'REPLACE',
+    }));
     return { method: 'copy-object', bytes, parts: 1, versionId: reply.VersionId };
   }
 
   const parts = copyParts(bytes, partSizeFor(bytes, options.partSize));
-  const tagging = await client.send(new GetObjectTaggingCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId }));
+  const tags = copyTags
+    ? (await client.send(new GetObjectTaggingCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId }))).TagSet ?? []
+    : [];
   const { UploadId } = await client.send(new CreateMultipartUploadCommand({
     Bucket: target.bucket,
     Key: target.key,
     ...contentHeadersOf(head),
-    Tagging: taggingOf(tagging.TagSet ?? []),
+    Tagging: taggingOf(tags),
   }));
   try {
     const eTags = await mapWithConcurrency(parts, concurrency, async (part) => {

@@ -174,6 +174,20 @@ export const RECORD_REJECTS_ENVIRONMENT = group({
 
 export const MERGE_CHUNKS_ENVIRONMENT = group(inTheBucket);
 
+/**
+ * A test and diagnosis setting the construct never sets: the handlers that copy whole objects
+ * (archive-input, notify's publication) copy in parts above this many bytes, so that a small file
+ * takes the path of a file past 5 GiB. Unset: CopyObject's limit (lambda-src/shared/object-copy.ts).
+ */
+export const COPY_MULTIPART_THRESHOLD = optional('COPY_MULTIPART_THRESHOLD_BYTES', POSITIVE_INTEGER);
+
+/** archive-input copies the upload to the archive key the split result names: no prefix of its own. */
+export const ARCHIVE_INPUT_ENVIRONMENT = group({
+  logLevel: LOG_LEVEL,
+  bucket: BUCKET_NAME,
+  copyMultipartThreshold: COPY_MULTIPART_THRESHOLD,
+});
+
 export const EMAIL_SENDER = required('EMAIL_SENDER', TEXT);
 export const EMAIL_RECIPIENTS = required('EMAIL_RECIPIENTS', ADDRESS_LIST);
 
@@ -182,6 +196,7 @@ export const NOTIFY_ENVIRONMENT = group({
   outputPrefix: OUTPUT_PREFIX,
   eventBusName: required('EVENT_BUS_NAME', TEXT),
   linkExpirySeconds: withDefault('LINK_EXPIRY_SECONDS', POSITIVE_INTEGER, HANDLER_DEFAULTS.linkExpirySeconds),
+  copyMultipartThreshold: COPY_MULTIPART_THRESHOLD,
   /** Unset: no email. */
   email: allOrNone({ sender: EMAIL_SENDER, recipients: EMAIL_RECIPIENTS }),
 });
@@ -194,6 +209,7 @@ export const HANDLER_ENVIRONMENTS = {
   'enrich-chunk': ENRICH_CHUNK_ENVIRONMENT,
   'record-rejects': RECORD_REJECTS_ENVIRONMENT,
   'merge-chunks': MERGE_CHUNKS_ENVIRONMENT,
+  'archive-input': ARCHIVE_INPUT_ENVIRONMENT,
   'notify': NOTIFY_ENVIRONMENT,
 };
 export type HandlerName = keyof typeof HANDLER_ENVIRONMENTS;

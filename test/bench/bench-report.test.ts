@@ -44,11 +44,19 @@ describe('targets', () => {
     rssRatioToBaseline: 1.2,
     costPerMillionRecordsUsd: 0.4,
     seedDesignCostRatio: 120,
+    mergeLatencyRatio: 1.1,
+    splitLatencyRatio: 1.5,
+    maxRecordsPerRun: 120_000_000,
   };
 
   test('each is met or not by its bound, with the figure as a ratio to it', () => {
     const checks = checkTargets(figures);
-    expect(checks.map((c) => c.met)).toEqual([true, false, true, true, true, true]);
+    expect(checks.map((c) => c.met)).toEqual([true, false, true, true, true, true, true, false, true]);
+    expect(checks.slice(6).map((c) => [c.name, c.bound, c.target])).toEqual([
+      ['merge time with S3 latency / without', 'at most', 1.2],
+      ['split time with S3 latency / without', 'at most', 1.2],
+      ['max records per run (default configuration)', 'at least', 100_000_000],
+    ]);
     expect(checks[1]).toMatchObject({ target: 60, ratio: 1.5, bound: 'at most' });
     expect(checks[0].ratio).toBeCloseTo(1.2);
   });
@@ -57,7 +65,7 @@ describe('targets', () => {
   });
   test('the table names each target and its verdict', () => {
     const lines = targetTable(checkTargets(figures)).split('\n');
-    expect(lines).toHaveLength(7);
+    expect(lines).toHaveLength(10);
     expect(lines[2]).toMatch(/^local run seconds .* 90\.00 +at most 60\.00 +1\.50 +NO$/);
   });
 });

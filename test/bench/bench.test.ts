@@ -28,7 +28,10 @@ describe('npm run bench (smoke test: figures are not judged here)', () => {
   test('reports every figure, positive and finite', () => {
     expect(report.records).toBe(RECORDS);
     for (const key of ['rawCsvRecordsPerSec', 'recordPathRecordsPerSec', 'ratioToRawCsv', 'localRunSeconds', 'localRunRecordsPerSec',
-      'peakRssMb', 'peakRssMb100k', 'costPerMillionRecordsUsd', 'seedDesignCostPerMillionRecordsUsd', 'splitSeconds', 'splitSecondsWithS3Latency']) {
+      'peakRssMb', 'peakRssMb100k', 'costPerMillionRecordsUsd', 'seedDesignCostPerMillionRecordsUsd', 'splitSeconds', 'splitSecondsWithS3Latency',
+      'splitRecordsPerSec', 'splitMegabytesPerSec', 'splitRecordsPerSecWithS3Latency', 'splitMegabytesPerSecWithS3Latency', 'splitLatencyRatio',
+      'mergeSeconds', 'mergeSecondsWithS3Latency', 'mergeRecordsPerSec', 'mergeMegabytesPerSec', 'mergeRecordsPerSecWithS3Latency',
+      'mergeMegabytesPerSecWithS3Latency', 'mergeLatencyRatio', 'maxRecordsPerRun', 'lambdaVcpu']) {
       expect(Number.isFinite(report[key]) && report[key] > 0).toBe(true);
     }
   });
@@ -40,6 +43,17 @@ describe('npm run bench (smoke test: figures are not judged here)', () => {
     expect(report.memoryBaselineRecords).toBe(RECORDS);
     expect(report.rssRatioToBaseline).toBe(1);
     expect(report.costBreakdownPerMillionUsd.total).toBeCloseTo(report.costPerMillionRecordsUsd, 4);
+    // Seconds are reported to 0.01 s and ratios to 0.001: a ratio times its reported seconds is the
+    // other reported seconds within what those roundings allow (a fixed tolerance on the ratio is
+    // not: the smoke run's seconds are a few hundredths).
+    const consistent = (ratio: number, seconds: number, withLatency: number) =>
+      expect(Math.abs(ratio * seconds - withLatency)).toBeLessThanOrEqual(0.005 * (ratio + 1) + 0.0005 * seconds + 1e-9);
+    consistent(report.mergeLatencyRatio, report.mergeSeconds, report.mergeSecondsWithS3Latency);
+    consistent(report.splitLatencyRatio, report.splitSeconds, report.splitSecondsWithS3Latency);
+    // The rates are the records over the seconds (each rounded on its own).
+    expect(Math.abs(report.splitRecordsPerSec * report.splitSeconds / RECORDS - 1)).toBeLessThan(0.05);
+    expect(Math.abs(report.mergeRecordsPerSec * report.mergeSeconds / RECORDS - 1)).toBeLessThan(0.05);
+    expect(report.maxRecordsPerRun).toBe(Math.min(...Object.values<number>(report.maxRecordsPerRunBy)));
     // The phases are parts of the run's wall time: the lookup is part of the setup.
     const phases = report.localRunPhasesSeconds;
     expect(phases.run).toBeGreaterThan(0);
@@ -68,7 +82,7 @@ describe('npm run bench (smoke test: figures are not judged here)', () => {
   });
 
   test('each target is reported with its ratio and verdict', () => {
-    expect(report.targets).toHaveLength(6);
+    expect(report.targets).toHaveLength(9);
     for (const target of report.targets) {
       expect(target.ratio).toBeCloseTo(target.figure / target.target, 6);
       expect(target.met).toBe(target.bound === 'at least' ? target.figure >= target.target : target.figure <= target.target);

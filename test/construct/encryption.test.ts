@@ -25,7 +25,7 @@ test('the functions and the orchestrator that touch encrypted data may use the k
   const kmsUsers = policyStatements(template)
     .filter((statement) => statement.Action.includes('kms:Decrypt'))
     .map((statement) => JSON.stringify(statement.roles));
-  for (const role of ['SplitInput', 'ValidateChunk', 'RecordRejects', 'MergeChunks', 'Notify', 'OrchestratorRole']) {
+  for (const role of ['SplitInput', 'ValidateChunk', 'RecordRejects', 'MergeChunks', 'ArchiveInput', 'Notify', 'OrchestratorRole']) {
     expect(kmsUsers.some((roles) => roles.includes(`Processor${role}`))).toBe(true);
   }
 });
@@ -112,7 +112,7 @@ test('each handler gets the key actions its S3 calls need: decrypt to read, gene
     .filter((statement) => JSON.stringify(statement.roles).includes(`Processor${role}`))
     .flatMap((statement) => statement.Action)
     .filter((action) => action.startsWith('kms:')))].sort();
-  for (const role of ['SplitInput', 'ValidateChunk', 'MergeChunks', 'Notify']) {
+  for (const role of ['SplitInput', 'ValidateChunk', 'MergeChunks', 'ArchiveInput', 'Notify']) {
     expect(keyActionsOf(role)).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
   }
   // It reads rejects files and writes the DynamoDB table, encrypted with the same key.

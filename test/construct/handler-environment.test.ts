@@ -35,6 +35,8 @@ test('each handler gets the log level, and the bucket and prefixes it reads: no 
   expect(environmentIn(template, 'Publishes')).toMatchObject({ OUTPUT_PREFIX: 'out/' });
   expect(prefixesIn('Publishes')).toEqual(['OUTPUT_PREFIX', 'WORK_PREFIX']);
   for (const description of ['Validates', 'Stores', 'Merges']) expect(prefixesIn(description)).toEqual(['WORK_PREFIX']);
+  // archive-input copies to the key the split result names.
+  expect(environmentIn(template, 'Archives')).toEqual({ BUCKET_NAME: bucket, LOG_LEVEL: 'debug' });
   expect(Object.keys(environmentIn(template, 'Starts')).sort()).toEqual(['LOG_LEVEL', 'STATE_MACHINE_ARN']);
 });
 

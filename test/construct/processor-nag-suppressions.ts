@@ -22,7 +22,7 @@ export function suppressProcessorFindings(stack: Stack, processor: BatchFileProc
     reason: 'The Express chunk processor runs once per chunk and is billed per logged event; it logs ERROR only, the Standard orchestrator logs ALL.',
   }]);
 
-  const handlers = ['Trigger', 'SplitInput', 'ValidateChunk', 'EnrichChunk', 'RecordRejects', 'MergeChunks', 'Notify']
+  const handlers = ['Trigger', 'SplitInput', 'ValidateChunk', 'EnrichChunk', 'RecordRejects', 'MergeChunks', 'ArchiveInput', 'Notify']
     .filter((id) => processor.node.tryFindChild(id));
   for (const handler of handlers) {
     byPath(`${handler}/ServiceRole`, [

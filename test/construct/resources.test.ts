@@ -129,8 +129,8 @@ describe('functions', () => {
     const { template } = synthesizeProcessor();
     const functions = Object.values(template.findResources('AWS::Lambda::Function'))
       .filter((fn: any) => !String(fn.Properties.Description).includes('Custom::S3BucketNotifications'));
-    // trigger, split, validate, record rejects, merge, notify (no enrichment configured)
-    expect(functions).toHaveLength(6);
+    // trigger, split, validate, record rejects, merge, archive, notify (no enrichment configured)
+    expect(functions).toHaveLength(7);
     for (const fn of functions as any[]) {
       expect(fn.Properties).toMatchObject({
         Handler: 'index.handler',

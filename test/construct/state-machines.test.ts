@@ -96,12 +96,14 @@ describe('orchestrator', () => {
     expect(errors).not.toContain('States.ALL');
   });
 
-  test('copies the input to the archive with copyObject; notify publishes and removes the input', () => {
-    expect(definition.States.ArchiveInput).toMatchObject({
-      Resource: expect.stringMatching(/:states:::aws-sdk:s3:copyObject$/),
-      Parameters: { 'CopySource.$': '$.split.copySource', 'Key.$': '$.split.archiveKey' },
-      ResultPath: null,
-    });
+  test('archives the input with the archive function (a multipart copy past 5 GiB), given the whole state; notify publishes and removes the input', () => {
+    const archive = definition.States.ArchiveInput;
+    // The function's ARN as the resource, without Parameters: it gets the whole state, its result is dropped.
+    expect(archive).toMatchObject({ Type: 'Task', Resource: expect.stringMatching(/^<ProcessorArchiveInput/), ResultPath: null, Next: 'NotifySuccess' });
+    expect(archive.Parameters).toBeUndefined();
+    // Idempotent (a second copy overwrites the first), so a crashed or throttled invocation is retried.
+    expect(archive.Retry.flatMap((retry: any) => retry.ErrorEquals)).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.Unknown']));
+    expect(Object.values<any>(definition.States).some((state) => String(state.Resource).includes(':aws-sdk:s3:copyObject'))).toBe(false);
     expect(definition.States.DeleteInput).toBeUndefined();
   });
 

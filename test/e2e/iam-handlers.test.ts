@@ -98,6 +98,11 @@ const removals: Array<[string, HandlerRemoval]> = [
     denial: { caller: sessionOf('OrdersMergeChunks'), action: 's3:PutObject', resource: bucketObject('runs/') },
     told: failsNaming('s3:PutObject'),
   }],
+  ['archive\'s s3:PutObject of the archive', {
+    remove: (s) => removeAction(s.processor.archiveFunction.role!, 's3:PutObject'),
+    denial: { caller: sessionOf('OrdersArchiveInput'), action: 's3:PutObject', resource: bucketObject('archive/') },
+    told: failsNaming('s3:PutObject'),
+  }],
   ['notify\'s events:PutEvents', {
     remove: (s) => removeAction(s.processor.notifyFunction.role!, 'events:PutEvents'),
     denial: { caller: sessionOf('OrdersNotify'), action: 'events:PutEvents', resource: /:event-bus\/default$/ },

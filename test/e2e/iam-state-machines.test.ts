@@ -64,11 +64,6 @@ const removals: Array<[string, Removal]> = [
       expect(result.error?.message).toContain('StepFunctions.AWSStepFunctionsException');
     },
   }],
-  ['the orchestrator\'s s3:PutObject of the archive (an aws-sdk task)', {
-    remove: (s) => removeAction(s.processor.orchestrator.role, 's3:PutObject', '/archive/'),
-    denial: { caller: sessionOf('OrdersOrchestrator'), action: 's3:PutObject', resource: bucketObject('archive/') },
-    told: failsWith('S3.AccessDeniedException', 's3:PutObject'),
-  }],
   ['the chunk processor\'s lambda:InvokeFunction of validate', {
     remove: (s) => removeAction(s.processor.chunkProcessor.role, 'lambda:InvokeFunction', 'ValidateChunk'),
     denial: { caller: sessionOf('OrdersChunkProcessor'), action: 'lambda:InvokeFunction', resource: functionArn('OrdersValidateChunk') },

@@ -79,3 +79,34 @@ test('no chunks: the output is the header line only', async () => {
   expect(rejects).toBe('line;"a;b";c;reasons\n');
   expect(outcome.records).toEqual({ total: 0, valid: 0, rejected: 0 });
 });
+
+test('reads the chunks ahead, a bounded number at a time, and still writes them in input order', async () => {
+  const many: ChunkRef[] = Array.from({ length: 40 }, (_, index) => ({ index, key: `chunks/${index}.csv`, records: 1, firstLine: index + 2 }));
+  let inFlight = 0;
+  let mostInFlight = 0;
+  // Each open waits a little, as a GET waits for its first byte; some chunks answer faster than earlier ones.
+  const slowly = async <T>(index: number, value: T): Promise<T> => {
+    inFlight++;
+    mostInFlight = Math.max(mostInFlight, inFlight);
+    await new Promise((resolve) => setTimeout(resolve, index % 3 === 0 ? 6 : 1));
+    inFlight--;
+    return value;
+  };
+  const src: MergeSources = {
+    processed: (c) => slowly(c.index, [`id,name\n${c.index},n${c.index}\n`]),
+    rejects: (c) => slowly(c.index, [[], []]),
+    chunkFile: async () => [''],
+  };
+  const written: string[] = [];
+  const collect = async (body: AsyncIterable<string | Buffer>) => {
+    let text = '';
+    for await (const piece of body) text += piece.toString();
+    written.push(text);
+  };
+  const outcome = await mergeRun({ header, delimiter: ',', records: 40, chunks: many, failedChunks: none }, src, { writeRejects: collect, writeOutput: collect }, { readAhead: 5 });
+  expect(written[1]).toBe(`id,name\n${many.map((c) => `${c.index},n${c.index}\n`).join('')}`);
+  expect(outcome.records).toEqual({ total: 40, valid: 40, rejected: 0 });
+  // Ahead: more than one open at a time; bounded: the depth, plus the one being merged.
+  expect(mostInFlight).toBeGreaterThan(1);
+  expect(mostInFlight).toBeLessThanOrEqual(6);
+});

@@ -2,9 +2,8 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
-  CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand, S3Client, UploadPartCommand,
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand,
+  GetObjectTaggingCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, UploadPartCommand, UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -116,10 +115,47 @@ const happyPath: Call[] = [
     Bucket: bucket, Key: `${runs}merged/orders.csv`, UploadId: 'u', MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"e"' }] },
   }))),
   request('merge-chunks stages the rejects file', 'OrdersMergeChunks', 's3', (e, c) => s3(e, c).send(new PutObjectCommand({ Bucket: bucket, Key: `${runs}merged/orders.rejects.csv`, Body: 'x' }))),
+  request('archive-input reads the upload\'s size (its version)', 'OrdersArchiveInput', 's3', (e, c) => s3(e, c).send(new HeadObjectCommand({
+    Bucket: bucket, Key: 'input/orders.csv', VersionId: 'v1',
+  }))),
+  request('archive-input copies the upload (its version, tags included) to the archive', 'OrdersArchiveInput', 's3', (e, c) => s3(e, c).send(new CopyObjectCommand({
+    Bucket: bucket, Key: 'archive/run-1/orders.csv', CopySource: `${bucket}/input/orders.csv?versionId=v1`, CopySourceIfMatch: '"e"',
+  }))),
+  request('archive-input reads the upload\'s tags (its version)', 'OrdersArchiveInput', 's3', (e, c) => s3(e, c).send(new GetObjectTaggingCommand({
+    Bucket: bucket, Key: 'input/orders.csv', VersionId: 'v1',
+  }))),
+  request('archive-input starts a multipart copy, with the tags', 'OrdersArchiveInput', 's3', (e, c) => s3(e, c).send(new CreateMultipartUploadCommand({
+    Bucket: bucket, Key: 'archive/run-1/orders.csv', Tagging: 'owner=data',
+  }))),
+  request('archive-input copies a part of the upload (its version)', 'OrdersArchiveInput', 's3', (e, c) => s3(e, c).send(new UploadPartCopyCommand({
+    Bucket: bucket, Key: 'archive/run-1/orders.csv', UploadId: 'u', PartNumber: 1, CopySource: `${bucket}/input/orders.csv?versionId=v1`, CopySourceRange: 'bytes=0-9',
+  }))),
+  request('archive-input completes the multipart copy', 'OrdersArchiveInput', 's3', (e, c) => s3(e, c).send(new CompleteMultipartUploadCommand({
+    Bucket: bucket, Key: 'archive/run-1/orders.csv', UploadId: 'u', MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"e"' }] },
+  }))),
+  request('archive-input aborts a failed multipart copy', 'OrdersArchiveInput', 's3', (e, c) => s3(e, c).send(new AbortMultipartUploadCommand({
+    Bucket: bucket, Key: 'archive/run-1/orders.csv', UploadId: 'u',
+  }))),
+  request('archive-input finds the archive of an input already gone', 'OrdersArchiveInput', 's3', (e, c) => s3(e, c).send(new HeadObjectCommand({
+    Bucket: bucket, Key: 'archive/run-1/orders.csv',
+  }))),
   request('notify reads the run plan', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new GetObjectCommand({ Bucket: bucket, Key: `${runs}run.json` }))),
   request('notify lists the chunk failures', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${runs}failures/` }))),
   request('notify publishes the staged output', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new CopyObjectCommand({
     Bucket: bucket, Key: 'output/run-1/orders.csv', CopySource: `${bucket}/${runs}merged/orders.csv`, TaggingDirective: 'REPLACE',
+  }))),
+  request('notify reads the staged output\'s size', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new HeadObjectCommand({ Bucket: bucket, Key: `${runs}merged/orders.csv` }))),
+  request('notify starts a multipart copy of the staged output', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new CreateMultipartUploadCommand({
+    Bucket: bucket, Key: 'output/run-1/orders.csv',
+  }))),
+  request('notify copies a part of the staged output', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new UploadPartCopyCommand({
+    Bucket: bucket, Key: 'output/run-1/orders.csv', UploadId: 'u', PartNumber: 1, CopySource: `${bucket}/${runs}merged/orders.csv`, CopySourceRange: 'bytes=0-9',
+  }))),
+  request('notify completes the multipart copy', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new CompleteMultipartUploadCommand({
+    Bucket: bucket, Key: 'output/run-1/orders.csv', UploadId: 'u', MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"e"' }] },
+  }))),
+  request('notify aborts a failed multipart copy', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new AbortMultipartUploadCommand({
+    Bucket: bucket, Key: 'output/run-1/orders.csv', UploadId: 'u',
   }))),
   request('notify removes the input once published', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new DeleteObjectCommand({ Bucket: bucket, Key: 'input/orders.csv' }))),
   request('notify checks the output exists', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new HeadObjectCommand({ Bucket: bucket, Key: 'output/run-1/orders.csv' }))),
@@ -154,7 +190,7 @@ const taskParameters: Record<string, Record<string, Record<string, unknown>>> = 
     'ProcessChunks.ResultWriter': { Bucket: bucket, Key: `${runs}map-results/m1/SUCCEEDED_0.json` },
     'StartChunkProcessor': { StateMachineArn: chunkProcessor, Input: {} },
     'MergeChunks': {},
-    'ArchiveInput': { Bucket: bucket, CopySource: `${bucket}/input/orders.csv?versionId=v1`, Key: 'archive/run-1/orders.csv' },
+    'ArchiveInput': {},
     'NotifySuccess': {},
   },
   OrdersChunkProcessor: {
@@ -230,7 +266,14 @@ describe('the example stack, as synthesized', () => {
     // Notify deletes under two prefixes, one statement each: this one is the output's.
     ['notify\'s delete grant on the output', { policyOf: 'OrdersNotifyServiceRoleDefaultPolicy', action: 's3:DeleteObject' }, ['notify withdraws a failed run\'s output']],
     ['enrich-chunk\'s execute-api grant', { policyOf: 'OrdersEnrichChunkServiceRoleDefaultPolicy', action: 'execute-api:Invoke' }, ['enrich-chunk POSTs /financials/batch, signed for execute-api']],
-    ['the orchestrator\'s write of the archive', { policyOf: 'OrdersOrchestratorRoleDefaultPolicy', action: 's3:PutObject' }, ['OrdersOrchestrator ArchiveInput']],
+    ['the archive function\'s write of the archive', { policyOf: 'OrdersArchiveInputServiceRoleDefaultPolicy', action: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'] }, [
+      'archive-input copies the upload (its version, tags included) to the archive', 'archive-input starts a multipart copy, with the tags',
+      'archive-input copies a part of the upload (its version)', 'archive-input completes the multipart copy', 'archive-input aborts a failed multipart copy',
+    ]],
+    ['the archive function\'s read of the upload\'s tags', { policyOf: 'OrdersArchiveInputServiceRoleDefaultPolicy', action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging'] }, [
+      'archive-input reads the upload\'s size (its version)', 'archive-input copies the upload (its version, tags included) to the archive',
+      'archive-input reads the upload\'s tags (its version)', 'archive-input copies a part of the upload (its version)',
+    ]],
     ['the orchestrator\'s write of the Map\'s results', { policyOf: 'OrdersOrchestratorRoleDefaultPolicy', action: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'] },
       ['OrdersOrchestrator ProcessChunks.ResultWriter']],
     ['the Distributed Map\'s StartExecution on the orchestrator', { policyOf: 'OrdersOrchestratorDistributedMapPolicy', action: 'states:StartExecution' },

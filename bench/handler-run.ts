@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { HandlerChildReport } from './handler-child';
+import { lastLine } from './local-run';
+
+const CHILD = path.join(__dirname, 'handler-child.ts');
+
+/**
+ * Invokes a bundled handler once in a child process with exactly `environment` (and PATH), as a
+ * Lambda would with its configuration, and returns what the child reports. One process per
+ * invocation: its CPU and peak RSS are the handler's alone, not the benchmark's or the S3 stand-in's.
+ */
+export async function runHandler(name: string, event: unknown, environment: Record<string, string>): Promise<HandlerChildReport> {
+  const eventFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-event-')), 'event.json');
+  fs.writeFileSync(eventFile, JSON.stringify(event));
+  try {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', CHILD, name, eventFile], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // The SDK's notice that Node 20 is past its support is not the handler's output.
+      env: { PATH: process.env.PATH ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...environment },
+      cwd: path.join(__dirname, '..'),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => { stdout += text; });
+    child.stderr.setEncoding('utf8').on('data', (text: string) => { stderr = (stderr + text).slice(-4000); });
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+    if (code !== 0) throw new Error(`${name} exited with ${code}: ${stderr.trim()}`);
+    return JSON.parse(lastLine(stdout)) as HandlerChildReport;
+  } finally {
+    fs.rmSync(path.dirname(eventFile), { recursive: true, force: true });
+  }
+}
