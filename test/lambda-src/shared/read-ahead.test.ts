@@ -1,4 +1,4 @@
-import { destroyStream, readAhead } from '../../lambda-src/shared/read-ahead';
+import { destroyStream, readAhead } from '../../../lambda-src/shared/read-ahead';
 
 /** An opener whose opens resolve when the test says, recording what is open at once. */
 function controlledOpener() {
