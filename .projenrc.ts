@@ -40,6 +40,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sfn',
     '@aws-sdk/client-lambda',
     '@aws-sdk/client-eventbridge',
+    '@aws-sdk/util-dynamodb',
     '@aws-sdk/credential-provider-node',
     '@smithy/signature-v4',
     '@smithy/protocol-http',

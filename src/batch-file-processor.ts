@@ -315,7 +315,10 @@ export class BatchFileProcessor extends Construct {
     if (props.dashboard) this.dashboard = createRunDashboard(this, { orchestrator: this.orchestrator, chunkProcessor: this.chunkProcessor });
     // How `batch-file-processor local` finds this processor in the synthesized app (src/contract/processor-metadata.ts).
     this.node.addMetadata(PROCESSOR_METADATA_TYPE, {
-      bucketName: this.bucket.bucketName, triggerFunctionName: trigger.functionName, orchestratorArn: this.orchestrator.stateMachineArn, rejectedRecordsTableName: this.rejectedRecordsTable.tableName,
+      bucketName: this.bucket.bucketName,
+      triggerFunctionName: trigger.functionName,
+      orchestratorArn: this.orchestrator.stateMachineArn,
+      rejectedRecordsTableName: this.rejectedRecordsTable.tableName,
     } satisfies ProcessorMetadata);
   }
 

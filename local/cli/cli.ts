@@ -110,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { runLocally } = require('../run/runner') as typeof import('../run/runner');
   const showProgress = process.stdout.isTTY && !json;
-  const result = await runLocally({ ...options, onProgress: showProgress ? terminalProgress(process.stdout, options.chunkSize ?? 1000) : undefined });
+  const result = await runLocally({ ...options, onProgress: showProgress ? terminalProgress(process.stdout) : undefined });
   if (showProgress) process.stdout.write('\n');
   process.stdout.write(json ? `${JSON.stringify(result)}\n` : `${humanSummary(result)}\n`);
   return result.status === 'SUCCEEDED' ? 0 : 1;

@@ -3,34 +3,69 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { App } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
 import { estimateCost } from './cost-model';
-import { LocalCloud, REGION } from './local-cloud';
+import { LocalCloud } from './local-cloud';
 import { ProcessorStack } from './processor-stack';
-import { bucketKeys, collectRun, RejectedRecordItem, rejectedRecordsOf } from './run-collection';
+import { bucketKeys, collectRun, exportRejectedRecords, RejectedRecordItem, rejectedRecordsOf } from './run-collection';
 import { resetCounters, RunStatistics, runStatistics } from './run-statistics';
 import { deliverNotification, objectCreatedEvent, sequencerOf } from './s3-notification';
 import { prefixesFromEnv } from '../../lambda-src/shared/run-layout';
-import { InputEncoding } from '../../src/batch-file-processor-props';
+import type { InputEncoding } from '../../src/batch-file-processor-props';
 import { RUN_EVENT_SOURCE } from '../../src/contract/run-events';
 import { ExecutionRecord } from '../engine/step-functions';
+import { readEndpointData } from '../stand-ins/endpoint-data';
 import { FaultPlan } from '../stand-ins/fault-injection';
-import { loadLookupTable } from '../stand-ins/lookup-table';
+import { checkTableData, loadTableData, TableData } from '../stand-ins/table-data';
+import { synthesizeApp } from '../template/app-synthesis';
+import { AssemblyProcessor, AssemblyStack, selectProcessor } from '../template/assembly-manifest';
+import { stackTables, synthesizeInProcess } from '../template/cloud-assembly';
+import { UsageError } from '../template/usage-error';
 
 export type { RejectedRecordItem } from './run-collection';
+
+/** Fixture data for a table of the app: a CSV file with a header, or JSON Lines of items (`.jsonl`, `.ndjson`). */
+export interface TableDataFile {
+  /** The table's construct path, e.g. `MyStack/Financials`. */
+  readonly path: string;
+  readonly file: string;
+}
 
 export interface LocalRunOptions {
   /** The CSV file to process. */
   readonly input: string;
-  /** Enrichment data for the reference example: CSV with a `uuid` column, loaded into its financial-data table. */
+  /**
+   * The app to run: a command that synthesizes it, or a synthesized cloud assembly folder, as the cdk CLI's
+   * `--app` (with `appDirectory`, the `app` of its `cdk.json` when this is left out).
+   * @default - the stack of `createStack`, or the reference example, built in this process
+   */
+  readonly app?: string;
+  /** The app's folder: its `cdk.json` and `cdk.context.json`, and where its command runs. @default - the current folder */
+  readonly appDirectory?: string;
+  /** Context for the app's synthesis, over that of its files (`-c key=value`). @default none */
+  readonly context?: Readonly<Record<string, string>>;
+  /** Where the app's own output goes while it synthesizes. @default process.stderr */
+  readonly appOutput?: NodeJS.WritableStream;
+  /** The construct path of the processor to run, e.g. `MyStack/Orders`. @default - the app's only processor */
+  readonly processor?: string;
+  /** Data loaded into tables of the processor's stack before the run, as a restore would: not counted. @default none */
+  readonly tableData?: readonly TableDataFile[];
+  /**
+   * A CSV file that answers the HTTP endpoint enrichers whose URL is outside the app (per-record GET keyed by
+   * the URL's `{column}` placeholders, batch POST keyed by the file's first column). @default - they are called at their URL
+   */
+  readonly endpointData?: string;
+  /** Enrichment data for the reference example (CSV with a `uuid` column): `tableData` for its financial-data table. */
   readonly lookup?: string;
+  /** The reference example's delimiter (its stack's prop). */
   readonly delimiter?: string;
+  /** The reference example's chunk size (its stack's prop). */
   readonly chunkSize?: number;
-  /** The input's character encoding (the example stack's `encoding`). @default InputEncoding.UTF_8 */
+  /** The input's character encoding (the reference example's `encoding`). @default InputEncoding.UTF_8 */
   readonly encoding?: InputEncoding;
   /** Where output, rejects, summary and the functions' log go. @default `.local-runs/<runId>/` */
   readonly outDir?: string;
-  /** @default ['ops@example.com'] */
+  /** The reference example's email recipients. @default ['ops@example.com'] */
   readonly emailRecipients?: string[];
   /** Deliver the S3 event notification twice (S3 delivers at least once). @default false */
   readonly deliverEventTwice?: boolean;
@@ -44,7 +79,7 @@ export interface LocalRunOptions {
   /** Wait before each retry of a state, in ms, instead of the definition's intervals. @default 25 */
   readonly retryIntervalMs?: number;
   readonly onProgress?: (progress: RunProgress) => void;
-  /** Builds the stack to run. @default the reference example, `OrdersPipelineStack` */
+  /** Builds the stack to run in this process (not with `app`). @default the reference example, `OrdersPipelineStack` */
   readonly createStack?: (app: App, props: ExampleProps) => ProcessorStack;
   /** Read the run's items from the rejected-records table into `rejectedRecords`. @default false */
   readonly readRejectedRecords?: boolean;
@@ -82,6 +117,8 @@ export interface ExampleProps {
 }
 
 export interface RunProgress {
+  /** The processor's chunk size: records per chunk, the last one excepted. */
+  readonly recordsPerChunk: number;
   readonly chunksTotal: number;
   readonly chunksDone: number;
   readonly chunksFailed: number;
@@ -102,11 +139,13 @@ export interface LocalRunResult {
   readonly stats: RunStatistics;
   readonly estimatedAwsCostUsd: number;
   readonly costBreakdownUsd: ReturnType<typeof estimateCost>;
-  /** Wall time from the call to the result: synthesis, stand-ins, loading the lookup, the run and collecting its files. */
+  /** The construct path of the processor that ran, e.g. `MyStack/Orders`. */
+  readonly processor: string;
+  /** Wall time from the call to the result: synthesis, stand-ins, loading table data, the run and collecting its files. */
   readonly durationMs: number;
   /**
-   * Where `durationMs` went: `setup` (synthesis, stand-ins, resources, lookup and upload; `lookup` is the
-   * lookup's part of it), `run` (from the S3 event to the end of every execution), `collect` (the rest).
+   * Where `durationMs` went: `setup` (synthesis, stand-ins, resources, table data and upload; `lookup` is the
+   * table data's part of it), `run` (from the S3 event to the end of every execution), `collect` (the rest).
    */
   readonly phasesMs: { setup: number; lookup: number; run: number; collect: number };
   /** Where the functions' stdout/stderr went. */
@@ -114,6 +153,8 @@ export interface LocalRunResult {
   /** The input's key, and every key left in the bucket at the end (to check what was archived, published, kept). */
   readonly inputKey: string;
   readonly objects: string[];
+  /** The run's items in the rejected-records table, one JSON object per line in line order: a local file, or null when there are none. */
+  readonly rejectedRecordsFile: string | null;
   /** The run's items in the rejected-records table, in line order, when `readRejectedRecords` is set. */
   readonly rejectedRecords?: RejectedRecordItem[];
   /** The runs of `concurrentInputs`, in the order given. */
@@ -128,11 +169,53 @@ export interface LocalRunResult {
   readonly deadLetters: number;
 }
 
-function defaultStack(app: App, props: ExampleProps): ProcessorStack {
+function exampleStack(app: App, props: ExampleProps): ProcessorStack {
   // Loaded lazily: only the default needs the example (and its handler bundles).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { OrdersPipelineStack } = require('../../examples/orders-stack');
   return new OrdersPipelineStack(app, 'OrdersPipeline', props);
+}
+
+/** The synthesized app to run, and what the in-process forms add (their processor, `lookup` as table data). */
+interface AppToRun {
+  readonly stacks: AssemblyStack[];
+  readonly processor?: string;
+  readonly tableData: readonly TableDataFile[];
+  dispose(): void;
+}
+
+async function appToRun(options: LocalRunOptions): Promise<AppToRun> {
+  if (options.app !== undefined || options.appDirectory !== undefined) {
+    if (options.createStack || options.lookup) throw new UsageError('createStack and lookup build the app in this process: not with app');
+    const app = await synthesizeApp({ app: options.app, directory: options.appDirectory, context: options.context, output: options.appOutput });
+    return { stacks: app.stacks, tableData: options.tableData ?? [], dispose: () => app.dispose() };
+  }
+  const props: ExampleProps = {
+    chunkSize: options.chunkSize,
+    delimiter: options.delimiter,
+    encoding: options.encoding,
+    emailSender: 'pipeline@example.com',
+    emailRecipients: options.emailRecipients ?? ['ops@example.com'],
+  };
+  const synthesized = synthesizeInProcess((app) => (options.createStack ?? exampleStack)(app, props));
+  const { processor, financialsTable } = synthesized.stack;
+  if (options.lookup && !financialsTable) throw new UsageError('lookup needs a stack with a financialsTable (the reference example)');
+  const lookup = options.lookup && financialsTable ? [{ path: financialsTable.node.path, file: options.lookup }] : [];
+  return {
+    stacks: synthesized.stacks, processor: processor.node.path, tableData: [...lookup, ...options.tableData ?? []], dispose: synthesized.dispose,
+  };
+}
+
+/** Each table data file checked against its table of the processor's stack, before anything starts. */
+async function checkedTableData(stack: AssemblyStack, files: readonly TableDataFile[]): Promise<TableData[]> {
+  const tables = stackTables(stack);
+  return Promise.all(files.map(async ({ path: tablePath, file }) => {
+    const table = tables.find((t) => t.path === tablePath.replace(/^\/|\/$/g, ''));
+    if (!table) {
+      throw new UsageError(`--table-data ${tablePath}: no table at this path in stack ${stack.path} (tables: ${tables.map((t) => t.path).join(', ') || 'none'})`);
+    }
+    return checkTableData(table, file);
+  }));
 }
 
 const runStatus = (execution: ExecutionRecord, summaryStatus?: string): 'SUCCEEDED' | 'FAILED' =>
@@ -145,41 +228,51 @@ const runStatus = (execution: ExecutionRecord, summaryStatus?: string): 'SUCCEED
  */
 export async function runLocally(options: LocalRunOptions): Promise<LocalRunResult> {
   const started = Date.now();
-  const props: ExampleProps = {
-    chunkSize: options.chunkSize,
-    delimiter: options.delimiter,
-    encoding: options.encoding,
-    emailSender: 'pipeline@example.com',
-    emailRecipients: options.emailRecipients ?? ['ops@example.com'],
-  };
+  const app = await appToRun(options);
+  try {
+    const processor = selectProcessor(app.stacks, options.processor ?? app.processor);
+    const tableData = await checkedTableData(processor.stack, app.tableData);
+    const endpointData = options.endpointData === undefined ? undefined : readEndpointData(options.endpointData);
+    for (const file of [options.input, ...options.concurrentInputs ?? []]) if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
+    return await runProcessor(options, processor, tableData, endpointData, started);
+  } finally {
+    app.dispose();
+  }
+}
+
+async function runProcessor(
+  options: LocalRunOptions, processor: AssemblyProcessor, tableData: readonly TableData[],
+  endpointData: ReturnType<typeof readEndpointData> | undefined, started: number,
+): Promise<LocalRunResult> {
   let progress = { chunksTotal: 0, chunksDone: 0, chunksFailed: 0 };
+  let recordsPerChunk = 0;
   let abortRun: (() => void) | undefined;
   const cloud = await LocalCloud.start({
-    createStack: (app) => (options.createStack ?? defaultStack)(app, props),
+    processor,
+    endpointData,
     faults: options.faults,
     s3LatencyMs: options.s3LatencyMs,
     retryIntervalMs: options.retryIntervalMs,
     onMapProgress: (p) => {
       progress = { chunksTotal: p.total, chunksDone: p.done, chunksFailed: p.failed };
-      options.onProgress?.({ ...progress, elapsedMs: Date.now() - started });
+      options.onProgress?.({ ...progress, recordsPerChunk, elapsedMs: Date.now() - started });
       if (options.abortAfterChunks !== undefined && p.done >= options.abortAfterChunks) abortRun?.();
     },
   });
   try {
-    const { processor, financialsTable } = cloud.stack;
-    let lookupMs = 0;
-    if (options.lookup) {
-      const lookupStarted = Date.now();
-      const table = financialsTable && cloud.assembly.tables.find((t) => t.name === cloud.resolve(financialsTable.tableName));
-      if (!table) throw new Error('--lookup needs a stack with a financialsTable (the reference example)');
-      await loadLookupTable(cloud.standIns.seedTable, table, options.lookup);
-      lookupMs = Date.now() - lookupStarted;
-    }
+    const lookupStarted = Date.now();
+    for (const data of tableData) await loadTableData(cloud.standIns.seedTable, data);
+    const lookupMs = Date.now() - lookupStarted;
 
-    const bucket: string = cloud.resolve(processor.bucket.bucketName);
-    const trigger = cloud.assembly.functions.find((f) => f.name === cloud.resolve(processor.triggerFunction.functionName))!;
-    const orchestratorArn: string = cloud.resolve(processor.orchestrator.stateMachineArn);
+    const bucket: string = cloud.resolve(processor.resources.bucketName);
+    const trigger = cloud.assembly.functions.find((f) => f.name === cloud.resolve(processor.resources.triggerFunctionName))!;
+    const orchestratorArn: string = cloud.resolve(processor.resources.orchestratorArn);
     const prefixes = prefixesFromEnv(trigger.environment);
+    // The split function holds the chunk size (the only one with CHUNK_SIZE, among those of this processor's bucket).
+    const split = cloud.assembly.functions.find((f) => f.environment.BUCKET_NAME === bucket && f.environment.CHUNK_SIZE !== undefined);
+    recordsPerChunk = Number(split?.environment.CHUNK_SIZE ?? 0);
+    // A bucket the app imports (the processor's `bucket` prop) exists before the stack: it is created here, empty.
+    await cloud.createBucket(bucket);
     // Streamed from the files: an input is never held in memory whole.
     const uploads = await Promise.all([options.input, ...(options.concurrentInputs ?? [])].map(async (file) => {
       const key = `${prefixes.input}${path.basename(file)}`;
@@ -193,7 +286,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     const runStarted = Date.now();
     cloud.startS3Faults();
     const events = uploads.map(({ key, size, put }, i) =>
-      objectCreatedEvent(REGION, bucket, key, size, put.ETag ?? '', sequencerOf(Date.now(), i), put.VersionId));
+      objectCreatedEvent(cloud.assembly.env.region, bucket, key, size, put.ETag ?? '', sequencerOf(Date.now(), i), put.VersionId));
     const deliveries = events.flatMap((event) => (options.deliverEventTwice ? [event, event] : [event]));
     await Promise.all(deliveries.map((event) => deliverNotification(cloud.lambda, trigger.name, event)));
 
@@ -237,9 +330,9 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     }
     const sent = await cloud.standIns.sentEmails();
     const objects = await bucketKeys(cloud.s3, bucket);
-    const rejectedRecords = options.readRejectedRecords
-      ? await rejectedRecordsOf(cloud.dynamodb, cloud.resolve(processor.rejectedRecordsTable.tableName), runId)
-      : undefined;
+    const rejectedRecordsTable: string = cloud.resolve(processor.resources.rejectedRecordsTableName);
+    const rejectedRecordsFile = await exportRejectedRecords(cloud.dynamodb, rejectedRecordsTable, runId, path.join(outDir, 'rejected-records.jsonl'));
+    const rejectedRecords = options.readRejectedRecords ? await rejectedRecordsOf(cloud.dynamodb, rejectedRecordsTable, runId) : undefined;
     await cloud.flushLog();
     const log = path.join(outDir, 'lambda.log');
     fs.copyFileSync(cloud.logFile, log);
@@ -249,6 +342,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     const finished = Date.now();
     return {
       runId,
+      processor: processor.path,
       status,
       error,
       records: summary.records ?? { total: 0, valid: 0, rejected: 0 },
@@ -269,6 +363,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
       durationMs: finished - started,
       phasesMs: { setup: runStarted - started, lookup: lookupMs, run: runEnded - runStarted, collect: finished - runEnded },
       log,
+      rejectedRecordsFile,
       inputKey,
       objects,
       ...(rejectedRecords ? { rejectedRecords } : {}),

@@ -39,6 +39,7 @@ function refOf(logicalId: string, resource: CfnResource, env: LocalEnvironment):
     case 'AWS::IAM::Role': return logicalId;
     case 'AWS::SQS::Queue': return `https://sqs.${env.region}.amazonaws.com/${env.account}/${logicalId}`;
     case 'AWS::SES::EmailIdentity': return typeof props.EmailIdentity === 'string' ? props.EmailIdentity : logicalId;
+    case 'AWS::Lambda::LayerVersion': return `arn:aws:lambda:${env.region}:${env.account}:layer:${typeof props.LayerName === 'string' ? props.LayerName : logicalId}:1`;
     default: return logicalId;
   }
 }
@@ -60,7 +61,8 @@ function getAtt(logicalId: string, attribute: string, template: CfnTemplate, env
     case 'AWS::S3::Bucket.Arn': return `arn:aws:s3:::${ref}`;
     case 'AWS::S3::Bucket.DomainName':
     case 'AWS::S3::Bucket.RegionalDomainName': return `${ref}.s3.${region}.amazonaws.com`;
-    case 'AWS::DynamoDB::Table.Arn': return `arn:aws:dynamodb:${region}:${account}:table/${ref}`;
+    case 'AWS::DynamoDB::Table.Arn':
+    case 'AWS::DynamoDB::GlobalTable.Arn': return `arn:aws:dynamodb:${region}:${account}:table/${ref}`;
     case 'AWS::DynamoDB::Table.StreamArn': return `arn:aws:dynamodb:${region}:${account}:table/${ref}/stream/local`;
     case 'AWS::Lambda::Function.Arn': return functionArn(ref, env);
     case 'AWS::StepFunctions::StateMachine.Name': return ref.split(':').pop()!;
