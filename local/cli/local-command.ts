@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { badUse } from './command';
 import { terminalProgress } from './progress';
 import { humanSummary } from './run-summary';
-import type { LocalRunOptions, TableDataFile } from '../run/runner';
+import type { AppRunOptions, TableDataFile } from '../run/app-run';
 import { FaultPlan, parseFaultPlan } from '../stand-ins/fault-injection';
 
 export const LOCAL_USAGE = 'local --input FILE [--app COMMAND|DIR] [-c KEY=VALUE]... [--processor PATH] [--table-data PATH=FILE]... '
@@ -141,17 +141,15 @@ export async function runLocalCommand(argv: readonly string[], setting: LocalCom
   if (missing !== undefined) return badUse(`no such file: ${missing}`, setting.command);
   if (setting.beforeRun && !setting.beforeRun()) return 1;
 
-  // The runner loads the stand-ins, seconds of start-up that help and bad use do without.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { runLocally } = require('../run/runner') as typeof import('../run/runner');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // The run loads the stand-ins, seconds of start-up that help and bad use do without.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { runApp } = require('../run/app-run') as typeof import('../run/app-run');
+  const { synthesizeApp } = require('../template/app-synthesis') as typeof import('../template/app-synthesis');
   const { UsageError } = require('../template/usage-error') as typeof import('../template/usage-error');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const showProgress = process.stdout.isTTY && !parsed.json;
-  const options: LocalRunOptions = {
+  const options: AppRunOptions = {
     input: fromCaller(parsed.input),
-    app: parsed.app,
-    appDirectory: setting.appDirectory ?? setting.filesFrom,
-    context: parsed.context,
     processor: parsed.processor,
     tableData,
     endpointData: parsed.endpointData && fromCaller(parsed.endpointData),
@@ -159,12 +157,19 @@ export async function runLocalCommand(argv: readonly string[], setting: LocalCom
     faults: parsed.faults,
     redrive: parsed.redrive,
     s3LatencyMs: parsed.s3LatencyMs,
-    appOutput: process.stderr,
     onProgress: showProgress ? terminalProgress(process.stdout) : undefined,
   };
   let result;
   try {
-    result = await runLocally(options);
+    const startedAt = Date.now();
+    // The app's own output (its warnings, a bundler's progress) goes to stderr: stdout carries the result.
+    const directory = setting.appDirectory ?? setting.filesFrom;
+    const app = await synthesizeApp({ app: parsed.app, directory, context: parsed.context, output: process.stderr });
+    try {
+      result = await runApp({ stacks: app.stacks, startedAt }, options);
+    } finally {
+      app.dispose();
+    }
   } catch (error) {
     if (error instanceof UsageError) return badUse(error.message, setting.command);
     throw error;

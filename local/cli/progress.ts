@@ -1,4 +1,4 @@
-import { RunProgress } from '../run/runner';
+import { RunProgress } from '../run/app-run';
 
 /** Chunks done of the total, and records/s estimated from the processor's chunk size (the last chunk may be smaller). */
 export function formatProgress(p: RunProgress): string {

@@ -1,4 +1,4 @@
-import { LocalRunResult } from '../run/runner';
+import { LocalRunResult } from '../run/app-run';
 
 /** A run's result for a reader: status, counts, where its files are, what it used and cost. */
 export function humanSummary(r: LocalRunResult): string {
