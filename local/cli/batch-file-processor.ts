@@ -30,6 +30,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // The construct's handlers run here on this machine's Node.js and on AWS on Node.js 22, where the AWS SDK's
+  // Node-version deprecation warning never fires: keep it out of the command's output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   if (needsLegacyProvider()) {
     const child = spawnSync(process.execPath, ['--openssl-legacy-provider', ...process.execArgv, __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
     process.exit(child.status ?? 1);
