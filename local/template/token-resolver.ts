@@ -2,6 +2,7 @@
  * Resolves the CloudFormation intrinsics of a synthesized template (Ref, Fn::GetAtt, Fn::Join,
  * Fn::Sub, Fn::Select, Fn::Split, pseudo parameters) to the local names and ARNs the runner uses.
  */
+import { UsageError } from './usage-error';
 
 export interface CfnResource {
   readonly Type: string;
@@ -141,7 +142,9 @@ export function resolveTokens(value: unknown, template: CfnTemplate, env: LocalE
       }
       case 'Fn::Base64': return Buffer.from(String(resolve(arg))).toString('base64');
       case 'Fn::GetAZs': return [`${env.region}a`, `${env.region}b`];
-      case 'Fn::ImportValue': throw new Error(`Fn::ImportValue is not supported locally: ${JSON.stringify(arg)}`);
+      case 'Fn::ImportValue':
+        throw new UsageError(`the stack ${env.stackName} imports ${JSON.stringify(arg)} from another stack (Fn::ImportValue): the local cloud runs `
+          + 'the processor\'s stack alone; keep what the processor uses in its stack to run it locally');
       default: break;
     }
   }

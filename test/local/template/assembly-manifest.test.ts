@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { assemblyProcessors, assemblyStacks, constructPaths, selectProcessor } from '../../../local/template/assembly-manifest';
-import { synthesizeInProcess } from '../../../local/template/cloud-assembly';
+import { stackTables, synthesizeInProcess } from '../../../local/template/cloud-assembly';
 import { BatchFileProcessor } from '../../../src';
 
 // The app's stacks and processors, read from its cloud assembly as the local tool reads an app's.
@@ -12,6 +12,7 @@ const app = synthesizeInProcess((cdkApp: App) => {
   const pipelines = new Stack(cdkApp, 'Pipelines');
   new BatchFileProcessor(pipelines, 'Orders');
   new dynamodb.Table(pipelines, 'Customers', { partitionKey: { name: 'uuid', type: dynamodb.AttributeType.STRING } });
+  new dynamodb.TableV2(pipelines, 'Rates', { partitionKey: { name: 'currency', type: dynamodb.AttributeType.STRING }, sortKey: { name: 'day', type: dynamodb.AttributeType.NUMBER } });
   const stage = new Stage(cdkApp, 'Staging');
   const invoicing = new Stack(stage, 'Invoicing', { stackName: 'invoicing-staging', env: { account: '111122223333', region: 'eu-west-1' } });
   new BatchFileProcessor(invoicing, 'Invoices');
@@ -48,6 +49,15 @@ test('each resource\'s construct path, as the user wrote the construct', () => {
   const paths = [...constructPaths(pipelines).entries()];
   expect(paths).toContainEqual([expect.stringMatching(/^Customers/), 'Pipelines/Customers']);
   expect(paths).toContainEqual([expect.stringMatching(/^OrdersRejectedRecords/), 'Pipelines/Orders/RejectedRecords']);
+});
+
+test('the tables of a stack, by construct path, with their keys: a TableV2 (AWS::DynamoDB::GlobalTable) too', () => {
+  const tables = stackTables(app.stacks.find((s) => s.path === 'Pipelines')!);
+  expect(tables.map((t) => t.path).sort()).toEqual(['Pipelines/Customers', 'Pipelines/Orders/RejectedRecords', 'Pipelines/Rates']);
+  expect(tables.find((t) => t.path === 'Pipelines/Rates')).toMatchObject({
+    keySchema: [{ AttributeName: 'currency', KeyType: 'HASH' }, { AttributeName: 'day', KeyType: 'RANGE' }],
+    attributeDefinitions: [{ AttributeName: 'currency', AttributeType: 'S' }, { AttributeName: 'day', AttributeType: 'N' }],
+  });
 });
 
 describe('an assembly the tool cannot use', () => {
