@@ -40,6 +40,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sfn',
     '@aws-sdk/client-lambda',
     '@aws-sdk/client-eventbridge',
+    '@aws-sdk/util-dynamodb',
     '@aws-sdk/credential-provider-node',
     '@smithy/signature-v4',
     '@smithy/protocol-http',
@@ -100,6 +101,15 @@ for (const folder of ['lambda-src', 'examples', 'local', 'bench']) {
   // Bundled handlers, the example and the local tools use devDependencies only: nothing of theirs is installed with the library.
   project.eslint?.allowDevDeps(`${folder}/**`);
 }
+
+// The local tool (`npx batch-file-processor local`) ships as a package of its own, which users install as a
+// development dependency: the stand-ins stay out of the construct's dependencies (local/package/local-tool-package.ts).
+// Packed beside the construct's tarball, after jsii-pacmak (which empties dist/js first).
+const packageLocalTool = project.addTask('package:local', {
+  description: 'Pack the local tool, cdk-batch-file-processor-local, into dist/js',
+  exec: 'node -r ts-node/register/transpile-only local/package/local-tool-package.ts dist/js',
+});
+project.tasks.tryFind('package:js')?.spawn(packageLocalTool);
 
 project.addTask('synth:example', {
   description: 'Synthesize the reference example stack offline (no AWS credentials needed)',

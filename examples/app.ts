@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { OrdersPipelineStack } from './orders-stack';
+import { InputEncoding } from '../src';
 
 const app = new App();
 const context = (key: string): string | undefined => {
@@ -13,6 +14,7 @@ const recipients = context('emailRecipients');
 new OrdersPipelineStack(app, 'OrdersPipeline', {
   chunkSize: chunkSize === undefined ? undefined : Number(chunkSize),
   delimiter: context('delimiter'),
+  encoding: context('encoding') as InputEncoding | undefined,
   emailSender: context('emailSender'),
   emailRecipients: recipients?.split(',').map((address) => address.trim()).filter((address) => address.length > 0),
 });

@@ -19,6 +19,7 @@ import {
   SPLIT_INPUT_ENVIRONMENT, TRIGGER_ENVIRONMENT,
   VALIDATE_CHUNK_ENVIRONMENT,
 } from './contract/handler-environment';
+import { PROCESSOR_METADATA_TYPE, ProcessorMetadata } from './contract/processor-metadata';
 import { RUN_EVENT_SOURCE, RUN_FAILED_DETAIL_TYPE, RUN_SUCCEEDED_DETAIL_TYPE } from './contract/run-events';
 import { emailIdentityArns } from './email-identity';
 import { HandlerFunction, HandlerFunctionProps } from './handler-function';
@@ -354,6 +355,16 @@ export class BatchFileProcessor extends Construct {
       ? createRunAlarms(this, { orchestrator: this.orchestrator, chunkProcessor: this.chunkProcessor, deadLetterQueues })
       : [];
     if (props.dashboard) this.dashboard = createRunDashboard(this, { orchestrator: this.orchestrator, chunkProcessor: this.chunkProcessor });
+    // How `batch-file-processor local` finds this processor in the synthesized app (src/contract/processor-metadata.ts).
+    this.node.addMetadata(PROCESSOR_METADATA_TYPE, {
+      bucketName: this.bucket.bucketName,
+      triggerFunctionName: trigger.functionName,
+      orchestratorArn: this.orchestrator.stateMachineArn,
+      rejectedRecordsTableName: this.rejectedRecordsTable.tableName,
+      inputPrefix: config.inputPrefix,
+      outputPrefix: config.outputPrefix,
+      chunkSize: config.chunkSize,
+    } satisfies ProcessorMetadata);
   }
 
   /**

@@ -126,31 +126,39 @@ async function* outputCsv(
   depth: number,
 ): AsyncGenerator<Buffer | string> {
   let header: { bytes: Buffer; chunk: ChunkRef } | undefined;
+  let firstHeaderLine: Buffer | undefined;
   const processed = plan.chunks.filter((chunk) => !failed.has(chunk.index));
   const open = async (chunk: ChunkRef) => ({ chunk, body: await sources.processed(chunk) });
   for await (const { chunk, body } of readAhead(processed, depth, open, (o) => destroyStream(o.body))) {
-    let headerSeen = false;
+    // A chunk's header counts once the chunk has a record: enrichment that takes its columns from the
+    // answers appends none to a chunk it found no data for (every record rejected), and that chunk adds no row.
+    let chunkHeader: { bytes: Buffer; line: Buffer } | undefined;
+    let headerChecked = false;
     for await (const batch of csvRecordBatches(body, { file: chunk.key, delimiter: plan.delimiter })) {
       const parts: Buffer[] = [];
       for (const record of batch) {
-        if (!headerSeen) {
-          headerSeen = true;
+        if (!chunkHeader) {
+          chunkHeader = { bytes: record.bytes, line: withNewline(recordWithTerminator(record)) };
+          continue;
+        }
+        if (!headerChecked) {
+          headerChecked = true;
           if (!header) {
-            header = { bytes: record.bytes, chunk };
-            parts.push(withNewline(recordWithTerminator(record)));
-          } else if (!header.bytes.equals(record.bytes)) {
+            header = { bytes: chunkHeader.bytes, chunk };
+            parts.push(chunkHeader.line);
+          } else if (!header.bytes.equals(chunkHeader.bytes)) {
             throw new Error(`processed chunk ${chunk.index} (${chunk.key}) has a header that differs from chunk ${header.chunk.index}'s`);
           }
-          continue;
         }
         parts.push(withNewline(recordWithTerminator(record)));
         counts.valid++;
       }
       if (parts.length > 0) yield Buffer.concat(parts);
     }
-    if (!headerSeen) throw new Error(`processed chunk ${chunk.index} (${chunk.key}) is empty: expected a header line`);
+    if (!chunkHeader) throw new Error(`processed chunk ${chunk.index} (${chunk.key}) is empty: expected a header line`);
+    firstHeaderLine ??= chunkHeader.line;
   }
-  if (!header) yield formatRecord(plan.header, plan.delimiter) + '\n';
+  if (!header) yield firstHeaderLine ?? formatRecord(plan.header, plan.delimiter) + '\n';
   if (counts.valid + counts.rejected !== plan.records) {
     throw new RecordCountMismatch(
       `${plan.records} records in the input but ${counts.valid} valid + ${counts.rejected} rejected = ${counts.valid + counts.rejected}`,

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { main, runCommand } from './cli';
+import { main } from './cli';
+import { runCommand } from './command';
 import { writeSampleOrders } from '../samples/sample-orders';
 
 /**

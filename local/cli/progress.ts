@@ -1,14 +1,14 @@
-import { RunProgress } from '../run/runner';
+import { RunProgress } from '../run/app-run';
 
-/** Records per chunk estimate is not known to the runner: progress is in chunks, and records/s from the chunk size. */
-export function formatProgress(p: RunProgress, recordsPerChunk: number): string {
+/** Chunks done of the total, and records/s estimated from the processor's chunk size (the last chunk may be smaller). */
+export function formatProgress(p: RunProgress): string {
   const seconds = Math.max(p.elapsedMs / 1000, 0.001);
-  const rate = Math.round((p.chunksDone * recordsPerChunk) / seconds);
+  const rate = Math.round((p.chunksDone * p.recordsPerChunk) / seconds);
   const failed = p.chunksFailed ? `, ${p.chunksFailed} failed` : '';
   return `chunks ${p.chunksDone}/${p.chunksTotal}${failed} · ~${rate.toLocaleString('en-US')} records/s · ${seconds.toFixed(1)} s`;
 }
 
 /** Redraws one status line on a terminal. */
-export function terminalProgress(stream: NodeJS.WriteStream, recordsPerChunk: number): (p: RunProgress) => void {
-  return (p) => stream.write(`\r\x1b[2K${formatProgress(p, recordsPerChunk)}`);
+export function terminalProgress(stream: NodeJS.WriteStream): (p: RunProgress) => void {
+  return (p) => stream.write(`\r\x1b[2K${formatProgress(p)}`);
 }

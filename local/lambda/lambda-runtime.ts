@@ -5,6 +5,7 @@
  * (`errorType` = the error's name; https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html).
  * Run by local/lambda/lambda-host.ts through `workerScript`; nothing here may import other modules of local/.
  */
+import { pathToFileURL } from 'node:url';
 import { MessagePort, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 /** What the host tells the container about its function. */
@@ -59,10 +60,40 @@ export function serveInvocations(port: MessagePort, handler: Handler, data: Cont
   });
 }
 
+/**
+ * Loads the handler as Lambda's Node.js runtime does: a `.mjs` file (or a `.js` file in a `"type": "module"`
+ * package) as an ES module, a `.js` or `.cjs` file as CommonJS
+ * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html#designate-es-module).
+ */
+export async function loadHandler(entry: string, handlerExport: string): Promise<Handler> {
+  let module: Record<string, unknown>;
+  if (entry.endsWith('.mjs')) {
+    module = await import(pathToFileURL(entry).href);
+  } else {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      module = require(entry);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ERR_REQUIRE_ESM') throw error;
+      module = await import(pathToFileURL(entry).href);
+    }
+  }
+  const handler = module[handlerExport];
+  if (typeof handler !== 'function') {
+    throw Object.assign(new Error(`${handlerExport} is undefined or not exported by ${entry}`), { name: 'Runtime.HandlerNotFound' });
+  }
+  return handler as Handler;
+}
+
 if (!isMainThread && parentPort) {
   const data = workerData as ContainerData;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const bundle = require(data.entry);
-  parentPort.postMessage({ ready: true });
-  serveInvocations(parentPort, bundle[data.handlerExport], data);
+  const port = parentPort;
+  loadHandler(data.entry, data.handlerExport).then(
+    (handler) => {
+      port.postMessage({ ready: true });
+      serveInvocations(port, handler, data);
+    },
+    // An init error ends the container, as it ends Lambda's runtime: thrown outside the promise, it reaches the host.
+    (error) => setImmediate(() => { throw error; }),
+  );
 }

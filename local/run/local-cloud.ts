@@ -5,27 +5,31 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { App } from 'aws-cdk-lib';
 import { AccessControlOptions, distinctDenials, enforceRules, iamOptionsOf, serviceInvokeRefusal, sesAccountOf } from './access-control';
-import { ProcessorStack } from './processor-stack';
 import { AwsSdkTasks } from '../engine/aws-sdk-tasks';
 import { DeliveryRefused, executionStatusChange, LocalEventBridge } from '../engine/event-bridge';
 import { LocalStepFunctions } from '../engine/step-functions';
 import { AccessDenied, IamEngine } from '../iam/iam-engine';
 import { stateMachineCallRefusal } from '../iam/state-machine-refusals';
-import { LambdaHost } from '../lambda/lambda-host';
+import { LambdaHost, LocalFunction } from '../lambda/lambda-host';
 import { createActiveTable } from '../stand-ins/active-table';
+import { EndpointData, EndpointDataServer, startEndpointDataServer } from '../stand-ins/endpoint-data';
 import { FaultPlan, gateRequests, s3SlowDown } from '../stand-ins/fault-injection';
 import { ServiceEndpoints, startServiceEndpoints } from '../stand-ins/service-endpoints';
 import { LOCAL_CREDENTIALS, StandIns, startStandIns } from '../stand-ins/stand-ins';
-import { CloudAssembly, synthesize } from '../template/cloud-assembly';
+import { AssemblyProcessor } from '../template/assembly-manifest';
+import { CloudAssembly, localCloudAssembly } from '../template/cloud-assembly';
 import { functionArn } from '../template/token-resolver';
+import { UsageError } from '../template/usage-error';
 
+/** The region of an environment-agnostic stack's local cloud. */
 export const REGION = 'us-east-1';
 
 export interface LocalCloudOptions extends AccessControlOptions {
-  /** Builds the stack to run in the given app. */
-  readonly createStack: (app: App) => ProcessorStack;
+  /** The processor to run, of a synthesized cloud assembly: the local cloud is its stack's. */
+  readonly processor: AssemblyProcessor;
+  /** Answers the HTTP endpoint enrichers whose URL is outside the app (`--endpoint-data`). @default they are called at their URL */
+  readonly endpointData?: EndpointData;
   /** Transient faults to inject (probabilities per request/invocation); S3's start with `startS3Faults`. */
   readonly faults?: FaultPlan;
   /** S3's first-byte latency to model, in ms. @default 0 */
@@ -58,17 +62,27 @@ export class LocalCloud {
   }
 
   private static async startWith(options: LocalCloudOptions, closers: Closer[]): Promise<LocalCloud> {
-    const standIns = await startStandIns({ s3LatencyMs: options.s3LatencyMs });
-    closers.push(() => standIns.close());
+    // The app is checked first (every function it can reach runnable, the endpoint data fitting its enricher):
+    // what it refuses is refused before a stand-in starts.
     const endpoints = await startServiceEndpoints();
     closers.push(() => endpoints.close());
-    const { assembly, stack } = synthesize({ createStack: options.createStack, apiBaseUrl: endpoints.url, region: REGION });
+    const assembly = localCloudAssembly(options.processor.stack, { apiBaseUrl: endpoints.url, region: REGION, processors: [options.processor] });
     closers.push(() => assembly.dispose());
+    let functions = assembly.functions;
+    // The enrichment endpoints' fault rate, shared with the endpoint data server (`enrich` faults are theirs too).
+    const enrichFaults = { rate: options.faults?.enrich ?? 0, random: options.faults?.random ?? Math.random };
+    if (options.endpointData) {
+      const server = await startEndpointDataServer(options.endpointData, enrichFaults);
+      closers.push(() => server.close());
+      functions = answeredByEndpointData(functions, endpoints.url, server, `--endpoint-data ${options.endpointData.file}: ${options.processor.path}`);
+    }
+    const standIns = await startStandIns({ s3LatencyMs: options.s3LatencyMs });
+    closers.push(() => standIns.close());
     const ses = sesAccountOf(assembly, options);
     const iamOptions = iamOptionsOf(assembly, ses);
     const iam = options.iam === false ? undefined : new IamEngine(iamOptions);
     await enforceRules(standIns, endpoints, ses, iam && { engine: iam, options: iamOptions });
-    const cloud = new LocalCloud(options, standIns, endpoints, assembly, stack as ProcessorStack, closers, iam);
+    const cloud = new LocalCloud(options, standIns, endpoints, assembly, functions, enrichFaults, closers, iam);
     // One warm container behind each REST API: its callers have an HTTP timeout that a worker's cold
     // start could exceed. Every other container starts when an invocation needs it (init outside the
     // function's timeout, as on AWS) and ends when idle, so memory follows the concurrency in use.
@@ -95,11 +109,13 @@ export class LocalCloud {
     readonly standIns: StandIns,
     readonly endpoints: ServiceEndpoints,
     readonly assembly: CloudAssembly,
-    readonly stack: ProcessorStack,
+    functions: readonly LocalFunction[],
+    private readonly enrichFaults: { rate: number },
     private readonly closers: Closer[],
     /** The IAM engine every call is authorized with; undefined when IAM is off. */
     readonly iam?: IamEngine,
   ) {
+    const region = assembly.env.region;
     const endpointFor: Record<string, string> = {
       s3: standIns.s3Endpoint,
       dynamodb: standIns.dynamodbEndpoint,
@@ -110,7 +126,7 @@ export class LocalCloud {
       eventbridge: endpoints.url,
     };
     const clientConfig = (service: string) => ({
-      region: REGION,
+      region,
       endpoint: endpointFor[service],
       credentials: LOCAL_CREDENTIALS,
       forcePathStyle: true,
@@ -127,11 +143,11 @@ export class LocalCloud {
     closers.push(() => this.flushLog());
 
     this.random = options.faults?.random ?? Math.random;
-    this.lambda = new LambdaHost(assembly.functions, {
+    this.lambda = new LambdaHost([...functions], {
       functionArn: (name) => functionArn(name, assembly.env),
       baseEnvironment: {
-        AWS_REGION: REGION,
-        AWS_DEFAULT_REGION: REGION,
+        AWS_REGION: region,
+        AWS_DEFAULT_REGION: region,
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
         AWS_ENDPOINT_URL_S3: standIns.s3Endpoint,
@@ -167,7 +183,7 @@ export class LocalCloud {
       refuseCall: iam && ((stateMachineArn, call) => stateMachineCallRefusal(iam, assembly.env, stateMachineArn, call)),
     });
     this.eventBridge = new LocalEventBridge(assembly.rules, assembly.eventBuses, {
-      region: REGION,
+      region,
       account: assembly.env.account,
       retryIntervalMs: options.retryIntervalMs ?? 25,
       invokeFunction: (arn, event, rule) => {
@@ -178,7 +194,7 @@ export class LocalCloud {
     this.bindEndpoints(options.faults?.enrich ?? 0);
   }
 
-  /** Resolves a construct attribute (a token such as `bucket.bucketName`) to its local value. */
+  /** Resolves a value of the template (`{ Ref: … }`…) to its local value. */
   resolve(value: unknown): any {
     return this.assembly.resolve(value);
   }
@@ -225,8 +241,11 @@ export class LocalCloud {
   }
 
   private bindEndpoints(enrichFaultRate: number): void {
+    this.enrichFaults.rate = enrichFaultRate;
     const { lambda, stepFunctions, eventBridge } = this;
     const { region, account } = this.assembly.env;
+    const integrationArn = (m: { apiId: string; stage: string; method: string; path: string }) =>
+      `arn:aws:execute-api:${region}:${account}:${m.apiId}/${m.stage}/${m.method}${m.path}`;
     this.endpoints.bind({
       lambda,
       stepFunctions,
@@ -234,8 +253,13 @@ export class LocalCloud {
       restApis: this.assembly.restApis,
       faultRate: enrichFaultRate,
       random: this.random,
-      integrationRefused: (name, m) => this.serviceInvokeRefusal('apigateway.amazonaws.com', name, `arn:aws:execute-api:${region}:${account}:${m.apiId}/${m.stage}/${m.method}${m.path}`) !== undefined,
+      integrationRefused: (name, m) => this.serviceInvokeRefusal('apigateway.amazonaws.com', name, integrationArn(m)) !== undefined,
     });
+  }
+
+  /** Creates a bucket the template does not (one the app imports), empty; nothing for one of the template's. */
+  async createBucket(bucket: string): Promise<void> {
+    if (!this.assembly.buckets.includes(bucket)) await this.s3.send(new CreateBucketCommand({ Bucket: bucket }));
   }
 
   /** The buckets and tables of the template, as CloudFormation would have created them (each table ACTIVE). */
@@ -271,6 +295,18 @@ export class LocalCloud {
       await this.s3.send(new PutObjectCommand({ Bucket: parameters.Bucket, Key: file.key, Body: file.body, ContentType: 'application/json' }));
     }
   }
+}
+
+/**
+ * The processor's functions, each HTTP enricher whose URL is outside the app (not a REST API of the app, which the local
+ * endpoint serves) pointed at the endpoint data server instead. The names are the enricher's contract with
+ * the construct (src/record-enricher.ts, lambda-src/enrich/enrich-config.ts).
+ */
+function answeredByEndpointData(functions: readonly LocalFunction[], apiBaseUrl: string, server: EndpointDataServer, given: string): LocalFunction[] {
+  const outside = (fn: LocalFunction) => fn.environment.ENRICHER === 'http' && !String(fn.environment.ENRICH_URL).startsWith(apiBaseUrl);
+  if (!functions.some(outside)) throw new UsageError(`${given} has no HTTP endpoint enricher with a URL outside the app to answer`);
+  const answered = (fn: LocalFunction) => ({ ...fn, environment: { ...fn.environment, ENRICH_URL: server.localUrl(fn.environment.ENRICH_URL) } });
+  return functions.map((fn) => (outside(fn) ? answered(fn) : fn));
 }
 
 async function closeAll(closers: Closer[]): Promise<void> {

@@ -68,23 +68,43 @@ export async function bucketKeys(s3: S3Client, bucket: string): Promise<string[]
   return keys;
 }
 
-/** A run's items in the rejected-records table, in line order. */
-export async function rejectedRecordsOf(dynamodb: DynamoDBClient, table: string, runId: string): Promise<RejectedRecordItem[]> {
-  const items: RejectedRecordItem[] = [];
+/** A run's items in the rejected-records table, in line order, page by page. */
+async function* rejectedRecordItems(dynamodb: DynamoDBClient, table: string, runId: string): AsyncGenerator<RejectedRecordItem> {
   let start: Record<string, any> | undefined;
   do {
     const page = await dynamodb.send(new QueryCommand({
       TableName: table, KeyConditionExpression: 'runId = :runId', ExpressionAttributeValues: { ':runId': { S: runId } }, ExclusiveStartKey: start,
     }));
     for (const item of page.Items ?? []) {
-      items.push({
+      yield {
         line: Number(item.line.N),
         chunk: Number(item.chunk.N),
         fields: (item.fields.L ?? []).map((value) => value.S ?? ''),
         reasons: (item.reasons.L ?? []).map((value) => value.S ?? ''),
-      });
+      };
     }
     start = page.LastEvaluatedKey;
   } while (start);
+}
+
+/** A run's items in the rejected-records table, in line order. */
+export async function rejectedRecordsOf(dynamodb: DynamoDBClient, table: string, runId: string): Promise<RejectedRecordItem[]> {
+  const items: RejectedRecordItem[] = [];
+  for await (const item of rejectedRecordItems(dynamodb, table, runId)) items.push(item);
   return items;
+}
+
+/**
+ * Writes a run's items in the rejected-records table to `file`, one JSON object per line in line order,
+ * as they are read; returns the file, or null when the run has none (and no file is written).
+ */
+export async function exportRejectedRecords(dynamodb: DynamoDBClient, table: string, runId: string, file: string): Promise<string | null> {
+  let out: fs.WriteStream | undefined;
+  for await (const item of rejectedRecordItems(dynamodb, table, runId)) {
+    out ??= fs.createWriteStream(file);
+    if (!out.write(`${JSON.stringify(item)}\n`)) await new Promise<void>((resolve) => out!.once('drain', () => resolve()));
+  }
+  if (!out) return null;
+  await new Promise((resolve, reject) => out!.end((error?: Error | null) => (error ? reject(error) : resolve(undefined))));
+  return file;
 }

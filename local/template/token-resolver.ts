@@ -2,6 +2,7 @@
  * Resolves the CloudFormation intrinsics of a synthesized template (Ref, Fn::GetAtt, Fn::Join,
  * Fn::Sub, Fn::Select, Fn::Split, pseudo parameters) to the local names and ARNs the runner uses.
  */
+import { UsageError } from './usage-error';
 
 export interface CfnResource {
   readonly Type: string;
@@ -41,6 +42,7 @@ function refOf(logicalId: string, resource: CfnResource, env: LocalEnvironment):
     case 'AWS::SES::EmailIdentity': return typeof props.EmailIdentity === 'string' ? props.EmailIdentity : logicalId;
     case 'AWS::Events::EventBus':
     case 'AWS::Events::Rule': return typeof props.Name === 'string' ? props.Name : logicalId;
+    case 'AWS::Lambda::LayerVersion': return `arn:aws:lambda:${env.region}:${env.account}:layer:${typeof props.LayerName === 'string' ? props.LayerName : logicalId}:1`;
     default: return logicalId;
   }
 }
@@ -71,7 +73,8 @@ function getAtt(logicalId: string, attribute: string, template: CfnTemplate, env
     case 'AWS::S3::Bucket.Arn': return `arn:aws:s3:::${ref}`;
     case 'AWS::S3::Bucket.DomainName':
     case 'AWS::S3::Bucket.RegionalDomainName': return `${ref}.s3.${region}.amazonaws.com`;
-    case 'AWS::DynamoDB::Table.Arn': return `arn:aws:dynamodb:${region}:${account}:table/${ref}`;
+    case 'AWS::DynamoDB::Table.Arn':
+    case 'AWS::DynamoDB::GlobalTable.Arn': return `arn:aws:dynamodb:${region}:${account}:table/${ref}`;
     case 'AWS::DynamoDB::Table.StreamArn': return `arn:aws:dynamodb:${region}:${account}:table/${ref}/stream/local`;
     case 'AWS::Lambda::Function.Arn': return functionArn(ref, env);
     case 'AWS::StepFunctions::StateMachine.Name': return ref.split(':').pop()!;
@@ -152,7 +155,9 @@ export function resolveTokens(value: unknown, template: CfnTemplate, env: LocalE
       }
       case 'Fn::Base64': return Buffer.from(String(resolve(arg))).toString('base64');
       case 'Fn::GetAZs': return [`${env.region}a`, `${env.region}b`];
-      case 'Fn::ImportValue': throw new Error(`Fn::ImportValue is not supported locally: ${JSON.stringify(arg)}`);
+      case 'Fn::ImportValue':
+        throw new UsageError(`the stack ${env.stackName} imports ${JSON.stringify(arg)} from another stack (Fn::ImportValue): the local cloud runs `
+          + 'the processor\'s stack alone; keep what the processor uses in its stack to run it locally');
       default: break;
     }
   }

@@ -73,6 +73,24 @@ test('a chunk whose header differs is named', async () => {
   await expect(run({ header, delimiter: ',', records: 2, chunks, failedChunks: none }, src)).rejects.toThrow('processed chunk 1 (chunks/1.csv) has a header that differs from chunk 0');
 });
 
+test('a chunk without rows may lack the columns enrichment took from its answers: the header is that of the chunks with rows', async () => {
+  // Chunk 0's records were all rejected: enrichment found no answer to take its columns from.
+  const src = sources({
+    processed: { 0: 'id,name\n', 1: 'id,name,score\n4,d,7\n', 2: 'id,name,score\n6,f,1\n' },
+    rejects: { 0: [[], [1, 2, 3].map((line) => ({ line: line + 1, fields: [String(line), 'x'], reasons: ['no enrichment data'] }))] },
+  });
+  const plan = { header, delimiter: ',', records: 5, chunks: chunks.map((c) => (c.index === 2 ? { ...c, records: 1 } : c.index === 1 ? { ...c, records: 1 } : c)), failedChunks: none };
+  const { outcome, output } = await run(plan, src);
+  expect(output).toBe('id,name,score\n4,d,7\n6,f,1\n');
+  expect(outcome.records).toEqual({ total: 5, valid: 2, rejected: 3 });
+});
+
+test('chunks without rows only: the output is the first chunk\'s header', async () => {
+  const src = sources({ processed: { 0: 'id,name,score\n', 1: 'id,name\n', 2: 'id,name\n' }, rejects: { 0: [[{ line: 2, fields: ['1', 'a'], reasons: ['r'] }], []] } });
+  const plan = { header, delimiter: ',', records: 1, chunks: chunks.map((c) => ({ ...c, records: c.index === 0 ? 1 : 0 })), failedChunks: none };
+  expect((await run(plan, src)).output).toBe('id,name,score\n');
+});
+
 test('no chunks: the output is the header line only', async () => {
   const { outcome, output, rejects } = await run({ header: ['a;b', 'c'], delimiter: ';', records: 0, chunks: [], failedChunks: none }, sources({ processed: {}, rejects: {} }));
   expect(output).toBe('"a;b";c\n');

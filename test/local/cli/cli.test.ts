@@ -1,54 +1,81 @@
-import { main, parseArguments } from '../../../local/cli/cli';
+import { exampleArguments, main } from '../../../local/cli/cli';
+import { parseLocalArguments } from '../../../local/cli/local-command';
 import { generateSampleOrders } from '../../../local/samples/sample-orders';
 import { parseFaultPlan } from '../../../local/stand-ins/fault-injection';
-import { InputEncoding } from '../../../src';
 
-describe('parseArguments', () => {
-  test('reads the documented options', () => {
-    expect(parseArguments(['--input', 'a.csv', '--lookup', 'f.csv', '--delimiter', ';', '--chunk-size', '600', '--out', 'o', '--json']))
-      .toEqual({
-        input: 'a.csv',
-        lookup: 'f.csv',
-        delimiter: ';',
-        chunkSize: 600,
-        outDir: 'o',
-        faults: undefined,
-        redrive: false,
-        json: true,
-        iam: true,
-        verifiedEmailIdentities: undefined,
-        sesSandbox: true,
-      });
-    expect(parseArguments(['--input', 'a.csv', '--inject-faults', 'enrich=1', '--redrive'])).toMatchObject({ faults: { enrich: 1 }, redrive: true });
-    expect(parseArguments(['--input', 'a.csv', '--delimiter', '\\t'])).toMatchObject({ delimiter: '\t', json: false });
-    expect(parseArguments(['--input', 'a.csv', '--encoding', 'windows-1252'])).toMatchObject({ encoding: InputEncoding.WINDOWS_1252 });
-    expect(parseArguments(['--input', 'a.csv', '--s3-latency-ms', '50'])).toMatchObject({ s3LatencyMs: 50 });
+describe('parseLocalArguments (batch-file-processor local)', () => {
+  test('reads the documented options, -c and --table-data repeatable', () => {
+    expect(parseLocalArguments([
+      '--input', 'a.csv', '--app', 'node app.js', '-c', 'stage=dev', '--context', 'url=https://x/?a=b', '--processor', 'Stack/Orders',
+      '--table-data', 'Stack/Customers=customers.csv', '--table-data', 'Stack/Rates=rates.jsonl', '--endpoint-data', 'e.csv',
+      '--out', 'o', '--json', '--inject-faults', 'enrich=1', '--redrive', '--s3-latency-ms', '50',
+    ])).toEqual({
+      input: 'a.csv',
+      app: 'node app.js',
+      context: { stage: 'dev', url: 'https://x/?a=b' },
+      processor: 'Stack/Orders',
+      tableData: [{ path: 'Stack/Customers', file: 'customers.csv' }, { path: 'Stack/Rates', file: 'rates.jsonl' }],
+      endpointData: 'e.csv',
+      outDir: 'o',
+      json: true,
+      faults: { enrich: 1 },
+      redrive: true,
+      s3LatencyMs: 50,
+      iam: true,
+      sesSandbox: true,
+      verifiedEmailIdentities: undefined,
+    });
+    expect(parseLocalArguments(['--input', 'a.csv'])).toMatchObject({ context: {}, tableData: [], json: false, redrive: false });
   });
 
   test('IAM is enforced and SES is a sandbox unless turned off; verified identities are a comma-separated list', () => {
-    expect(parseArguments(['--input', 'a.csv', '--no-iam', '--no-ses-sandbox'])).toMatchObject({ iam: false, sesSandbox: false });
-    expect(parseArguments(['--input', 'a.csv', '--verified-identities', 'a@x.com, example.org']))
+    expect(parseLocalArguments(['--input', 'a.csv', '--no-iam', '--no-ses-sandbox'])).toMatchObject({ iam: false, sesSandbox: false });
+    expect(parseLocalArguments(['--input', 'a.csv', '--verified-identities', 'a@x.com, example.org']))
       .toMatchObject({ iam: true, sesSandbox: true, verifiedEmailIdentities: ['a@x.com', 'example.org'] });
   });
 
   test('--help (or -h) anywhere asks for the help, whatever else is given', () => {
-    expect(parseArguments(['--help'])).toEqual({ help: true });
-    expect(parseArguments(['--input', 'a.csv', '-h', '--bogus'])).toEqual({ help: true });
+    expect(parseLocalArguments(['--help'])).toEqual({ help: true });
+    expect(parseLocalArguments(['--input', 'a.csv', '-h', '--bogus'])).toEqual({ help: true });
   });
 
   test.each([
     [[], /--input is required/],
     [['--input'], /needs a value/],
-    [['--input', 'a', '--chunk-size', '0'], /positive integer/],
-    [['--input', 'a', '--delimiter', ';;'], /one character/],
-    [['--input', 'a', '--bogus'], /unknown argument/],
+    [['--input', 'a', '--bogus'], /unknown argument --bogus/],
+    [['--input', 'a', '--delimiter', ';'], /unknown argument --delimiter/],
+    [['--input', 'a', '-c', 'novalue'], /-c needs KEY=VALUE, got "novalue"/],
+    [['--input', 'a', '--table-data', 'Stack/Table'], /--table-data needs PATH=FILE/],
     [['--input', 'a', '--inject-faults', 'disk=0.1'], /unknown fault kind/],
     [['--input', 'a', '--s3-latency-ms', '-5'], /--s3-latency-ms must be a non-negative integer/],
-    [['--input', 'a', '--encoding', 'cp1252'], /--encoding must be one of utf-8, windows-1252, iso-8859-1, utf-16le, utf-16be/],
-    [['--input', 'a', '--verified-identities', 'ops@'], /--verified-identities must list email addresses or domains/],
-    [['--input', 'a', '--verified-identities', ','], /--verified-identities must list email addresses or domains/],
+    [['--input', 'a', '--verified-identities', 'not an address'], /--verified-identities must list email addresses or domains/],
   ])('bad use %j is an error', (argv, message) => {
-    const parsed = parseArguments(argv as string[]);
+    const parsed = parseLocalArguments(argv as string[]);
+    expect('error' in parsed && parsed.error).toMatch(message);
+  });
+});
+
+describe('exampleArguments (npm run local)', () => {
+  // The example's sender and recipient, verified in the local SES unless the caller says otherwise.
+  const EMAIL = ['-c', 'emailSender=pipeline@example.com', '-c', 'emailRecipients=ops@example.com', '--verified-identities', 'pipeline@example.com,ops@example.com'];
+
+  test('the example\'s options become table data and context; the tool\'s pass on as given', () => {
+    expect(exampleArguments(['--input', 'a.csv', '--lookup', 'f.csv', '--delimiter', ';', '--chunk-size', '600', '--encoding', 'windows-1252', '--json']))
+      .toEqual({ args: ['--input', 'a.csv', '--table-data', 'OrdersPipeline/Financials=f.csv', '--json', ...EMAIL, '-c', 'delimiter=;', '-c', 'chunkSize=600', '-c', 'encoding=windows-1252'] });
+    expect(exampleArguments(['--input', 'a.csv', '--delimiter', '\\t'])).toEqual({ args: ['--input', 'a.csv', ...EMAIL, '-c', 'delimiter=\t'] });
+    expect(exampleArguments(['--input', 'a.csv', '--delimiter', 'tab', '--out', 'o'])).toEqual({ args: ['--input', 'a.csv', '--out', 'o', ...EMAIL, '-c', 'delimiter=\t'] });
+    expect(exampleArguments(['--input', 'a.csv', '--verified-identities', 'x@y.org'])).toEqual({
+      args: ['--input', 'a.csv', '--verified-identities', 'x@y.org', '-c', 'emailSender=pipeline@example.com', '-c', 'emailRecipients=ops@example.com'],
+    });
+  });
+
+  test.each([
+    [['--input', 'a', '--chunk-size', '0'], /positive integer/],
+    [['--input', 'a', '--delimiter', ';;'], /one character/],
+    [['--input', 'a', '--encoding', 'cp1252'], /--encoding must be one of utf-8, windows-1252, iso-8859-1, utf-16le, utf-16be/],
+    [['--input', 'a', '--lookup'], /--lookup needs a value/],
+  ])('bad use %j is an error', (argv, message) => {
+    const parsed = exampleArguments(argv as string[]);
     expect('error' in parsed && parsed.error).toMatch(message);
   });
 });

@@ -27,6 +27,11 @@ describe('resolveTokens', () => {
     expect(resolveTokens({ Ref: 'AWS::Partition' }, template, env)).toBe('aws');
   });
 
+  test('a value imported from another stack is bad use, named', () => {
+    expect(() => resolveTokens({ 'Fn::ImportValue': 'Shared:ExportsOutputRefTable' }, template, env))
+      .toThrow('the stack S imports "Shared:ExportsOutputRefTable" from another stack (Fn::ImportValue): the local cloud runs the processor\'s stack alone');
+  });
+
   test('Fn::Join of a definition string with tokens becomes plain JSON', () => {
     const definition = { 'Fn::Join': ['', ['{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"', { 'Fn::GetAtt': ['Fn1', 'Arn'] }, '","Parameters":{"Bucket":"', { Ref: 'Bucket1' }, '"},"End":true}}}']] };
     const parsed = JSON.parse(resolveTokens(definition, template, env));

@@ -1,0 +1,168 @@
+// local/ is development tooling, left out of the npm package: it runs on devDependencies.
+/* eslint-disable import/no-extraneous-dependencies */
+/**
+ * Fixture data for a DynamoDB table of the app (`--table-data PATH=FILE`): a CSV file with a header, or
+ * JSON Lines of items, loaded as a restore would (straight into the stand-in's store, not through the
+ * API, not counted as the run's traffic). Every row is checked before anything is written, so a file
+ * that does not fit the table is refused naming its line, and nothing runs.
+ */
+import * as fs from 'node:fs';
+import * as readline from 'node:readline';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { parse } from 'csv-parse';
+import { LocalTable } from '../template/cloud-assembly';
+import { UsageError } from '../template/usage-error';
+
+/** Items per seeding batch: one LevelDB batch each, while the next is parsed. */
+const BATCH = 2_000;
+
+/** Writes items into a table of the DynamoDB stand-in ({@link StandIns.seedTable}). */
+export type SeedTable = (table: string, items: Record<string, AttributeValue>[]) => Promise<void>;
+
+type Item = Record<string, AttributeValue>;
+
+/** A file's items with the line each ends on, read as they are parsed: the file is never held whole. */
+type ItemSource = () => AsyncGenerator<{ item: Item; line: number }>;
+
+/** JSON Lines (`.jsonl`, `.ndjson`), else CSV with a header. */
+export function isJsonLines(file: string): boolean {
+  return /\.(jsonl|ndjson)$/i.test(file);
+}
+
+const isNumber = (v: string) => v.trim() !== '' && Number.isFinite(Number(v));
+
+function keyAttributes(table: LocalTable): Array<{ name: string; type: string }> {
+  return table.keySchema.map((k) => ({
+    name: k.AttributeName,
+    type: table.attributeDefinitions.find((a) => a.AttributeName === k.AttributeName)?.AttributeType ?? 'S',
+  }));
+}
+
+/**
+ * CSV: the key columns typed as the table declares them; every other column whose every non-empty value
+ * is a number stored as numbers (as examples/load-financials.ts stores the financial figures), as strings
+ * otherwise; an empty cell leaves the attribute out.
+ */
+async function csvItems(file: string, table: LocalTable): Promise<ItemSource> {
+  const keys = keyAttributes(table);
+  const rows = async function* () {
+    const parser = fs.createReadStream(file).pipe(parse({ columns: true, skip_empty_lines: true, bom: true, info: true }));
+    try {
+      for await (const { record, info } of parser) yield { row: record as Record<string, string>, line: info.lines as number };
+    } catch (err) {
+      // csv-parse names the line and the reason; say which file.
+      throw new UsageError(`${file}: ${(err as Error).message}`);
+    }
+  };
+  // First pass: the header has the keys, each key is there and of its type, and which columns are numbers.
+  let numeric: Set<string> | undefined;
+  for await (const { row, line } of rows()) {
+    if (!numeric) {
+      const missing = keys.find((key) => !(key.name in row));
+      if (missing) throw new UsageError(`${file}: no "${missing.name}" column (the key of table ${table.path})`);
+      numeric = new Set(Object.keys(row).filter((column) => !keys.some((key) => key.name === column)));
+    }
+    for (const key of keys) {
+      if (row[key.name] === '') throw new UsageError(`${file} line ${line}: the "${key.name}" column (the table's key) is empty`);
+      if (key.type === 'N' && !isNumber(row[key.name])) throw new UsageError(`${file} line ${line}: the key "${key.name}" must be a number, got "${row[key.name]}"`);
+    }
+    for (const column of numeric) if (row[column] !== '' && !isNumber(row[column])) numeric.delete(column);
+  }
+  const numbers = numeric ?? new Set<string>();
+  const typeOf = (column: string) => keys.find((key) => key.name === column)?.type ?? (numbers.has(column) ? 'N' : 'S');
+  return async function* () {
+    for await (const { row, line } of rows()) {
+      const item: Item = {};
+      for (const column in row) {
+        if (row[column] === '') continue;
+        const type = typeOf(column);
+        item[column] = (type === 'N' ? { N: row[column] } : type === 'B' ? { B: Buffer.from(row[column], 'base64') } : { S: row[column] }) as AttributeValue;
+      }
+      yield { item, line };
+    }
+  };
+}
+
+/**
+ * JSON Lines: one item per line, either plain JSON (`{"uuid":"a1","price":9.5}`, converted as the SDK's
+ * `marshall` converts it) or DynamoDB JSON wrapped in `Item` as an S3 export writes it
+ * (`{"Item":{"uuid":{"S":"a1"}}}`).
+ */
+async function jsonLinesItems(file: string, table: LocalTable): Promise<ItemSource> {
+  const keys = keyAttributes(table);
+  const items = async function* () {
+    const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
+    let line = 0;
+    for await (const text of lines) {
+      line++;
+      if (text.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        throw new UsageError(`${file} line ${line}: not JSON (${(error as Error).message})`);
+      }
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${file} line ${line}: not a JSON object`);
+      const wrapped = Object.keys(value).length === 1 && 'Item' in value;
+      let item: Item;
+      try {
+        item = wrapped ? (value as { Item: Item }).Item : marshall(value, { removeUndefinedValues: true });
+      } catch (error) {
+        throw new UsageError(`${file} line ${line}: ${(error as Error).message}`);
+      }
+      for (const key of keys) {
+        const attribute = item[key.name] as unknown as Record<string, unknown> | undefined;
+        if (!attribute || !(key.type in attribute)) {
+          throw new UsageError(`${file} line ${line}: the item needs the key "${key.name}" as ${key.type === 'N' ? 'a number' : key.type === 'B' ? 'binary' : 'a string'}`);
+        }
+      }
+      yield { item, line };
+    }
+  };
+  // First pass: every line parses and has the keys.
+  for await (const checked of items()) void checked;
+  return items;
+}
+
+/** A file checked against its table, ready to load. */
+export interface TableData {
+  readonly table: LocalTable;
+  readonly file: string;
+  readonly items: ItemSource;
+}
+
+/** Reads the whole file once, checking each item against the table; a {@link UsageError} names the file and line of the first that does not fit. */
+export async function checkTableData(table: LocalTable, file: string): Promise<TableData> {
+  if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  return { table, file, items: await (isJsonLines(file) ? jsonLinesItems(file, table) : csvItems(file, table)) };
+}
+
+/**
+ * Loads checked data into its table in batches, one written while the next is parsed: memory stays
+ * bounded whatever the file's size. Returns the number of items.
+ */
+export async function loadTableData(seed: SeedTable, data: TableData): Promise<number> {
+  let count = 0;
+  let batch: Item[] = [];
+  let failure: Error | undefined;
+  let writing: Promise<void> = Promise.resolve();
+  // One batch in flight at most: wait for it (and stop at its error) before sending the next.
+  const send = async (items: Item[]) => {
+    await writing;
+    if (failure) throw failure;
+    writing = seed(data.table.name, items).catch((err: Error) => { failure = err; });
+  };
+  for await (const { item } of data.items()) {
+    count++;
+    batch.push(item);
+    if (batch.length === BATCH) {
+      await send(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) await send(batch);
+  await writing;
+  if (failure) throw failure;
+  return count;
+}
