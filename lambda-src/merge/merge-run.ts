@@ -9,6 +9,7 @@ import { ChunkRef, RecordCounts, RejectedRecord } from '../shared/contracts';
 import { formatRecord, parseRecord } from '../shared/csv-fields';
 import { ByteSource, csvRecordBatches, recordWithTerminator } from '../shared/csv-records';
 import { RecordCountMismatch } from '../shared/errors';
+import { rejectLine, rejectsHeaderLine } from '../shared/rejects-file';
 import { numberedRecords } from '../validate/validate-records';
 
 export const CHUNK_FAILED = 'chunk processing failed';
@@ -33,6 +34,11 @@ export interface MergeSources {
   rejects(chunk: ChunkRef): Promise<RejectedRecord[][]>;
   /** The chunk file itself: the records of a failed chunk are read from it. */
   chunkFile(chunk: ChunkRef): Promise<ByteSource>;
+  /**
+   * The input line of each record of a chunk that has them (`ChunkRef.linesKey`: a rejects file
+   * given back), else undefined: the records of a failed chunk are rejected with their lines.
+   */
+  chunkLines(chunk: ChunkRef): Promise<number[] | undefined>;
 }
 
 export interface MergeSinks {
@@ -43,14 +49,6 @@ export interface MergeSinks {
 export interface MergeOutcome {
   readonly records: RecordCounts;
   readonly failedChunks: number;
-}
-
-export function rejectsHeaderLine(header: readonly string[], delimiter: string): string {
-  return formatRecord(['line', ...header, 'reasons'], delimiter) + '\n';
-}
-
-export function rejectLine(reject: RejectedRecord, delimiter: string): string {
-  return formatRecord([String(reject.line), ...reject.fields, reject.reasons.join('; ')], delimiter) + '\n';
 }
 
 export async function mergeRun(plan: MergePlan, sources: MergeSources, sinks: MergeSinks): Promise<MergeOutcome> {
@@ -71,7 +69,7 @@ async function* rejectsCsv(
   for (const chunk of plan.chunks) {
     let text = '';
     if (failed.has(chunk.index)) {
-      const options = { file: chunk.key, delimiter: plan.delimiter, firstLine: chunk.firstLine };
+      const options = { file: chunk.key, delimiter: plan.delimiter, firstLine: chunk.firstLine, lines: await sources.chunkLines(chunk) };
       for await (const batch of numberedRecords(await sources.chunkFile(chunk), options, () => undefined)) {
         for (const { line, bytes } of batch) {
           text += rejectLine({ line, fields: parseRecord(bytes, plan.delimiter).fields, reasons: [CHUNK_FAILED] }, plan.delimiter);
