@@ -140,6 +140,8 @@ export async function runRecordPath(options: RecordPathOptions): Promise<RecordP
           jsonLinesArray<RejectedRecord>(fs.createReadStream(work.enrichmentRejects(chunk.index))),
         ]),
         chunkFile: async (chunk) => fs.createReadStream(chunk.key),
+        // Read for failed chunks only, and none fails here.
+        chunkLines: async () => undefined,
       },
       { writeRejects: (body) => writeFile(rejectsFile, body), writeOutput: (body) => writeFile(outputFile, body) },
     );

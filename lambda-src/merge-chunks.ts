@@ -31,6 +31,7 @@ export async function handler(request: MergeRequest): Promise<MergeResult> {
       readJsonLinesArray<RejectedRecord>(at(work.enrichmentRejectsKey(chunk.index))),
     ]),
     chunkFile: (chunk) => readObjectStream(at(chunk.key)),
+    chunkLines: async (chunk) => (chunk.linesKey ? readJson<number[]>(at(chunk.linesKey)) : undefined),
   };
   const outcome = await mergeRun(
     { header: plan.header, delimiter: plan.delimiter, records: split.records, chunks, failedChunks },

@@ -30,7 +30,12 @@ export async function handler(request: RunRequest): Promise<SplitResult> {
     await writeObject({ bucket, key }, chunk.body, 'text/csv; charset=utf-8');
     return key;
   };
-  const outcome = await splitRecords(input, { file, delimiter, chunkSize }, writeChunk);
+  const writeLines = async (chunk: ChunkFile) => {
+    const key = work.chunkLinesKey(chunk.index);
+    await writeJson({ bucket, key }, chunk.lines);
+    return key;
+  };
+  const outcome = await splitRecords(input, { file, delimiter, chunkSize, writeLines }, writeChunk);
 
   const result: SplitResult = {
     runId: request.runId,
@@ -47,6 +52,6 @@ export async function handler(request: RunRequest): Promise<SplitResult> {
   const plan: RunPlan = { ...result, input: request, header: outcome.header, startedAt };
   await writeJson({ bucket, key: work.manifestKey }, outcome.chunks);
   await writeJson({ bucket, key: work.runPlanKey }, plan);
-  log.info('split finished', { runId: request.runId, chunks: result.chunkCount, records: result.records });
+  log.info('split finished', { runId: request.runId, chunks: result.chunkCount, records: result.records, rejectsFile: outcome.rejectsFile });
   return result;
 }

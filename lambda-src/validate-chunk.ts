@@ -5,7 +5,7 @@
 import { ValidateTask, ValidationResult } from './shared/contracts';
 import { log } from './shared/logger';
 import { WorkFiles } from './shared/run-layout';
-import { readObjectStream, toJsonLines, writeObject } from './shared/s3-objects';
+import { readJson, readObjectStream, toJsonLines, writeObject } from './shared/s3-objects';
 import { processedCsv, validatedChunkJson } from './validate/valid-output';
 import { validateChunk } from './validate/validate-records';
 import { validatorOf } from './validate/validator-settings';
@@ -16,9 +16,10 @@ export async function handler(task: ValidateTask): Promise<ValidationResult> {
   const work = new WorkFiles(workPrefix, task.runId);
   const { chunk, delimiter } = task;
   const body = await readObjectStream({ bucket, key: chunk.key });
+  const lines = chunk.linesKey ? await readJson<number[]>({ bucket, key: chunk.linesKey }) : undefined;
   const verdicts = await validateChunk(
     body,
-    { file: chunk.key, delimiter, firstLine: chunk.firstLine },
+    { file: chunk.key, delimiter, firstLine: chunk.firstLine, lines },
     validatorOf(validator),
   );
   const validKey = enrichment ? work.validatedKey(chunk.index) : work.processedKey(chunk.index);

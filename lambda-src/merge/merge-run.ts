@@ -14,6 +14,7 @@ import { formatRecord, parseRecord } from '../shared/csv-fields';
 import { ByteSource, csvRecordBatches, recordWithTerminator } from '../shared/csv-records';
 import { RecordCountMismatch } from '../shared/errors';
 import { destroyStream, readAhead } from '../shared/read-ahead';
+import { rejectLine, rejectsHeaderLine } from '../shared/rejects-file';
 import { numberedRecords } from '../validate/validate-records';
 
 export const CHUNK_FAILED = 'chunk processing failed';
@@ -38,6 +39,11 @@ export interface MergeSources {
   rejects(chunk: ChunkRef): Promise<RejectedRecord[][]>;
   /** The chunk file itself: the records of a failed chunk are read from it. */
   chunkFile(chunk: ChunkRef): Promise<ByteSource>;
+  /**
+   * The input line of each record of a chunk that has them (`ChunkRef.linesKey`: a rejects file
+   * given back), else undefined: the records of a failed chunk are rejected with their lines.
+   */
+  chunkLines(chunk: ChunkRef): Promise<number[] | undefined>;
 }
 
 export interface MergeSinks {
@@ -68,14 +74,6 @@ export interface MergeOutcome {
   readonly failedChunks: number;
 }
 
-export function rejectsHeaderLine(header: readonly string[], delimiter: string): string {
-  return formatRecord(['line', ...header, 'reasons'], delimiter) + '\n';
-}
-
-export function rejectLine(reject: RejectedRecord, delimiter: string): string {
-  return formatRecord([String(reject.line), ...reject.fields, reject.reasons.join('; ')], delimiter) + '\n';
-}
-
 export async function mergeRun(plan: MergePlan, sources: MergeSources, sinks: MergeSinks, options: MergeOptions = {}): Promise<MergeOutcome> {
   const failed = plan.failedChunks;
   const counts = { valid: 0, rejected: 0 };
@@ -95,13 +93,14 @@ async function* rejectsCsv(
   yield rejectsHeaderLine(plan.header, plan.delimiter);
   // A failed chunk's records come from its chunk file; any other chunk's from its rejects files.
   const open = async (chunk: ChunkRef): Promise<ChunkRejects> => (failed.has(chunk.index)
-    ? { chunk, chunkFile: await sources.chunkFile(chunk) }
+    // Its line list first: a stream opened before a failed read would be left open.
+    ? { chunk, lines: await sources.chunkLines(chunk), chunkFile: await sources.chunkFile(chunk) }
     : { chunk, lists: await sources.rejects(chunk) });
   for await (const opened of readAhead(plan.chunks, depth, open, (o) => destroyStream(o.chunkFile))) {
     const { chunk } = opened;
     let text = '';
     if (opened.chunkFile) {
-      const options = { file: chunk.key, delimiter: plan.delimiter, firstLine: chunk.firstLine };
+      const options = { file: chunk.key, delimiter: plan.delimiter, firstLine: chunk.firstLine, lines: opened.lines };
       for await (const batch of numberedRecords(opened.chunkFile, options, () => undefined)) {
         for (const { line, bytes } of batch) {
           text += rejectLine({ line, fields: parseRecord(bytes, plan.delimiter).fields, reasons: [CHUNK_FAILED] }, plan.delimiter);
@@ -171,6 +170,8 @@ interface ChunkRejects {
   readonly chunk: ChunkRef;
   readonly lists?: RejectedRecord[][];
   readonly chunkFile?: ByteSource;
+  /** A failed chunk's original input lines, when its records are not consecutive lines (a rejects file given back). */
+  readonly lines?: number[];
 }
 
 function withNewline(bytes: Buffer): Buffer {

@@ -24,6 +24,12 @@ export interface ChunkRef {
   readonly records: number;
   /** Input line number of the chunk file's second line (its first record); the header is line 1 of the chunk file. */
   readonly firstLine: number;
+  /**
+   * Where the input line of each of the chunk's records is (a JSON array), when they are not
+   * consecutive lines from `firstLine`: the records of a rejects file given back keep the lines
+   * they had in the original input.
+   */
+  readonly linesKey?: string;
 }
 
 /** What split-input returns to the orchestrator (stored at `$.split`). */

@@ -6,6 +6,8 @@
  *   <work>/<runId>/run.json                  the run plan (header, keys, counts)
  *   <work>/<runId>/manifest.json             the chunk list the Distributed Map reads
  *   <work>/<runId>/chunks/00000.csv          header + the chunk's records, verbatim
+ *   <work>/<runId>/chunks/00000.lines.json   the chunk's records' lines in the original input, when
+ *                                            the upload is a rejects file given back (ChunkRef.linesKey)
  *   <work>/<runId>/validated/00000.json      valid records awaiting enrichment (a ValidatedChunk)
  *   <work>/<runId>/processed/00000.csv       header + the chunk's processed records
  *   <work>/<runId>/rejects/00000.validation.jsonl, 00000.enrichment.jsonl
@@ -20,7 +22,8 @@
  *   <archive>/<runId>/orders.csv             the input, once processed, as it was uploaded
  *
  * An upload `orders.csv.gz` is published as `orders.csv` and `orders.rejects.csv`, and archived
- * as `orders.csv.gz`.
+ * as `orders.csv.gz`. An upload `orders.rejects.csv` (a rejects file given back, corrected) is
+ * published as `orders.csv` and `orders.rejects.csv` too (`outputName`).
  */
 
 const pad = (index: number) => String(index).padStart(5, '0');
@@ -41,7 +44,40 @@ export function csvName(key: string): string {
 
 /** The CSV file's name without its extension, e.g. `orders` for `orders.csv` and `orders.csv.gz`. */
 export function stem(key: string): string {
+  return withoutExtension(csvName(key));
+}
+
+/** How the name of the rejects file a run publishes ends: `orders.rejects.csv`. */
+export const REJECTS_FILE_SUFFIX = '.rejects.csv';
+
+/**
+ * Whether an upload is named as a rejects file a run published (`orders.rejects.csv`, or
+ * `orders.rejects.csv.gz`), case aside. Split (lambda-src/split/rejects-input.ts) reads it as a
+ * rejects file given back only when its header is one too.
+ */
+export function isRejectsFileName(key: string): boolean {
   const name = csvName(key);
+  return name.length > REJECTS_FILE_SUFFIX.length && name.toLowerCase().endsWith(REJECTS_FILE_SUFFIX);
+}
+
+/**
+ * The name of a run's output: the CSV file's name, except for an upload named as a rejects file,
+ * `orders.rejects.csv`, whose output is `orders.csv` (and rejects `orders.rejects.csv` again): the
+ * records that now pass are orders, and what still fails can be corrected and given back the same
+ * way. Decided by the name alone, so every step derives the same keys from the upload's key.
+ */
+export function outputName(key: string): string {
+  const name = csvName(key);
+  // `.csv` keeps its case: ORDERS.REJECTS.CSV → ORDERS.CSV.
+  return isRejectsFileName(key) ? name.slice(0, -REJECTS_FILE_SUFFIX.length) + name.slice(-'.csv'.length) : name;
+}
+
+/** The name of a run's rejects file: `orders.rejects.csv` for `orders.csv`, `orders.csv.gz` and `orders.rejects.csv`. */
+export function rejectsName(key: string): string {
+  return withoutExtension(outputName(key)) + REJECTS_FILE_SUFFIX;
+}
+
+function withoutExtension(name: string): string {
   const dot = name.lastIndexOf('.');
   return dot > 0 ? name.slice(0, dot) : name;
 }
@@ -60,6 +96,8 @@ export class WorkFiles {
   get runPlanKey(): string { return this.key('run.json'); }
   get manifestKey(): string { return this.key('manifest.json'); }
   chunkKey(index: number): string { return this.key(`chunks/${pad(index)}.csv`); }
+  /** The input line of each record of a chunk whose lines are not consecutive (a rejects file given back), as a JSON array. */
+  chunkLinesKey(index: number): string { return this.key(`chunks/${pad(index)}.lines.json`); }
   validatedKey(index: number): string { return this.key(`validated/${pad(index)}.json`); }
   processedKey(index: number): string { return this.key(`processed/${pad(index)}.csv`); }
   validationRejectsKey(index: number): string { return this.key(`rejects/${pad(index)}.validation.jsonl`); }
@@ -72,16 +110,16 @@ export class WorkFiles {
   /** The ResultWriter's prefix (src/orchestrator.ts builds it with States.Format). */
   get mapResultsPrefix(): string { return this.key('map-results'); }
   /** Where merge-chunks stages the output of the upload `inputKey` until notify publishes it. */
-  stagedOutputKey(inputKey: string): string { return this.key(`merged/${csvName(inputKey)}`); }
-  stagedRejectsKey(inputKey: string): string { return this.key(`merged/${stem(inputKey)}.rejects.csv`); }
+  stagedOutputKey(inputKey: string): string { return this.key(`merged/${outputName(inputKey)}`); }
+  stagedRejectsKey(inputKey: string): string { return this.key(`merged/${rejectsName(inputKey)}`); }
 }
 
 /** What a run publishes under the output prefix: named after its input, plain CSV whether or not the upload was compressed. */
 export class PublishedFiles {
   constructor(private readonly outputPrefix: string, readonly runId: string, readonly inputKey: string) {}
 
-  get outputKey(): string { return `${this.outputPrefix}${this.runId}/${csvName(this.inputKey)}`; }
-  get rejectsKey(): string { return `${this.outputPrefix}${this.runId}/${stem(this.inputKey)}.rejects.csv`; }
+  get outputKey(): string { return `${this.outputPrefix}${this.runId}/${outputName(this.inputKey)}`; }
+  get rejectsKey(): string { return `${this.outputPrefix}${this.runId}/${rejectsName(this.inputKey)}`; }
   get summaryKey(): string { return `${this.outputPrefix}${this.runId}/summary.json`; }
 }
 
@@ -89,7 +127,3 @@ export class PublishedFiles {
 export function archiveKey(archivePrefix: string, runId: string, inputKey: string): string {
   return `${archivePrefix}${runId}/${baseName(inputKey)}`;
 }
-
-// Kept only for local/runner.ts, which is being restructured elsewhere and reads a run's prefixes
-// and published files with these: it moves to the processor's prefix properties and
-// `PublishedFiles`, then they go. Not used by any handler.

@@ -11,24 +11,30 @@ export interface ChunkFile {
   /** Input line of the chunk's first record. */
   readonly firstLine: number;
   readonly body: Buffer;
+  /** Each record's input line, with `explicitLines`: the records are not consecutive lines of one file. */
+  readonly lines?: number[];
 }
 
 export interface ChunkSplitterOptions {
   readonly file: string;
   readonly delimiter: string;
   readonly chunkSize: number;
+  /** Keep each record's line in its chunk's `lines` (records whose lines are not their physical lines in the chunk). @default false */
+  readonly explicitLines?: boolean;
 }
 
 /**
  * Cuts a record stream into chunk files of `chunkSize` records. The body of a chunk is the exact
  * input byte slice from its first record to the end of its last, blank lines and CRLFs included,
- * so a record's input line is `firstLine` plus its physical line offset in the chunk. Only the
- * chunk being filled is held in memory.
+ * so a record's input line is `firstLine` plus its physical line offset in the chunk; with
+ * `explicitLines` (records given with the lines they had elsewhere), the chunk lists its records'
+ * lines instead. Only the chunk being filled is held in memory.
  */
 export class ChunkSplitter {
   private headerFields: string[] | undefined;
   private headerLine: Buffer = NEWLINE;
   private parts: Buffer[] = [];
+  private lines: number[] = [];
   private count = 0;
   private firstLine = 0;
   private nextIndex = 0;
@@ -64,6 +70,7 @@ export class ChunkSplitter {
     } else {
       this.parts.push(record.raw);
     }
+    if (this.options.explicitLines) this.lines.push(record.line);
     this.count++;
     this.total++;
     return this.count === this.options.chunkSize ? this.take() : undefined;
@@ -78,8 +85,15 @@ export class ChunkSplitter {
   private take(): ChunkFile {
     const last = this.parts[this.parts.length - 1];
     if (last[last.length - 1] !== NEWLINE[0]) this.parts.push(NEWLINE);
-    const chunk: ChunkFile = { index: this.nextIndex++, records: this.count, firstLine: this.firstLine, body: Buffer.concat(this.parts) };
+    const chunk: ChunkFile = {
+      index: this.nextIndex++,
+      records: this.count,
+      firstLine: this.firstLine,
+      body: Buffer.concat(this.parts),
+      ...(this.options.explicitLines ? { lines: this.lines } : {}),
+    };
     this.parts = [];
+    this.lines = [];
     this.count = 0;
     return chunk;
   }

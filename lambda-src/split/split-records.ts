@@ -1,7 +1,10 @@
 import { ChunkFile, ChunkSplitter } from './chunk-splitter';
+import { isRejectsFile, RejectsFileRows } from './rejects-input';
 import { WriteWindow } from './write-window';
 import { ChunkRef } from '../shared/contracts';
+import { parseRecord } from '../shared/csv-fields';
 import { ByteSource, csvRecordBatches } from '../shared/csv-records';
+import { EmptyFile } from '../shared/errors';
 
 export interface SplitOptions {
   /** Named in errors. */
@@ -18,13 +21,18 @@ export interface SplitOptions {
   readonly writeConcurrency?: number;
   /** Bytes of chunk bodies held by the writes in flight, at most (one larger chunk still goes alone). @default 64 MiB */
   readonly writeBufferBytes?: number;
+  /** Writes a chunk's input lines (`ChunkFile.lines`, a rejects file given back) and returns where. @default - a rejects file given back is refused */
+  readonly writeLines?: (chunk: ChunkFile) => Promise<string>;
 }
 
 export const DEFAULT_WRITE_CONCURRENCY = 16;
 export const DEFAULT_WRITE_BUFFER_BYTES = 64 * 1024 * 1024;
 
 export interface SplitOutcome {
+  /** The input's columns; for a rejects file given back, the original input's (without `line` and `reasons`). */
   readonly header: string[];
+  /** Whether the input was a rejects file given back (lambda-src/split/rejects-input.ts). */
+  readonly rejectsFile: boolean;
   readonly records: number;
   /** In chunk order. */
   readonly chunks: ChunkRef[];
@@ -41,21 +49,33 @@ export async function splitRecords(
   options: SplitOptions,
   writeChunk: (chunk: ChunkFile) => Promise<string>,
 ): Promise<SplitOutcome> {
-  const splitter = new ChunkSplitter(options);
   const writes = new WriteWindow(options.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY, options.writeBufferBytes ?? DEFAULT_WRITE_BUFFER_BYTES);
   const chunks: ChunkRef[] = [];
   const write = (chunk: ChunkFile) => writes.add(async () => {
-    const key = await writeChunk(chunk);
-    chunks[chunk.index] = { index: chunk.index, key, records: chunk.records, firstLine: chunk.firstLine };
+    const [key, linesKey] = await Promise.all([writeChunk(chunk), chunk.lines && options.writeLines!(chunk)]);
+    chunks[chunk.index] = { index: chunk.index, key, records: chunk.records, firstLine: chunk.firstLine, ...(linesKey ? { linesKey } : {}) };
   }, chunk.body.length);
+  // Known with the header: the records of a rejects file given back are its data between line and reasons.
+  let splitter: ChunkSplitter | undefined;
+  let rejectsFile: RejectsFileRows | undefined;
   for await (const batch of csvRecordBatches(input, options)) {
     for (const record of batch) {
-      const chunk = splitter.add(record);
+      if (!splitter) {
+        if (isRejectsFile(options.file, parseRecord(record.bytes, options.delimiter).fields)) {
+          if (!options.writeLines) throw new Error(`${options.file} is a rejects file given back: splitting it needs writeLines`);
+          rejectsFile = new RejectsFileRows(options.file, options.delimiter);
+        }
+        splitter = new ChunkSplitter({ ...options, explicitLines: rejectsFile !== undefined });
+        splitter.add(rejectsFile ? rejectsFile.header(record) : record);
+        continue;
+      }
+      const chunk = splitter.add(rejectsFile ? rejectsFile.record(record) : record);
       if (chunk) await write(chunk);
     }
   }
+  if (!splitter) throw new EmptyFile(options.file);
   const last = splitter.finish();
   if (last) await write(last);
   await writes.drain();
-  return { header: splitter.header, records: splitter.records, chunks };
+  return { header: splitter.header, rejectsFile: rejectsFile !== undefined, records: splitter.records, chunks };
 }

@@ -6,7 +6,7 @@ import { BatchValidator, CandidateRecord } from './batch-validator';
 import { mergeRejectsByLine } from '../rejects/rejects-by-line';
 import { RejectedRecord } from '../shared/contracts';
 import { INVALID_UTF8, parseRecord } from '../shared/csv-fields';
-import { ByteSource, csvRecordBatches } from '../shared/csv-records';
+import { ByteSource, CsvRecord, csvRecordBatches } from '../shared/csv-records';
 import { EmptyFile } from '../shared/errors';
 
 export interface ValidRecord extends CandidateRecord {
@@ -32,6 +32,8 @@ export interface ChunkOptions {
   readonly delimiter: string;
   /** Input line of the chunk's first record (`ChunkRef.firstLine`). */
   readonly firstLine: number;
+  /** Each record's input line, when they are not consecutive lines from `firstLine` (`ChunkRef.linesKey`). @default - consecutive */
+  readonly lines?: readonly number[];
 }
 
 /** A record of a chunk file with its input line. */
@@ -43,15 +45,23 @@ export interface NumberedRecord {
 /**
  * The records of a chunk file after its header, in batches, each with its input line: the chunk
  * is an exact slice of the input, so a record's line is `firstLine` plus its physical offset
- * from the first. `onHeader` receives the header record's bytes.
+ * from the first, unless the chunk comes with its records' `lines`. `onHeader` receives the header
+ * record's bytes.
  */
 export async function* numberedRecords(
   chunk: ByteSource,
   options: ChunkOptions,
   onHeader: (bytes: Buffer) => void,
 ): AsyncGenerator<NumberedRecord[]> {
+  const { lines } = options;
   let headerSeen = false;
   let firstRecordLine = 0;
+  let count = 0;
+  // The lines are split-input's, one per record: a count that differs is a defect, never bad input.
+  const mismatch = () => new Error(`${options.file} has ${count === lines!.length ? 'more' : count} records, but ${lines!.length} lines were given for them`);
+  const lineOf = lines
+    ? () => { if (count === lines.length) throw mismatch(); return lines[count]; }
+    : (record: CsvRecord) => options.firstLine + record.line - (firstRecordLine ||= record.line);
   for await (const batch of csvRecordBatches(chunk, options)) {
     const numbered: NumberedRecord[] = [];
     for (const record of batch) {
@@ -60,12 +70,13 @@ export async function* numberedRecords(
         onHeader(record.bytes);
         continue;
       }
-      firstRecordLine ||= record.line;
-      numbered.push({ line: options.firstLine + record.line - firstRecordLine, bytes: record.bytes });
+      numbered.push({ line: lineOf(record), bytes: record.bytes });
+      count++;
     }
     yield numbered;
   }
   if (!headerSeen) throw new EmptyFile(options.file);
+  if (lines && count !== lines.length) throw mismatch();
 }
 
 export async function validateChunk(chunk: ByteSource, options: ChunkOptions, validator: BatchValidator): Promise<ChunkVerdicts> {

@@ -175,6 +175,40 @@ test('json-schema rejects with readable reasons; a chunk without a processed fil
   ]);
 });
 
+test('a rejects file given back: each record keeps its original line in chunks, rejects, table and merge', async () => {
+  process.env.VALIDATOR = 'json-schema';
+  process.env.RECORD_SCHEMA = JSON.stringify({ type: 'object', properties: { uuid: { pattern: '^\\d{9}$' } } });
+  process.env.CHUNK_SIZE = '2';
+  const input = [
+    'line,uuid,Country,reasons',
+    '7,535113847,Chad,Country: fixed now',
+    '19,12,Peru,uuid: must match ^\\d{9}$',
+    '"33",874708545,"Côte d\'Ivoire, ""west""",expected 3 fields',
+    '58,100000002,Japan,x',
+    '',
+  ].join('\n');
+  // Chunk 1 (lines 33 and 58) fails in the Map: its records are rejected by their original lines too.
+  const { split, manifest, output, rejects, merge } = await runPipeline('run-reprocess', 'input/orders.rejects.csv', input, { failedChunks: [1] });
+  expect([split.outputKey, split.rejectsKey]).toEqual(['output/run-reprocess/orders.csv', 'output/run-reprocess/orders.rejects.csv']);
+  expect(manifest).toEqual([
+    { index: 0, key: 'runs/run-reprocess/chunks/00000.csv', records: 2, firstLine: 7, linesKey: 'runs/run-reprocess/chunks/00000.lines.json' },
+    { index: 1, key: 'runs/run-reprocess/chunks/00001.csv', records: 2, firstLine: 33, linesKey: 'runs/run-reprocess/chunks/00001.lines.json' },
+  ]);
+  expect(await readJson({ bucket, key: manifest[1].linesKey! })).toEqual([33, 58]);
+  expect((await readJson<RunPlan>({ bucket, key: 'runs/run-reprocess/run.json' })).header).toEqual(['uuid', 'Country']);
+  expect(output).toBe('uuid,Country\n535113847,Chad\n');
+  expect(rejects).toBe([
+    'line,uuid,Country,reasons',
+    '19,12,Peru,uuid: must match ^\\d{9}$',
+    '33,874708545,"Côte d\'Ivoire, ""west""",chunk processing failed',
+    '58,100000002,Japan,chunk processing failed',
+    '',
+  ].join('\n'));
+  expect(merge.records).toEqual({ total: 4, valid: 1, rejected: 3 });
+  expect(merge.stagedOutputKey).toBe('runs/run-reprocess/merged/orders.csv');
+  expect((await storedRejects('run-reprocess')).map((r) => [r.line, r.chunk, r.fields])).toEqual([[19, 0, ['12', 'Peru']]]);
+});
+
 test('with enrichment configured, valid records go to the validated chunk for enrich-chunk', async () => {
   process.env.ENRICHMENT = 'true';
   await writeObject({ bucket, key: 'input/e.csv' }, 'a,b\n1,"x\ny"\n', 'text/csv');

@@ -14,6 +14,7 @@ interface Files {
   readonly processed: Record<number, string>;
   readonly rejects: Record<number, RejectedRecord[][]>;
   readonly chunk?: Record<number, string>;
+  readonly lines?: Record<number, number[]>;
 }
 
 function sources(files: Files): MergeSources {
@@ -21,6 +22,7 @@ function sources(files: Files): MergeSources {
     processed: async (c) => [files.processed[c.index]],
     rejects: async (c) => files.rejects[c.index] ?? [[], []],
     chunkFile: async (c) => [files.chunk?.[c.index] ?? ''],
+    chunkLines: async (c) => files.lines?.[c.index],
   };
 }
 
@@ -60,6 +62,22 @@ test('a failed chunk puts all its records in rejects, whatever files it left', a
   expect(rejects).toBe(`line,id,name,reasons\n5,4,"d\nd",${CHUNK_FAILED}\n7,5,e,${CHUNK_FAILED}\n`);
   expect(output).toBe('id,name\n1,a\n2,b\n3,c\n6,f\n7,g\n');
   expect(outcome).toEqual({ records: { total: 7, valid: 5, rejected: 2 }, failedChunks: 1 });
+});
+
+test('a failed chunk of a rejects file given back names its records by their lines in the original input', async () => {
+  const reprocessed: ChunkRef[] = [
+    { index: 0, key: 'chunks/0.csv', records: 2, firstLine: 4, linesKey: 'chunks/0.lines.json' },
+    { index: 1, key: 'chunks/1.csv', records: 2, firstLine: 31, linesKey: 'chunks/1.lines.json' },
+  ];
+  const src = sources({
+    processed: { 0: 'id,name\n1,a\n', 1: 'id,name\n' },
+    rejects: { 0: [[{ line: 17, fields: ['2', ''], reasons: ['name: empty'] }], []] },
+    chunk: { 1: 'id,name\n3,"c\nc"\n4,d\n' },
+    lines: { 0: [4, 17], 1: [31, 58] },
+  });
+  const { rejects, outcome } = await run({ header, delimiter: ',', records: 4, chunks: reprocessed, failedChunks: new Set([1]) }, src);
+  expect(rejects).toBe(`line,id,name,reasons\n17,2,,name: empty\n31,3,"c\nc",${CHUNK_FAILED}\n58,4,d,${CHUNK_FAILED}\n`);
+  expect(outcome.records).toEqual({ total: 4, valid: 1, rejected: 3 });
 });
 
 test('counts that do not add up throw RecordCountMismatch before the output ends', async () => {
@@ -114,6 +132,7 @@ test('reads the chunks ahead, a bounded number at a time, and still writes them 
     processed: (c) => slowly(c.index, [`id,name\n${c.index},n${c.index}\n`]),
     rejects: (c) => slowly(c.index, [[], []]),
     chunkFile: async () => [''],
+    chunkLines: async () => undefined,
   };
   const written: string[] = [];
   const collect = async (body: AsyncIterable<string | Buffer>) => {

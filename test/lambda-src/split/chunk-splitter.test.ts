@@ -67,4 +67,16 @@ describe('ChunkSplitter', () => {
     expect(() => split('id,v,id\n1,2,3\n', 2)).toThrow('orders.csv line 1 (header): duplicate column name "id"');
     expect(() => split('id,,v\n1,2,3\n', 2)).toThrow('empty column name in column 2');
   });
+
+  test('with explicitLines each chunk lists its records\' lines, whatever their physical lines', () => {
+    const splitter = new ChunkSplitter({ file, delimiter: ',', chunkSize: 2, explicitLines: true });
+    const line = (n: number, text: string) => ({ line: n, bytes: Buffer.from(text), raw: Buffer.from(text + '\n'), rawStart: 0 });
+    expect(splitter.add(line(1, 'id,v'))).toBeUndefined();
+    expect(splitter.add(line(7, '1,a'))).toBeUndefined();
+    expect(splitter.add(line(40, '2,"b\nb"'))).toMatchObject({ index: 0, records: 2, firstLine: 7, lines: [7, 40], body: Buffer.from('id,v\n1,a\n2,"b\nb"\n') });
+    expect(splitter.add(line(41, '3,c'))).toBeUndefined();
+    expect(splitter.finish()).toMatchObject({ index: 1, records: 1, firstLine: 41, lines: [41] });
+    // Without it, a chunk carries no lines: they follow from firstLine.
+    expect(split('id,v\n1,a\n', 2)[0].lines).toBeUndefined();
+  });
 });

@@ -75,3 +75,63 @@ describe('splitRecords', () => {
     })).rejects.toThrow('S3 is down');
   });
 });
+
+describe('splitRecords of a rejects file given back', () => {
+  const rejectsFile = [
+    'line,id,v,reasons',
+    '4,3,v3,v: too short',
+    '',
+    '17,16,"v\n16",id: not a number; v: too long',
+    '"230",229,v229,"expected 2 fields, found 3"',
+  ].join('\r\n') + '\r\n';
+  const split = (name: string, input: string) => {
+    const bodies: string[] = [];
+    const lines: number[][] = [];
+    const outcome = splitRecords([input], {
+      file: name,
+      delimiter: ',',
+      chunkSize: 2,
+      writeLines: async (chunk) => {
+        lines[chunk.index] = chunk.lines!;
+        return `chunks/${chunk.index}.lines.json`;
+      },
+    }, async (chunk) => {
+      bodies[chunk.index] = chunk.body.toString();
+      return `chunks/${chunk.index}.csv`;
+    });
+    return outcome.then((o) => ({ ...o, bodies, lines }));
+  };
+
+  test('splits the records between line and reasons, each chunk with its records\' lines in the original input', async () => {
+    const outcome = await split('orders.rejects.csv', rejectsFile);
+    expect(outcome.rejectsFile).toBe(true);
+    expect(outcome.header).toEqual(['id', 'v']);
+    expect(outcome.records).toBe(3);
+    expect(outcome.chunks).toEqual([
+      { index: 0, key: 'chunks/0.csv', records: 2, firstLine: 4, linesKey: 'chunks/0.lines.json' },
+      { index: 1, key: 'chunks/1.csv', records: 1, firstLine: 230, linesKey: 'chunks/1.lines.json' },
+    ]);
+    expect(outcome.bodies).toEqual(['id,v\n3,v3\n16,"v\n16"\n', 'id,v\n229,v229\n']);
+    expect(outcome.lines).toEqual([[4, 17], [230]]);
+  });
+
+  test('the same header under another name, or that name with another header, is data: every column stays', async () => {
+    const lookAlike = await split('orders.csv', rejectsFile);
+    expect(lookAlike.rejectsFile).toBe(false);
+    expect(lookAlike.header).toEqual(['line', 'id', 'v', 'reasons']);
+    expect(lookAlike.chunks.map((c) => [c.firstLine, c.linesKey])).toEqual([[2, undefined], [6, undefined]]);
+    expect(lookAlike.bodies[0]).toBe('line,id,v,reasons\r\n4,3,v3,v: too short\r\n\r\n17,16,"v\n16",id: not a number; v: too long\r\n');
+    const named = await split('orders.rejects.csv', 'line,id,v\n4,3,v3\n');
+    expect(named.rejectsFile).toBe(false);
+    expect(named.header).toEqual(['line', 'id', 'v']);
+    expect(named.bodies).toEqual(['line,id,v\n4,3,v3\n']);
+  });
+
+  test('a row out of order fails the split naming the uploaded file\'s line; a caller that cannot write lines is refused', async () => {
+    await expect(split('orders.rejects.csv', 'line,id,reasons\n9,a,r\n5,b,r\n')).rejects.toMatchObject({
+      name: 'InputFormatError', message: 'orders.rejects.csv line 3: the rows of a rejects file must keep the order of their lines in the original input, each line once: line 5 comes after line 9',
+    });
+    await expect(splitRecords([rejectsFile], { file: 'orders.rejects.csv', delimiter: ',', chunkSize: 2 }, async () => 'k'))
+      .rejects.toThrow('orders.rejects.csv is a rejects file given back: splitting it needs writeLines');
+  });
+});

@@ -44,4 +44,16 @@ describe('validateChunk', () => {
       { line: 5, fields: ['z', 'multi\nline'], text: 'z;"multi\nline"' },
     ]);
   });
+
+  test('a chunk with its records\' lines (a rejects file given back) names each record by them', async () => {
+    const chunk = 'id,note\n1,"two\nlines"\n2\n3,ok\n';
+    const verdicts = await validateChunk([chunk], { file: 'c.csv', delimiter: ',', firstLine: 9, lines: [9, 57, 1203] }, acceptAll);
+    expect(verdicts.valid.map((r) => r.line)).toEqual([9, 1203]);
+    expect(verdicts.rejected).toEqual([{ line: 57, fields: ['2'], reasons: ['expected 2 fields, found 1'] }]);
+    // The lines are split-input's: as many as the records, or the chunk cannot be numbered.
+    await expect(validateChunk([chunk], { file: 'c.csv', delimiter: ',', firstLine: 9, lines: [9, 57] }, acceptAll))
+      .rejects.toThrow('c.csv has more records, but 2 lines were given for them');
+    await expect(validateChunk([chunk], { file: 'c.csv', delimiter: ',', firstLine: 9, lines: [9, 57, 1203, 1204] }, acceptAll))
+      .rejects.toThrow('c.csv has 3 records, but 4 lines were given for them');
+  });
 });
