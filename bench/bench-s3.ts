@@ -55,15 +55,9 @@ export const BENCH_BUCKET = 'bench';
  * A bundled handler's environment: the construct's common variables (the bench bucket, the default
  * prefixes) and `settings`, and what the SDK needs to reach the bench's S3 as it reaches S3 on AWS.
  */
-export function handlerEnvironment(endpoint: string, settings: Record<string, string> = {}): Record<string, string> {
+export function handlerEnvironment(endpoint: string, variables: Record<string, string>): Record<string, string> {
   return {
-    BUCKET_NAME: BENCH_BUCKET,
-    INPUT_PREFIX: 'input/',
-    OUTPUT_PREFIX: 'output/',
-    ARCHIVE_PREFIX: 'archive/',
-    WORK_PREFIX: 'runs/',
-    LOG_LEVEL: 'warn',
-    ...settings,
+    ...variables,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { HandlerChildReport } from './handler-child';
-import { lastLine } from './local-run';
+import { childOutput, lastLine } from './local-run';
 
 const CHILD = path.join(__dirname, 'handler-child.ts');
 
@@ -22,14 +22,7 @@ export async function runHandler(name: string, event: unknown, environment: Reco
       env: { PATH: process.env.PATH ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...environment },
       cwd: path.join(__dirname, '..'),
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => { stdout += text; });
-    child.stderr.setEncoding('utf8').on('data', (text: string) => { stderr = (stderr + text).slice(-4000); });
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', resolve);
-    });
+    const { code, stdout, stderr } = await childOutput(child);
     if (code !== 0) throw new Error(`${name} exited with ${code}: ${stderr.trim()}`);
     return JSON.parse(lastLine(stdout)) as HandlerChildReport;
   } finally {

@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { ChildProcessByStdio, spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { Readable } from 'node:stream';
 import type { LocalRunReport } from './local-run-child';
 
 export interface LocalRunMeasurement extends LocalRunReport {
@@ -16,6 +17,28 @@ export function lastLine(text: string): string {
   return lines[lines.length - 1] ?? '';
 }
 
+export interface ChildOutput {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Waits for a child spawned with piped output; resolves with its exit code, everything it printed
+ * on stdout (the report is its last line) and the end of its stderr (for the error).
+ */
+export async function childOutput(child: ChildProcessByStdio<null, Readable, Readable>): Promise<ChildOutput> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => { stdout += text; });
+  child.stderr.setEncoding('utf8').on('data', (text: string) => { stderr = (stderr + text).slice(-4000); });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  return { code, stdout, stderr };
+}
+
 /**
  * Runs the local runner on `input` in a child process (one per measurement, so that one run's
  * heap does not inflate the next one's peak) and returns its report.
@@ -27,14 +50,7 @@ export async function measureLocalRun(input: string, lookup: string, outDir: str
     ['--openssl-legacy-provider', '-r', 'ts-node/register/transpile-only', CHILD, '--input', input, '--lookup', lookup, '--out', outDir],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => { stdout += text; });
-  child.stderr.setEncoding('utf8').on('data', (text: string) => { stderr = (stderr + text).slice(-4000); });
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
+  const { code, stdout, stderr } = await childOutput(child);
   const processSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (code !== 0) throw new Error(`the local run exited with ${code}: ${stderr.trim()}`);
   const report = JSON.parse(lastLine(stdout)) as LocalRunReport;

@@ -12,7 +12,7 @@ import { ChildExecutionResult, MapResultsManifest } from '../lambda-src/merge/ma
 import { ChunkTask, MapRunResult, MergeRequest, MergeResult, SplitResult } from '../lambda-src/shared/contracts';
 import { WorkFiles } from '../lambda-src/shared/run-layout';
 import { splitRecords } from '../lambda-src/split/split-records';
-import { HANDLER_DEFAULTS } from '../src/contract/handler-environment';
+import { HANDLER_DEFAULTS, MERGE_CHUNKS_ENVIRONMENT } from '../src/contract/handler-environment';
 
 export interface MergeMeasurement extends Throughput {
   readonly chunks: number;
@@ -123,7 +123,8 @@ export async function measureMerge(options: MergeMeasurementOptions): Promise<Me
   const s3 = await startBenchS3(options.s3Directory, BENCH_BUCKET, options.s3LatencyMs);
   try {
     const request: MergeRequest = { runId: BENCH_RUN_ID, split: options.split, map: options.map };
-    const run = await runHandler('merge-chunks', request, handlerEnvironment(s3.endpoint, { DELIMITER: ',' }));
+    const variables = MERGE_CHUNKS_ENVIRONMENT.encode({ logLevel: 'warn', bucket: BENCH_BUCKET });
+    const run = await runHandler('merge-chunks', request, handlerEnvironment(s3.endpoint, variables));
     const result = run.result as MergeResult;
     const sizeOf = async (key: string) => (await s3.client.send(new HeadObjectCommand({ Bucket: BENCH_BUCKET, Key: key }))).ContentLength ?? 0;
     const outputBytes = await sizeOf(result.stagedOutputKey) + await sizeOf(result.stagedRejectsKey);

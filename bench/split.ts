@@ -7,6 +7,7 @@ import { BENCH_BUCKET, handlerEnvironment, startBenchS3 } from './bench-s3';
 import { runHandler } from './handler-run';
 import { Throughput } from './raw-csv';
 import { RunRequest, SplitResult } from '../lambda-src/shared/contracts';
+import { SPLIT_INPUT_ENVIRONMENT } from '../src/contract/handler-environment';
 
 export interface SplitMeasurementOptions {
   readonly inputFile: string;
@@ -55,9 +56,8 @@ export async function measureSplit(options: SplitMeasurementOptions): Promise<Sp
       }));
     }
     const request: RunRequest = { runId: BENCH_RUN_ID, bucket: BENCH_BUCKET, key };
-    const run = await runHandler('split-input', request, handlerEnvironment(s3.endpoint, {
-      CHUNK_SIZE: String(options.chunkSize), DELIMITER: ',', INPUT_ENCODING: 'utf-8',
-    }));
+    const variables = SPLIT_INPUT_ENVIRONMENT.encode({ logLevel: 'warn', bucket: BENCH_BUCKET, chunkSize: options.chunkSize });
+    const run = await runHandler('split-input', request, handlerEnvironment(s3.endpoint, variables));
     const result = run.result as SplitResult;
     const manifest = await s3.client.send(new HeadObjectCommand({ Bucket: BENCH_BUCKET, Key: result.manifestKey }));
     return {
