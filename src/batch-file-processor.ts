@@ -401,16 +401,19 @@ export class BatchFileProcessor extends Construct {
   }
 
   /**
-   * Lets `grantee` upload files that start runs: put objects under the input prefix, and encrypt
-   * with the bucket's key when it has one.
+   * Lets `grantee` upload files that start runs: put objects under the input prefix (in parts too,
+   * as `aws s3 cp` does for large files), and encrypt with the bucket's key when it has one.
    */
   public grantUpload(grantee: iam.IGrantable): iam.Grant {
-    return this.bucket.grantPut(grantee, `${this.inputPrefix}*`);
+    return grantObjectWrite(this.bucket, grantee, `${this.inputPrefix}*`, { multipart: true });
   }
 
-  /** Lets `grantee` read what runs publish (outputs, rejects, summaries), and decrypt with the bucket's key when it has one. */
+  /**
+   * Lets `grantee` list and read what runs publish (outputs, rejects, summaries) under the output
+   * prefix, and decrypt with the bucket's key when it has one; nothing else of the bucket.
+   */
   public grantReadOutput(grantee: iam.IGrantable): iam.Grant {
-    return this.bucket.grantRead(grantee, `${this.outputPrefix}*`);
+    return grantObjectRead(this.bucket, grantee, `${this.outputPrefix}*`).combine(grantListUnder(this.bucket, grantee, this.outputPrefix));
   }
 
   /**

@@ -32,6 +32,7 @@ function functionsOf(processor: BatchFileProcessor): Partial<Record<HandlerName,
     'enrich-chunk': processor.enrichFunction,
     'record-rejects': processor.recordRejectsFunction,
     'merge-chunks': processor.mergeFunction,
+    'archive-input': processor.archiveFunction,
     'notify': processor.notifyFunction,
   };
 }
@@ -78,6 +79,7 @@ describe('with the defaults: no validator, no enrichment, no email', () => {
       'validate-chunk': { ...inTheBucket, enrichment: false, validator: { kind: 'none' } },
       'record-rejects': { ...inTheBucket, table: rejectsTable, retentionDays: 30 },
       'merge-chunks': inTheBucket,
+      'archive-input': { logLevel: 'info', bucket, copyMultipartThreshold: undefined },
       'notify': { ...inTheBucket, outputPrefix: 'output/', eventBusName: 'default', linkExpirySeconds: 86_400, email: undefined },
     });
   });
@@ -104,6 +106,7 @@ describe('with every prop the handlers read set, and email', () => {
     expect(decoded['validate-chunk']).toMatchObject(inTheBucket);
     expect(decoded['record-rejects']).toMatchObject({ ...inTheBucket, retentionDays: 7 });
     expect(decoded['merge-chunks']).toEqual(inTheBucket);
+    expect(decoded['archive-input']).toEqual({ logLevel: 'warn', bucket });
     expect(decoded.notify).toMatchObject({
       ...inTheBucket,
       outputPrefix: 'out/',

@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { policyStatements, synthesizeProcessor } from './processor-template';
 
@@ -94,14 +95,17 @@ describe('grants for other roles', () => {
   const statementsOf = (role: string) => policyStatements(template).filter((statement) => JSON.stringify(statement.roles).includes(`"${role}`));
   const objectPatterns = (role: string) => statementsOf(role).flatMap((statement) => statement.Resource.map((resource: any) => resource?.['Fn::Join']?.[1]?.slice(1).join('')));
 
-  test('grantUpload puts under the input prefix only', () => {
-    expect(statementsOf('Uploader').flatMap((statement) => statement.Action)).toContain('s3:PutObject');
+  test('grantUpload puts under the input prefix only, in parts too', () => {
+    expect(statementsOf('Uploader').flatMap((statement) => statement.Action).sort()).toEqual(['s3:AbortMultipartUpload', 's3:PutObject']);
     expect(objectPatterns('Uploader')).toEqual(['/input/*']);
   });
 
-  test('grantReadOutput reads under the output prefix only', () => {
-    expect(statementsOf('Reader').flatMap((statement) => statement.Action)).toContain('s3:GetObject*');
-    expect(new Set(objectPatterns('Reader').filter(Boolean))).toEqual(new Set(['/output/*']));
+  test('grantReadOutput reads and lists under the output prefix only', () => {
+    const statements = statementsOf('Reader');
+    expect(statements.flatMap((statement) => statement.Action).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect(objectPatterns('Reader').filter(Boolean)).toEqual(['/output/*']);
+    const list = statements.find((statement) => statement.Action === 's3:ListBucket' || statement.Action?.[0] === 's3:ListBucket');
+    expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['output/*'] } });
   });
 
   test('grantRedrive may redrive this processor\'s runs, nothing else', () => {
@@ -115,4 +119,18 @@ describe('grants for other roles', () => {
 test('the prefixes are public', () => {
   const { processor } = synthesizeProcessor(() => ({ inputPrefix: 'in/', outputPrefix: 'out/' }));
   expect([processor.inputPrefix, processor.outputPrefix, processor.archivePrefix, processor.workPrefix]).toEqual(['in/', 'out/', 'archive/', 'runs/']);
+});
+
+test('with the processor\'s key, uploaders may encrypt (and finish parts) with it and readers decrypt, nothing more', () => {
+  const roles: Record<string, iam.Role> = {};
+  const { template } = synthesizeProcessor((stack) => ({ encryptionKey: new kms.Key(stack, 'Key') }), (processor, stack) => {
+    for (const name of ['Uploader', 'Reader']) roles[name] = new iam.Role(stack, name, { assumedBy: new iam.AccountRootPrincipal() });
+    processor.grantUpload(roles.Uploader);
+    processor.grantReadOutput(roles.Reader);
+  });
+  const keyActionsOf = (role: string) => policyStatements(template)
+    .filter((statement) => JSON.stringify(statement.roles).includes(`"${role}`) && JSON.stringify(statement.Resource).includes('Key'))
+    .flatMap((statement) => [statement.Action].flat()).sort();
+  expect(keyActionsOf('Uploader')).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+  expect(keyActionsOf('Reader')).toEqual(['kms:Decrypt']);
 });
