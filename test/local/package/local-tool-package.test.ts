@@ -50,6 +50,9 @@ new BatchFileProcessor(stack, 'Orders', {
 new BatchFileProcessor(stack, 'Returns', { chunkSize: 3, removalPolicy: RemovalPolicy.DESTROY });
 `;
 
+/** What `npm pack` put in the construct's package. */
+let constructFiles: string[] = [];
+
 const SEGMENTS: Record<string, string> = { c1: 'retail', c2: 'wholesale', c5: 'retail', c6: 'public', c7: 'retail' };
 
 beforeAll(() => {
@@ -61,6 +64,7 @@ beforeAll(() => {
   fs.mkdirSync(tarballs);
   const construct = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', tarballs], { cwd: ROOT, encoding: 'utf8', env: userEnvironment() }));
   const constructTarball = path.join(tarballs, construct[0].filename);
+  constructFiles = (construct[0].files as Array<{ path: string }>).map((file) => file.path);
   const toolTarball = packLocalTool(tarballs);
 
   fs.mkdirSync(appDir);
@@ -84,6 +88,12 @@ function local(args: string[]) {
   const run = spawnSync('npx', ['batch-file-processor', 'local', ...args], { cwd: appDir, encoding: 'utf8', env: userEnvironment(), maxBuffer: 64 * 1024 * 1024 });
   return { status: run.status, result: run.status === 2 ? undefined : JSON.parse(run.stdout.trim().split('\n').pop() ?? 'null'), stderr: run.stderr };
 }
+
+test('the construct\'s package ships its handlers\' bundles and nothing of the example, the local cloud or the tests', () => {
+  const handlers = constructFiles.filter((file) => /^assets\/lambda-src\/[^/]+\/index\.js$/.test(file)).map((file) => file.split('/')[2]).sort();
+  expect(handlers).toEqual(['archive-input', 'enrich-chunk', 'merge-chunks', 'notify', 'record-rejects', 'split-input', 'trigger', 'validate-chunk']);
+  expect(constructFiles.filter((file) => /^(assets\/examples|examples|local|test|bench|lambda-src)\//.test(file))).toEqual([]);
+});
 
 test('the local tool is a development dependency: the app\'s production dependencies hold none of the stand-ins', () => {
   const tree = (omitDev: boolean) => execFileSync('npm', ['ls', '--all', '--parseable', ...omitDev ? ['--omit=dev'] : []], {
