@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { AwsSdkTasks, parseSdkResource } from './aws-sdk-tasks';
 import { ChildExecution, DISTRIBUTED_MAP_RESOURCE, MapRun, MapState, NO_TIMEOUT_SECONDS, ReaderConfig, rewriteDistributedMaps, runDistributedMap } from './distributed-map';
+import { EngineEvent, EXPRESS_DURATION_LIMIT_SECONDS, ExecutionLimits, HISTORY_EVENT_LIMIT, startExecutionRefusal } from './execution-limits';
 import { LambdaHost } from '../lambda/lambda-host';
 
 // aws-local-stepfunctions 3.0.0 calls Promise.withResolvers (Node 22); Node 20 lacks it.
@@ -82,6 +83,10 @@ export interface LocalStepFunctionsOptions {
   readonly sdk: AwsSdkTasks;
   /** Wait before each retry, instead of the definition's IntervalSeconds × BackoffRate (attempt counts are kept). */
   readonly retryIntervalMs?: number;
+  /** How long an Express execution may run before it fails with `States.Timeout`. @default 300 (AWS's limit) */
+  readonly expressDurationLimitSeconds?: number;
+  /** How many history events a Standard execution may reach before it fails with `States.Runtime`. @default 25,000 (AWS's limit) */
+  readonly historyEventLimit?: number;
   /** Reads a Distributed Map's ItemReader source. */
   readItems(resource: string, parameters: any, readerConfig?: ReaderConfig): Promise<unknown[]>;
   /** Writes a Distributed Map's ResultWriter files. */
@@ -200,10 +205,13 @@ export class LocalStepFunctions {
 
   /**
    * StartExecution semantics: a name is unique per state machine; the same name and input while that
-   * execution runs returns it again, otherwise `ExecutionAlreadyExists`.
+   * execution runs returns it again, otherwise `ExecutionAlreadyExists`; a name or input AWS refuses is
+   * refused with its error (`InvalidName`, `ValidationException`).
    */
   startExecution(stateMachineArn: string, input: unknown, name: string = randomUUID()): ExecutionRecord {
     const machine = this.machine(stateMachineArn);
+    const refusal = startExecutionRefusal(name, input);
+    if (refusal) throw refusal;
     const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
     const existing = this.executions.get(executionArn);
     if (existing) {
@@ -251,7 +259,13 @@ export class LocalStepFunctions {
     input: unknown,
     validate = true,
   ): Promise<ExecutionRecord> {
-    const { definition: runnable, maps } = rewriteDistributedMaps(withTaskTimeouts(definition));
+    const { definition: rewritten, maps } = rewriteDistributedMaps(withTaskTimeouts(definition));
+    const standard = machine.type === 'STANDARD';
+    const expressLimit = this.options.expressDurationLimitSeconds ?? EXPRESS_DURATION_LIMIT_SECONDS;
+    // An Express execution ends at its limit, or earlier at the state machine's own TimeoutSeconds.
+    const endsAtExpressLimit = !standard && !(rewritten.TimeoutSeconds <= expressLimit);
+    const runnable = endsAtExpressLimit ? { ...rewritten, TimeoutSeconds: expressLimit } : rewritten;
+    const limits = new ExecutionLimits(standard ? this.options.historyEventLimit ?? HISTORY_EVENT_LIMIT : undefined);
     const context = {
       Execution: {
         Id: record.executionArn,
@@ -266,7 +280,9 @@ export class LocalStepFunctions {
     const handlers: Record<string, (input: any) => Promise<any>> = {};
     const retryIntervalOverrides: Record<string, number> = {};
     for (const [stateName, state] of Object.entries<any>(taskStates(runnable))) {
-      handlers[stateName] = (taskInput) => this.runTask(state, stateName, maps[stateName], taskInput, context, machine.runsAs ?? machine.arn);
+      const runsAs = machine.runsAs ?? machine.arn;
+      const run = (taskInput: any) => this.runTask(state, stateName, maps[stateName], taskInput, context, runsAs);
+      handlers[stateName] = (taskInput) => limits.task(stateName, taskInput, () => run(taskInput));
     }
     if (this.options.retryIntervalMs !== undefined) {
       const visit = (def: any) => {
@@ -279,17 +295,20 @@ export class LocalStepFunctions {
       visit(runnable);
     }
 
-    const standard = machine.type === 'STANDARD';
     if (standard) this.options.onStatusChange?.(record);
     const engine = cachedEngine(runnable, validate);
     const started = Date.now();
     const overrides = { taskResourceLocalHandlers: handlers, retryIntervalOverrides };
     const execution = engine.run(input as any, { context: context as any, overrides });
     this.running.set(record.executionArn, execution);
+    limits.onViolation = () => execution.abort();
     let transitions = 0;
     let current: { name: string; input: unknown } | undefined;
     const counting = (async () => {
       for await (const event of execution.eventLogs) {
+        limits.observe(event as EngineEvent);
+        // Past a limit the execution has failed at the state it was in: nothing after it happens.
+        if (limits.violation) break;
         if (event.type !== 'StateEntered') continue;
         transitions++;
         // Top-level states only: the states of an inline Map's iterations carry their index.
@@ -298,23 +317,33 @@ export class LocalStepFunctions {
         record.history.push({ id: record.history.length + 1, timestamp: new Date(), type: `${event.state.type}StateEntered`, stateEnteredEventDetails: { name: event.state.name } });
       }
     })();
+    let failure: Error | undefined;
     try {
       record.output = await execution.result;
-      record.status = 'SUCCEEDED';
     } catch (err) {
-      const stopped = stoppedStatus(err as Error);
-      const cause = (err as Error & { cause?: Error }).cause ?? (err as Error);
+      failure = err as Error;
+    }
+    this.running.delete(record.executionArn);
+    await counting.catch(() => undefined);
+    if (limits.violation) {
+      // A limit crossed fails the execution, however the engine ended it (stopped, or already past the state).
+      Object.assign(record, { status: 'FAILED', output: undefined, error: limits.violation.name, cause: limits.violation.message });
+    } else if (failure === undefined) {
+      record.status = 'SUCCEEDED';
+    } else {
+      const stopped = stoppedStatus(failure);
+      const cause = (failure as Error & { cause?: Error }).cause ?? failure;
       record.status = stopped ?? 'FAILED';
       if (stopped === undefined) {
         record.error = cause.name;
         record.cause = cause.message;
       } else if (stopped === 'TIMED_OUT') {
         record.error = 'States.Timeout';
-        record.cause = 'The execution timed out (the state machine\'s TimeoutSeconds)';
+        record.cause = endsAtExpressLimit
+          ? `The execution ran longer than the ${expressLimit} s an Express workflow may run`
+          : 'The execution timed out (the state machine\'s TimeoutSeconds)';
       }
     }
-    this.running.delete(record.executionArn);
-    await counting.catch(() => undefined);
     record.resumeAt = record.status === 'SUCCEEDED' ? undefined : current;
     record.stopDate = new Date();
     record.history.push({

@@ -213,6 +213,32 @@ describe('a Distributed Map run by the local engine', () => {
     expect((done.output as any).error.Cause).toContain('ChunkBroken');
   });
 
+  test('without a ResultWriter its output holds every child\'s result: over 256 KiB it fails with States.DataLimitExceeded, even with ResultPath null and a Catch on States.ALL; with a ResultWriter it succeeds', async () => {
+    const items = ['a', 'b', 'c'].map((letter) => letter.repeat(100_000));
+    const writer = { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'b', Prefix: 'results' } };
+    const machine = (resultWriter?: MapState['ResultWriter']) => ({
+      StartAt: 'Map',
+      States: {
+        Map: { ...mapState({ ItemProcessor: processor, ...(resultWriter ? { ResultWriter: resultWriter } : {}) }), ResultPath: null, Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Caught' }], Next: 'Done' },
+        Caught: { Type: 'Pass', End: true },
+        Done: { Type: 'Succeed' },
+      },
+    });
+    const arn = 'arn:aws:states:us-east-1:1:stateMachine:m';
+    const run = (definition: object) => new LocalStepFunctions([{ arn, name: 'm', type: 'STANDARD', definition }], {
+      lambda, sdk, readItems: async () => items, writeResults: async () => undefined,
+    }).startExecution(arn, { runId: 'r', manifestKey: 'k' }).done;
+
+    // Each child's input and output (~100 KB) is within the limit; the three together are not.
+    const aggregated = await run(machine());
+    expect([aggregated.status, aggregated.error]).toEqual(['FAILED', 'States.DataLimitExceeded']);
+    expect(aggregated.cause).toContain("The state/task 'Map' returned a result with a size exceeding the maximum number of bytes service limit");
+    expect(aggregated.history.map((e) => e.stateEnteredEventDetails?.name ?? e.type)).toEqual(['Map', 'ExecutionFailed']);
+
+    const written = await run(machine(writer));
+    expect(written.status).toBe('SUCCEEDED');
+  });
+
   test('StartExecution with a used name: the same running execution, or ExecutionAlreadyExists once closed', async () => {
     const sfn = service([0]);
     const arn = 'arn:aws:states:us-east-1:1:stateMachine:m';
