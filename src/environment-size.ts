@@ -86,12 +86,24 @@ export interface EnvironmentSize {
  * longest value it can resolve to.
  */
 export function maxEnvironmentBytes(stack: Stack, variables: { [name: string]: unknown }): EnvironmentSize {
-  const resolved: { [name: string]: unknown } = stack.resolve(variables) ?? {};
-  const types = resourceTypes(stack);
+  return templateEnvironmentBytes(stack.resolve(variables) ?? {}, resourceTypes(stack));
+}
+
+/**
+ * The same measurement of variables as a template holds them (`Ref`, `Fn::GetAtt`, `Fn::Join`), given the
+ * CloudFormation type of each resource by logical id: how the local cloud measures a synthesized function's.
+ * @param unknownTokenBytes what a token of no known maximum counts @default UNKNOWN_TOKEN_BYTES
+ */
+export function templateEnvironmentBytes(
+  variables: { [name: string]: unknown },
+  types: ReadonlyMap<string, string>,
+  unknownTokenBytes: (token: unknown) => number = () => UNKNOWN_TOKEN_BYTES,
+): EnvironmentSize {
+  const sizes: TokenSizes = { types, unknown: unknownTokenBytes };
   const variableBytes: { [name: string]: number } = {};
-  for (const [name, value] of Object.entries(resolved)) {
+  for (const [name, value] of Object.entries(variables)) {
     // "NAME":"value" and the comma that separates it from the next.
-    variableBytes[name] = 2 + jsonBytes(name) + 1 + 2 + valueBytes(value, types) + 1;
+    variableBytes[name] = 2 + jsonBytes(name) + 1 + 2 + valueBytes(value, sizes) + 1;
   }
   const count = Object.keys(variableBytes).length;
   // The braces, less the comma after the last variable.
@@ -101,12 +113,16 @@ export function maxEnvironmentBytes(stack: Stack, variables: { [name: string]: u
 
 /**
  * The error for a function whose environment may not fit, naming the largest variables and the
- * props they come from; undefined when it fits.
+ * props they come from (`originOf`; none named when it answers undefined); undefined when it fits.
  */
-export function environmentSizeError(functionName: string, size: EnvironmentSize): string | undefined {
+export function environmentSizeError(
+  functionName: string,
+  size: EnvironmentSize,
+  originOf: (variable: string) => string | undefined = (variable) => PROP_OF_VARIABLE[variable] ?? 'set by the construct',
+): string | undefined {
   if (size.totalBytes <= MAX_ENVIRONMENT_BYTES) return undefined;
   const largest = Object.entries(size.variableBytes).sort(([, a], [, b]) => b - a).slice(0, 3)
-    .map(([name, bytes]) => `${name} ${bytes} bytes (${PROP_OF_VARIABLE[name] ?? 'set by the construct'})`);
+    .map(([name, bytes]) => `${name} ${bytes} bytes${originOf(name) ? ` (${originOf(name)})` : ''}`);
   return `the ${functionName} function's environment variables may take ${size.totalBytes} bytes as Lambda measures them `
     + `(the JSON of all of them, escapes included, tokens at their longest), more than Lambda's ${MAX_ENVIRONMENT_BYTES}; `
     + `the largest: ${largest.join(', ')}`;
@@ -117,22 +133,27 @@ function jsonBytes(text: string): number {
   return Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
 }
 
-function valueBytes(value: unknown, types: Map<string, string>): number {
+interface TokenSizes {
+  readonly types: ReadonlyMap<string, string>;
+  readonly unknown: (token: unknown) => number;
+}
+
+function valueBytes(value: unknown, sizes: TokenSizes): number {
   if (typeof value === 'string') return jsonBytes(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value).length;
   const intrinsic = value as { [fn: string]: any };
   if (Array.isArray(intrinsic['Fn::Join'])) {
     const [separator, parts] = intrinsic['Fn::Join'] as [string, unknown[]];
-    return parts.reduce<number>((sum, part) => sum + valueBytes(part, types), 0) + jsonBytes(separator) * Math.max(0, parts.length - 1);
+    return parts.reduce<number>((sum, part) => sum + valueBytes(part, sizes), 0) + jsonBytes(separator) * Math.max(0, parts.length - 1);
   }
   if (typeof intrinsic.Ref === 'string') {
-    return PSEUDO_PARAMETERS[intrinsic.Ref] ?? REFS[types.get(intrinsic.Ref) ?? ''] ?? UNKNOWN_TOKEN_BYTES;
+    return PSEUDO_PARAMETERS[intrinsic.Ref] ?? REFS[sizes.types.get(intrinsic.Ref) ?? ''] ?? sizes.unknown(value);
   }
   if (Array.isArray(intrinsic['Fn::GetAtt'])) {
     const [logicalId, attribute] = intrinsic['Fn::GetAtt'] as [string, string];
-    return ATTRIBUTES[`${types.get(logicalId)}.${attribute}`] ?? UNKNOWN_TOKEN_BYTES;
+    return ATTRIBUTES[`${sizes.types.get(logicalId)}.${attribute}`] ?? sizes.unknown(value);
   }
-  return UNKNOWN_TOKEN_BYTES;
+  return sizes.unknown(value);
 }
 
 /** The CloudFormation type of each resource of the stack, by logical id. */

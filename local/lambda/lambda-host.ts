@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Worker } from 'node:worker_threads';
+import { InvocationType, LambdaServiceError, requestRefusal, responseRefusal } from './invocation-limits';
 import { workerExecArgv } from './worker-exec-argv';
 import { workerScript } from './worker-script';
 
@@ -55,7 +56,8 @@ const DEFAULT_IDLE_TIMEOUT_MS = 5_000;
 const YOUNG_GENERATION_MB = 16;
 
 interface Pending {
-  resolve: (value: unknown) => void;
+  /** `bytes`: the size of the result's JSON, as the runtime sends it to Lambda. */
+  resolve: (value: unknown, bytes: number) => void;
   reject: (err: Error) => void;
 }
 
@@ -93,11 +95,21 @@ class Container {
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
-      if (msg.ok) p.resolve(msg.result);
+      if (msg.ok) p.resolve(msg.result, msg.bytes);
       else p.reject(new LambdaFunctionError(msg.error));
     });
     const crash = (err: Error | number) => {
+      // Past its memory, Lambda's sandbox is killed: a Runtime.ExitError (https://repost.aws/knowledge-center/lambda-runtime-error)
+      // "Runtime exited with error: signal: killed" (as reported: https://www.smplogs.com/guides/lambda-memory-errors).
+      // A worker past its heap limit ends with ERR_WORKER_OUT_OF_MEMORY.
+      const outOfMemory = typeof err !== 'number' && (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
       const message = typeof err === 'number' ? `exit code ${err}` : err.message;
+      if (outOfMemory) {
+        for (const p of this.pending.values()) {
+          p.reject(new LambdaFunctionError({ errorType: 'Runtime.ExitError', errorMessage: 'RequestId: local Error: Runtime exited with error: signal: killed' }));
+        }
+        this.pending.clear();
+      }
       initFailed(new LambdaFunctionError({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: local Error: Runtime exited during init: ${message}` }));
       for (const p of this.pending.values()) {
         p.reject(new LambdaFunctionError({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: local Error: Runtime exited: ${message}` }));
@@ -172,12 +184,18 @@ export class LambdaHost {
     return this.resolveName(nameOrArn) !== undefined;
   }
 
-  /** Invokes a function synchronously (RequestResponse): resolves with its result or rejects with {@link LambdaFunctionError}. */
-  async invoke(nameOrArn: string, event: unknown): Promise<unknown> {
+  /**
+   * Invokes a function once: resolves with its result or rejects with {@link LambdaFunctionError} (the function
+   * failed) or {@link LambdaServiceError} (Lambda refused the invocation: no such function, a payload too large).
+   * An `Event` invocation (S3 notifications, EventBridge targets) is refused past the asynchronous payload limit
+   * and its response is not limited; {@link invokeAsync} adds Lambda's retries.
+   * @param requestBytes the request's size when the caller has it (the Invoke API's body) @default its JSON's
+   */
+  async invoke(nameOrArn: string, event: unknown, type: InvocationType = 'RequestResponse', requestBytes?: number): Promise<unknown> {
     const name = this.resolveName(nameOrArn);
-    if (!name) {
-      throw Object.assign(new Error(`Function not found: ${nameOrArn}`), { name: 'Lambda.ResourceNotFoundException' });
-    }
+    if (!name) throw new LambdaServiceError('ResourceNotFoundException', 404, `Function not found: ${nameOrArn}`);
+    const refusal = requestRefusal(requestBytes ?? Buffer.byteLength(JSON.stringify(event ?? null), 'utf8'), type);
+    if (refusal) throw refusal;
     const fn = this.functions.get(name)!;
     await this.acquireSlot(name);
     const container = this.takeContainer(fn);
@@ -190,7 +208,10 @@ export class LambdaHost {
       if (this.crashRate && random() < this.crashRate) {
         throw new LambdaFunctionError({ errorType: 'Runtime.ExitError', errorMessage: 'RequestId: local Error: Runtime exited with error: injected fault' });
       }
-      return await this.send(container, fn, event);
+      const { result, bytes } = await this.send(container, fn, event);
+      const tooLarge = type === 'RequestResponse' ? responseRefusal(bytes) : undefined;
+      if (tooLarge) throw new LambdaFunctionError(tooLarge);
+      return result;
     } finally {
       const billedMs = Math.max(1, Date.now() - started);
       const gbs = (billedMs / 1000) * (fn.memoryMb / 1024);
@@ -198,6 +219,20 @@ export class LambdaHost {
       else this.usage.gbSeconds += gbs;
       if (this.all.has(container)) this.park(container, name);
       this.releaseSlot(name);
+    }
+  }
+
+  /**
+   * Invokes a function asynchronously, as S3 and EventBridge do: a payload over the limit is refused at once;
+   * a failed invocation is retried twice before it is given up (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html).
+   */
+  async invokeAsync(nameOrArn: string, event: unknown, requestBytes?: number): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.invoke(nameOrArn, event, 'Event', requestBytes);
+      } catch (error) {
+        if (error instanceof LambdaServiceError || attempt >= 2) throw error;
+      }
     }
   }
 
@@ -247,7 +282,7 @@ export class LambdaHost {
     }
   }
 
-  private send(container: Container, fn: LocalFunction, event: unknown): Promise<unknown> {
+  private send(container: Container, fn: LocalFunction, event: unknown): Promise<{ result: unknown; bytes: number }> {
     const id = randomUUID();
     const deadline = Date.now() + fn.timeoutSeconds * 1000;
     return new Promise((resolve, reject) => {
@@ -259,7 +294,7 @@ export class LambdaHost {
         reject(new LambdaFunctionError({ errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds` }));
       }, fn.timeoutSeconds * 1000);
       container.pending.set(id, {
-        resolve: (v) => { clearTimeout(timer); resolve(v); },
+        resolve: (result, bytes) => { clearTimeout(timer); resolve({ result, bytes }); },
         reject: (e) => { clearTimeout(timer); reject(e); },
       });
       container.worker.postMessage({ id, event, deadline, requestId: id });

@@ -47,8 +47,9 @@ export function contextOf(data: ContainerData, message: InvocationMessage): Reco
 export function serveInvocations(port: MessagePort, handler: Handler, data: ContainerData): void {
   port.on('message', async (message: InvocationMessage) => {
     try {
-      const result = await handler(message.event, contextOf(data, message));
-      port.postMessage({ id: message.id, ok: true, result: result === undefined ? null : result });
+      const result = (await handler(message.event, contextOf(data, message))) ?? null;
+      // The runtime sends Lambda the result's JSON, which Lambda measures against its response limit.
+      port.postMessage({ id: message.id, ok: true, result, bytes: Buffer.byteLength(JSON.stringify(result), 'utf8') });
     } catch (thrown) {
       const error = thrown instanceof Error ? thrown : new Error(String(thrown));
       port.postMessage({

@@ -188,7 +188,8 @@ export class LocalCloud {
       retryIntervalMs: options.retryIntervalMs ?? 25,
       invokeFunction: (arn, event, rule) => {
         const refusal = this.serviceInvokeRefusal('events.amazonaws.com', arn, rule.arn);
-        return refusal ? Promise.reject(new DeliveryRefused(refusal)) : this.lambda.invoke(arn, event);
+        // EventBridge invokes a function asynchronously (its own retry policy stands in for Lambda's retries here).
+        return refusal ? Promise.reject(new DeliveryRefused(refusal)) : this.lambda.invoke(arn, event, 'Event');
       },
     });
     this.bindEndpoints(options.faults?.enrich ?? 0);

@@ -30,16 +30,7 @@ export function sequencerOf(time: number, index: number): string {
   return (time * 1000 + index).toString(16).toUpperCase().padStart(16, '0');
 }
 
-/**
- * Delivers a notification the way S3 invokes a function: asynchronously, so Lambda retries a
- * failed invocation twice before giving up (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html).
- */
-export async function deliverNotification(lambda: LambdaHost, functionName: string, event: ObjectCreatedEvent): Promise<unknown> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await lambda.invoke(functionName, event);
-    } catch (error) {
-      if (attempt >= 2) throw error;
-    }
-  }
+/** Delivers a notification the way S3 invokes a function: asynchronously, with Lambda's retries. */
+export function deliverNotification(lambda: LambdaHost, functionName: string, event: ObjectCreatedEvent): Promise<unknown> {
+  return lambda.invokeAsync(functionName, event);
 }

@@ -3,6 +3,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { LocalEventBridge } from '../engine/event-bridge';
 import { LocalStepFunctions } from '../engine/step-functions';
+import { LambdaServiceError, requestRefusal } from '../lambda/invocation-limits';
 import { LambdaFunctionError, LambdaHost } from '../lambda/lambda-host';
 import { LocalRestApi } from '../template/cloud-assembly';
 
@@ -128,13 +129,35 @@ export async function startServiceEndpoints(): Promise<ServiceEndpoints> {
     return send(res, 200, { FailedEntryCount: failed, Entries: results }, { 'content-type': 'application/x-amz-json-1.1' });
   };
 
-  const lambdaInvoke = async (name: string, payload: Buffer, res: ServerResponse) => {
+  // The Invoke API (https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html): `Event` answers 202 once the
+  // event is queued (the invocation runs after, with Lambda's retries); a payload too large is refused first.
+  const lambdaInvoke = async (name: string, payload: Buffer, invocationType: string, res: ServerResponse) => {
+    const functionName = decodeURIComponent(name);
+    const lambda = services!.lambda;
     try {
-      const result = await services!.lambda.invoke(decodeURIComponent(name), payload.length ? JSON.parse(payload.toString('utf8')) : {});
+      if (!lambda.has(functionName)) throw new LambdaServiceError('ResourceNotFoundException', 404, `Function not found: ${functionName}`);
+      const type = invocationType === 'Event' ? 'Event' : 'RequestResponse';
+      const refusal = requestRefusal(payload.length, type);
+      if (refusal) throw refusal;
+      let event: unknown;
+      try {
+        event = payload.length ? JSON.parse(payload.toString('utf8')) : {};
+      } catch (error) {
+        throw new LambdaServiceError('InvalidRequestContentException', 400, `Could not parse request body into json: ${(error as Error).message}`);
+      }
+      if (type === 'Event') {
+        // A failure once queued is Lambda's to retry, then to drop: not the caller's.
+        lambda.invokeAsync(functionName, event, payload.length).catch(() => undefined);
+        return send(res, 202, '');
+      }
+      const result = await lambda.invoke(functionName, event, type, payload.length);
       return send(res, 200, result ?? null, { 'x-amz-executed-version': '$LATEST' });
     } catch (err) {
       if (err instanceof LambdaFunctionError) return send(res, 200, err.payload, { 'x-amz-function-error': 'Unhandled' });
-      return send(res, 404, { Type: 'User', message: (err as Error).message }, { 'x-amzn-errortype': 'ResourceNotFoundException' });
+      if (err instanceof LambdaServiceError) {
+        return send(res, err.statusCode, { Type: 'User', message: err.message }, { 'x-amzn-errortype': err.exception });
+      }
+      throw err;
     }
   };
 
@@ -195,7 +218,7 @@ export async function startServiceEndpoints(): Promise<ServiceEndpoints> {
       if (!services) return send(res, 503, { message: 'not ready' });
       if (target.startsWith('AWSStepFunctions.')) return stepFunctions(target.split('.')[1], JSON.parse(body.toString('utf8') || '{}'), res);
       if (target === 'AWSEvents.PutEvents') return putEvents(JSON.parse(body.toString('utf8') || '{}'), res);
-      if (invoke && req.method === 'POST') return lambdaInvoke(invoke[1], body, res);
+      if (invoke && req.method === 'POST') return lambdaInvoke(invoke[1], body, String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse'), res);
       return restApi(req, url, body, res);
     })().catch((err) => send(res, 500, { message: String(err) }));
   });

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CfnResource, CfnTemplate } from './token-resolver';
 import { UsageError } from './usage-error';
+import { environmentSizeError, templateEnvironmentBytes } from '../../src/environment-size';
 import { LocalFunction } from '../lambda/lambda-host';
 
 export interface FunctionCodeOptions {
@@ -48,7 +49,15 @@ export function localFunction(logicalId: string, resource: CfnResource, options:
   const extension = HANDLER_EXTENSIONS.find((ext) => fs.existsSync(path.join(codeDirectory, `${file}${ext}`)));
   if (!extension) throw refuse(`has handler ${props.Handler}, but its code has no ${HANDLER_EXTENSIONS.map((ext) => `${file}${ext}`).join(', ')} (${codeDirectory})`);
   const layerPaths = (props.Layers ?? []).map((layer: unknown) => layerModulePaths(layer, runtime, options, refuse)).flat();
-  const environment: Record<string, string> = options.resolve(props.Environment?.Variables ?? {});
+  // Lambda refuses to create a function whose environment is over 4 KB: measured as the construct measures its own
+  // (tokens at their longest), a token of no known maximum at its local value rather than the construct's guess.
+  const variables = props.Environment?.Variables ?? {};
+  const types = new Map(Object.entries(options.template.Resources).map(([id, r]) => [id, r.Type]));
+  const localBytes = (token: unknown) => Buffer.byteLength(JSON.stringify(String(options.resolve(token))), 'utf8') - 2;
+  const tooLarge = environmentSizeError(options.describe(logicalId), templateEnvironmentBytes(variables, types, localBytes), () => undefined);
+  // CreateFunction answers InvalidParameterValueException, "… exceeded the 4KB limit" (see src/environment-size.ts).
+  if (tooLarge) throw refuse(`cannot be created on AWS (CreateFunction: InvalidParameterValueException, environment variables over 4KB): ${tooLarge}`);
+  const environment: Record<string, string> = options.resolve(variables);
   return {
     name,
     entry: path.join(codeDirectory, `${file}${extension}`),

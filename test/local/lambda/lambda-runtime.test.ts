@@ -16,9 +16,10 @@ function invokeThrough(handler: (event: any, context: any) => Promise<unknown>, 
   });
 }
 
-test('answers with the handler\'s result (null for none), with the invocation id', async () => {
-  expect(await invokeThrough(async (event) => ({ doubled: event.n * 2 }), { n: 21 })).toEqual({ id: 'i-1', ok: true, result: { doubled: 42 } });
-  expect(await invokeThrough(async () => undefined, {})).toEqual({ id: 'i-1', ok: true, result: null });
+test('answers with the handler\'s result (null for none) and the size of its JSON, with the invocation id', async () => {
+  expect(await invokeThrough(async (event) => ({ doubled: event.n * 2, name: 'é' }), { n: 21 }))
+    .toEqual({ id: 'i-1', ok: true, result: { doubled: 42, name: 'é' }, bytes: Buffer.byteLength('{"doubled":42,"name":"é"}') });
+  expect(await invokeThrough(async () => undefined, {})).toEqual({ id: 'i-1', ok: true, result: null, bytes: 4 });
 });
 
 test('answers a thrown error as Lambda reports it: its name as errorType, its message and trace', async () => {

@@ -107,6 +107,14 @@ describe('functions the local cloud refuses, before anything starts', () => {
     ['a handler file that is not there', (stack: Stack) => new lambda.Function(stack, 'Checker', {
       runtime: lambda.Runtime.NODEJS_22_X, handler: 'main.handler', code: lambda.Code.fromAsset(write(path.join(work, 'no-main', 'index.js'), '')),
     }), /^function Functions\/Checker \(Checker\w+\) has handler main\.handler, but its code has no main\.js, main\.mjs, main\.cjs/],
+    ['an environment over Lambda\'s 4 KB, as Lambda measures it (escapes and tokens counted)', (stack: Stack) => new lambda.Function(stack, 'Checker', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => ({});'),
+      // 3,910 bytes of value, 4,010 once its quotes are escaped: 4,098 bytes in all with the bucket name at its longest
+      // (63), where the bare value and a local bucket name would fit.
+      environment: { SCHEMA: '"a"'.repeat(50) + 'x'.repeat(3_760), BUCKET: new s3.Bucket(stack, 'Data').bucketName },
+    }), /^function Functions\/Checker \(Checker\w+\) cannot be created on AWS \(CreateFunction: InvalidParameterValueException, environment variables over 4KB\): .* may take 4098 bytes .*more than Lambda's 4096; the largest: SCHEMA 4022 bytes, BUCKET 75 bytes$/],
   ])('%s', (_name, validator, message) => {
     expect(() => assemblyOf(stackWith((stack) => ({ validator: validator(stack) })))).toThrow(message);
   });
