@@ -85,7 +85,7 @@ describe('DynamoDB limits on the stand-in', () => {
       await client.send(new BatchWriteItemCommand({ RequestItems: { [TABLE]: big.slice(i, i + 5).map((id) => ({ PutRequest: { Item: itemOfSize(id, 390 * KB) } })) } }));
     }
     const found = new Set<string>();
-    let pending = keys(big);
+    let pending: Record<string, AttributeValue>[] = keys(big);
     let calls = 0;
     while (pending.length > 0) {
       const answer = await client.send(new BatchGetItemCommand({ RequestItems: { [TABLE]: { Keys: pending } } }));
