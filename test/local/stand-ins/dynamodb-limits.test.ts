@@ -45,7 +45,8 @@ describe('DynamoDB limits on the stand-in', () => {
     const tooLarge = itemOfSize('over-limit', 400 * KB + 1);
     const expected = { name: 'ValidationException', message: 'Item size has exceeded the maximum allowed size' };
     expect(await rejection(client.send(new PutItemCommand({ TableName: TABLE, Item: tooLarge })))).toEqual(expected);
-    expect(await rejection(client.send(new BatchWriteItemCommand({ RequestItems: { [TABLE]: [{ PutRequest: { Item: tooLarge } }] } })))).toEqual(expected);
+    const batch = { RequestItems: { [TABLE]: [{ PutRequest: { Item: tooLarge } }] } };
+    expect(await rejection(client.send(new BatchWriteItemCommand(batch)))).toEqual(expected);
   }, 30_000);
 
   test('BatchWriteItem takes 25 requests; 26 are refused with ValidationException naming the constraint', async () => {
@@ -73,8 +74,9 @@ describe('DynamoDB limits on the stand-in', () => {
 
   test('the same key twice in one batch is refused with ValidationException, by BatchWriteItem and by BatchGetItem', async () => {
     const expected = { name: 'ValidationException', message: 'Provided list of item keys contains duplicates' };
-    expect(await rejection(client.send(new BatchWriteItemCommand({ RequestItems: { [TABLE]: puts(['a', 'b', 'a']) } })))).toEqual(expected);
-    expect(await rejection(client.send(new BatchGetItemCommand({ RequestItems: { [TABLE]: { Keys: keys(['a', 'b', 'a']) } } })))).toEqual(expected);
+    const repeated = ['a', 'b', 'a'];
+    expect(await rejection(client.send(new BatchWriteItemCommand({ RequestItems: { [TABLE]: puts(repeated) } })))).toEqual(expected);
+    expect(await rejection(client.send(new BatchGetItemCommand({ RequestItems: { [TABLE]: { Keys: keys(repeated) } } })))).toEqual(expected);
   }, 30_000);
 
   test('BatchGetItem answers at most 16 MB: the keys beyond come back as UnprocessedKeys, and asking again gets them all', async () => {
@@ -82,7 +84,8 @@ describe('DynamoDB limits on the stand-in', () => {
     // the 16 MB one), which stays within AWS's: every answer is smaller, never larger, than AWS's would be.
     const big = ids(45, 'big');
     for (let i = 0; i < big.length; i += 5) {
-      await client.send(new BatchWriteItemCommand({ RequestItems: { [TABLE]: big.slice(i, i + 5).map((id) => ({ PutRequest: { Item: itemOfSize(id, 390 * KB) } })) } }));
+      const requests = big.slice(i, i + 5).map((id) => ({ PutRequest: { Item: itemOfSize(id, 390 * KB) } }));
+      await client.send(new BatchWriteItemCommand({ RequestItems: { [TABLE]: requests } }));
     }
     const found = new Set<string>();
     let pending: Record<string, AttributeValue>[] = keys(big);
