@@ -68,7 +68,8 @@ describe('DynamoDB limits on the stand-in', () => {
     await createActiveTable(client, {
       TableName: 'other', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST',
     });
-    expect(await rejection(client.send(new BatchGetItemCommand({ RequestItems: { [TABLE]: { Keys: keys(ids(60)) }, other: { Keys: keys(ids(41)) } } }))))
+    const acrossTables = { RequestItems: { [TABLE]: { Keys: keys(ids(60)) }, other: { Keys: keys(ids(41)) } } };
+    expect(await rejection(client.send(new BatchGetItemCommand(acrossTables))))
       .toEqual({ name: 'ValidationException', message: 'Too many items requested for the BatchGetItem call' });
   }, 30_000);
 
