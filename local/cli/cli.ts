@@ -19,7 +19,7 @@ const EXAMPLE_EMAIL = ['-c', 'emailSender=pipeline@example.com', '-c', 'emailRec
 const EXAMPLE_VERIFIED = ['--verified-identities', 'pipeline@example.com,ops@example.com'];
 
 const USAGE = `usage: ${COMMAND} --input FILE [--lookup FILE] [--delimiter C] [--chunk-size N] [--encoding E] [--out DIR] [--json] `
-  + '[--inject-faults s3=R,enrich=R,lambda=R] [--redrive] [--s3-latency-ms N] [any option of batch-file-processor local]';
+  + '[--inject-faults s3=R,enrich=R,lambda=R,ddb=R] [--redrive] [--s3-latency-ms N] [any option of batch-file-processor local]';
 
 const HELP = `${USAGE}
 

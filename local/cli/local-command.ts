@@ -12,7 +12,7 @@ import type { AppRunOptions, TableDataFile } from '../run/app-run';
 import { FaultPlan, parseFaultPlan } from '../stand-ins/fault-injection';
 
 export const LOCAL_USAGE = 'local --input FILE [--app COMMAND|DIR] [-c KEY=VALUE]... [--processor PATH] [--table-data PATH=FILE]... '
-  + '[--endpoint-data FILE] [--out DIR] [--json] [--inject-faults s3=R,enrich=R,lambda=R] [--redrive] [--s3-latency-ms N] '
+  + '[--endpoint-data FILE] [--out DIR] [--json] [--inject-faults s3=R,enrich=R,lambda=R,ddb=R] [--redrive] [--s3-latency-ms N] '
   + '[--no-iam] [--verified-identities LIST] [--no-ses-sandbox]';
 
 export const LOCAL_OPTIONS = `
@@ -30,7 +30,7 @@ export const LOCAL_OPTIONS = `
   --out DIR                  where the output, rejects, rejected-records table, summary and the functions' log go
                              (default .local-runs/<runId>/)
   --json                     print the result as one JSON object, the last line of stdout
-  --inject-faults PLAN       transient faults, as probabilities per request: s3=R,enrich=R,lambda=R
+  --inject-faults PLAN       transient faults, as probabilities per request: s3=R,enrich=R,lambda=R,ddb=R
   --redrive                  when the run fails, end the faults and redrive it once, as redrive-execution would
   --s3-latency-ms N          model S3's first-byte latency: every S3 response starts N ms later (default 0)
   --no-iam                   allow every call (diagnosis: is a failure a missing permission?); by default every

@@ -222,7 +222,7 @@ async function runProcessor(
 
     await resetCounters(cloud);
     const runStarted = Date.now();
-    cloud.startS3Faults();
+    await cloud.startStoreFaults();
     const events = uploads.map(({ key, size, put }, i) =>
       objectCreatedEvent(cloud.assembly.env.region, bucket, key, size, put.ETag ?? '', sequencerOf(Date.now(), i), put.VersionId));
     const deliveries = events.flatMap((event) => (options.deliverEventTwice ? [event, event] : [event]));
@@ -245,14 +245,14 @@ async function runProcessor(
     let redrives = 0;
     if (options.redrive && execution && execution.status !== 'SUCCEEDED') {
       // The cause is fixed: no more injected faults. Then the run resumes where it stopped.
-      cloud.endFaults();
+      await cloud.endFaults();
       cloud.stepFunctions.redriveExecution(execution.executionArn);
       redrives++;
       await execution.done;
       await cloud.settleEvents();
     }
     const runEnded = Date.now();
-    cloud.endFaults();
+    await cloud.endFaults();
     const runId = execution?.name ?? runRequestsFrom(events[0])[0].runId;
 
     const outDir = path.resolve(options.outDir ?? path.join('.local-runs', runId));

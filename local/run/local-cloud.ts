@@ -30,7 +30,7 @@ export interface LocalCloudOptions extends AccessControlOptions {
   readonly processor: AssemblyProcessor;
   /** Answers the HTTP endpoint enrichers whose URL is outside the app (`--endpoint-data`). @default they are called at their URL */
   readonly endpointData?: EndpointData;
-  /** Transient faults to inject (probabilities per request/invocation); S3's start with `startS3Faults`. */
+  /** Transient faults to inject (probabilities per request/invocation); S3's and DynamoDB's start with `startStoreFaults`. */
   readonly faults?: FaultPlan;
   /** S3's first-byte latency to model, in ms. @default 0 */
   readonly s3LatencyMs?: number;
@@ -200,16 +200,21 @@ export class LocalCloud {
     return this.assembly.resolve(value);
   }
 
-  /** Starts answering S3 requests `503 SlowDown` at the fault plan's rate (after the set-up's own traffic). */
-  startS3Faults(): void {
+  /**
+   * Starts the stores' faults at the fault plan's rates (after the set-up's own traffic): S3 requests answered
+   * `503 SlowDown`, DynamoDB batches answered in part (`ddb`, local/stand-ins/unprocessed-items.ts).
+   */
+  async startStoreFaults(): Promise<void> {
     this.endS3Faults = gateRequests(this.standIns.s3Server, this.options.faults?.s3 ?? 0, this.random, s3SlowDown);
+    await this.standIns.setDynamoDbUnprocessedRate(this.options.faults?.ddb ?? 0);
   }
 
   /** Ends every injected fault: the cause of a failure is fixed. */
-  endFaults(): void {
+  async endFaults(): Promise<void> {
     this.endS3Faults?.();
     this.lambda.setCrashRate(0);
     this.bindEndpoints(0);
+    await this.standIns.setDynamoDbUnprocessedRate(0);
   }
 
   /**

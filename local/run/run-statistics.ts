@@ -14,6 +14,8 @@ export interface RunStatistics {
   readonly apiRequests: number;
   readonly dynamodbWriteUnits: number;
   readonly dynamodbReadUnits: number;
+  /** Write requests and keys DynamoDB answered unprocessed (the `ddb` fault), each time; their callers asked again. */
+  readonly dynamodbUnprocessed: number;
   readonly emails: number;
   readonly orchestratorExecutions: number;
   /** The calls the local IAM refused, each (caller, action, resource) once, in order; empty when none (or IAM is off). */
@@ -51,6 +53,7 @@ export async function runStatistics(cloud: LocalCloud, emails: number, orchestra
     apiRequests: usage.apiRequests,
     dynamodbWriteUnits: usage.dynamodbWriteUnits,
     dynamodbReadUnits: usage.dynamodbReadUnits,
+    dynamodbUnprocessed: standIns.counters.dynamodbUnprocessed,
     emails: usage.emails,
     orchestratorExecutions,
     accessDenied: await cloud.accessDenied(),
@@ -61,5 +64,5 @@ export async function runStatistics(cloud: LocalCloud, emails: number, orchestra
 /** Counting starts with the pipeline's own traffic, once the set-up (resources, lookup, upload) is done. */
 export async function resetCounters(cloud: LocalCloud): Promise<void> {
   await cloud.standIns.settleCounters();
-  Object.assign(cloud.standIns.counters, { s3Tier1: 0, s3Tier2: 0, dynamodbWriteUnits: 0, dynamodbReadUnits: 0 });
+  Object.assign(cloud.standIns.counters, { s3Tier1: 0, s3Tier2: 0, dynamodbWriteUnits: 0, dynamodbReadUnits: 0, dynamodbUnprocessed: 0 });
 }

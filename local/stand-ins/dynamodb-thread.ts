@@ -14,6 +14,8 @@ export interface DynamoDbThread {
   readonly endpoint: string;
   /** The refusals so far (complete up to the last `settle()`), once `authorize` put the IAM engine in front. */
   readonly accessDenied: AccessDenied[];
+  /** Write requests and keys answered unprocessed by the `ddb` fault so far (complete up to the last `settle()`). */
+  readonly unprocessed: { count: number };
   /**
    * Writes items into a table straight through dynalite's own store (its key function and item
    * check), without the HTTP API: fixture data, as a table restored from a backup. Not counted as
@@ -26,6 +28,11 @@ export interface DynamoDbThread {
    * request is authorized there, and its refusals are added to `accessDenied`.
    */
   authorize(options: IamEngineOptions): Promise<void>;
+  /**
+   * Answers each write request and key of a BatchWriteItem or BatchGetItem as unprocessed with this probability
+   * (the `ddb` fault, local/stand-ins/unprocessed-items.ts); 0 ends it. Applies to the requests after it.
+   */
+  setUnprocessedRate(rate: number): Promise<void>;
   /** Resolves once every request received so far has been passed to `onRequest` (for exact counts). */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -46,12 +53,14 @@ export async function startDynamoDbThread(directory: string, onRequest: (target:
   let closed: (() => void) | undefined;
   let authorizing: (() => void) | undefined;
   const accessDenied: AccessDenied[] = [];
+  const unprocessed = { count: 0 };
   let nextSettle = 0;
   let nextSeed = 0;
   const port = await new Promise<number>((resolve, reject) => {
     worker.on('message', (msg: any) => {
       if (msg.request) return onRequest(msg.request.target, msg.request.body);
       if (msg.denied) return accessDenied.push(...msg.denied);
+      if (msg.unprocessed) return (unprocessed.count += msg.unprocessed);
       if (msg.authorizing) return authorizing?.();
       if (msg.port) return resolve(msg.port);
       if (msg.closed) return closed?.();
@@ -65,9 +74,23 @@ export async function startDynamoDbThread(directory: string, onRequest: (target:
     });
     worker.once('error', reject);
   });
+  const settle = () => {
+    const id = nextSettle++;
+    // The thread answers after every request message it posted before: messages keep their order.
+    return new Promise<void>((resolve) => {
+      waiting.set(id, resolve);
+      worker.postMessage({ settle: id });
+    });
+  };
   return {
     endpoint: `http://127.0.0.1:${port}`,
     accessDenied,
+    unprocessed,
+    async setUnprocessedRate(rate) {
+      worker.postMessage({ unprocessedRate: rate });
+      // Messages keep their order: once settled, the thread has the new rate.
+      await settle();
+    },
     authorize(options) {
       return new Promise((resolve) => {
         authorizing = resolve;
@@ -81,14 +104,7 @@ export async function startDynamoDbThread(directory: string, onRequest: (target:
         worker.postMessage({ seed: { id, table, items } });
       });
     },
-    settle() {
-      const id = nextSettle++;
-      // The thread answers after every request message it posted before: messages keep their order.
-      return new Promise((resolve) => {
-        waiting.set(id, resolve);
-        worker.postMessage({ settle: id });
-      });
-    },
+    settle,
     async close() {
       await new Promise<void>((resolve) => {
         closed = resolve;

@@ -5,8 +5,11 @@
  * IAM engine in front of it. dynalite has no types: its internals are `any` here.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
-import { gateServer } from './request-gate';
+import { crc32 } from 'node:zlib';
+import { gateServer, replayed } from './request-gate';
+import { holdBack, isBatchRequest, withUnprocessed } from './unprocessed-items';
 import { IamEngine, IamEngineOptions } from '../iam/iam-engine';
 
 const store = require(workerData.dynaliteStore);
@@ -80,6 +83,46 @@ server.on('request', (req: any) => {
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => parentPort!.postMessage({ request: { target, body: Buffer.concat(chunks).toString('utf8') } }));
 });
+
+// The `ddb` fault (unprocessed-items.ts), in front of the request count and dynalite: only the processed part is
+// counted (and billed) and stored; the answer gains what was held back. The IAM gate, once put in front, decides first.
+let unprocessedRate = 0;
+function injectUnprocessed(): void {
+  const handlers = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  const forward = (req: IncomingMessage, res: ServerResponse) => {
+    for (const handler of handlers) handler.call(server, req, res);
+  };
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const target = String(req.headers['x-amz-target'] || '');
+    if (!unprocessedRate || !isBatchRequest(target)) return forward(req, res);
+    void req.toArray().then((chunks: Buffer[]) => {
+      const body = Buffer.concat(chunks);
+      let held;
+      try {
+        held = holdBack(target, JSON.parse(body.toString('utf8')), unprocessedRate, Math.random);
+      } catch {
+        // Not JSON: dynalite answers it with its error.
+      }
+      if (!held) return forward(replayed(req, body), res);
+      const unprocessed = held.unprocessed;
+      parentPort!.postMessage({ unprocessed: held.count });
+      const processed = Buffer.from(JSON.stringify(held.processed));
+      req.headers['content-length'] = String(processed.length);
+      // dynalite answers with one `end(body)` after setting its headers, the checksum among them.
+      const end = res.end;
+      res.end = function endWithUnprocessed(this: ServerResponse, ...args: any[]) {
+        if (res.statusCode !== 200 || typeof args[0] !== 'string') return end.apply(res, args as any);
+        const answer = JSON.stringify(withUnprocessed(target, JSON.parse(args[0]), unprocessed));
+        res.setHeader('x-amz-crc32', crc32(answer));
+        res.setHeader('Content-Length', Buffer.byteLength(answer));
+        return end.apply(res, [answer] as any);
+      } as typeof res.end;
+      forward(replayed(req, processed), res);
+    }, (error: Error) => res.destroy(error));
+  });
+}
+injectUnprocessed();
 server.listen(0, '127.0.0.1', () => parentPort!.postMessage({ port: server.address().port }));
 
 // Every request is authorized here, on this thread, before dynalite sees it: the engine's cost stays off the
@@ -102,6 +145,7 @@ parentPort!.on('message', (msg: any) => {
     authorize(msg.authorize);
     parentPort!.postMessage({ authorizing: true });
   }
+  if (msg.unprocessedRate !== undefined) unprocessedRate = msg.unprocessedRate;
   if (msg.settle !== undefined) parentPort!.postMessage({ settled: msg.settle });
   if (msg.seed) seed(msg.seed.table, msg.seed.items, (error) => parentPort!.postMessage({ seeded: msg.seed.id, error }));
   if (msg.close) {

@@ -1,6 +1,6 @@
 import { IncomingMessage, Server, ServerResponse } from 'node:http';
 
-/** Transient faults to inject, as probabilities per request or invocation (`--inject-faults s3=0.05,enrich=0.2,lambda=0.02`). */
+/** Transient faults to inject, as probabilities per request or invocation (`--inject-faults s3=0.05,enrich=0.2,lambda=0.02,ddb=0.5`). */
 export interface FaultPlan {
   /** S3 requests answered `503 SlowDown`. */
   readonly s3?: number;
@@ -8,13 +8,19 @@ export interface FaultPlan {
   readonly enrich?: number;
   /** Lambda invocations that crash before the handler runs (`Runtime.ExitError`). */
   readonly lambda?: number;
+  /**
+   * DynamoDB under pressure: each write request of a BatchWriteItem and each key of a BatchGetItem answered
+   * unprocessed (`UnprocessedItems`, `UnprocessedKeys`), never all of one batch (local/stand-ins/unprocessed-items.ts).
+   * Drawn on DynamoDB's thread, with its own randomness: `random` does not reach it.
+   */
+  readonly ddb?: number;
   /** Source of randomness. @default Math.random */
   readonly random?: () => number;
 }
 
-const KINDS = ['s3', 'enrich', 'lambda'] as const;
+const KINDS = ['s3', 'enrich', 'lambda', 'ddb'] as const;
 
-/** Parses `s3=0.05,enrich=0.2,lambda=0.02`; throws on an unknown kind or a rate outside [0, 1]. */
+/** Parses `s3=0.05,enrich=0.2,lambda=0.02,ddb=0.5`; throws on an unknown kind or a rate outside [0, 1]. */
 export function parseFaultPlan(text: string): FaultPlan {
   const plan: Record<string, number> = {};
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {

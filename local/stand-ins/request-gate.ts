@@ -27,7 +27,7 @@ function decide(gate: RequestGate, request: HttpRequest): HttpResponse | undefin
 }
 
 /** The same request, its body already read: what the stand-in reads instead of the consumed original. */
-function replayed(req: IncomingMessage, body: Buffer): IncomingMessage {
+export function replayed(req: IncomingMessage, body: Buffer): IncomingMessage {
   const copy = new IncomingMessage(req.socket);
   copy.method = req.method;
   copy.url = req.url;

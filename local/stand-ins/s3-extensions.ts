@@ -8,6 +8,8 @@
  * - versioning, for buckets that enable it (PutBucketVersioning): each object written gets a version
  *   id (`x-amz-version-id`) and a copy of that version is kept, readable with `versionId` by
  *   GetObject, HeadObject, GetObjectTagging, CopyObject and UploadPartCopy;
+ * - S3's size limits that s3rver does not check (`S3_LIMITS`): CopyObject's 5 GiB source, part numbers
+ *   1 to 10,000 (UploadPart, UploadPartCopy), and 5 MiB for every part but the last (CompleteMultipartUpload);
  * - a latency model: every response starts `latencyMs` later (S3's first-byte latency).
  * Everything else reaches s3rver unchanged. s3rver does not check SigV4 signatures, so requests may
  * be rewritten on the way (a version read is a read of the kept copy).
@@ -15,9 +17,24 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { replayed } from './request-gate';
 
 /** Where kept versions live: a bucket of s3rver's own store that no request names. */
 const VERSIONS_BUCKET = 'local-s3-object-versions';
+
+/**
+ * S3's limits, from https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html; the errors are those of
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList (EntityTooSmall, InvalidArgument,
+ * InvalidRequest). Written out here, not imported from the handlers' copy code: the stand-in reads AWS's rules on its
+ * own, so a wrong limit in the handlers is caught by it.
+ */
+export const S3_LIMITS = {
+  /** The largest source CopyObject copies. */
+  copySourceMaxBytes: 5 * 1024 * 1024 * 1024,
+  /** The smallest part of a multipart upload, the last one excepted. */
+  minPartBytes: 5 * 1024 * 1024,
+  maxPartNumber: 10_000,
+} as const;
 
 interface StoredObject {
   readonly content: NodeJS.ReadableStream | null;
@@ -63,6 +80,20 @@ function sendError(res: ServerResponse, error: unknown): void {
     return;
   }
   sendXml(res, failure.status, `<Error><Code>${failure.code}</Code><Message>${xmlEscape(failure.message)}</Message></Error>`);
+}
+
+/** A part number S3 accepts: an integer from 1 to 10,000 (https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html). */
+function checkPartNumber(text: string | null): number {
+  const partNumber = Number(text);
+  if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > S3_LIMITS.maxPartNumber) {
+    throw new S3Failure(400, 'InvalidArgument', `Part number must be an integer between 1 and ${S3_LIMITS.maxPartNumber}, inclusive`);
+  }
+  return partNumber;
+}
+
+/** The part numbers a CompleteMultipartUpload body lists, in its order. */
+export function completedPartNumbers(body: string): number[] {
+  return [...body.matchAll(/<PartNumber>\s*(\d+)\s*<\/PartNumber>/g)].map((match) => Number(match[1]));
 }
 
 /** `bucket/key[?versionId=v]`, URL-encoded, as in `x-amz-copy-source`. */
@@ -146,7 +177,8 @@ export function extendS3rver(s3rver: { httpServer: Server; store: unknown }, opt
     });
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  /** True when answered here; false to pass the request to s3rver; a request to pass instead when its body was read here. */
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean | IncomingMessage> {
     const url = new URL(req.url ?? '/', 'http://s3.local');
     const [bucket = '', ...keyParts] = url.pathname.slice(1).split('/').map(decodeURIComponent);
     const key = keyParts.join('/');
@@ -185,9 +217,11 @@ export function extendS3rver(s3rver: { httpServer: Server; store: unknown }, opt
     }
     if (method === 'POST' && q.has('uploadId')) {
       const uploadId = q.get('uploadId')!;
+      const body = Buffer.concat(await req.toArray());
+      await checkPartSizes(bucket, uploadId, completedPartNumbers(body.toString('utf8')));
       afterWrite(res, bucket, key, () => setTags(bucket, key, uploadTagging.get(uploadId)));
       res.on('finish', () => uploadTagging.delete(uploadId));
-      return false;
+      return replayed(req, body);
     }
     if (method === 'DELETE' && q.has('uploadId')) {
       const uploadId = q.get('uploadId')!;
@@ -197,13 +231,20 @@ export function extendS3rver(s3rver: { httpServer: Server; store: unknown }, opt
       res.writeHead(204).end();
       return true;
     }
-    if (method === 'PUT' && q.has('uploadId') && header('x-amz-copy-source')) {
-      await uploadPartCopy(res, bucket, q.get('uploadId')!, Number(q.get('partNumber')), header);
+    if (method === 'PUT' && q.has('uploadId')) {
+      const partNumber = checkPartNumber(q.get('partNumber'));
+      if (!header('x-amz-copy-source')) return false;
+      await uploadPartCopy(res, bucket, q.get('uploadId')!, partNumber, header);
       return true;
     }
     if (method === 'PUT' && !subresource && header('x-amz-copy-source')) {
       const source = parseCopySource(header('x-amz-copy-source')!);
       const from = await located(source);
+      // The size s3rver reports for the object (HeadObject's Content-Length) is its file's.
+      const size = await fs.stat(store.getResourcePath(from.bucket, from.key, 'object')).then((stat) => stat.size, () => 0);
+      if (size > S3_LIMITS.copySourceMaxBytes) {
+        throw new S3Failure(400, 'InvalidRequest', `The specified copy source is larger than the maximum allowable size for a copy source: ${S3_LIMITS.copySourceMaxBytes}`);
+      }
       if (source.versionId) req.headers['x-amz-copy-source'] = `${from.bucket}/${from.key.split('/').map(encodeURIComponent).join('/')}`;
       const replace = header('x-amz-tagging-directive') === 'REPLACE';
       afterWrite(res, bucket, key, async () => {
@@ -238,6 +279,17 @@ export function extendS3rver(s3rver: { httpServer: Server; store: unknown }, opt
     if (!exists) throw new S3Failure(404, 'NoSuchUpload', 'The specified upload does not exist.');
   }
 
+  /** Every part but the last (the highest number, as S3 requires them in ascending order) is at least 5 MiB. */
+  async function checkPartSizes(bucket: string, uploadId: string, partNumbers: number[]): Promise<void> {
+    for (const partNumber of partNumbers.slice(0, -1)) {
+      // A part that was never uploaded is s3rver's to refuse (InvalidPart).
+      const size = await fs.stat(`${uploadsPath(bucket, uploadId)}/${partNumber}`).then((stat) => stat.size, () => undefined);
+      if (size !== undefined && size < S3_LIMITS.minPartBytes) {
+        throw new S3Failure(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.');
+      }
+    }
+  }
+
   async function listUploads(bucket: string): Promise<string> {
     const ids = await fs.readdir(uploadsPath(bucket)).catch(() => [] as string[]);
     const uploads = await Promise.all(ids.map(async (id) => {
@@ -265,7 +317,9 @@ export function extendS3rver(s3rver: { httpServer: Server; store: unknown }, opt
   }
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const dispatch = () => handle(req, res).then((handled) => (handled ? undefined : forward(req, res)), (error) => sendError(res, error));
+    const dispatch = () => handle(req, res).then((handled) => {
+      if (handled !== true) forward(handled === false ? req : handled, res);
+    }, (error) => sendError(res, error));
     if (latencyMs > 0) setTimeout(dispatch, latencyMs);
     else void dispatch();
   });

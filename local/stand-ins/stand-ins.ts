@@ -20,6 +20,8 @@ export interface StandInCounters {
   s3Tier2: number;
   dynamodbWriteUnits: number;
   dynamodbReadUnits: number;
+  /** Write requests and keys of DynamoDB batches answered unprocessed by the `ddb` fault (asked again by the caller). */
+  dynamodbUnprocessed: number;
 }
 
 export interface StandIns {
@@ -37,6 +39,8 @@ export interface StandIns {
   seedTable(table: string, items: Record<string, unknown>[]): Promise<void>;
   /** Resolves once `counters` include every request answered so far (DynamoDB counts from its thread). */
   settleCounters(): Promise<void>;
+  /** Sets the `ddb` fault's rate (`DynamoDbThread.setUnprocessedRate`); 0 ends it. */
+  setDynamoDbUnprocessedRate(rate: number): Promise<void>;
   /** Authorizes every DynamoDB request with the local IAM engine, on dynalite's thread (`DynamoDbThread.authorize`). */
   authorizeDynamoDb(options: IamEngineOptions): Promise<void>;
   /** Emails the SES stand-in received since it started (it keeps them in a process-wide store). */
@@ -118,7 +122,7 @@ export interface StandInOptions {
  * s3rver and dynalite store their data under temporary folders that are removed on close.
  */
 export async function startStandIns(options: StandInOptions = {}): Promise<StandIns> {
-  const counters: StandInCounters = { s3Tier1: 0, s3Tier2: 0, dynamodbWriteUnits: 0, dynamodbReadUnits: 0 };
+  const counters: StandInCounters = { s3Tier1: 0, s3Tier2: 0, dynamodbWriteUnits: 0, dynamodbReadUnits: 0, dynamodbUnprocessed: 0 };
 
   const s3Directory = fs.mkdtempSync(path.join(os.tmpdir(), 'local-s3-'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -146,6 +150,8 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
     }
   });
 
+  let unprocessedCounted = 0;
+
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ses = require('aws-ses-v2-local');
   const sesServer: Server = await ses.default({ host: '127.0.0.1', port: 0 });
@@ -161,7 +167,13 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
     sesEndpoint,
     counters,
     seedTable: (table, items) => dynamo.seed(table, items),
-    settleCounters: () => dynamo.settle(),
+    async settleCounters() {
+      await dynamo.settle();
+      // The thread's count is since it started; the counters' since they were last reset.
+      counters.dynamodbUnprocessed += dynamo.unprocessed.count - unprocessedCounted;
+      unprocessedCounted = dynamo.unprocessed.count;
+    },
+    setDynamoDbUnprocessedRate: (rate) => dynamo.setUnprocessedRate(rate),
     authorizeDynamoDb: (iamOptions) => dynamo.authorize(iamOptions),
     dynamodbAccessDenied: dynamo.accessDenied,
     async sentEmails() {

@@ -81,7 +81,7 @@ describe('exampleArguments (npm run local)', () => {
 });
 
 test('fault plans', () => {
-  expect(parseFaultPlan('s3=0.05,enrich=0.2,lambda=0.02')).toEqual({ s3: 0.05, enrich: 0.2, lambda: 0.02 });
+  expect(parseFaultPlan('s3=0.05,enrich=0.2,lambda=0.02,ddb=0.5')).toEqual({ s3: 0.05, enrich: 0.2, lambda: 0.02, ddb: 0.5 });
   expect(() => parseFaultPlan('s3=2')).toThrow(/between 0 and 1/);
 });
 
