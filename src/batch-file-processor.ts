@@ -409,8 +409,8 @@ export class BatchFileProcessor extends Construct {
   }
 
   /**
-   * Lets `grantee` list and read what runs publish (outputs, rejects, summaries) under the output
-   * prefix, and decrypt with the bucket's key when it has one; nothing else of the bucket.
+   * Lets `grantee` list and read only what runs publish under the output prefix (outputs, rejects,
+   * summaries), and decrypt with the bucket's key when it has one.
    */
   public grantReadOutput(grantee: iam.IGrantable): iam.Grant {
     return grantObjectRead(this.bucket, grantee, `${this.outputPrefix}*`).combine(grantListUnder(this.bucket, grantee, this.outputPrefix));
