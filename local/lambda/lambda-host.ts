@@ -155,6 +155,8 @@ export class LambdaHost {
   private readonly functions = new Map<string, LocalFunction>();
   private readonly idle = new Map<string, Container[]>();
   private readonly all = new Set<Container>();
+  /** Set by close(): a container started after it would be a worker thread nobody ends. */
+  private closed = false;
   private readonly waiting = new Map<string, Array<() => void>>();
   private readonly running = new Map<string, number>();
   private readonly logSink: NodeJS.WritableStream;
@@ -259,6 +261,7 @@ export class LambdaHost {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (const c of this.all) clearTimeout(c.idleTimer);
     await Promise.all([...this.all].map((c) => c.worker.terminate()));
     this.all.clear();
@@ -323,6 +326,8 @@ export class LambdaHost {
   }
 
   private newContainer(fn: LocalFunction): Container {
+    // An invocation that was waiting for a slot, or a background (Event) one, may reach here after close().
+    if (this.closed) throw new LambdaServiceError('ServiceException', 500, 'the local Lambda host is closed');
     const credentials = this.options.credentialsFor?.(fn.name);
     const env = {
       ...this.options.baseEnvironment,
