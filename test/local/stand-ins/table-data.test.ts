@@ -82,7 +82,10 @@ describe('CSV table data', () => {
     const seeded: unknown[] = [];
     const seed = async (_table: string, items: unknown[]) => { seeded.push(...items); };
     await expect(load(seed, TABLE, emptyKey)).rejects.toThrow(`${emptyKey} line 3: the "uuid" column (the table's key) is empty`);
-    await expect(load(seed, TABLE, ragged)).rejects.toThrow(new RegExp(`^${ragged}: Invalid Record Length: .* on line 3`));
+    await expect(load(seed, TABLE, ragged)).rejects.toThrow(`${ragged} line 3: 1 field, but the header has 2`);
+    const unclosed = path.join(dir, 'unclosed.csv');
+    fs.writeFileSync(unclosed, 'uuid,units\nk1,1\nk2,"2\nk3,3\n');
+    await expect(load(seed, TABLE, unclosed)).rejects.toThrow(new RegExp(`^${unclosed} line 3: unterminated quoted field`));
     expect(seeded).toEqual([]);
   });
 });
