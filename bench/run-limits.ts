@@ -25,7 +25,7 @@ export interface RunLimitInputs {
   readonly splitRecordsPerSec: number;
   /** merge-chunks' measured rate, likewise. */
   readonly mergeRecordsPerSec: number;
-  /** The functions' memory (the construct's `memorySize`). */
+  /** split-input's and merge-chunks' memory (the construct's `splitAndMergeMemorySize`). */
   readonly memoryMb: number;
   /** Records per chunk: one manifest item each. */
   readonly chunkSize: number;

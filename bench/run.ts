@@ -22,7 +22,7 @@ import { setUpLocalCommand } from '../local/cli/command-setup';
 import { CostBreakdown } from '../local/run/cost-model';
 import { FINANCIAL_HEADER, writeSampleOrders } from '../local/samples/sample-orders';
 import { HANDLER_DEFAULTS } from '../src/contract/handler-environment';
-import { DEFAULT_MEMORY_SIZE } from '../src/resolved-props';
+import { DEFAULT_SPLIT_AND_MERGE_MEMORY_SIZE } from '../src/resolved-props';
 
 const WARM_UP_RECORDS = 20_000;
 /**
@@ -141,7 +141,7 @@ export async function runBench(args: BenchArguments, log: (line: string) => void
     const limits = runLimits({
       splitRecordsPerSec: splitWithLatency.recordsPerSec,
       mergeRecordsPerSec: mergeWithLatency.recordsPerSec,
-      memoryMb: DEFAULT_MEMORY_SIZE,
+      memoryMb: DEFAULT_SPLIT_AND_MERGE_MEMORY_SIZE,
       chunkSize: HANDLER_DEFAULTS.chunkSize,
       manifestBytesPerChunk: split.manifestBytes / split.chunks,
     });
@@ -172,7 +172,7 @@ export async function runBench(args: BenchArguments, log: (line: string) => void
       maxRecordsPerRun: limits.maxRecordsPerRun,
       // What each bound allows; the Lambda at the default memory has this share of a vCPU, taken as one core here.
       maxRecordsPerRunBy: limits.by,
-      lambdaMemoryMb: DEFAULT_MEMORY_SIZE,
+      lambdaMemoryMb: DEFAULT_SPLIT_AND_MERGE_MEMORY_SIZE,
       lambdaVcpu: round(limits.lambdaVcpu, 3),
       localRunStatus: local.status,
       localRunError: local.error,

@@ -204,12 +204,21 @@ export interface BatchFileProcessorProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Memory of the functions that stream data (split, validate, enrich, record rejects, merge), in MB,
+   * Memory of the functions that process one chunk (validate, enrich, record rejects), in MB,
    * 128 to 10,240. More memory is also more CPU and network.
    *
    * @default 1024
    */
   readonly memorySize?: number;
+  /**
+   * Memory of split-input and merge-chunks, in MB, 128 to 10,240. Each streams the whole file in
+   * one invocation of at most 15 minutes, and Lambda gives a function CPU in proportion to its
+   * memory, one full vCPU at 1,769 MB: below that, the largest file a run can take shrinks with it
+   * (bench/RESULTS.md). They run once per run, so the default costs cents per run at most.
+   *
+   * @default 1769
+   */
+  readonly splitAndMergeMemorySize?: number;
   /**
    * A KMS key to encrypt the new bucket, the rejected-records table, the log groups and the trigger's
    * dead-letter queue with. The construct grants its functions and state machines the use of it

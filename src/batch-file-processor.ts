@@ -128,7 +128,8 @@ export class BatchFileProcessor extends Construct {
       removalPolicy: config.removalPolicy,
       encryptionKey: key,
     });
-    const streaming = { memorySize: config.memorySize };
+    const perChunk = { memorySize: config.memorySize };
+    const wholeFile = { memorySize: config.splitAndMergeMemorySize };
     const inputObjects = `${config.inputPrefix}*`;
     const workObjects = `${config.workPrefix}*`;
     const outputObjects = `${config.outputPrefix}*`;
@@ -139,7 +140,7 @@ export class BatchFileProcessor extends Construct {
 
     // split-input: reads the upload; writes chunks, manifest and run plan.
     this.splitFunction = handler('SplitInput', {
-      ...streaming,
+      ...wholeFile,
       handlerName: 'split-input',
       description: 'Splits an uploaded CSV file into chunk files and a manifest',
       timeout: Duration.minutes(15),
@@ -157,7 +158,7 @@ export class BatchFileProcessor extends Construct {
 
     // validate-chunk: reads a chunk; writes the valid records and the validation rejects.
     const validate = handler('ValidateChunk', {
-      ...streaming,
+      ...perChunk,
       handlerName: 'validate-chunk',
       description: 'Validates the records of one chunk',
       timeout: CHUNK_STEP_TIMEOUTS.validate,
@@ -177,7 +178,7 @@ export class BatchFileProcessor extends Construct {
     let enrich: HandlerFunction | undefined;
     if (props.enrichment) {
       enrich = handler('EnrichChunk', {
-        ...streaming,
+        ...perChunk,
         handlerName: 'enrich-chunk',
         description: 'Enriches the valid records of one chunk',
         // The chunk processor's time budget (src/chunk-time-budget.ts) gives enrichment the most.
@@ -192,7 +193,7 @@ export class BatchFileProcessor extends Construct {
 
     // record-rejects: reads the chunk's rejects files (the enrichment one may not exist); writes the table.
     const recordRejects = handler('RecordRejects', {
-      ...streaming,
+      ...perChunk,
       handlerName: 'record-rejects',
       description: 'Stores the rejected records of one chunk in the rejected-records table',
       timeout: CHUNK_STEP_TIMEOUTS.recordRejects,
@@ -212,7 +213,7 @@ export class BatchFileProcessor extends Construct {
     // merge-chunks: reads processed chunks (missing for a failed chunk), rejects (maybe missing) and, for
     // failed chunks, chunks; uploads output and rejects in parts.
     this.mergeFunction = handler('MergeChunks', {
-      ...streaming,
+      ...wholeFile,
       handlerName: 'merge-chunks',
       description: 'Merges the processed chunks into one output file and one rejects file',
       timeout: Duration.minutes(15),

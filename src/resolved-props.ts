@@ -6,8 +6,16 @@ import { HANDLER_DEFAULTS, INPUT_ENCODINGS, InputEncodingName, isCsvDelimiter, L
 import { validateEmailNotification } from './email-identity';
 import { integerIn } from './integer-prop';
 
-/** Memory of the streaming functions when `memorySize` is not given (the benchmark reports its limits at it). */
+/** Memory of the chunk functions when `memorySize` is not given. */
 export const DEFAULT_MEMORY_SIZE = 1024;
+
+/**
+ * Memory of split-input and merge-chunks when `splitAndMergeMemorySize` is not given: "At 1,769 MB,
+ * a function has the equivalent of one vCPU" (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).
+ * Each is one stream on one thread, so more gives it no more CPU. The benchmark reports the
+ * largest run at this size.
+ */
+export const DEFAULT_SPLIT_AND_MERGE_MEMORY_SIZE = 1769;
 
 /** The props with every default filled in, checked. */
 export interface ResolvedProps {
@@ -28,6 +36,7 @@ export interface ResolvedProps {
   readonly logLevel: LogLevel;
   readonly logRetention: logs.RetentionDays;
   readonly memorySize: number;
+  readonly splitAndMergeMemorySize: number;
 }
 
 function wholeDays(name: string, duration: Duration): number {
@@ -115,5 +124,6 @@ export function resolveProps(props: BatchFileProcessorProps): ResolvedProps {
     logLevel: oneOfProp('logLevel', props.logLevel ?? HANDLER_DEFAULTS.logLevel, LOG_LEVELS),
     logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     memorySize: integerIn('memorySize', props.memorySize ?? DEFAULT_MEMORY_SIZE, 128, 10_240, ' MB'),
+    splitAndMergeMemorySize: integerIn('splitAndMergeMemorySize', props.splitAndMergeMemorySize ?? DEFAULT_SPLIT_AND_MERGE_MEMORY_SIZE, 128, 10_240, ' MB'),
   };
 }

@@ -34,6 +34,7 @@ test.each([-1, 101])('toleratedFailurePercentage %p is refused', (toleratedFailu
 
 test('memorySize outside Lambda\'s range is refused', () => {
   expect(construct({ memorySize: 64 })).toThrow(/memorySize must be an integer from 128 to 10240/);
+  expect(construct({ splitAndMergeMemorySize: 10_241 })).toThrow(/splitAndMergeMemorySize must be an integer from 128 to 10240/);
 });
 
 test('retentions shorter than a day or not in whole days are refused', () => {

@@ -3,6 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { synthesizeProcessor } from './processor-template';
 import { INPUT_SUFFIXES } from '../../lambda-src/trigger/run-requests';
+import { BatchFileProcessorProps, RecordEnricher } from '../../src';
 
 describe('bucket', () => {
   const { template } = synthesizeProcessor();
@@ -154,6 +155,31 @@ describe('functions', () => {
     expect(mergeProps.LoggingConfig.LogGroup).toEqual({ Ref: stack.resolve(logGroup.logicalId) });
     const notify = processor.notifyFunction;
     expect(stack.resolve(notify.metricErrors().dimensions)).toEqual({ FunctionName: stack.resolve(notify.functionName) });
+  });
+});
+
+describe('function memory', () => {
+  const memoryByDescription = (props: BatchFileProcessorProps) => {
+    const { template } = synthesizeProcessor(() => props);
+    const functions = Object.values<any>(template.findResources('AWS::Lambda::Function'));
+    const memoryOf = (description: RegExp) => functions.find((fn) => description.test(String(fn.Properties.Description)))?.Properties.MemorySize;
+    return {
+      split: memoryOf(/^Splits/),
+      merge: memoryOf(/^Merges/),
+      validate: memoryOf(/^Validates/),
+      enrich: memoryOf(/^Enriches/),
+      recordRejects: memoryOf(/^Stores the rejected/),
+    };
+  };
+  const enrichment = RecordEnricher.fromHttpEndpoint({ url: 'https://api.example.com/{uuid}' });
+
+  test('split and merge get one full vCPU (1,769 MB) and the chunk functions 1,024 MB by default', () => {
+    expect(memoryByDescription({ enrichment })).toEqual({ split: 1769, merge: 1769, validate: 1024, enrich: 1024, recordRejects: 1024 });
+  });
+
+  test('memorySize sets the chunk functions and splitAndMergeMemorySize split and merge, each alone', () => {
+    expect(memoryByDescription({ enrichment, memorySize: 512, splitAndMergeMemorySize: 3008 }))
+      .toEqual({ split: 3008, merge: 3008, validate: 512, enrich: 512, recordRejects: 512 });
   });
 });
 
