@@ -3,6 +3,8 @@
  * invocation, and the Distributed Map reads the chunk manifest as its item source.
  */
 
+import { MAP_MAX_ITEM_FILE_BYTES, MAP_MAX_ITEMS } from '../lambda-src/split/map-item-source';
+
 /** A Lambda invocation runs for at most 15 minutes (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html). */
 export const LAMBDA_MAX_SECONDS = 900;
 
@@ -11,14 +13,6 @@ export const LAMBDA_MAX_SECONDS = 900;
  * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).
  */
 export const LAMBDA_MB_PER_VCPU = 1769;
-
-/**
- * The Distributed Map's item source (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html):
- * it "stops reading items" past 100,000,000, and reads files of up to 10 GB ("Step Functions supports
- * 10 GB as the maximum size of an individual file in Amazon S3"; taken as 10^10 bytes, the smaller reading).
- */
-export const MAP_MAX_ITEMS = 100_000_000;
-export const MAP_MAX_ITEM_FILE_BYTES = 10_000_000_000;
 
 export interface RunLimitInputs {
   /** split-input's measured rate, records per second, on one core of the measuring machine. */

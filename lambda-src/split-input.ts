@@ -9,6 +9,7 @@ import { archiveKey, baseName, PublishedFiles, WorkFiles } from './shared/run-la
 import { openObject, writeJson, writeObject } from './shared/s3-objects';
 import { ChunkFile } from './split/chunk-splitter';
 import { gunzipInput, isGzipInput } from './split/gzip-input';
+import { checkMapItemSource } from './split/map-item-source';
 import { splitRecords } from './split/split-records';
 import { utf8Input } from './split/utf8-input';
 import { SPLIT_INPUT_ENVIRONMENT } from '../src/contract/handler-environment';
@@ -50,7 +51,9 @@ export async function handler(request: RunRequest): Promise<SplitResult> {
     copySource: copySourceOf(request),
   };
   const plan: RunPlan = { ...result, input: request, header: outcome.header, startedAt };
-  await writeJson({ bucket, key: work.manifestKey }, outcome.chunks);
+  const manifest = JSON.stringify(outcome.chunks);
+  checkMapItemSource(file, chunkSize, outcome.chunks.length, Buffer.byteLength(manifest));
+  await writeObject({ bucket, key: work.manifestKey }, manifest, 'application/json');
   await writeJson({ bucket, key: work.runPlanKey }, plan);
   log.info('split finished', { runId: request.runId, chunks: result.chunkCount, records: result.records, rejectsFile: outcome.rejectsFile });
   return result;

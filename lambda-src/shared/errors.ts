@@ -50,3 +50,6 @@ export class EnrichmentUnavailable extends NamedError {}
 
 /** The validator function failed or answered out of its contract: no record of the batch could be judged. */
 export class ValidationUnavailable extends NamedError {}
+
+/** The input makes more chunks than one run can process (the Distributed Map's item source limits). */
+export class RunTooLarge extends NamedError {}
