@@ -1,6 +1,6 @@
 /**
  * The merge of a run, over plain streams: the rejects of every chunk (ordered by line, as CSV
- * `line, <original header>, reasons`), then the processed chunks (header once) as the output.
+ * `line, <original header>, reasons`), and the processed chunks (header once) as the output.
  * The record count is checked before the output's last byte is handed over, so a run whose
  * counts do not add up never publishes an output.
  *
@@ -78,8 +78,15 @@ export async function mergeRun(plan: MergePlan, sources: MergeSources, sinks: Me
   const failed = plan.failedChunks;
   const counts = { valid: 0, rejected: 0 };
   const depth = options.readAhead ?? MERGE_READ_AHEAD;
-  await sinks.writeRejects(rejectsCsv(plan, failed, sources, counts, depth));
-  await sinks.writeOutput(outputCsv(plan, failed, sources, counts, depth));
+  // Both files are written at once: the rejects pass mostly waits on small GETs (two a chunk), the
+  // output pass mostly works the CPU, so each runs in the other's gaps. The output's record count
+  // check waits for the rejects pass, and fails the output if that pass failed.
+  const rejectsWritten = sinks.writeRejects(rejectsCsv(plan, failed, sources, counts, depth));
+  const outputWritten = sinks.writeOutput(outputCsv(plan, failed, sources, counts, depth, rejectsWritten));
+  // Both settle before the merge ends either way: no upload is left running behind a failure.
+  const [rejects, output] = await Promise.allSettled([rejectsWritten, outputWritten]);
+  if (rejects.status === 'rejected') throw rejects.reason;
+  if (output.status === 'rejected') throw output.reason;
   return { records: { total: plan.records, ...counts }, failedChunks: failed.size };
 }
 
@@ -123,6 +130,7 @@ async function* outputCsv(
   sources: MergeSources,
   counts: { valid: number; rejected: number },
   depth: number,
+  rejectsWritten: Promise<void>,
 ): AsyncGenerator<Buffer | string> {
   let header: { bytes: Buffer; chunk: ChunkRef } | undefined;
   let firstHeaderLine: Buffer | undefined;
@@ -158,6 +166,7 @@ async function* outputCsv(
     firstHeaderLine ??= chunkHeader.line;
   }
   if (!header) yield firstHeaderLine ?? formatRecord(plan.header, plan.delimiter) + '\n';
+  await rejectsWritten;
   if (counts.valid + counts.rejected !== plan.records) {
     throw new RecordCountMismatch(
       `${plan.records} records in the input but ${counts.valid} valid + ${counts.rejected} rejected = ${counts.valid + counts.rejected}`,

@@ -10,11 +10,18 @@ import { Upload } from '@aws-sdk/lib-storage';
 
 let client: S3Client | undefined;
 
+/** Connections one handler's S3 client opens at most. */
+const S3_MAX_SOCKETS = 128;
+
 export function s3Client(): S3Client {
   // The middleware stack is resolved once per command class instead of on every request: merge
   // and split send thousands of requests, and no handler changes a client's middleware
   // (`cacheMiddleware` in @smithy/core's client configuration: "0-1ms per request").
-  client ??= new S3Client({ cacheMiddleware: true });
+  // Sockets: split keeps up to 64 chunk writes in flight and merge reads ahead on two passes at once
+  // (3 GETs a chunk), past the SDK's default of 50 per client; a Lambda may open 1,024 file
+  // descriptors (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+  const agent = { maxSockets: S3_MAX_SOCKETS };
+  client ??= new S3Client({ cacheMiddleware: true, requestHandler: { httpAgent: agent, httpsAgent: agent } });
   return client;
 }
 

@@ -26,18 +26,28 @@ function sources(files: Files): MergeSources {
   };
 }
 
-async function run(plan: MergePlan, src: MergeSources) {
-  const written: string[] = [];
-  const collect = async (body: AsyncIterable<string | Buffer>) => {
-    let text = '';
-    for await (const piece of body) text += piece.toString();
-    written.push(text);
+/** Collects what a sink is given, as text. */
+function collector() {
+  // `completed`: the body ended without an error, as an upload completes only then.
+  const sink = {
+    text: '',
+    completed: false,
+    write: async (body: AsyncIterable<string | Buffer>) => {
+      for await (const piece of body) sink.text += piece.toString();
+      sink.completed = true;
+    },
   };
-  const outcome = await mergeRun(plan, src, { writeRejects: collect, writeOutput: collect });
-  return { outcome, rejects: written[0], output: written[1] };
+  return sink;
 }
 
-test('output has the header once and chunks in order; rejects are merged by line and written first', async () => {
+async function run(plan: MergePlan, src: MergeSources) {
+  const rejects = collector();
+  const output = collector();
+  const outcome = await mergeRun(plan, src, { writeRejects: rejects.write, writeOutput: output.write });
+  return { outcome, rejects: rejects.text, output: output.text };
+}
+
+test('output has the header once and chunks in order; rejects are merged by line', async () => {
   const src = sources({
     processed: { 0: 'id,name\n1,"a,b"\n', 1: 'id,name\n4,d\n5,e\n', 2: 'id,name\n' },
     rejects: {
@@ -118,32 +128,55 @@ test('no chunks: the output is the header line only', async () => {
 
 test('reads the chunks ahead, a bounded number at a time, and still writes them in input order', async () => {
   const many: ChunkRef[] = Array.from({ length: 40 }, (_, index) => ({ index, key: `chunks/${index}.csv`, records: 1, firstLine: index + 2 }));
-  let inFlight = 0;
-  let mostInFlight = 0;
+  // Opens in flight, per pass, and of both passes at once.
+  const inFlight = { processed: 0, rejects: 0 };
+  const most = { processed: 0, rejects: 0, both: 0 };
   // Each open waits a little, as a GET waits for its first byte; some chunks answer faster than earlier ones.
-  const slowly = async <T>(index: number, value: T): Promise<T> => {
-    inFlight++;
-    mostInFlight = Math.max(mostInFlight, inFlight);
+  const slowly = async <T>(pass: 'processed' | 'rejects', index: number, value: T): Promise<T> => {
+    inFlight[pass]++;
+    most[pass] = Math.max(most[pass], inFlight[pass]);
+    most.both = Math.max(most.both, inFlight.processed + inFlight.rejects);
     await new Promise((resolve) => setTimeout(resolve, index % 3 === 0 ? 6 : 1));
-    inFlight--;
+    inFlight[pass]--;
     return value;
   };
   const src: MergeSources = {
-    processed: (c) => slowly(c.index, [`id,name\n${c.index},n${c.index}\n`]),
-    rejects: (c) => slowly(c.index, [[], []]),
+    processed: (c) => slowly('processed', c.index, [`id,name\n${c.index},n${c.index}\n`]),
+    rejects: (c) => slowly('rejects', c.index, [[], []]),
     chunkFile: async () => [''],
     chunkLines: async () => undefined,
   };
-  const written: string[] = [];
-  const collect = async (body: AsyncIterable<string | Buffer>) => {
-    let text = '';
-    for await (const piece of body) text += piece.toString();
-    written.push(text);
-  };
-  const outcome = await mergeRun({ header, delimiter: ',', records: 40, chunks: many, failedChunks: none }, src, { writeRejects: collect, writeOutput: collect }, { readAhead: 5 });
-  expect(written[1]).toBe(`id,name\n${many.map((c) => `${c.index},n${c.index}\n`).join('')}`);
+  const rejects = collector();
+  const output = collector();
+  const plan = { header, delimiter: ',', records: 40, chunks: many, failedChunks: none };
+  const outcome = await mergeRun(plan, src, { writeRejects: rejects.write, writeOutput: output.write }, { readAhead: 5 });
+  expect(output.text).toBe(`id,name\n${many.map((c) => `${c.index},n${c.index}\n`).join('')}`);
+  expect(rejects.text).toBe('line,id,name,reasons\n');
   expect(outcome.records).toEqual({ total: 40, valid: 40, rejected: 0 });
-  // Ahead: more than one open at a time; bounded: the depth, plus the one being merged.
-  expect(mostInFlight).toBeGreaterThan(1);
-  expect(mostInFlight).toBeLessThanOrEqual(6);
+  // Ahead: more than one open at a time; bounded: the depth, plus the one being merged, in each pass.
+  expect(most.processed).toBeGreaterThan(1);
+  expect(most.processed).toBeLessThanOrEqual(6);
+  expect(most.rejects).toBeLessThanOrEqual(6);
+  // The two passes run at once: the rejects' GETs wait while the output is worked on.
+  expect(most.both).toBeGreaterThan(Math.max(most.processed, most.rejects));
+});
+
+test('the rejects and the output are written at once, and a failed rejects pass fails the output before its end', async () => {
+  const src = sources({ processed: { 0: 'id,name\n1,a\n2,b\n3,c\n', 1: 'id,name\n4,d\n5,e\n', 2: 'id,name\n6,f\n7,g\n' }, rejects: {} });
+  const failing: MergeSources = {
+    ...src,
+    rejects: async (c) => {
+      // After the output pass has started: it must not finish as if the count could be checked.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (c.index === 2) throw new Error('GetObject failed: chunk 2 rejects');
+      return [[], []];
+    },
+  };
+  const rejects = collector();
+  const output = collector();
+  const plan = { header, delimiter: ',', records: 7, chunks, failedChunks: none };
+  await expect(mergeRun(plan, failing, { writeRejects: rejects.write, writeOutput: output.write })).rejects.toThrow('GetObject failed: chunk 2 rejects');
+  expect(output.text).toContain('id,name\n1,a');
+  expect(output.completed).toBe(false);
+  expect(rejects.completed).toBe(false);
 });

@@ -68,3 +68,9 @@ test('deletes objects', async () => {
   await deleteObject(ref('gone.txt'));
   expect(await objectExists(ref('gone.txt'))).toBe(false);
 });
+
+test('the client opens up to 128 connections, past the SDK\'s default of 50: split and merge keep more requests than that in flight', async () => {
+  await writeText(ref('sockets.txt'), 'x');
+  const handler = s3Client().config.requestHandler as unknown as { httpHandlerConfigs(): { httpAgent?: { maxSockets?: number } } };
+  expect(handler.httpHandlerConfigs().httpAgent?.maxSockets).toBe(128);
+});
