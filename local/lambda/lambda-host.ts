@@ -53,6 +53,9 @@ const INIT_TIMEOUT_MS = 10_000;
 // handlers' I/O is served by the stand-ins on the main thread. 2 to 4, with the machine's cores.
 const DEFAULT_CONTAINERS = Math.min(4, Math.max(2, os.cpus().length));
 const DEFAULT_IDLE_TIMEOUT_MS = 5_000;
+// Containers alive over all functions before an idle one is reclaimed for a new one: a run's chunk
+// functions (four in the example) keep theirs warm, and merge, archive and notify then start one each.
+const DEFAULT_MAX_CONTAINERS = 4 * DEFAULT_CONTAINERS;
 const YOUNG_GENERATION_MB = 16;
 
 interface Pending {
@@ -66,6 +69,8 @@ class Container {
   readonly pending = new Map<string, Pending>();
   /** Set while the container sits idle after an invocation: ends it when it fires. */
   idleTimer?: NodeJS.Timeout;
+  /** When the container last went idle (`Date.now()`), while it is. */
+  idleSince?: number;
   /** Settles when the bundle is loaded: Lambda's init phase, which the function's timeout does not cover. */
   readonly ready: Promise<void>;
 
@@ -139,6 +144,14 @@ export interface LambdaHostOptions {
    * split, merge) must not hold that memory for the rest of the run. @default 5000
    */
   readonly idleTimeoutMs?: number;
+  /**
+   * Containers alive over all functions. Past it, a function that needs a new container first ends
+   * the one idle the longest (of another function), as Lambda reclaims idle execution environments
+   * at its discretion; with none idle, it starts one anyway. Each is a V8 isolate with a bundle,
+   * 60-80 MB: this bounds the run's memory when the steps after the Map start while the chunk
+   * functions' containers are still warm. @default 4 times the containers per function
+   */
+  readonly maxContainers?: number;
   /** Test hook: probability that an invocation crashes before the handler runs (a Lambda crash). */
   readonly crashRate?: number;
   readonly random?: () => number;
@@ -252,7 +265,9 @@ export class LambdaHost {
     const started: Container[] = [];
     while (idle.length + started.length < Math.min(count, max)) started.push(this.newContainer(fn));
     await Promise.all(started.map((c) => c.ready.catch(() => this.discard(c))));
-    idle.push(...started.filter((c) => this.all.has(c)));
+    const warm = started.filter((c) => this.all.has(c));
+    for (const c of warm) c.idleSince = Date.now();
+    idle.push(...warm);
   }
 
   /** Number of containers alive now (started and not ended), over all functions. */
@@ -310,6 +325,7 @@ export class LambdaHost {
     const warm = idle.pop();
     if (warm) {
       clearTimeout(warm.idleTimer);
+      warm.idleSince = undefined;
       return warm;
     }
     return this.newContainer(fn);
@@ -318,6 +334,7 @@ export class LambdaHost {
   /** Returns a container to its function's idle list, to be ended if no invocation takes it in time. */
   private park(container: Container, name: string) {
     this.idle.get(name)!.push(container);
+    container.idleSince = Date.now();
     container.idleTimer = setTimeout(() => {
       this.discard(container);
       void container.worker.terminate();
@@ -336,9 +353,24 @@ export class LambdaHost {
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
       ...credentials ? { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey } : {},
     };
+    this.reclaimIdle();
     const container = new Container(fn, this.options.functionArn(fn.name), env, this.logSink, (c) => this.discard(c));
     this.all.add(container);
     return container;
+  }
+
+  /** Ends the containers idle the longest while the host is at its budget ({@link LambdaHostOptions.maxContainers}). */
+  private reclaimIdle() {
+    const budget = this.options.maxContainers ?? DEFAULT_MAX_CONTAINERS;
+    while (this.all.size >= budget) {
+      let oldest: Container | undefined;
+      for (const list of this.idle.values()) {
+        for (const c of list) if (oldest === undefined || c.idleSince! < oldest.idleSince!) oldest = c;
+      }
+      if (!oldest) return;
+      this.discard(oldest);
+      void oldest.worker.terminate();
+    }
   }
 
   private discard(container: Container) {

@@ -66,6 +66,25 @@ describe('LambdaHost containers', () => {
     await expect(host.invoke('fn', {})).resolves.toMatchObject({ accessKeyId: 'KEY-OF-fn' });
   }, 30_000);
 
+  test('at its container budget, a function that needs one ends the container idle the longest, never a busy one', async () => {
+    const other = (name: string): LocalFunction => ({ ...fn, name });
+    host = new LambdaHost([fn, other('a'), other('b')], {
+      baseEnvironment: {}, functionArn: (name) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`, maxContainers: 2,
+    });
+    const h = host;
+    const first = (await h.invoke('fn', {})) as { isolate: string };
+    await h.invoke('a', {});
+    expect(h.containers).toBe(2);
+    // b needs a container: fn's, idle the longest, is ended for it.
+    await h.invoke('b', {});
+    expect(h.containers).toBe(2);
+    const again = (await h.invoke('fn', {})) as { isolate: string };
+    expect(again.isolate).not.toBe(first.isolate);
+    // With every container busy, one more starts rather than wait.
+    await Promise.all([h.invoke('a', { waitMs: 300 }), h.invoke('b', { waitMs: 300 }), h.invoke('fn', { waitMs: 300 })]);
+    expect(h.containers).toBe(3);
+  }, 30_000);
+
   test('keeps a container that is used again before its idle time is up', async () => {
     host = newHost({ idleTimeoutMs: 1_000 });
     const first = (await host.invoke('fn', {})) as { isolate: string };
