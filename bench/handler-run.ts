@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { HandlerChildReport } from './handler-child';
 import { childOutput, lastLine } from './local-run';
+import { Throughput } from './raw-csv';
 
 const CHILD = path.join(__dirname, 'handler-child.ts');
 
@@ -28,4 +29,37 @@ export async function runHandler(name: string, event: unknown, environment: Reco
   } finally {
     fs.rmSync(path.dirname(eventFile), { recursive: true, force: true });
   }
+}
+
+/** What a measurement of split or merge reports, whatever it counts its bytes by. */
+export interface HandlerMeasurement extends Throughput {
+  readonly chunks: number;
+  readonly s3LatencyMs: number;
+  /** Bytes the handler is measured by (its own: the upload read, the files written) per second, in MB (10^6 bytes). */
+  readonly megabytesPerSec: number;
+  /** CPU time of the process the handler ran in, while it ran. */
+  readonly cpuSeconds: number;
+  /** Peak RSS of the process the handler ran in. */
+  readonly peakRssMb: number;
+}
+
+/** A handler run's figures: `records` and `bytes` over the handler's own time, its CPU and peak RSS. */
+export interface Counted {
+  readonly records: number;
+  readonly bytes: number;
+  readonly chunks: number;
+  readonly s3LatencyMs: number;
+}
+
+export function handlerMeasurement(run: HandlerChildReport, counted: Counted): HandlerMeasurement {
+  return {
+    records: counted.records,
+    chunks: counted.chunks,
+    seconds: run.seconds,
+    recordsPerSec: counted.records / run.seconds,
+    megabytesPerSec: counted.bytes / 1e6 / run.seconds,
+    s3LatencyMs: counted.s3LatencyMs,
+    cpuSeconds: run.cpuSeconds,
+    peakRssMb: run.maxRssKb / 1024,
+  };
 }

@@ -4,8 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BENCH_BUCKET, handlerEnvironment, startBenchS3 } from './bench-s3';
-import { runHandler } from './handler-run';
-import { Throughput } from './raw-csv';
+import { HandlerMeasurement, handlerMeasurement, runHandler } from './handler-run';
 import { ChunkProcessing, processedChunkOf } from './record-path';
 import { BENCH_RUN_ID } from './split';
 import { ChildExecutionResult, MapResultsManifest } from '../lambda-src/merge/map-results';
@@ -14,16 +13,9 @@ import { WorkFiles } from '../lambda-src/shared/run-layout';
 import { splitRecords } from '../lambda-src/split/split-records';
 import { HANDLER_DEFAULTS, MERGE_CHUNKS_ENVIRONMENT } from '../src/contract/handler-environment';
 
-export interface MergeMeasurement extends Throughput {
-  readonly chunks: number;
-  readonly s3LatencyMs: number;
-  /** Bytes of the merged output and rejects written per second, in MB (10^6 bytes). */
-  readonly megabytesPerSec: number;
+export interface MergeMeasurement extends HandlerMeasurement {
+  /** `megabytesPerSec` counts these: the merged output and rejects written. */
   readonly outputBytes: number;
-  /** CPU time of the process the handler ran in, while it ran. */
-  readonly cpuSeconds: number;
-  /** Peak RSS of the process the handler ran in. */
-  readonly peakRssMb: number;
   readonly result: MergeResult;
 }
 
@@ -129,15 +121,10 @@ export async function measureMerge(options: MergeMeasurementOptions): Promise<Me
     const sizeOf = async (key: string) => (await s3.client.send(new HeadObjectCommand({ Bucket: BENCH_BUCKET, Key: key }))).ContentLength ?? 0;
     const outputBytes = await sizeOf(result.stagedOutputKey) + await sizeOf(result.stagedRejectsKey);
     return {
-      records: result.records.total,
-      chunks: options.split.chunkCount,
-      seconds: run.seconds,
-      recordsPerSec: result.records.total / run.seconds,
-      megabytesPerSec: outputBytes / 1e6 / run.seconds,
+      ...handlerMeasurement(run, {
+        records: result.records.total, bytes: outputBytes, chunks: options.split.chunkCount, s3LatencyMs: options.s3LatencyMs,
+      }),
       outputBytes,
-      s3LatencyMs: options.s3LatencyMs,
-      cpuSeconds: run.cpuSeconds,
-      peakRssMb: run.maxRssKb / 1024,
       result,
     };
   } finally {

@@ -4,8 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { BENCH_BUCKET, handlerEnvironment, startBenchS3 } from './bench-s3';
-import { runHandler } from './handler-run';
-import { Throughput } from './raw-csv';
+import { HandlerMeasurement, handlerMeasurement, runHandler } from './handler-run';
 import { RunRequest, SplitResult } from '../lambda-src/shared/contracts';
 import { SPLIT_INPUT_ENVIRONMENT } from '../src/contract/handler-environment';
 
@@ -21,18 +20,11 @@ export interface SplitMeasurementOptions {
   readonly s3Directory: string;
 }
 
-export interface SplitMeasurement extends Throughput {
-  readonly chunks: number;
-  readonly s3LatencyMs: number;
-  /** Bytes of the upload read per second, in MB (10^6 bytes). */
-  readonly megabytesPerSec: number;
+export interface SplitMeasurement extends HandlerMeasurement {
+  /** `megabytesPerSec` counts these: the upload read. */
   readonly inputBytes: number;
   /** The size of the manifest the Distributed Map reads. */
   readonly manifestBytes: number;
-  /** CPU time of the process the handler ran in, while it ran. */
-  readonly cpuSeconds: number;
-  /** Peak RSS of the process the handler ran in. */
-  readonly peakRssMb: number;
   readonly result: SplitResult;
 }
 
@@ -61,16 +53,9 @@ export async function measureSplit(options: SplitMeasurementOptions): Promise<Sp
     const result = run.result as SplitResult;
     const manifest = await s3.client.send(new HeadObjectCommand({ Bucket: BENCH_BUCKET, Key: result.manifestKey }));
     return {
-      records: result.records,
-      chunks: result.chunkCount,
-      seconds: run.seconds,
-      recordsPerSec: result.records / run.seconds,
-      megabytesPerSec: inputBytes / 1e6 / run.seconds,
+      ...handlerMeasurement(run, { records: result.records, bytes: inputBytes, chunks: result.chunkCount, s3LatencyMs: options.s3LatencyMs }),
       inputBytes,
       manifestBytes: manifest.ContentLength ?? 0,
-      s3LatencyMs: options.s3LatencyMs,
-      cpuSeconds: run.cpuSeconds,
-      peakRssMb: run.maxRssKb / 1024,
       result,
     };
   } finally {
