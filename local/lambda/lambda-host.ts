@@ -56,6 +56,10 @@ const DEFAULT_IDLE_TIMEOUT_MS = 5_000;
 // Containers alive over all functions before an idle one is reclaimed for a new one: a run's chunk
 // functions (four in the example) keep theirs warm, and merge, archive and notify then start one each.
 const DEFAULT_MAX_CONTAINERS = 4 * DEFAULT_CONTAINERS;
+// Only a container idle this long is reclaimed for another function's: one idle between two
+// invocations of a busy pipeline is not, or functions would take each other's containers in turn,
+// each new one a cold start of seconds.
+const RECLAIM_AFTER_IDLE_MS = 1_000;
 const YOUNG_GENERATION_MB = 16;
 
 interface Pending {
@@ -146,12 +150,14 @@ export interface LambdaHostOptions {
   readonly idleTimeoutMs?: number;
   /**
    * Containers alive over all functions. Past it, a function that needs a new container first ends
-   * the one idle the longest (of another function), as Lambda reclaims idle execution environments
-   * at its discretion; with none idle, it starts one anyway. Each is a V8 isolate with a bundle,
+   * the one idle the longest (of another function, idle a second or more), as Lambda reclaims idle
+   * execution environments at its discretion; with none such, it starts one anyway. Each is a V8 isolate with a bundle,
    * 60-80 MB: this bounds the run's memory when the steps after the Map start while the chunk
    * functions' containers are still warm. @default 4 times the containers per function
    */
   readonly maxContainers?: number;
+  /** How long a container must have been idle to be reclaimed for another function's. @default 1000 */
+  readonly reclaimAfterIdleMs?: number;
   /** Test hook: probability that an invocation crashes before the handler runs (a Lambda crash). */
   readonly crashRate?: number;
   readonly random?: () => number;
@@ -359,13 +365,14 @@ export class LambdaHost {
     return container;
   }
 
-  /** Ends the containers idle the longest while the host is at its budget ({@link LambdaHostOptions.maxContainers}). */
+  /** Ends the containers idle the longest (a second or more) while the host is at its budget ({@link LambdaHostOptions.maxContainers}). */
   private reclaimIdle() {
     const budget = this.options.maxContainers ?? DEFAULT_MAX_CONTAINERS;
+    const idleBefore = Date.now() - (this.options.reclaimAfterIdleMs ?? RECLAIM_AFTER_IDLE_MS);
     while (this.all.size >= budget) {
       let oldest: Container | undefined;
       for (const list of this.idle.values()) {
-        for (const c of list) if (oldest === undefined || c.idleSince! < oldest.idleSince!) oldest = c;
+        for (const c of list) if (c.idleSince! <= idleBefore && (oldest === undefined || c.idleSince! < oldest.idleSince!)) oldest = c;
       }
       if (!oldest) return;
       this.discard(oldest);
