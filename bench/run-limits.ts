@@ -4,15 +4,10 @@
  */
 
 import { MAP_MAX_ITEM_FILE_BYTES, MAP_MAX_ITEMS } from '../lambda-src/split/map-item-source';
+import { LAMBDA_MB_PER_VCPU } from '../src/resolved-props';
 
 /** A Lambda invocation runs for at most 15 minutes (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html). */
 export const LAMBDA_MAX_SECONDS = 900;
-
-/**
- * "At 1,769 MB, a function has the equivalent of one vCPU", CPU growing in proportion to memory
- * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).
- */
-export const LAMBDA_MB_PER_VCPU = 1769;
 
 export interface RunLimitInputs {
   /** split-input's measured rate, records per second, on one core of the measuring machine. */

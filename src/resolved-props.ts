@@ -10,12 +10,17 @@ import { integerIn } from './integer-prop';
 export const DEFAULT_MEMORY_SIZE = 1024;
 
 /**
- * Memory of split-input and merge-chunks when `splitAndMergeMemorySize` is not given: "At 1,769 MB,
- * a function has the equivalent of one vCPU" (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).
+ * "At 1,769 MB, a function has the equivalent of one vCPU", CPU growing in proportion to memory
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).
+ */
+export const LAMBDA_MB_PER_VCPU = 1769;
+
+/**
+ * Memory of split-input and merge-chunks when `splitAndMergeMemorySize` is not given: one vCPU.
  * Each is one stream on one thread, so more gives it no more CPU. The benchmark reports the
  * largest run at this size.
  */
-export const DEFAULT_SPLIT_AND_MERGE_MEMORY_SIZE = 1769;
+export const DEFAULT_SPLIT_AND_MERGE_MEMORY_SIZE = LAMBDA_MB_PER_VCPU;
 
 /** The props with every default filled in, checked. */
 export interface ResolvedProps {

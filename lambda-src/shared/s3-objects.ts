@@ -20,8 +20,10 @@ export function s3Client(): S3Client {
   // Sockets: split keeps up to 64 chunk writes in flight and merge reads ahead on two passes at once
   // (3 GETs a chunk), past the SDK's default of 50 per client; a Lambda may open 1,024 file
   // descriptors (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
-  const agent = { maxSockets: S3_MAX_SOCKETS };
-  client ??= new S3Client({ cacheMiddleware: true, requestHandler: { httpAgent: agent, httpsAgent: agent } });
+  client ??= new S3Client({
+    cacheMiddleware: true,
+    requestHandler: { httpAgent: { maxSockets: S3_MAX_SOCKETS }, httpsAgent: { maxSockets: S3_MAX_SOCKETS } },
+  });
   return client;
 }
 

@@ -1,5 +1,6 @@
-import { LAMBDA_MB_PER_VCPU, runLimits } from '../../bench/run-limits';
+import { runLimits } from '../../bench/run-limits';
 import { MAP_MAX_ITEMS } from '../../lambda-src/split/map-item-source';
+import { LAMBDA_MB_PER_VCPU } from '../../src/resolved-props';
 
 const inputs = { splitRecordsPerSec: 200_000, mergeRecordsPerSec: 100_000, memoryMb: 1024, chunkSize: 1000, manifestBytesPerChunk: 90 };
 
