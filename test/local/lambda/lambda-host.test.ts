@@ -58,6 +58,15 @@ describe('LambdaHost containers', () => {
     expect(second.isolate).not.toBe(first.isolate);
   }, 30_000);
 
+  test('by default, a container idle for 2 s is ended: the chunk functions\' are gone while merge runs', async () => {
+    host = newHost({});
+    await host.invoke('fn', {});
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(host.containers).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(host.containers).toBe(0);
+  }, 30_000);
+
   test('a function signs with its own credentials when it has them, else with the shared ones', async () => {
     host = newHost({ baseEnvironment: { AWS_ACCESS_KEY_ID: 'SHARED', AWS_SECRET_ACCESS_KEY: 's' } });
     await expect(host.invoke('fn', {})).resolves.toMatchObject({ accessKeyId: 'SHARED' });
@@ -68,9 +77,14 @@ describe('LambdaHost containers', () => {
 
   test('at its container budget, a function that needs one ends the container idle the longest, never a busy or just-used one', async () => {
     const other = (name: string): LocalFunction => ({ ...fn, name });
-    // Reclaimed after 3 s idle: far longer than a container's start, so "just used" stays just used on a loaded machine.
+    // Reclaimed after 3 s idle: far longer than a container's start, so "just used" stays just used on a loaded machine;
+    // idle containers are otherwise kept for the whole test, so only the budget ends one.
     host = new LambdaHost([fn, other('a'), other('b')], {
-      baseEnvironment: {}, functionArn: (name) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`, maxContainers: 2, reclaimAfterIdleMs: 3_000,
+      baseEnvironment: {},
+      functionArn: (name) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+      maxContainers: 2,
+      reclaimAfterIdleMs: 3_000,
+      idleTimeoutMs: 60_000,
     });
     const h = host;
     const first = (await h.invoke('fn', {})) as { isolate: string };
