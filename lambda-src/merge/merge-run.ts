@@ -135,8 +135,12 @@ async function* outputCsv(
   let header: { bytes: Buffer; chunk: ChunkRef } | undefined;
   let firstHeaderLine: Buffer | undefined;
   const processed = plan.chunks.filter((chunk) => !failed.has(chunk.index));
+  // A failed rejects pass fails the merge: the output pass stops at its next chunk rather than read the rest.
+  let rejectsFailed: { reason: unknown } | undefined;
+  rejectsWritten.catch((reason: unknown) => { rejectsFailed = { reason }; });
   const open = async (chunk: ChunkRef) => ({ chunk, body: await sources.processed(chunk) });
   for await (const { chunk, body } of readAhead(processed, depth, open, (o) => destroyStream(o.body))) {
+    if (rejectsFailed) throw rejectsFailed.reason;
     // A chunk's header counts once the chunk has a record: enrichment that takes its columns from the
     // answers appends none to a chunk it found no data for (every record rejected), and that chunk adds no row.
     let chunkHeader: { bytes: Buffer; line: Buffer } | undefined;

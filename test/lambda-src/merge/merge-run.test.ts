@@ -180,3 +180,29 @@ test('the rejects and the output are written at once, and a failed rejects pass 
   expect(output.completed).toBe(false);
   expect(rejects.completed).toBe(false);
 });
+
+test('a failed rejects pass stops the output pass at its next chunk, not after reading every chunk', async () => {
+  const many: ChunkRef[] = Array.from({ length: 40 }, (_, i) => ({ index: i, key: `chunks/${i}.csv`, records: 1, firstLine: i + 2 }));
+  let processedReads = 0;
+  const failing: MergeSources = {
+    processed: async (c) => {
+      processedReads++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return [`id,name\n${c.index},x\n`];
+    },
+    rejects: async (c) => {
+      if (c.index === 1) throw new Error('GetObject failed: chunk 1 rejects');
+      return [[], []];
+    },
+    chunkFile: async () => [''],
+    chunkLines: async () => undefined,
+  };
+  const rejects = collector();
+  const output = collector();
+  const plan = { header, delimiter: ',', records: 40, chunks: many, failedChunks: none };
+  await expect(mergeRun(plan, failing, { writeRejects: rejects.write, writeOutput: output.write }, { readAhead: 2 }))
+    .rejects.toThrow('GetObject failed: chunk 1 rejects');
+  expect(output.completed).toBe(false);
+  // The chunk being read and those read ahead of it, at most: not the 40.
+  expect(processedReads).toBeLessThan(10);
+});
