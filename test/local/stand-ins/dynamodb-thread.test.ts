@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BatchWriteItemCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, BatchWriteItemCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { IamEngine } from '../../../local/iam/iam-engine';
 import { createActiveTable } from '../../../local/stand-ins/active-table';
 import { DynamoDbThread, startDynamoDbThread } from '../../../local/stand-ins/dynamodb-thread';
@@ -60,6 +60,22 @@ describe('startDynamoDbThread', () => {
     await expect(thread.seed('seeded', [{ id: { N: '1' } }])).rejects.toThrow('Type mismatch for key id');
     await expect(thread.seed('missing', [{ id: { S: 'a' } }])).rejects.toThrow(/not found: missing/);
     expect((await client.send(new GetItemCommand({ TableName: 'seeded', Key: { id: { S: 'c' } } }))).Item).toBeUndefined();
+  }, 30_000);
+
+  test('the keys of a batch read (read together from LevelDB) each get their own item, the latest written, or none', async () => {
+    await createTable('evens', 'id');
+    await createTable('odds', 'id');
+    // Every other key exists, so an item given to the wrong key is seen: as a key found that does not exist, or missed that does.
+    await thread.seed('evens', Array.from({ length: 25 }, (_, i) => ({ id: { S: `k${2 * i}` }, n: { N: String(2 * i) } })));
+    await thread.seed('odds', Array.from({ length: 25 }, (_, i) => ({ id: { S: `k${2 * i + 1}` }, n: { N: String(-(2 * i + 1)) } })));
+    await client.send(new PutItemCommand({ TableName: 'evens', Item: { id: { S: 'k8' }, n: { N: '8000' } } }));
+    // 100 keys in all, BatchGetItem's most.
+    const keys = Array.from({ length: 50 }, (_, i) => ({ id: { S: `k${i}` } }));
+    const answer = await client.send(new BatchGetItemCommand({ RequestItems: { evens: { Keys: keys }, odds: { Keys: keys } } }));
+    const found = (table: string) => new Map(answer.Responses![table].map((item) => [item.id.S!, item.n.N!]));
+    expect(found('evens')).toEqual(new Map(Array.from({ length: 25 }, (_, i) => [`k${2 * i}`, i === 4 ? '8000' : String(2 * i)])));
+    expect(found('odds')).toEqual(new Map(Array.from({ length: 25 }, (_, i) => [`k${2 * i + 1}`, String(-(2 * i + 1))])));
+    expect(answer.UnprocessedKeys ?? {}).toEqual({});
   }, 30_000);
 
   test('settle resolves once every request answered so far has been reported', async () => {
