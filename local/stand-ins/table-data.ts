@@ -18,6 +18,8 @@ import { UsageError } from '../template/usage-error';
 
 /** Items per seeding batch: one LevelDB batch each, while the next is parsed. */
 const BATCH = 2_000;
+/** Batches sent to the DynamoDB thread and not yet written, at most (see loadTableData). */
+const IN_FLIGHT = 3;
 
 /** Writes items into a table of the DynamoDB stand-in ({@link StandIns.seedTable}). */
 export type SeedTable = (table: string, items: Record<string, AttributeValue>[]) => Promise<void>;
@@ -88,14 +90,24 @@ async function csvItems(file: string, table: LocalTable): Promise<ItemSource> {
     for (const column of numeric) if (row[column] !== '' && !isNumber(row[column])) numeric.delete(column);
   }
   const numbers = numeric ?? new Set<string>();
-  const typeOf = (column: string) => keys.find((key) => key.name === column)?.type ?? (numbers.has(column) ? 'N' : 'S');
+  // Each column's type, found once: the load runs this for every cell of a million rows.
+  const types = new Map<string, string>();
+  const typeOf = (column: string) => {
+    let type = types.get(column);
+    if (type === undefined) {
+      type = keys.find((key) => key.name === column)?.type ?? (numbers.has(column) ? 'N' : 'S');
+      types.set(column, type);
+    }
+    return type;
+  };
   return async function* () {
     for await (const { row, line } of rows()) {
       const item: Item = {};
       for (const column in row) {
-        if (row[column] === '') continue;
+        const value = row[column];
+        if (value === '') continue;
         const type = typeOf(column);
-        item[column] = (type === 'N' ? { N: row[column] } : type === 'B' ? { B: Buffer.from(row[column], 'base64') } : { S: row[column] }) as AttributeValue;
+        item[column] = (type === 'N' ? { N: value } : type === 'B' ? { B: Buffer.from(value, 'base64') } : { S: value }) as AttributeValue;
       }
       yield { item, line };
     }
@@ -157,19 +169,20 @@ export async function checkTableData(table: LocalTable, file: string): Promise<T
 }
 
 /**
- * Loads checked data into its table in batches, one written while the next is parsed: memory stays
+ * Loads checked data into its table in batches, a few written while the next is parsed: memory stays
  * bounded whatever the file's size. Returns the number of items.
  */
 export async function loadTableData(seed: SeedTable, data: TableData): Promise<number> {
   let count = 0;
   let batch: Item[] = [];
   let failure: Error | undefined;
-  let writing: Promise<void> = Promise.resolve();
-  // One batch in flight at most: wait for it (and stop at its error) before sending the next.
+  const writing: Array<Promise<void>> = [];
+  // Up to IN_FLIGHT batches sent and not yet written: with one, parsing here and writing on the DynamoDB
+  // thread took turns more than they overlapped. Stop at the first error.
   const send = async (items: Item[]) => {
-    await writing;
+    if (writing.length >= IN_FLIGHT) await writing.shift();
     if (failure) throw failure;
-    writing = seed(data.table.name, items).catch((err: Error) => { failure = err; });
+    writing.push(seed(data.table.name, items).catch((err: Error) => { failure = err; }));
   };
   for await (const { item } of data.items()) {
     count++;
@@ -180,7 +193,7 @@ export async function loadTableData(seed: SeedTable, data: TableData): Promise<n
     }
   }
   if (batch.length) await send(batch);
-  await writing;
+  await Promise.all(writing);
   if (failure) throw failure;
   return count;
 }
