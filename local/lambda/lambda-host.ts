@@ -53,8 +53,8 @@ const INIT_TIMEOUT_MS = 10_000;
 // handlers' I/O is served by the stand-ins on the main thread. 2 to 4, with the machine's cores.
 const DEFAULT_CONTAINERS = Math.min(4, Math.max(2, os.cpus().length));
 // Long enough to keep a busy pipeline's containers warm between invocations (see RECLAIM_AFTER_IDLE_MS),
-// short enough that the chunk functions' containers are gone while merge runs: at 5 s, 1M records peaked
-// at 1,016-1,059 MB (the run's maximum, reached in merge); at 2 s, 943-966 MB, in the same run time.
+// short enough that the chunk functions' containers are gone while merge runs, where a 1M local run peaks:
+// at 5 s, 968-1,034 MB (six runs); at 2 s, 915-1,001 MB (eight; bench/RESULTS.md).
 const DEFAULT_IDLE_TIMEOUT_MS = 2_000;
 // Containers alive over all functions before an idle one is reclaimed for a new one: a run's chunk
 // functions (four in the example) keep theirs warm, and merge, archive and notify then start one each.
