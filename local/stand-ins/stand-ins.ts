@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startDynamoDbThread } from './dynamodb-thread';
 import { extendS3rver } from './s3-extensions';
+import { cacheStoreReads } from './s3-store-cache';
 import { AccessDenied, IamEngineOptions } from '../iam/iam-engine';
 
 /** Credentials the stand-ins accept (s3rver only knows this pair). */
@@ -129,6 +130,7 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
   const S3rver = require('s3rver');
   const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Directory });
   await s3rver.run();
+  cacheStoreReads(s3rver.store);
   const s3Server: Server = s3rver.httpServer;
   extendS3rver(s3rver, { latencyMs: options.s3LatencyMs });
   s3Server.on('request', (req: IncomingMessage) => {
