@@ -47,7 +47,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/credential-provider-node',
     '@smithy/signature-v4',
     '@smithy/protocol-http',
-    '@aws-crypto/sha256-js',
+    '@smithy/core',
     'ajv@^8',
     'aws-sdk-client-mock',
     'cdk-nag@^2.38',

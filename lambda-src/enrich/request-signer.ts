@@ -1,5 +1,6 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
+// The SDK's own SHA-256 for Node (node:crypto), as its clients sign with; @aws-crypto/sha256-js hashed each batch body in JavaScript.
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 

@@ -1,4 +1,5 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
+// The SDK's JavaScript SHA-256, not node:crypto's (which the signer uses): an independent hash for the check.
+import { Sha256Js as Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { sigV4Signer } from '../../../lambda-src/enrich/request-signer';
