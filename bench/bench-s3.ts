@@ -4,6 +4,7 @@ import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
 import { extendS3rver } from '../local/stand-ins/s3-extensions';
+import { cacheStoreReads } from '../local/stand-ins/s3-store-cache';
 import { LOCAL_CREDENTIALS } from '../local/stand-ins/stand-ins';
 
 /** The local S3 of a handler benchmark: s3rver with the local cloud's extensions and latency model. */
@@ -24,6 +25,8 @@ export async function startBenchS3(directory: string, bucket: string, latencyMs:
   const S3rver = require('s3rver');
   const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
   await s3rver.run();
+  // As the local cloud's S3 (local/stand-ins/stand-ins.ts).
+  cacheStoreReads(s3rver.store);
   extendS3rver(s3rver, { latencyMs });
   const server: Server = s3rver.httpServer;
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
