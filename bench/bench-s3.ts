@@ -1,13 +1,9 @@
 // bench/ is development tooling, left out of the npm package: it runs on devDependencies.
 /* eslint-disable import/no-extraneous-dependencies */
-import { Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
-import { extendS3rver } from '../local/stand-ins/s3-extensions';
-import { cacheStoreReads } from '../local/stand-ins/s3-store-cache';
-import { LOCAL_CREDENTIALS } from '../local/stand-ins/stand-ins';
+import { LOCAL_CREDENTIALS, standInS3Client, startS3StandIn } from '../local/stand-ins/s3-stand-in';
 
-/** The local S3 of a handler benchmark: s3rver with the local cloud's extensions and latency model. */
+/** The local S3 of a handler benchmark: the local cloud's S3 stand-in, with its latency model. */
 export interface BenchS3 {
   readonly endpoint: string;
   /** A client of it, for the benchmark's own setup. */
@@ -16,37 +12,19 @@ export interface BenchS3 {
 }
 
 /**
- * s3rver on `directory` (objects a previous server stored there are kept), answering every request
+ * The S3 stand-in on `directory` (objects a previous server stored there are kept), answering every request
  * `latencyMs` late, as the local cloud's S3 does with `--s3-latency-ms`. It runs in the benchmark's
  * process, the handler under measurement in a child of its own: S3's work is not the handler's.
  */
 export async function startBenchS3(directory: string, bucket: string, latencyMs: number): Promise<BenchS3> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const S3rver = require('s3rver');
-  const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
-  await s3rver.run();
-  // As the local cloud's S3 (local/stand-ins/stand-ins.ts).
-  cacheStoreReads(s3rver.store);
-  extendS3rver(s3rver, { latencyMs });
-  const server: Server = s3rver.httpServer;
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new S3Client({
-    region: 'us-east-1',
-    endpoint,
-    credentials: LOCAL_CREDENTIALS,
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const s3 = await startS3StandIn(directory, { buckets: [bucket], latencyMs });
+  const client = standInS3Client(s3.endpoint);
   return {
-    endpoint,
+    endpoint: s3.endpoint,
     client,
     async close() {
       client.destroy();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections?.();
-      });
+      await s3.close();
     },
   };
 }

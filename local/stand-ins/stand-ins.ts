@@ -6,12 +6,10 @@ import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startDynamoDbThread } from './dynamodb-thread';
-import { extendS3rver } from './s3-extensions';
-import { cacheStoreReads } from './s3-store-cache';
+import { startS3StandIn } from './s3-stand-in';
 import { AccessDenied, IamEngineOptions } from '../iam/iam-engine';
 
-/** Credentials the stand-ins accept (s3rver only knows this pair). */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+export { LOCAL_CREDENTIALS } from './s3-stand-in';
 
 /** Requests seen by the stand-ins, by billing class (what AWS would charge for). */
 export interface StandInCounters {
@@ -126,13 +124,8 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
   const counters: StandInCounters = { s3Tier1: 0, s3Tier2: 0, dynamodbWriteUnits: 0, dynamodbReadUnits: 0, dynamodbUnprocessed: 0 };
 
   const s3Directory = fs.mkdtempSync(path.join(os.tmpdir(), 'local-s3-'));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const S3rver = require('s3rver');
-  const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Directory });
-  await s3rver.run();
-  cacheStoreReads(s3rver.store);
-  const s3Server: Server = s3rver.httpServer;
-  extendS3rver(s3rver, { latencyMs: options.s3LatencyMs });
+  const s3 = await startS3StandIn(s3Directory, { latencyMs: options.s3LatencyMs });
+  const s3Server = s3.server;
   s3Server.on('request', (req: IncomingMessage) => {
     const cls = s3RequestClass(req.method ?? 'GET', req.url ?? '/');
     if (cls === 'tier1') counters.s3Tier1++;
@@ -164,7 +157,7 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
   return {
     s3Server,
     sesServer,
-    s3Endpoint: urlOf(s3Server),
+    s3Endpoint: s3.endpoint,
     dynamodbEndpoint: dynamo.endpoint,
     sesEndpoint,
     counters,
@@ -188,7 +181,7 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
       }));
     },
     async close() {
-      await Promise.all([closeServer(s3Server), dynamo.close(), closeServer(sesServer)]);
+      await Promise.all([s3.close(), dynamo.close(), closeServer(sesServer)]);
       // dynalite's close() closes its LevelDB too, before the folder goes.
       fs.rmSync(s3Directory, { recursive: true, force: true });
       fs.rmSync(dynamoDirectory, { recursive: true, force: true });

@@ -7,13 +7,11 @@ import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { extendS3rver } from '../../local/stand-ins/s3-extensions';
+import { startS3StandIn } from '../../local/stand-ins/s3-stand-in';
 
-// Neither package ships types.
-/* eslint-disable @typescript-eslint/no-require-imports */
+// dynalite ships no types.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite');
-const S3rver = require('s3rver');
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface LocalAws {
   readonly bucket: string;
@@ -22,17 +20,15 @@ export interface LocalAws {
 
 export async function startLocalAws(options: { bucket: string; dynamodb?: boolean }): Promise<LocalAws> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 's3rver-'));
-  const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory, configureBuckets: [{ name: options.bucket }] });
-  const { port } = await s3.run();
-  // UploadPartCopy, AbortMultipartUpload, tags at creation and versions, as the local runner has them.
-  extendS3rver(s3);
+  // The local runner's S3: its store cache and extensions (UploadPartCopy, AbortMultipartUpload, tags at creation, versions).
+  const s3 = await startS3StandIn(directory, { buckets: [options.bucket] });
   Object.assign(process.env, {
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
     AWS_REGION: 'us-east-1',
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}`,
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
   });
   let dynamo: Server | undefined;
   if (options.dynamodb) {

@@ -6,21 +6,13 @@ import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand,
   ListMultipartUploadsCommand, PutObjectCommand, S3Client, UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
-import { LOCAL_CREDENTIALS, StandIns, startStandIns } from '../../../local/stand-ins/stand-ins';
+import { standInS3Client } from '../../../local/stand-ins/s3-stand-in';
+import { StandIns, startStandIns } from '../../../local/stand-ins/stand-ins';
 
 const bucket = 'extensions';
 const source = Buffer.from('0123456789abcdefghij');
 
-function clientFor(standIns: StandIns): S3Client {
-  return new S3Client({
-    region: 'us-east-1',
-    endpoint: standIns.s3Endpoint,
-    credentials: LOCAL_CREDENTIALS,
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-}
+const clientFor = (standIns: StandIns) => standInS3Client(standIns.s3Endpoint);
 
 async function timedGet(s3: S3Client): Promise<number> {
   const started = performance.now();

@@ -9,37 +9,25 @@ import {
   CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand,
   PutObjectCommand, S3Client, UploadPartCommand, UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
-import { completedPartNumbers, extendS3rver, S3_LIMITS } from '../../../local/stand-ins/s3-extensions';
-import { LOCAL_CREDENTIALS } from '../../../local/stand-ins/stand-ins';
+import { completedPartNumbers, S3_LIMITS } from '../../../local/stand-ins/s3-extensions';
+import { S3StandIn, standInS3Client, startS3StandIn } from '../../../local/stand-ins/s3-stand-in';
 
 const bucket = 'limits';
 const MiB = 1024 * 1024;
 
 describe('S3 limits on the stand-in', () => {
   let directory: string;
-  let s3rver: any;
+  let standIn: S3StandIn;
   let s3: S3Client;
   beforeAll(async () => {
     directory = fs.mkdtempSync(path.join(os.tmpdir(), 's3-limits-test-'));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const S3rver = require('s3rver');
-    s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory });
-    await s3rver.run();
-    extendS3rver(s3rver);
-    const { port } = s3rver.httpServer.address();
-    s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint: `http://127.0.0.1:${port}`,
-      credentials: LOCAL_CREDENTIALS,
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    standIn = await startS3StandIn(directory);
+    s3 = standInS3Client(standIn.endpoint);
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   });
   afterAll(async () => {
     s3.destroy();
-    await s3rver.close();
+    await standIn.close();
     fs.rmSync(directory, { recursive: true, force: true });
   });
 
@@ -49,7 +37,7 @@ describe('S3 limits on the stand-in', () => {
   /** An object of `bytes` as the stand-in stores it, without writing them: its file made sparse at that length. */
   const storeSparseObject = async (key: string, bytes: number) => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'x' }));
-    fs.truncateSync(s3rver.store.getResourcePath(bucket, key, 'object'), bytes);
+    fs.truncateSync(standIn.store.getResourcePath(bucket, key, 'object'), bytes);
     expect((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentLength).toBe(bytes);
   };
   const createUpload = async (key: string) => (await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }))).UploadId!;

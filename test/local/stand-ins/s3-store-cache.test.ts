@@ -10,47 +10,32 @@ import {
   DeleteObjectCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, PutBucketCorsCommand, PutObjectCommand, S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { extendS3rver } from '../../../local/stand-ins/s3-extensions';
-import { cacheStoreReads } from '../../../local/stand-ins/s3-store-cache';
-import { LOCAL_CREDENTIALS } from '../../../local/stand-ins/stand-ins';
+import { S3StandIn, standInS3Client, startS3StandIn } from '../../../local/stand-ins/s3-stand-in';
 
 const bucket = 'cached';
 
 describe('the S3 stand-in\'s cache of its files', () => {
   let directory: string;
-  let s3rver: any;
+  let standIn: S3StandIn;
   let s3: S3Client;
   let endpoint: string;
   beforeAll(async () => {
     directory = fs.mkdtempSync(path.join(os.tmpdir(), 's3-store-cache-test-'));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const S3rver = require('s3rver');
-    s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory });
-    await s3rver.run();
-    // As the stand-ins install it.
-    cacheStoreReads(s3rver.store);
-    extendS3rver(s3rver);
-    endpoint = `http://127.0.0.1:${s3rver.httpServer.address().port}`;
-    s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint,
-      credentials: LOCAL_CREDENTIALS,
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    standIn = await startS3StandIn(directory);
+    endpoint = standIn.endpoint;
+    s3 = standInS3Client(endpoint);
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   });
   afterAll(async () => {
     s3.destroy();
-    await s3rver.close();
+    await standIn.close();
     fs.rmSync(directory, { recursive: true, force: true });
   });
 
   /** What s3rver's own FilesystemStore reads from the files, around the cache. */
-  const fromFiles = (key: string) => Object.getPrototypeOf(s3rver.store).getMetadata.call(s3rver.store, bucket, key);
+  const fromFiles = (key: string) => Object.getPrototypeOf(standIn.store).getMetadata.call(standIn.store, bucket, key);
   /** What the store answers with the cache (what GET, HEAD, copies and listings are built from). */
-  const served = (key: string) => s3rver.store.getMetadata(bucket, key);
+  const served = (key: string) => standIn.store.getMetadata(bucket, key);
   const head = async (key: string) => {
     const answer = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     const { ContentLength: length, ETag: etag, ContentType: type, Metadata: metadata, CacheControl: cacheControl } = answer;
@@ -102,7 +87,7 @@ describe('the S3 stand-in\'s cache of its files', () => {
     expect(await served('m.csv')).toEqual(await fromFiles('m.csv'));
     expect(await head('m.csv')).toMatchObject({ length: 5 * 1024 * 1024 + 5, type: 'text/csv', metadata: { parts: '2' } });
     // The file changed behind the store's back: its size is read from the file, as s3rver reads it.
-    fs.truncateSync(s3rver.store.getResourcePath(bucket, 'm.csv', 'object'), 10);
+    fs.truncateSync(standIn.store.getResourcePath(bucket, 'm.csv', 'object'), 10);
     expect((await head('m.csv')).length).toBe(10);
     expect(await served('m.csv')).toEqual(await fromFiles('m.csv'));
   });
