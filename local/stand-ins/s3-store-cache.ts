@@ -37,7 +37,7 @@ interface CachedStore {
 }
 
 /** What `putMetadata` writes into `metadata.json`: the allowed headers and the user's `x-amz-meta-*` (filesystem.js). */
-export function storedMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
+function storedMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
   const stored: Record<string, unknown> = {};
   for (const name of ALLOWED_METADATA) if (name in metadata) stored[name] = metadata[name];
   for (const [name, value] of Object.entries(metadata)) if (name.startsWith('x-amz-meta-')) stored[name] = value;
