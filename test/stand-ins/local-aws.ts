@@ -7,7 +7,7 @@ import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startS3StandIn } from '../../local/stand-ins/s3-stand-in';
+import { LOCAL_CREDENTIALS, startS3StandIn } from '../../local/stand-ins/s3-stand-in';
 
 // dynalite ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -23,8 +23,8 @@ export async function startLocalAws(options: { bucket: string; dynamodb?: boolea
   // The local runner's S3: its store cache and extensions (UploadPartCopy, AbortMultipartUpload, tags at creation, versions).
   const s3 = await startS3StandIn(directory, { buckets: [options.bucket] });
   Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_REGION: 'us-east-1',
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
