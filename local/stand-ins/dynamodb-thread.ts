@@ -17,10 +17,12 @@ export interface DynamoDbThread {
   /** Write requests and keys answered unprocessed by the `ddb` fault so far (complete up to the last `settle()`). */
   readonly unprocessed: { count: number };
   /**
-   * Writes items into a table straight through dynalite's own store (its key function and item
-   * check), without the HTTP API: fixture data, as a table restored from a backup. Not counted as
-   * requests. Items replace any with the same key; a table with secondary indexes is refused,
-   * since its indexes would not be kept.
+   * Writes items into a table straight through dynalite's own store (its key function and the checks
+   * of PutItem's item), without the HTTP API: fixture data, as a table restored from a backup. Not
+   * counted as requests. Items are DynamoDB JSON, as PutItem's `Item` is sent (numbers as strings,
+   * binary as base64). Items replace any with the same key; a table with secondary indexes is refused,
+   * since its indexes would not be kept. An item refused rejects with {@link SeedItemError}; none of its
+   * batch is written.
    */
   seed(table: string, items: Record<string, unknown>[]): Promise<void>;
   /**
@@ -38,6 +40,14 @@ export interface DynamoDbThread {
   close(): Promise<void>;
 }
 
+/** An item of a seeding batch the table refuses, as PutItem would: `index` is its place in the batch. */
+export class SeedItemError extends Error {
+  constructor(message: string, readonly index: number) {
+    super(message);
+    this.name = 'SeedItemError';
+  }
+}
+
 // The thread runs local/stand-ins/dynamodb-worker.ts. Each request's target and body go to the host,
 // which counts the capacity units (the service's bill) exactly as when dynalite ran on its thread.
 const THREAD = path.join(__dirname, 'dynamodb-worker.ts');
@@ -46,7 +56,12 @@ export async function startDynamoDbThread(directory: string, onRequest: (target:
   const worker = new Worker(workerScript(THREAD), {
     eval: true,
     execArgv: workerExecArgv(process.execArgv),
-    workerData: { dynalite: require.resolve('dynalite'), dynaliteStore: require.resolve('dynalite/db'), directory },
+    workerData: {
+      dynalite: require.resolve('dynalite'),
+      dynaliteStore: require.resolve('dynalite/db'),
+      dynaliteValidations: require.resolve('dynalite/validations'),
+      directory,
+    },
   });
   const waiting = new Map<number, () => void>();
   const seeding = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
@@ -67,7 +82,8 @@ export async function startDynamoDbThread(directory: string, onRequest: (target:
       if (msg.seeded !== undefined) {
         const { resolve: done, reject: failed } = seeding.get(msg.seeded)!;
         seeding.delete(msg.seeded);
-        return msg.error ? failed(new Error(msg.error)) : done();
+        if (msg.error === undefined) return done();
+        return failed(msg.index === undefined ? new Error(msg.error) : new SeedItemError(msg.error, msg.index));
       }
       waiting.get(msg.settled)?.();
       waiting.delete(msg.settled);

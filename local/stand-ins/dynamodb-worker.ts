@@ -14,6 +14,7 @@ import { IamEngine, IamEngineOptions } from '../iam/iam-engine';
 
 const store = require(workerData.dynaliteStore);
 const dynalite = require(workerData.dynalite);
+const validations = require(workerData.dynaliteValidations);
 
 
 // dynalite reads the table's description from LevelDB on every request and for every item of a
@@ -115,21 +116,61 @@ store.create = (options: unknown) => {
 };
 
 // BatchWriteItem loads ~7,000 items/s here (dynalite reads before each put and checks every request):
-// a million-row lookup took over two minutes. Seeding writes whole batches to LevelDB at once.
-function seed(table: string, items: unknown[], done: (error?: string) => void): void {
+// a million-row lookup took over two minutes. Seeding writes whole batches to LevelDB at once, each item
+// checked and stored as PutItem would store it: every attribute value checked by dynalite's own validation
+// (which also writes numbers in their canonical form, as the service returns them: "1.50" is "1.5"), the
+// item's size (400 KB) and its key. Items are DynamoDB JSON (binary as base64), as PutItem's are sent.
+function seed(table: string, items: Array<Record<string, any>>, done: (error?: string, index?: number) => void): void {
   created.getTable(table, true, (err: any, description: any) => {
     if (err) return done(err.body ? err.body.message + ': ' + table : err.message);
     if (description.GlobalSecondaryIndexes || description.LocalSecondaryIndexes) {
       return done('seeding does not maintain secondary indexes: ' + table);
     }
     const operations: Array<{ type: 'put'; key: string; value: unknown }> = [];
-    for (const item of items) {
-      const invalid = store.validateItem(item, description);
-      if (invalid) return done(invalid.body.message);
+    for (let index = 0; index < items.length; index++) {
+      const item = items[index];
+      const invalid = invalidItem(item) ?? store.validateItem(item, description)?.body.message;
+      if (invalid) return done(invalid, index);
       operations.push({ type: 'put', key: store.createKey(item, description), value: item });
     }
     created.getItemDb(table).batch(operations, (writeError: any) => done(writeError ? writeError.message : undefined));
   });
+}
+
+// Fixture rows are strings and numbers, mostly already written as dynalite would write them: checking those
+// with dynalite's validation (a big-number parse per number) and sizing them (another) was a third of a
+// million-row load. A number in canonical form of at most 38 characters is within DynamoDB's 38 digits and
+// exponent range, so dynalite's check would leave it as it is; any other value goes through dynalite's own check.
+const CANONICAL_NUMBER = /^(?:0|-?[1-9]\d*(?:\.\d*[1-9])?|-?0\.\d*[1-9])$/;
+const TOO_LARGE = 'Item size has exceeded the maximum allowed size';
+
+function onlyType(value: Record<string, unknown>, type: string): boolean {
+  for (const key in value) if (key !== type) return false;
+  return true;
+}
+
+/** What PutItem would refuse in the item's attribute values or size, if anything (its key is checked by dynalite's validateItem). */
+function invalidItem(item: Record<string, any>): string | undefined {
+  // dynalite's size of a string is its length; of a number at most 22 (db/index.js valSize: one byte, one per
+  // two of its 38 digits at most, two more). An item with other values is sized by dynalite itself.
+  let bound = 0;
+  let sized = true;
+  for (const name in item) {
+    const value = item[name];
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return `${name} is not an attribute value (${JSON.stringify(value)})`;
+    const { S, N } = value;
+    if (typeof S === 'string' && onlyType(value, 'S')) {
+      bound += name.length + S.length;
+    } else if (typeof N === 'string' && N.length <= 38 && CANONICAL_NUMBER.test(N) && onlyType(value, 'N')) {
+      bound += name.length + 22;
+    } else {
+      const invalid = validations.validateAttributeValue(value);
+      if (invalid) return invalid;
+      sized = false;
+    }
+  }
+  if (sized && bound <= created.options.maxItemSize) return undefined;
+  return store.itemSize(item) > created.options.maxItemSize ? TOO_LARGE : undefined;
 }
 const server = dynalite({ path: workerData.directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 server.on('request', (req: any) => {
@@ -202,7 +243,7 @@ parentPort!.on('message', (msg: any) => {
   }
   if (msg.unprocessedRate !== undefined) unprocessedRate = msg.unprocessedRate;
   if (msg.settle !== undefined) parentPort!.postMessage({ settled: msg.settle });
-  if (msg.seed) seed(msg.seed.table, msg.seed.items, (error) => parentPort!.postMessage({ seeded: msg.seed.id, error }));
+  if (msg.seed) seed(msg.seed.table, msg.seed.items, (error, index) => parentPort!.postMessage({ seeded: msg.seed.id, error, index }));
   if (msg.close) {
     // dynalite's close() closes its LevelDB too.
     server.close(() => parentPort!.postMessage({ closed: true }));

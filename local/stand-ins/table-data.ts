@@ -8,8 +8,8 @@
  */
 import * as fs from 'node:fs';
 import * as readline from 'node:readline';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { SeedItemError } from './dynamodb-thread';
 import { parseRecord } from '../../lambda-src/shared/csv-fields';
 import { csvRecordBatches } from '../../lambda-src/shared/csv-records';
 import { InputFormatError } from '../../lambda-src/shared/errors';
@@ -21,10 +21,11 @@ const BATCH = 2_000;
 /** Batches sent to the DynamoDB thread and not yet written, at most (see loadTableData). */
 const IN_FLIGHT = 3;
 
-/** Writes items into a table of the DynamoDB stand-in ({@link StandIns.seedTable}). */
-export type SeedTable = (table: string, items: Record<string, AttributeValue>[]) => Promise<void>;
+/** An item in DynamoDB JSON, as PutItem's `Item` is sent: `{"uuid":{"S":"a1"},"price":{"N":"9.5"}}`, binary as base64. */
+type Item = Record<string, object>;
 
-type Item = Record<string, AttributeValue>;
+/** Writes items into a table of the DynamoDB stand-in ({@link StandIns.seedTable}). */
+export type SeedTable = (table: string, items: Item[]) => Promise<void>;
 
 /** A file's items with the line each ends on, read as they are parsed: the file is never held whole. */
 type ItemSource = () => AsyncGenerator<{ item: Item; line: number }>;
@@ -107,7 +108,8 @@ async function csvItems(file: string, table: LocalTable): Promise<ItemSource> {
         const value = row[column];
         if (value === '') continue;
         const type = typeOf(column);
-        item[column] = (type === 'N' ? { N: value } : type === 'B' ? { B: Buffer.from(value, 'base64') } : { S: value }) as AttributeValue;
+        // A binary key's cells are base64, as DynamoDB JSON carries binary.
+        item[column] = type === 'N' ? { N: value } : type === 'B' ? { B: value } : { S: value };
       }
       yield { item, line };
     }
@@ -137,12 +139,13 @@ async function jsonLinesItems(file: string, table: LocalTable): Promise<ItemSour
       const wrapped = Object.keys(value).length === 1 && 'Item' in value;
       let item: Item;
       try {
+        // Plain JSON has no binary, so marshall's attribute values are DynamoDB JSON as they are.
         item = wrapped ? (value as { Item: Item }).Item : marshall(value, { removeUndefinedValues: true });
       } catch (error) {
         throw new UsageError(`${file} line ${line}: ${(error as Error).message}`);
       }
       for (const key of keys) {
-        const attribute = item[key.name] as unknown as Record<string, unknown> | undefined;
+        const attribute = item[key.name] as Record<string, unknown> | undefined;
         if (!attribute || !(key.type in attribute)) {
           throw new UsageError(`${file} line ${line}: the item needs the key "${key.name}" as ${key.type === 'N' ? 'a number' : key.type === 'B' ? 'binary' : 'a string'}`);
         }
@@ -170,29 +173,35 @@ export async function checkTableData(table: LocalTable, file: string): Promise<T
 
 /**
  * Loads checked data into its table in batches, a few written while the next is parsed: memory stays
- * bounded whatever the file's size. Returns the number of items.
+ * bounded whatever the file's size. An item the table refuses as PutItem would (a number DynamoDB cannot
+ * hold, an item over 400 KB) is a {@link UsageError} naming the file and its line. Returns the number of items.
  */
 export async function loadTableData(seed: SeedTable, data: TableData): Promise<number> {
   let count = 0;
   let batch: Item[] = [];
+  let lines: number[] = [];
   let failure: Error | undefined;
   const writing: Array<Promise<void>> = [];
   // Up to IN_FLIGHT batches sent and not yet written: with one, parsing here and writing on the DynamoDB
   // thread took turns more than they overlapped. Stop at the first error.
-  const send = async (items: Item[]) => {
+  const send = async (items: Item[], itemLines: number[]) => {
     if (writing.length >= IN_FLIGHT) await writing.shift();
     if (failure) throw failure;
-    writing.push(seed(data.table.name, items).catch((err: Error) => { failure = err; }));
+    writing.push(seed(data.table.name, items).catch((err: Error) => {
+      failure = err instanceof SeedItemError ? new UsageError(`${data.file} line ${itemLines[err.index]}: ${err.message}`) : err;
+    }));
   };
-  for await (const { item } of data.items()) {
+  for await (const { item, line } of data.items()) {
     count++;
     batch.push(item);
+    lines.push(line);
     if (batch.length === BATCH) {
-      await send(batch);
+      await send(batch, lines);
       batch = [];
+      lines = [];
     }
   }
-  if (batch.length) await send(batch);
+  if (batch.length) await send(batch, lines);
   await Promise.all(writing);
   if (failure) throw failure;
   return count;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { BatchGetItemCommand, BatchWriteItemCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { IamEngine } from '../../../local/iam/iam-engine';
 import { createActiveTable } from '../../../local/stand-ins/active-table';
-import { DynamoDbThread, startDynamoDbThread } from '../../../local/stand-ins/dynamodb-thread';
+import { DynamoDbThread, SeedItemError, startDynamoDbThread } from '../../../local/stand-ins/dynamodb-thread';
 import { LOCAL_CREDENTIALS } from '../../../local/stand-ins/stand-ins';
 
 describe('startDynamoDbThread', () => {
@@ -60,6 +60,57 @@ describe('startDynamoDbThread', () => {
     await expect(thread.seed('seeded', [{ id: { N: '1' } }])).rejects.toThrow('Type mismatch for key id');
     await expect(thread.seed('missing', [{ id: { S: 'a' } }])).rejects.toThrow(/not found: missing/);
     expect((await client.send(new GetItemCommand({ TableName: 'seeded', Key: { id: { S: 'c' } } }))).Item).toBeUndefined();
+  }, 30_000);
+
+  test('seeded items are stored as PutItem stores them: numbers in their canonical form, binary from base64, sets and maps checked', async () => {
+    await createTable('canonical', 'id');
+    const numbers = ['0', '-0', '0.0', '1.50', '007', '-12.5', '0.05', '1e3', '1.', '-0.010', '12345678901234567890123456789012345678', '1234567890123456789012345678901234567.8'];
+    const item = (i: number) => ({ id: { S: `n${i}` }, n: { N: numbers[i] }, set: { NS: [numbers[i]] }, map: { M: { nested: { N: numbers[i] } } } });
+    await thread.seed('canonical', numbers.map((_, i) => item(i)));
+    for (let i = 0; i < numbers.length; i++) {
+      // The same item through the API: what dynalite answers for it is what the service would.
+      await client.send(new PutItemCommand({ TableName: 'canonical', Item: { ...item(i), id: { S: `api${i}` } } }));
+      const seeded = (await client.send(new GetItemCommand({ TableName: 'canonical', Key: { id: { S: `n${i}` } } }))).Item!;
+      const put = (await client.send(new GetItemCommand({ TableName: 'canonical', Key: { id: { S: `api${i}` } } }))).Item!;
+      expect({ ...seeded, id: undefined }).toEqual({ ...put, id: undefined });
+    }
+    const read = async (id: string) => (await client.send(new GetItemCommand({ TableName: 'canonical', Key: { id: { S: id } } }))).Item!;
+    expect((await read('n3')).n).toEqual({ N: '1.5' });
+    expect((await read('n7')).map).toEqual({ M: { nested: { N: '1000' } } });
+
+    await createActiveTable(client, {
+      TableName: 'binary', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'B' }], BillingMode: 'PAY_PER_REQUEST',
+    });
+    await thread.seed('binary', [{ id: { B: Buffer.from([1, 2, 255]).toString('base64') }, data: { B: Buffer.from('hello').toString('base64') } }]);
+    const binary = (await client.send(new GetItemCommand({ TableName: 'binary', Key: { id: { B: Uint8Array.from([1, 2, 255]) } } }))).Item!;
+    expect(Buffer.from(binary.id.B!)).toEqual(Buffer.from([1, 2, 255]));
+    expect(Buffer.from(binary.data.B!).toString()).toBe('hello');
+  }, 30_000);
+
+  test('seeding refuses what PutItem refuses, naming the item of the batch, and writes nothing of that batch', async () => {
+    const refusal = async (items: Array<Record<string, unknown>>) => thread.seed('seeded', items).then(() => undefined, (error: Error) => error);
+    const ok = (id: string) => ({ id: { S: id }, n: { N: '1' } });
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ id: { S: 'x' }, n: { N: '1'.repeat(39) } }, /more than 38 significant digits/],
+      [{ id: { S: 'x' }, n: { N: '1e126' } }, /Number overflow/],
+      [{ id: { S: 'x' }, n: { N: 'abc' } }, /cannot be converted to a numeric value/],
+      [{ id: { S: 'x' }, s: { SS: ['a', 'a'] } }, /contains duplicates/],
+      [{ id: { S: 'x' }, e: {} }, /AttributeValue is empty/],
+      [{ id: { S: 'x' }, e: 'plain' }, /e is not an attribute value/],
+      [{ id: { S: 'x' }, big: { S: 'x'.repeat(400 * 1024) } }, /Item size has exceeded the maximum allowed size/],
+    ];
+    for (const [item, message] of cases) {
+      const error = await refusal([ok('first'), item, ok('last')]);
+      expect(error).toBeInstanceOf(SeedItemError);
+      expect(error).toMatchObject({ index: 1, message: expect.stringMatching(message) });
+    }
+    for (const id of ['first', 'x', 'last']) {
+      expect((await client.send(new GetItemCommand({ TableName: 'seeded', Key: { id: { S: id } } }))).Item).toBeUndefined();
+    }
+    // An item of exactly 400 KB (names and values) is stored, as PutItem stores it.
+    const length = 400 * 1024 - 'id'.length - 'large'.length - 'big'.length;
+    await thread.seed('seeded', [{ id: { S: 'large' }, big: { S: 'x'.repeat(length) } }]);
+    expect((await client.send(new GetItemCommand({ TableName: 'seeded', Key: { id: { S: 'large' } } }))).Item?.big.S?.length).toBe(length);
   }, 30_000);
 
   test('the keys of a batch read (read together from LevelDB) each get their own item, the latest written, or none', async () => {
