@@ -137,9 +137,9 @@ function seed(table: string, items: Array<Record<string, any>>, done: (error?: s
   });
 }
 
-// Fixture rows are strings and numbers, mostly already written as dynalite would write them: checking those
-// with dynalite's validation (a big-number parse per number) and sizing them (another) was a third of a
-// million-row load. A number in canonical form of at most 38 characters is within DynamoDB's 38 digits and
+// Fixture rows are strings and numbers, mostly already written as dynalite would write them: checking each
+// with dynalite's validation (a big-number parse per number) and sizing it (another) made a million-row load
+// about a third slower (bench/RESULTS.md). A number in canonical form of at most 38 characters is within DynamoDB's 38 digits and
 // exponent range, so dynalite's check would leave it as it is; any other value goes through dynalite's own check.
 const CANONICAL_NUMBER = /^(?:0|-?[1-9]\d*(?:\.\d*[1-9])?|-?0\.\d*[1-9])$/;
 const TOO_LARGE = 'Item size has exceeded the maximum allowed size';
@@ -172,6 +172,7 @@ function invalidItem(item: Record<string, any>): string | undefined {
   if (sized && bound <= created.options.maxItemSize) return undefined;
   return store.itemSize(item) > created.options.maxItemSize ? TOO_LARGE : undefined;
 }
+
 const server = dynalite({ path: workerData.directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 server.on('request', (req: any) => {
   const target = String(req.headers['x-amz-target'] || '');
