@@ -72,10 +72,7 @@ describe('CSV table data', () => {
     const binary: LocalTable = { ...TABLE, name: 'binary-lookup', path: 'Stack/BinaryLookup', attributeDefinitions: [{ AttributeName: 'uuid', AttributeType: 'B' }] };
     await createActiveTable(client, { TableName: binary.name, KeySchema: binary.keySchema as any, AttributeDefinitions: binary.attributeDefinitions as any, BillingMode: 'PAY_PER_REQUEST' });
     const file = path.join(dir, 'binary.csv');
-    fs.writeFileSync(file, `uuid,price
-${Buffer.from([0, 1, 254]).toString('base64')},12.50
-${Buffer.from('key').toString('base64')},007
-`);
+    fs.writeFileSync(file, `uuid,price\n${Buffer.from([0, 1, 254]).toString('base64')},12.50\n${Buffer.from('key').toString('base64')},007\n`);
     await expect(load(standIns.seedTable, binary, file)).resolves.toBe(2);
     const get = async (bytes: Buffer) => (await client.send(new GetItemCommand({ TableName: binary.name, Key: { uuid: { B: bytes } } }))).Item;
     expect(await get(Buffer.from([0, 1, 254]))).toEqual({ uuid: { B: Uint8Array.from([0, 1, 254]) }, price: { N: '12.5' } });
@@ -87,8 +84,7 @@ ${Buffer.from('key').toString('base64')},007
     const file = path.join(dir, 'too-many-digits.csv');
     // Over two batches: the refused row is in the second, line 2,503.
     const rows = Array.from({ length: 3_000 }, (_, i) => `big-${i},${i === 2_501 ? '1'.repeat(39) : String(i)}`);
-    fs.writeFileSync(file, `uuid,units
-${rows.join('\n')}\n`);
+    fs.writeFileSync(file, `uuid,units\n${rows.join('\n')}\n`);
     await expect(load(standIns.seedTable, TABLE, file)).rejects.toThrow(`${file} line 2503: Attempting to store more than 38 significant digits in a Number`);
   });
 
