@@ -1,10 +1,16 @@
 import { awscdk, javascript } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
+/** The devDependency alias of the newest aws-cdk-lib (test/compat/jest-newest.config.js maps `aws-cdk-lib` to it). */
+const NEWEST_CDK = 'aws-cdk-lib-newest';
+
 const project = new awscdk.AwsCdkConstructLibrary({
   author: 'cdk-batch-file-processor contributors',
   authorAddress: 'maintainers@example.com',
-  cdkVersion: '2.189.1',
+  // The floor of the supported range: the oldest aws-cdk-lib whose templates AWS still deploys. Before 2.215.0,
+  // the bucket-notifications handler that the S3 trigger brings in runs python3.11, whose creation Lambda
+  // disabled on 2026-07-31 (cfn-lint E2533). test/compat/ lints every configuration on this floor and on the newest.
+  cdkVersion: '2.215.0',
   defaultReleaseBranch: 'main',
   jsiiVersion: '~6.0.0',
   name: 'cdk-batch-file-processor',
@@ -13,6 +19,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   repositoryUrl: 'https://github.com/example/cdk-batch-file-processor.git',
+  // Every jsii language: the release workflow publishes to PyPI, Maven Central, NuGet and the Go module repo besides npm.
+  publishToPypi: { distName: 'cdk-batch-file-processor', module: 'cdk_batch_file_processor' },
+  publishToMaven: { mavenGroupId: 'io.github.example', mavenArtifactId: 'cdk-batch-file-processor', javaPackage: 'io.github.example.cdk.batchfileprocessor' },
+  publishToNuget: { packageId: 'Example.CdkBatchFileProcessor', dotNetNamespace: 'Example.CdkBatchFileProcessor' },
+  publishToGo: { moduleName: 'github.com/example/cdk-batch-file-processor-go', packageName: 'cdkbatchfileprocessor' },
   minNodeVersion: '20.0.0',
   // One dev tsconfig at the root, for everything that is type-checked but not compiled by jsii (tests, handlers,
   // local tools, benchmarks, the example, the projenrc): the pre-compile check, jest and eslint all use it.
@@ -62,6 +73,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'dynalite@4.0.0',
     'aws-ses-v2-local@2.10.2',
     'asl-validator@4.0.0',
+    // The newest aws-cdk-lib, pinned and raised on purpose: test/compat/ runs against it as well as the floor.
+    `${NEWEST_CDK}@npm:aws-cdk-lib@2.278.0`,
   ],
   gitignore: ['/cdk.out', '/examples/cdk.out', '/.local-runs', '/bench-results'],
 });
@@ -113,6 +126,13 @@ const packageLocalTool = project.addTask('package:local', {
   exec: 'node -r ts-node/register/transpile-only local/package/local-tool-package.ts dist/js',
 });
 project.tasks.tryFind('package:js')?.spawn(packageLocalTool);
+// `package` (the last step of `build`) packs the npm tarballs only, in CI or not: the other languages' full
+// packages need their toolchains and registries (pip, Maven, dotnet, go), which the release workflow's jobs
+// have (`npx projen package:python`, …) and a developer's machine may not. test/package/jsii-targets.test.ts
+// generates every language's code offline; `npx projen package-all` builds them all where the toolchains are.
+const packageTask = project.tasks.tryFind('package')!;
+packageTask.reset();
+packageTask.spawn(project.tasks.tryFind('package:js')!);
 
 project.addTask('synth:example', {
   description: 'Synthesize the reference example stack offline (no AWS credentials needed)',
@@ -134,6 +154,8 @@ project.package.setScript('bench', `${nodeWithTypeScript} bench/run.ts`);
 // The tests run the bundled handlers on this machine's Node 20; on AWS they run on Node 22, where the AWS SDK's
 // Node-version deprecation warning never fires. Keep it out of the test output.
 project.testTask.env('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
+// The compatibility tests again, on the newest aws-cdk-lib (test/compat/jest-newest.config.js): the main run covers the floor.
+project.testTask.exec('jest --ci --config test/compat/jest-newest.config.js');
 // Tests list more than 1,000 keys from s3rver too (a run's failure records): its continuation tokens need DES.
 project.testTask.env('NODE_OPTIONS', '--openssl-legacy-provider');
 

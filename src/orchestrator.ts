@@ -8,7 +8,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { invokeHandler } from './handler-task';
 import { ManifestItemReader } from './manifest-item-reader';
-import { MapResultWriter } from './map-result-writer';
+import { MapResultWriter, requireResultWriter, useResultWriterV2 } from './map-result-writer';
 
 export interface OrchestratorProps {
   readonly bucket: s3.IBucket;
@@ -48,6 +48,7 @@ export const PROCESS_CHUNKS_LABEL = 'ProcessChunks';
 export function createOrchestrator(scope: Construct, props: OrchestratorProps): sfn.StateMachine {
   // State names are construct ids: the states get a scope of their own so they may share names with the functions.
   const steps = new Construct(scope, 'OrchestratorSteps');
+  useResultWriterV2(steps);
   const { bucket } = props;
 
   const split = invokeHandler(steps, 'SplitInput', props.splitFunction, {
@@ -102,7 +103,7 @@ export function createOrchestrator(scope: Construct, props: OrchestratorProps): 
     // States.DataLimitExceeded, which no Catch sees. With it, the output is the manifest's key
     // (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html).
     // lambda-src/shared/run-layout.ts `mapResultsPrefix`.
-    resultWriter: new MapResultWriter({ bucket, prefix: runWorkPrefix('map-results'), workPrefix: props.workPrefix }),
+    resultWriterV2: new MapResultWriter({ bucket, prefix: runWorkPrefix('map-results'), workPrefix: props.workPrefix }),
     resultSelector: {
       mapRunArn: sfn.JsonPath.stringAt('$.MapRunArn'),
       resultsKey: sfn.JsonPath.stringAt('$.ResultWriterDetails.Key'),
@@ -110,6 +111,7 @@ export function createOrchestrator(scope: Construct, props: OrchestratorProps): 
     resultPath: '$.map',
   });
   processChunks.itemProcessor(startChunkProcessor);
+  requireResultWriter(processChunks);
 
   const merge = invokeHandler(steps, 'MergeChunks', props.mergeFunction, {
     payload: sfn.TaskInput.fromObject({

@@ -29,6 +29,8 @@ export interface LocalRunOptions extends AppRunOptions {
   readonly verifiedEmailIdentities?: string[];
   /** The SES account is in the sandbox: recipients must be verified too. `false`: production access. @default true */
   readonly sesSandbox?: boolean;
+  /** The app's context, as its cdk.json would hold it (feature flags among them). @default none */
+  readonly context?: Readonly<Record<string, unknown>>;
 }
 
 const EXAMPLE_SENDER = 'pipeline@example.com';
@@ -63,7 +65,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     emailRecipients: options.emailRecipients ?? EXAMPLE_RECIPIENTS,
   };
   const ses = { sandbox: options.sesSandbox, verifiedIdentities: options.verifiedEmailIdentities ?? [EXAMPLE_SENDER, ...EXAMPLE_RECIPIENTS] };
-  const synthesized = synthesizeInProcess((app) => (options.createStack ?? exampleStack)(app, props));
+  const synthesized = synthesizeInProcess((app) => (options.createStack ?? exampleStack)(app, props), options.context);
   try {
     const { processor, financialsTable } = synthesized.stack;
     if (options.lookup && !financialsTable) throw new UsageError('lookup needs a stack with a financialsTable (the reference example)');

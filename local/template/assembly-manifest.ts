@@ -28,8 +28,10 @@ export interface AssemblyStack {
   /** The folder its template and asset paths are relative to. */
   readonly directory: string;
   readonly template: CfnTemplate;
-  /** Construct metadata by construct path (without the leading `/`). */
+  /** Construct metadata by construct path (without the leading `/`), from the manifest and the stack's metadata file. */
   readonly metadata: Readonly<Record<string, readonly MetadataEntry[]>>;
+  /** The app's aws-cdk-lib version, as the assembly's construct tree names it; undefined when the assembly has no tree. */
+  readonly cdkVersion?: string;
 }
 
 /** A `BatchFileProcessor` of the app, found by the metadata it leaves (src/contract/processor-metadata.ts). */
@@ -46,8 +48,14 @@ interface ManifestArtifact {
   readonly displayName?: string;
   /** `aws://<account>/<region>`, `unknown-account`/`unknown-region` when agnostic. */
   readonly environment?: string;
-  readonly properties?: { templateFile?: string; stackName?: string; directoryName?: string };
+  /** `file` is the construct tree's (`cdk:tree`). */
+  readonly properties?: { templateFile?: string; stackName?: string; directoryName?: string; file?: string };
   readonly metadata?: Record<string, MetadataEntry[]>;
+  /**
+   * A file holding the stack's construct metadata, by construct path, as `metadata` does: aws-cdk-lib 2.278.0 writes
+   * it there instead of into manifest.json (2.215.0 still wrote it inline). Both are read.
+   */
+  readonly additionalMetadataFile?: string;
 }
 
 interface Manifest {
@@ -61,9 +69,33 @@ function readManifest(directory: string): Manifest {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
+/** The aws-cdk-lib version the app was synthesized with: the root's `constructInfo` in the construct tree (`cdk:tree`). */
+function treeCdkVersion(directory: string, manifest: Manifest): string | undefined {
+  const tree = Object.values(manifest.artifacts ?? {}).find((artifact) => artifact.type === 'cdk:tree');
+  const file = tree?.properties?.file;
+  if (!file || !fs.existsSync(path.join(directory, file))) return undefined;
+  return JSON.parse(fs.readFileSync(path.join(directory, file), 'utf8')).tree?.constructInfo?.version;
+}
+
+/** A stack's construct metadata: what the manifest holds inline, and what its metadata file holds. */
+function stackMetadata(directory: string, artifact: ManifestArtifact): Record<string, MetadataEntry[]> {
+  const metadata: Record<string, MetadataEntry[]> = {};
+  const inFile: Record<string, MetadataEntry[]> = artifact.additionalMetadataFile
+    ? JSON.parse(fs.readFileSync(path.join(directory, artifact.additionalMetadataFile), 'utf8'))
+    : {};
+  for (const source of [artifact.metadata ?? {}, inFile]) {
+    for (const [constructPath, entries] of Object.entries(source)) {
+      const key = constructPath.replace(/^\//, '');
+      metadata[key] = [...metadata[key] ?? [], ...entries];
+    }
+  }
+  return metadata;
+}
+
 /** Every stack of the assembly in `directory`, those of nested assemblies (stages) included. */
-export function assemblyStacks(directory: string): AssemblyStack[] {
+export function assemblyStacks(directory: string, cdkVersion?: string): AssemblyStack[] {
   const manifest = readManifest(directory);
+  const version = cdkVersion ?? treeCdkVersion(directory, manifest);
   const missing = manifest.missing ?? [];
   if (missing.length > 0) {
     throw new UsageError(`the app needs context the local tool cannot look up (${missing.map((m) => m.key).join(', ')}): run \`cdk synth\` `
@@ -72,11 +104,9 @@ export function assemblyStacks(directory: string): AssemblyStack[] {
   const stacks: AssemblyStack[] = [];
   for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {
     if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
-      stacks.push(...assemblyStacks(path.join(directory, artifact.properties.directoryName)));
+      stacks.push(...assemblyStacks(path.join(directory, artifact.properties.directoryName), version));
     }
     if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile) continue;
-    const metadata: Record<string, MetadataEntry[]> = {};
-    for (const [constructPath, entries] of Object.entries(artifact.metadata ?? {})) metadata[constructPath.replace(/^\//, '')] = entries;
     const [, account, region] = /^aws:\/\/([^/]*)\/(.*)$/.exec(artifact.environment ?? '') ?? [];
     stacks.push({
       path: artifact.displayName ?? id,
@@ -85,7 +115,8 @@ export function assemblyStacks(directory: string): AssemblyStack[] {
       region: region && region !== 'unknown-region' ? region : undefined,
       directory,
       template: JSON.parse(fs.readFileSync(path.join(directory, artifact.properties.templateFile), 'utf8')),
-      metadata,
+      metadata: stackMetadata(directory, artifact),
+      cdkVersion: version,
     });
   }
   return stacks;
@@ -105,7 +136,7 @@ export function assemblyProcessors(stacks: readonly AssemblyStack[]): AssemblyPr
 export function selectProcessor(stacks: readonly AssemblyStack[], processorPath?: string): AssemblyProcessor {
   const processors = assemblyProcessors(stacks);
   const found = processors.map((p) => p.path).sort().join(', ');
-  if (processors.length === 0) throw new UsageError('the app has no BatchFileProcessor');
+  if (processors.length === 0) throw new UsageError(noProcessorMessage(stacks));
   if (processorPath === undefined) {
     if (processors.length === 1) return processors[0];
     throw new UsageError(`the app has ${processors.length} processors: choose one with --processor (${found})`);
@@ -114,6 +145,15 @@ export function selectProcessor(stacks: readonly AssemblyStack[], processorPath?
   const processor = processors.find((p) => p.path === wanted);
   if (!processor) throw new UsageError(`no processor at ${processorPath} (processors found: ${found})`);
   return processor;
+}
+
+/** Why no processor was found: what was read, what was looked for, and the aws-cdk-lib that wrote it. */
+function noProcessorMessage(stacks: readonly AssemblyStack[]): string {
+  if (stacks.length === 0) return 'the app has no BatchFileProcessor: its cloud assembly has no stacks';
+  const versions = [...new Set(stacks.map((stack) => stack.cdkVersion ?? 'unknown'))].join(', ');
+  return `the app has no BatchFileProcessor: none of its ${stacks.length} stack(s) (${stacks.map((stack) => stack.path).sort().join(', ')}) `
+    + `has construct metadata of type "${PROCESSOR_METADATA_TYPE}", which every BatchFileProcessor leaves (the app's aws-cdk-lib: ${versions}). `
+    + 'Is the processor in one of these stacks, and is the app\'s cdk-batch-file-processor the one this tool came with?';
 }
 
 /** The logical IDs of the stack's template, by construct path (`MyStack/Table/Resource` → `Table1234ABCD`). */

@@ -195,16 +195,17 @@ export interface InProcessSynthesis<S extends Stack> {
 
 /**
  * Synthesizes a stack built in this process, into a temporary cloud assembly with the context the cdk CLI
- * gives an app (asset and path metadata), and reads it back as an app's cloud assembly is read.
+ * gives an app (asset and path metadata) over the app's own `context` (as its cdk.json would give it, feature
+ * flags among them), and reads it back as an app's cloud assembly is read.
  */
-export function synthesizeInProcess<S extends Stack>(createStack: (app: App) => S): InProcessSynthesis<S> {
+export function synthesizeInProcess<S extends Stack>(createStack: (app: App) => S, context: Readonly<Record<string, unknown>> = {}): InProcessSynthesis<S> {
   // Required here, not imported: the local tool runs users' apps without loading the CDK itself.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const cdk = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'local-cdk-out-'));
   const dispose = () => fs.rmSync(directory, { recursive: true, force: true });
   try {
-    const app = new cdk.App({ outdir: directory, context: { ...SYNTHESIS_CONTEXT } });
+    const app = new cdk.App({ outdir: directory, context: { ...context, ...SYNTHESIS_CONTEXT } });
     const stack = createStack(app);
     app.synth();
     return { stack, stacks: assemblyStacks(directory), directory, dispose };

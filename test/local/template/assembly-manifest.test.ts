@@ -77,3 +77,38 @@ describe('an assembly the tool cannot use', () => {
     expect(() => assemblyStacks(dir)).toThrow(/^the app needs context the local tool cannot look up \(vpc-provider:account=111122223333.*\): run `cdk synth` once with AWS credentials/);
   });
 });
+
+describe('an assembly as the newest aws-cdk-lib writes it', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assembly-metadata-file-test-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('a stack\'s construct metadata in its additionalMetadataFile is read as the inline metadata is', () => {
+    // The in-process assembly, with each stack's metadata moved out of manifest.json into a file of its own.
+    fs.cpSync(app.directory, dir, { recursive: true });
+    const moveMetadata = (folder: string) => {
+      const manifestFile = path.join(folder, 'manifest.json');
+      const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+      for (const [id, artifact] of Object.entries<any>(manifest.artifacts)) {
+        if (artifact.type === 'cdk:cloud-assembly') moveMetadata(path.join(folder, artifact.properties.directoryName));
+        if (artifact.type !== 'aws:cloudformation:stack') continue;
+        fs.writeFileSync(path.join(folder, `${id}.metadata.json`), JSON.stringify(artifact.metadata));
+        delete artifact.metadata;
+        artifact.additionalMetadataFile = `${id}.metadata.json`;
+      }
+      fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+    };
+    moveMetadata(dir);
+    const stacks = assemblyStacks(dir);
+    expect(assemblyProcessors(stacks).map((p) => p.path).sort()).toEqual(['Pipelines/Orders', 'Staging/Invoicing/Invoices']);
+    expect(stacks.map((stack) => stack.metadata)).toEqual(app.stacks.map((stack) => stack.metadata));
+  });
+
+  test('no processor found says which stacks were read, what was looked for and the app\'s aws-cdk-lib', () => {
+    const version = JSON.parse(fs.readFileSync(require.resolve('aws-cdk-lib/package.json'), 'utf8')).version;
+    const withoutProcessors = app.stacks.map((stack) => ({ ...stack, metadata: {} }));
+    expect(withoutProcessors[0].cdkVersion).toBe(version);
+    expect(() => selectProcessor(withoutProcessors)).toThrow('the app has no BatchFileProcessor: none of its 2 stack(s) (Pipelines, Staging/Invoicing) '
+      + `has construct metadata of type "cdk-batch-file-processor:processor", which every BatchFileProcessor leaves (the app's aws-cdk-lib: ${version}).`);
+    expect(() => selectProcessor([])).toThrow('the app has no BatchFileProcessor: its cloud assembly has no stacks');
+  });
+});
