@@ -76,8 +76,13 @@ export class OrdersPipelineStack extends Stack {
     const accessLogs = new logs.LogGroup(this, 'FinancialsApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     this.financialsApi = new apigateway.RestApi(this, 'FinancialsApi', {
       description: 'Financial figures of an order by uuid, or of a batch of orders (IAM-authorised)',
+      // API Gateway writes every REST API's logs of the region with the one role named in the account's API
+      // Gateway settings, and refuses a stage with logging while none is set
+      // (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html). The example sets
+      // it, so that it deploys in a new account, and keeps the role on teardown: deleting it would stop the
+      // logs of every other API of the account and region.
       cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.DESTROY,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {
         tracingEnabled: true,
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,

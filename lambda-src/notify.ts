@@ -108,13 +108,14 @@ async function finish(settings: NotifySettings, summary: RunSummary, summaryKey:
 
 async function sendEmail(to: NotifySettings['email'], summary: RunSummary, links: ResultLinks | undefined): Promise<boolean> {
   if (to === undefined || to.recipients.length === 0) return false;
-  const { sender, recipients } = to;
+  const { sender, recipients, configurationSet } = to;
   const email = notificationEmail(summary, links);
   try {
     await new SESv2Client({}).send(new SendEmailCommand({
       FromEmailAddress: sender,
       Destination: { ToAddresses: recipients },
       Content: { Simple: { Subject: { Data: email.subject, Charset: 'UTF-8' }, Body: { Text: { Data: email.text, Charset: 'UTF-8' } } } },
+      ConfigurationSetName: configurationSet,
     }));
   } catch (error) {
     // The run's outcome is already recorded in the summary; failing here would turn a

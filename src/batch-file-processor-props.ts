@@ -83,7 +83,11 @@ export interface BatchFileProcessorProps {
   readonly email?: EmailNotification;
   /**
    * An existing bucket to use for inputs, work files and outputs. The construct adds an event
-   * notification to it, but cannot add lifecycle rules: expire the work prefix yourself.
+   * notification to it, but cannot add lifecycle rules: expire the work prefix yourself, no sooner
+   * than `runTimeout` + 15 days after a file is written, or a redrive finds the run's files gone.
+   * An SSE-KMS bucket must be imported with its key (`Bucket.fromBucketAttributes` with
+   * `encryptionKey`), for the handlers to be granted its use: synth warns about an imported bucket
+   * without one.
    *
    * @default - a new bucket, see `bucketProps`
    */
@@ -98,6 +102,8 @@ export interface BatchFileProcessorProps {
   /**
    * Where files are uploaded to start a run: every object created under it with a `.csv` suffix, or
    * `.csv.gz` for a gzip-compressed file (also honoured: a `.csv` stored with `Content-Encoding: gzip`).
+   * S3 matches suffixes case-sensitively: `.CSV` and `.CSV.GZ` start a run too, a mixed case such as
+   * `.Csv` does not.
    * Prefixes end with `/` and none may contain another.
    *
    * @default 'input/'
@@ -136,12 +142,15 @@ export interface BatchFileProcessorProps {
    */
   readonly toleratedFailurePercentage?: number;
   /**
-   * How long intermediate files are kept under the work prefix (whole days, at least 1).
+   * How long intermediate files are kept under the work prefix, in whole days, counted from when
+   * each file is written. At least `runTimeout` (rounded up to whole days) + 14 days + 1 day:
+   * a run that failed, timed out or was aborted can be redriven for 14 days after it stopped, and the
+   * redrive reads work files written since the run started, so a shorter value is refused.
    *
-   * A failed run can be redriven for 14 days after it stopped, and a redrive reads the run's
-   * work files: with a shorter retention, a late redrive finds them expired and fails again.
+   * A redrive that fails again starts a new 14-day window, but the files do not grow younger: a
+   * second redrive late in that window may find them expired. Redrive promptly, or keep them longer.
    *
-   * @default Duration.days(15)
+   * @default - `runTimeout` rounded up to whole days + 15 days (16 days with the default `runTimeout`)
    */
   readonly intermediateFileRetention?: Duration;
   /**

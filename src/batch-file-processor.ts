@@ -21,8 +21,9 @@ import {
 } from './contract/handler-environment';
 import { PROCESSOR_METADATA_TYPE, ProcessorMetadata } from './contract/processor-metadata';
 import { RUN_EVENT_SOURCE, RUN_FAILED_DETAIL_TYPE, RUN_SUCCEEDED_DETAIL_TYPE } from './contract/run-events';
-import { emailIdentityArns } from './email-identity';
+import { emailConfigurationSetArns, emailIdentityArns } from './email-identity';
 import { HandlerFunction, HandlerFunctionProps } from './handler-function';
+import { warnIfImportedBucketHasNoKey } from './imported-bucket-key';
 import { allowLogsToUseKey } from './log-encryption-key';
 import { grantListUnder, grantObjectDelete, grantObjectRead, grantObjectWrite } from './object-grants';
 import { createOrchestrator } from './orchestrator';
@@ -109,6 +110,7 @@ export class BatchFileProcessor extends Construct {
     const key = props.encryptionKey;
     if (key) allowLogsToUseKey(this, key);
 
+    if (props.bucket) warnIfImportedBucketHasNoKey(this, props.bucket, key);
     this.bucket = props.bucket ?? this.createBucket(props, config);
     this.eventBus = props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultEventBus', 'default');
     this.rejectedRecordsTable = new dynamodb.Table(this, 'RejectedRecords', {
@@ -255,7 +257,7 @@ export class BatchFileProcessor extends Construct {
         outputPrefix: config.outputPrefix,
         eventBusName: this.eventBus.eventBusName,
         linkExpirySeconds: config.linkExpirySeconds,
-        email: props.email && { sender: props.email.sender, recipients: props.email.recipients },
+        email: props.email && { sender: props.email.sender, recipients: props.email.recipients, configurationSet: props.email.configurationSetName },
       }),
     });
     grantObjectRead(this.bucket, this.notifyFunction, workObjects);
@@ -269,7 +271,7 @@ export class BatchFileProcessor extends Construct {
     if (props.email) {
       this.notifyFunction.addToRolePolicy(new iam.PolicyStatement({
         actions: ['ses:SendEmail'],
-        resources: emailIdentityArns(this, props.email),
+        resources: [...emailIdentityArns(this, props.email), ...emailConfigurationSetArns(this, props.email)],
       }));
     }
 
@@ -337,23 +339,20 @@ export class BatchFileProcessor extends Construct {
     // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html).
     key?.grant(trigger, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.triggerFunction = trigger;
-    this.bucket.addEventNotification(
-      s3.EventType.OBJECT_CREATED,
-      new s3n.LambdaDestination(trigger),
-      { prefix: config.inputPrefix, suffix: '.csv' },
-    );
-    // A filter has at most one suffix rule, so gzip-compressed inputs get a notification of their own; the
-    // two do not overlap (neither suffix ends with the other), which S3 would refuse:
+    // A filter has at most one suffix rule, so each suffix gets a notification of its own. S3 matches
+    // suffixes case-sensitively, while the trigger accepts any case: the lower- and upper-case spellings
+    // are filtered both (a mixed-case `.Csv` still starts nothing). None of the four ends with another,
+    // so they do not overlap, which S3 would refuse:
     // https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html
-    this.bucket.addEventNotification(
-      s3.EventType.OBJECT_CREATED,
-      new s3n.LambdaDestination(trigger),
-      { prefix: config.inputPrefix, suffix: '.csv.gz' },
-    );
+    for (const suffix of INPUT_SUFFIXES) {
+      this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(trigger), { prefix: config.inputPrefix, suffix });
+    }
 
     const deadLetterQueues = { TriggerDeadLetterQueue: this.triggerDeadLetterQueue, FailureReportDeadLetterQueue: this.failureReportDeadLetterQueue };
+    // S3 invokes the trigger, and EventBridge notify, asynchronously.
+    const asyncFunctions = { Trigger: trigger, Notify: this.notifyFunction };
     this.alarms = (props.alarms ?? true)
-      ? createRunAlarms(this, { orchestrator: this.orchestrator, chunkProcessor: this.chunkProcessor, deadLetterQueues })
+      ? createRunAlarms(this, { orchestrator: this.orchestrator, chunkProcessor: this.chunkProcessor, deadLetterQueues, asyncFunctions })
       : [];
     if (props.dashboard) this.dashboard = createRunDashboard(this, { orchestrator: this.orchestrator, chunkProcessor: this.chunkProcessor });
     // How `batch-file-processor local` finds this processor in the synthesized app (src/contract/processor-metadata.ts).
@@ -470,12 +469,24 @@ export class BatchFileProcessor extends Construct {
           id: 'expire-noncurrent-versions',
           noncurrentVersionExpiration: Duration.days(30),
           abortIncompleteMultipartUploadAfter: Duration.days(7),
+          // Once its noncurrent versions have expired, a delete marker under the input or output prefix
+          // (the moved input, a withdrawn output) is alone: remove it. S3 refuses it in a rule with an
+          // `expiration` in days, so it is here; the work prefix's rule, which has one, removes its
+          // expired delete markers itself
+          // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ManagingDelMarkers.html#LifecycleDelMarker).
+          expiredObjectDeleteMarker: true,
         },
         ...props.bucketProps?.lifecycleRules ?? [],
       ],
     });
   }
 }
+
+/**
+ * The suffixes of the uploads that start a run, as S3 filters them: the trigger handler's
+ * (lambda-src/trigger/run-requests.ts, case-insensitive) in lower and in upper case.
+ */
+const INPUT_SUFFIXES = ['.csv', '.csv.gz', '.CSV', '.CSV.GZ'];
 
 type HandlerProps = Omit<HandlerFunctionProps, 'logRetention' | 'removalPolicy' | 'encryptionKey'>;
 

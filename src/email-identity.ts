@@ -8,8 +8,14 @@ const ADDRESS = /^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;.]+$/;
 /** SES accepts at most 50 recipients per message. */
 const MAX_RECIPIENTS = 50;
 
+/** SES configuration set names: letters, digits, `_` and `-`, at most 64 characters. */
+const CONFIGURATION_SET_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** Throws an error naming the prop when the addresses cannot be right. */
 export function validateEmailNotification(email: EmailNotification): void {
+  if (email.configurationSetName !== undefined && !CONFIGURATION_SET_NAME.test(email.configurationSetName)) {
+    throw new Error(`email.configurationSetName must be 1 to 64 letters, digits, '_' or '-', got '${email.configurationSetName}'`);
+  }
   if (!ADDRESS.test(email.sender)) {
     throw new Error(`email.sender must be an email address like batch@example.com, got '${email.sender}'`);
   }
@@ -42,4 +48,14 @@ export function emailIdentityArns(scope: Construct, email: EmailNotification): s
   const stack = Stack.of(scope);
   const identities = new Set([email.sender, ...email.recipients].flatMap(identitiesOf));
   return [...identities].map((identity) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }));
+}
+
+/**
+ * The ARN of the configuration set the email is sent with, when one is named: SES authorizes
+ * `ses:SendEmail` against it too (aws/aws-cdk#34402).
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsimpleemailservice-sesv2.html
+ */
+export function emailConfigurationSetArns(scope: Construct, email: EmailNotification): string[] {
+  if (email.configurationSetName === undefined) return [];
+  return [Stack.of(scope).formatArn({ service: 'ses', resource: 'configuration-set', resourceName: email.configurationSetName })];
 }

@@ -91,6 +91,34 @@ function checkRunTimeout(timeout: Duration): Duration {
   return timeout;
 }
 
+/**
+ * A failed, timed-out or aborted run can be redriven for 14 days after it stopped
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_RedriveExecution.html), and a
+ * redrive reads the work files the run wrote, which may be as old as the run: `runTimeout`.
+ */
+export const REDRIVE_WINDOW_DAYS = 14;
+
+/**
+ * The shortest retention of the work files that keeps them for a redrive on the window's last day:
+ * the longest run (whole days, rounded up), the redrive window, and a day's margin for the
+ * redriven steps themselves and S3 rounding lifecycle ages to midnight UTC.
+ */
+export function minimumIntermediateFileRetentionDays(runTimeout: Duration): number {
+  return Math.ceil(runTimeout.toDays({ integral: false })) + REDRIVE_WINDOW_DAYS + 1;
+}
+
+/** An explicit retention shorter than the redrive needs would make late redrives fail on missing files. */
+function intermediateFileRetentionDays(retention: Duration | undefined, runTimeout: Duration): number {
+  const minimum = minimumIntermediateFileRetentionDays(runTimeout);
+  if (retention === undefined) return minimum;
+  const days = wholeDays('intermediateFileRetention', retention);
+  if (days < minimum) {
+    throw new Error(`intermediateFileRetention must be at least ${minimum} days (runTimeout rounded up to whole days, `
+      + `${REDRIVE_WINDOW_DAYS} days in which a stopped run can be redriven, and 1 day of margin), got ${days} days`);
+  }
+  return days;
+}
+
 /** Fills in the defaults and throws an error naming the prop and its allowed range for each invalid one. */
 export function resolveProps(props: BatchFileProcessorProps): ResolvedProps {
   if (props.bucket && props.bucketProps) {
@@ -114,6 +142,7 @@ export function resolveProps(props: BatchFileProcessorProps): ResolvedProps {
   // 7 days is the longest a SigV4 presigned URL may be valid.
   integerIn('linkExpiry', linkExpirySeconds, 1, 7 * 24 * 3600, ' seconds (7 days)');
 
+  const runTimeout = checkRunTimeout(props.runTimeout ?? Duration.hours(24));
   return {
     ...prefixes,
     chunkSize: integerIn('chunkSize', props.chunkSize ?? HANDLER_DEFAULTS.chunkSize, 1, 1_000_000),
@@ -121,10 +150,10 @@ export function resolveProps(props: BatchFileProcessorProps): ResolvedProps {
     encoding: oneOfProp('encoding', props.encoding ?? HANDLER_DEFAULTS.encoding, INPUT_ENCODINGS),
     maxConcurrency: integerIn('maxConcurrency', props.maxConcurrency ?? 10, 1, 10_000),
     toleratedFailurePercentage,
-    intermediateFileRetentionDays: wholeDays('intermediateFileRetention', props.intermediateFileRetention ?? Duration.days(15)),
+    intermediateFileRetentionDays: intermediateFileRetentionDays(props.intermediateFileRetention, runTimeout),
     rejectedRecordRetentionDays: wholeDays('rejectedRecordRetention', props.rejectedRecordRetention ?? Duration.days(HANDLER_DEFAULTS.rejectedRecordRetentionDays)),
     linkExpirySeconds,
-    runTimeout: checkRunTimeout(props.runTimeout ?? Duration.hours(24)),
+    runTimeout,
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     logLevel: oneOfProp('logLevel', props.logLevel ?? HANDLER_DEFAULTS.logLevel, LOG_LEVELS),
     logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -9,6 +10,8 @@ export interface RunAlarmsProps {
   readonly orchestrator: sfn.IStateMachine;
   readonly chunkProcessor: sfn.IStateMachine;
   readonly deadLetterQueues: Record<string, sqs.IQueue>;
+  /** The functions invoked asynchronously, by the name their alarm starts with. */
+  readonly asyncFunctions: Record<string, lambda.IFunction>;
 }
 
 /**
@@ -38,6 +41,13 @@ export function createRunAlarms(scope: Construct, props: RunAlarmsProps): cloudw
   for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
     alarms.push(alarm(`${name}Alarm`, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
       `A message waits in ${name}: an event the processor could not handle after its retries.`));
+  }
+  // Lambda drops an asynchronous event when it cannot run it: too old, the function throttled or
+  // failing past its retries (then after sending it to the dead-letter queue, if any)
+  // (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#async-invocation-metrics).
+  for (const [name, fn] of Object.entries(props.asyncFunctions)) {
+    alarms.push(alarm(`${name}AsyncEventsDroppedAlarm`, fn.metric('AsyncEventsDropped', fiveMinutes),
+      `Lambda dropped an asynchronous event for the ${name} function: see its log and dead-letter queue, if any.`));
   }
   return alarms;
 }

@@ -190,6 +190,8 @@ export const ARCHIVE_INPUT_ENVIRONMENT = group({
 
 export const EMAIL_SENDER = required('EMAIL_SENDER', TEXT);
 export const EMAIL_RECIPIENTS = required('EMAIL_RECIPIENTS', ADDRESS_LIST);
+/** Unset: SendEmail names no configuration set. */
+export const EMAIL_CONFIGURATION_SET = optional('EMAIL_CONFIGURATION_SET', TEXT);
 
 export const NOTIFY_ENVIRONMENT = group({
   ...inTheBucket,
@@ -198,7 +200,7 @@ export const NOTIFY_ENVIRONMENT = group({
   linkExpirySeconds: withDefault('LINK_EXPIRY_SECONDS', POSITIVE_INTEGER, HANDLER_DEFAULTS.linkExpirySeconds),
   copyMultipartThreshold: COPY_MULTIPART_THRESHOLD,
   /** Unset: no email. */
-  email: allOrNone({ sender: EMAIL_SENDER, recipients: EMAIL_RECIPIENTS }),
+  email: allOrNone({ sender: EMAIL_SENDER, recipients: EMAIL_RECIPIENTS, configurationSet: EMAIL_CONFIGURATION_SET }),
 });
 
 /** Each handler's environment, by the handler's name (its entry point `lambda-src/<name>.ts`). */

@@ -17,7 +17,7 @@ test('the bucket, the table and every log group are encrypted with the given key
 
 test('CloudWatch Logs may use the key', () => {
   template.hasResourceProperties('AWS::KMS::Key', {
-    KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'logs.eu-west-1.amazonaws.com' }, Action: Match.arrayWith(['kms:Decrypt', 'kms:GenerateDataKey*']) })]) },
+    KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'logs.eu-west-1.amazonaws.com' }, Action: Match.arrayWith(['kms:Decrypt*', 'kms:GenerateDataKey*', 'kms:Describe*']), Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } } })]) },
   });
 });
 
@@ -75,6 +75,22 @@ describe('an imported key', () => {
   test('created in the stack: CloudWatch Logs is granted in the key policy and nothing is warned', () => {
     const { stack } = synthesizeProcessor((scope) => ({ encryptionKey: new kms.Key(scope, 'Key') }));
     expect(warningsOf(stack)).toEqual([]);
+  });
+
+  test('created in the stack: the key policy holds the statements the warning prints for an imported key, as the CloudWatch Logs documentation gives them', () => {
+    const owned = synthesizeProcessor((scope) => ({ encryptionKey: new kms.Key(scope, 'Key') }));
+    const imported = synthesizeProcessor((scope) => ({
+      encryptionKey: kms.Key.fromKeyArn(scope, 'Imported', 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+    }));
+    const printed = [...String(warningsOf(imported.stack)[0].entry.data).matchAll(/^\{\n[\s\S]*?\n\}$/gm)].map((match) => JSON.parse(match[0]));
+    const keyPolicy: any[] = Object.values(owned.template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement;
+    // The partition is AWS::Partition in the template; the warning prints the region's.
+    const resolved: any[] = JSON.parse(JSON.stringify(keyPolicy).replace(/\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":logs:eu-west-1:123456789012:log-group:\*"\]\]\}/g,
+      '"arn:aws:logs:eu-west-1:123456789012:log-group:*"'));
+    expect(printed).toHaveLength(2);
+    for (const statement of printed) expect(resolved).toContainEqual(statement);
+    // Nothing else for CloudWatch Logs: no unconditioned grant next to it.
+    expect(resolved.filter((statement) => JSON.stringify(statement.Principal).includes('logs.'))).toHaveLength(1);
   });
 
   test('imported: synth warns with the key-policy statement CloudWatch Logs needs, as the CloudWatch Logs documentation gives it', () => {

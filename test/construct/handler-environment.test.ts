@@ -5,7 +5,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { functionLogicalId, synthesizeProcessor } from './processor-template';
 import { BatchFileProcessorProps, HandlerLogLevel, InputEncoding, RecordEnricher, RecordValidator } from '../../src';
-import { INPUT_ENCODINGS, LOG_LEVELS } from '../../src/contract/handler-environment';
+import { INPUT_ENCODINGS, LOG_LEVELS, NOTIFY_ENVIRONMENT } from '../../src/contract/handler-environment';
 
 function environmentIn(template: Template, description: string): Record<string, unknown> {
   const functions = template.findResources('AWS::Lambda::Function');
@@ -182,4 +182,13 @@ test('notify gets the sender, the recipients and the link expiry; no email setti
     EMAIL_RECIPIENTS: 'a@example.com,b@example.org',
     LINK_EXPIRY_SECONDS: '43200',
   });
+});
+
+test('notify gets the configuration set named in email, which it decodes into the email settings; none when none is named', () => {
+  const named = environmentOf(() => ({ email: { sender: 'batch@example.com', recipients: ['a@example.com'], configurationSetName: 'batch-mail' } }), 'Publishes');
+  expect(named).toMatchObject({ EMAIL_CONFIGURATION_SET: 'batch-mail' });
+  expect(NOTIFY_ENVIRONMENT.parts.email.decode(named as any)).toEqual({ sender: 'batch@example.com', recipients: ['a@example.com'], configurationSet: 'batch-mail' });
+  const unnamed = environmentOf(() => ({ email: { sender: 'batch@example.com', recipients: ['a@example.com'] } }), 'Publishes');
+  expect(unnamed).not.toHaveProperty('EMAIL_CONFIGURATION_SET');
+  expect(NOTIFY_ENVIRONMENT.parts.email.decode(unnamed as any)?.configurationSet).toBeUndefined();
 });

@@ -140,6 +140,20 @@ test('notify may send email only with the sender\'s and the recipients\' address
   expect(sesOf(synthesizeProcessor().template)).toEqual([]);
 });
 
+test('notify may send email with the configuration set named in email, exactly that one, and with none when none is named', () => {
+  const sesResources = (template: any) => policyStatements(template)
+    .filter((statement) => statement.Action.includes('ses:SendEmail'))
+    .flatMap((statement) => statement.Resource.map((resource) => JSON.stringify(resource)));
+  const named = sesResources(synthesizeProcessor(() => ({
+    email: { sender: 'batch@example.com', recipients: ['ops@example.com'], configurationSetName: 'batch-mail' },
+  })).template);
+  const configurationSets = named.filter((resource) => resource.includes(':configuration-set/'));
+  expect(configurationSets).toHaveLength(1);
+  expect(configurationSets[0]).toMatch(/:ses:eu-west-1:123456789012:configuration-set\/batch-mail"/);
+  const unnamed = sesResources(synthesizeProcessor(() => ({ email: { sender: 'batch@example.com', recipients: ['ops@example.com'] } })).template);
+  expect(unnamed.filter((resource) => resource.includes('configuration-set'))).toEqual([]);
+});
+
 test('the orchestrator reads the manifest and writes the Map results under the work prefix, and touches no input or archive', () => {
   const orchestrator = statements.filter((statement) => JSON.stringify(statement.roles).includes('ProcessorOrchestratorRole'));
   const grants = orchestrator.flatMap((statement) => statement.Resource.map(bucketObjectPattern).filter(Boolean).map((pattern) => `${statement.Action.join('+')} ${pattern}`));

@@ -31,8 +31,12 @@ test('without the flag on the construct\'s scope, an app that leaves the flag of
 });
 
 test('the writer may write only under the work prefix', () => {
-  const { map } = distributedMap(true, (bucket) => ({ scoped: true, resultWriterV2: new MapResultWriter({ bucket, prefix: 'work/results', workPrefix: 'work/' }) }));
-  const statements = map.resultWriterV2!.providePolicyStatements().map((statement) => Stack.of(map).resolve(statement.toStatementJson()));
+  let writer: MapResultWriter | undefined;
+  const { map } = distributedMap(true, (bucket) => {
+    writer = new MapResultWriter({ bucket, prefix: 'work/results', workPrefix: 'work/' });
+    return { scoped: true, resultWriterV2: writer };
+  });
+  const statements = writer!.providePolicyStatements().map((statement) => Stack.of(map).resolve(statement.toStatementJson()));
   expect(statements).toEqual([{
     Effect: 'Allow',
     Action: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],

@@ -42,6 +42,13 @@ test('retentions shorter than a day or not in whole days are refused', () => {
   expect(construct({ rejectedRecordRetention: Duration.hours(36) })).toThrow(/rejectedRecordRetention must be an integer from 1 to/);
 });
 
+test('an intermediate file retention shorter than runTimeout + the 14-day redrive window + 1 day is refused', () => {
+  expect(construct({ intermediateFileRetention: Duration.days(15) }))
+    .toThrow(/intermediateFileRetention must be at least 16 days \(runTimeout rounded up to whole days, 14 days in which a stopped run can be redriven, and 1 day of margin\), got 15 days/);
+  expect(construct({ runTimeout: Duration.days(30), intermediateFileRetention: Duration.days(44) })).toThrow(/intermediateFileRetention must be at least 45 days/);
+  expect(construct({ runTimeout: Duration.days(30), intermediateFileRetention: Duration.days(45) })).not.toThrow();
+});
+
 test('a link expiry over 7 days is refused', () => {
   expect(construct({ linkExpiry: Duration.days(8) })).toThrow(/linkExpiry must be an integer from 1 to 604800 seconds/);
 });
@@ -52,6 +59,11 @@ test('an email with no recipients, too many, or an invalid address is refused', 
   expect(construct({ email: { sender: 'batch@example.com', recipients: many } })).toThrow(/email.recipients must hold 1 to 50/);
   expect(construct({ email: { sender: 'batch@example.com', recipients: ['ops@example.com', 'nobody'] } })).toThrow(/email.recipients must be email addresses.*'nobody'/);
   expect(construct({ email: { sender: 'batch.example.com', recipients: ['ops@example.com'] } })).toThrow(/email.sender must be an email address/);
+});
+
+test('an email configuration set name SES would refuse is refused', () => {
+  expect(construct({ email: { sender: 'batch@example.com', recipients: ['ops@example.com'], configurationSetName: 'batch mail' } }))
+    .toThrow(/email.configurationSetName must be 1 to 64 letters, digits, '_' or '-', got 'batch mail'/);
 });
 
 test('both an existing bucket and bucket props are refused', () => {

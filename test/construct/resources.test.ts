@@ -1,9 +1,11 @@
-import { CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { synthesizeProcessor } from './processor-template';
 import { INPUT_SUFFIXES } from '../../lambda-src/trigger/run-requests';
 import { BatchFileProcessorProps, RecordEnricher } from '../../src';
+import { IMPORTED_BUCKET_WITHOUT_KEY_WARNING } from '../../src/imported-bucket-key';
 
 describe('bucket', () => {
   const { template } = synthesizeProcessor();
@@ -31,14 +33,35 @@ describe('bucket', () => {
     });
   });
 
-  test('expires intermediate files under the work prefix', () => {
+  test('expires intermediate files under the work prefix once a redrive can no longer need them: runTimeout + 14 days + 1', () => {
+    // The default runTimeout is 24 hours: 1 + 14 + 1.
     template.hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'runs/', ExpirationInDays: 15, Status: 'Enabled' })]) },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'runs/', ExpirationInDays: 16, Status: 'Enabled' })]) },
     });
-    synthesizeProcessor(() => ({ workPrefix: 'work/', intermediateFileRetention: Duration.days(2) })).template
+    synthesizeProcessor(() => ({ runTimeout: Duration.days(365) })).template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'runs/', ExpirationInDays: 380 })]) },
+    });
+    synthesizeProcessor(() => ({ runTimeout: Duration.hours(25) })).template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'runs/', ExpirationInDays: 17 })]) },
+    });
+    synthesizeProcessor(() => ({ workPrefix: 'work/', intermediateFileRetention: Duration.days(40) })).template
       .hasResourceProperties('AWS::S3::Bucket', {
-        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'work/', ExpirationInDays: 2 })]) },
+        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'work/', ExpirationInDays: 40 })]) },
       });
+  });
+
+  test('removes expired delete markers, in the rule without an expiration (S3 refuses both in one rule)', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({
+          Id: 'expire-noncurrent-versions',
+          Prefix: Match.absent(),
+          ExpiredObjectDeleteMarker: true,
+          ExpirationInDays: Match.absent(),
+          NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+        })]),
+      },
+    });
   });
 
   test('uses an existing bucket instead of creating one', () => {
@@ -47,6 +70,25 @@ describe('bucket', () => {
     }));
     withExisting.resourceCountIs('AWS::S3::Bucket', 0);
     expect(stack.resolve(processor.bucket.bucketName)).toBe('my-existing-bucket');
+  });
+
+  test('an existing bucket imported without its key is warned about at synth, unless it has a key or the processor one', () => {
+    const warningsOf = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('bucket is imported without an encryption key'));
+    const byName = synthesizeProcessor((scope) => ({ bucket: s3.Bucket.fromBucketName(scope, 'Existing', 'my-existing-bucket') }));
+    const warnings = warningsOf(byName.stack);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].id).toBe('/Test/Processor');
+    expect(String(warnings[0].entry.data)).toContain('s3.Bucket.fromBucketAttributes(this, id, { bucketName, encryptionKey })');
+    expect(String(warnings[0].entry.data)).toContain(`[ack: ${IMPORTED_BUCKET_WITHOUT_KEY_WARNING}]`);
+
+    const withKey = synthesizeProcessor((scope) => ({
+      bucket: s3.Bucket.fromBucketAttributes(scope, 'Existing', { bucketName: 'my-existing-bucket', encryptionKey: new kms.Key(scope, 'BucketKey') }),
+    }));
+    const processorKey = synthesizeProcessor((scope) => ({
+      bucket: s3.Bucket.fromBucketName(scope, 'Existing', 'my-existing-bucket'), encryptionKey: new kms.Key(scope, 'Key'),
+    }));
+    const sameStack = synthesizeProcessor((scope) => ({ bucket: new s3.Bucket(scope, 'Mine') }));
+    for (const quiet of [withKey, processorKey, sameStack, synthesizeProcessor()]) expect(warningsOf(quiet.stack)).toEqual([]);
   });
 
   test('applies bucketProps over the defaults and keeps its lifecycle rules', () => {
@@ -90,26 +132,30 @@ describe('rejected-records table', () => {
 describe('trigger', () => {
   const { template } = synthesizeProcessor();
 
-  test('is invoked for .csv and .csv.gz objects created under the input prefix, one notification each', () => {
+  test('is invoked for .csv, .csv.gz, .CSV and .CSV.GZ objects created under the input prefix, one notification each', () => {
     const forSuffix = (suffix: string) => ({
       Events: ['s3:ObjectCreated:*'],
       Filter: { Key: { FilterRules: Match.arrayWith([{ Name: 'suffix', Value: suffix }, { Name: 'prefix', Value: 'input/' }]) } },
       LambdaFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessorTrigger'), 'Arn'] },
     });
     template.hasResourceProperties('Custom::S3BucketNotifications', {
-      NotificationConfiguration: { LambdaFunctionConfigurations: [forSuffix('.csv'), forSuffix('.csv.gz')] },
+      NotificationConfiguration: { LambdaFunctionConfigurations: [forSuffix('.csv'), forSuffix('.csv.gz'), forSuffix('.CSV'), forSuffix('.CSV.GZ')] },
     });
     const uploads = Match.objectLike({ Filter: { Key: { FilterRules: Match.arrayWith([{ Name: 'prefix', Value: 'uploads/' }]) } } });
     synthesizeProcessor(() => ({ inputPrefix: 'uploads/' })).template.hasResourceProperties('Custom::S3BucketNotifications', {
-      NotificationConfiguration: { LambdaFunctionConfigurations: [uploads, uploads] },
+      NotificationConfiguration: { LambdaFunctionConfigurations: [uploads, uploads, uploads, uploads] },
     });
   });
 
-  test('filters on the suffixes the trigger handler accepts', () => {
+  test('filters on the suffixes the trigger handler accepts, in lower and upper case (S3 suffix filters are case-sensitive), none overlapping another', () => {
     const rules = template.findResources('Custom::S3BucketNotifications');
-    const suffixes = Object.values(rules).flatMap((r: any) => r.Properties.NotificationConfiguration.LambdaFunctionConfigurations
+    const suffixes: string[] = Object.values(rules).flatMap((r: any) => r.Properties.NotificationConfiguration.LambdaFunctionConfigurations
       .map((c: any) => c.Filter.Key.FilterRules.find((rule: any) => rule.Name === 'suffix').Value));
-    expect(suffixes).toEqual([...INPUT_SUFFIXES]);
+    expect(suffixes).toEqual([...INPUT_SUFFIXES, ...INPUT_SUFFIXES.map((suffix) => suffix.toUpperCase())]);
+    // S3 refuses two notifications with the same prefix when one suffix ends with the other.
+    for (const suffix of suffixes) {
+      for (const other of suffixes) if (other !== suffix) expect(suffix.endsWith(other)).toBe(false);
+    }
   });
 
   test('sends events it failed on, after retries, to an encrypted TLS-only dead-letter queue', () => {

@@ -54,9 +54,9 @@ describe('metrics, alarms and dashboard', () => {
       .toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
   });
 
-  test('alarms by default: a run did not succeed, chunk executions failed, a message waits in either dead-letter queue', () => {
-    expect(processor.alarms).toHaveLength(4);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+  test('alarms by default: a run did not succeed, chunk executions failed, a message waits in either dead-letter queue, an asynchronous event was dropped', () => {
+    expect(processor.alarms).toHaveLength(6);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
@@ -67,6 +67,16 @@ describe('metrics, alarms and dashboard', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'ApproximateNumberOfMessagesVisible',
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${queue}`), 'QueueName'] } }],
+      });
+    }
+    for (const fn of ['ProcessorTrigger', 'ProcessorNotify']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'AsyncEventsDropped',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp(`^${fn}[0-9A-F]{8}$`) } }],
       });
     }
     // Their actions are the user's to add.

@@ -41,6 +41,15 @@ test('the example validates orders by schema and enriches them from the IAM-auth
   expect(schema.properties['Sales Channel'].enum).toEqual(['Online', 'Offline']);
 });
 
+test('the example keeps the account-wide API Gateway CloudWatch role, and the account setting naming it, on teardown', () => {
+  const { template } = synthesize();
+  const apiGatewayRoles = template.findResources('AWS::IAM::Role', {
+    Properties: { AssumeRolePolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })]) }) },
+  });
+  expect(Object.values(apiGatewayRoles).map((role: any) => [role.DeletionPolicy, role.UpdateReplacePolicy])).toEqual([['Retain', 'Retain']]);
+  expect(Object.values(template.findResources('AWS::ApiGateway::Account')).map((account: any) => account.DeletionPolicy)).toEqual(['Retain']);
+});
+
 test('without an email sender the example sends no email', () => {
   const { template } = synthesize();
   const notify = Object.values<any>(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: Match.objectLike({ EVENT_BUS_NAME: Match.anyValue() }) } } }));
