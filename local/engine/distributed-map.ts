@@ -23,7 +23,9 @@
  *   (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html).
  *
  * InputPath, ResultSelector, ResultPath, OutputPath, Retry and Catch stay on the rewritten state, so
- * the engine applies them as it would to the Map. Differences: children still running when the
+ * the engine applies them as it would to the Map. When the execution the Map belongs to ends (stopped, timed
+ * out, or the local cloud closing), the Map Run is aborted: no more children start, those running are stopped
+ * (by the caller: `signal`), and the Map Run ends with them. Differences: children still running when the
  * threshold is crossed are awaited, not aborted; one result file per status (AWS splits them at 5 GB).
  */
 
@@ -110,6 +112,8 @@ export interface DistributedMapDependencies {
   readonly mapRunArn: string;
   /** The Map Run being redriven: its succeeded children are kept, the others run again. */
   readonly previous?: MapRun;
+  /** Aborted when the Map Run is to stop (its execution has ended): no more children start. @default never */
+  readonly signal?: AbortSignal;
   /** Evaluates a payload template (Parameters/ItemSelector) on `input` with the given context object. */
   evaluate(template: Record<string, unknown>, input: unknown, context: Record<string, unknown>): Promise<unknown>;
   /** Reads an ItemReader source: the reader's resolved Parameters (Bucket, Key…) → the items. */
@@ -228,7 +232,7 @@ export async function runDistributedMap(state: MapState, input: unknown, deps: D
   deps.onProgress?.({ total, done, failed });
 
   const worker = async () => {
-    while (next < toRun.length && failed <= tolerated) {
+    while (next < toRun.length && failed <= tolerated && !deps.signal?.aborted) {
       const index = toRun[next++];
       const child = await deps.runChild(processor, inputs[index], index);
       children[index] = child;

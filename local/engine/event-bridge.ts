@@ -74,7 +74,6 @@ export interface PutEventsEntry {
 }
 
 const DEFAULT_MAX_ATTEMPTS = 186;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `my-bus` or `arn:aws:events:…:event-bus/my-bus` → `my-bus`. */
 export function eventBusNameOf(nameOrArn: string | undefined): string {
@@ -142,6 +141,10 @@ export class LocalEventBridge {
   /** Targets that matched but that the local EventBridge does not deliver to (not Lambda functions). */
   readonly undelivered: Array<{ readonly rule: string; readonly target: string }> = [];
   private readonly deliveries = new Set<Promise<void>>();
+  /** Set by close(): events are still recorded, but none is delivered or retried any more. */
+  private closed = false;
+  /** Wakes the deliveries waiting to retry, when close() ends them. */
+  private readonly retryWaits = new Set<() => void>();
 
   private readonly buses: ReadonlySet<string>;
 
@@ -168,6 +171,7 @@ export class LocalEventBridge {
       'detail': JSON.parse(entry.Detail ?? '{}'),
     };
     this.events.push({ eventBusName: bus, event });
+    if (this.closed) return event;
     for (const rule of this.rules) {
       if (!rule.enabled || rule.eventBusName !== bus || !matchesPattern(rule.pattern, event)) continue;
       for (const target of rule.targets) {
@@ -187,18 +191,44 @@ export class LocalEventBridge {
     while (this.deliveries.size > 0) await Promise.all([...this.deliveries]);
   }
 
+  /**
+   * Delivers nothing more (when the local cloud closes): no delivery starts or is retried; resolves once those
+   * under way have ended (an invocation in flight until the Lambda host ends it). Events are still recorded.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const wake of [...this.retryWaits]) wake();
+    await this.settle();
+  }
+
+  /** Waits before a retry: `retryIntervalMs`, or until close(). */
+  private waitToRetry(): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.retryWaits.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, this.options.retryIntervalMs ?? 25);
+      this.retryWaits.add(wake);
+    });
+  }
+
   private async deliver(rule: LocalRule, target: LocalRuleTarget, event: BusEvent): Promise<void> {
     let lastError = '';
     for (let attempt = 1; attempt <= target.maxAttempts; attempt++) {
+      // Closed: the delivery ends where it is, neither delivered nor a dead letter.
+      if (this.closed) return;
       try {
         await this.options.invokeFunction(target.arn, event, rule);
         return;
       } catch (error) {
         lastError = `${(error as Error).name}: ${(error as Error).message}`;
         if (error instanceof DeliveryRefused) break;
-        if (attempt < target.maxAttempts) await sleep(this.options.retryIntervalMs ?? 25);
+        if (attempt < target.maxAttempts) await this.waitToRetry();
       }
     }
+    if (this.closed) return;
     this.deadLetters.push({ rule: rule.name, target: target.id, deadLetterQueueArn: target.deadLetterQueueArn, event, error: lastError });
   }
 }

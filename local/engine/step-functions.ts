@@ -1,6 +1,7 @@
 // local/ is development tooling, left out of the npm package: it runs on devDependencies.
 /* eslint-disable import/no-extraneous-dependencies */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { AwsSdkTasks, parseSdkResource } from './aws-sdk-tasks';
 import { ChildExecution, DISTRIBUTED_MAP_RESOURCE, MapRun, MapState, NO_TIMEOUT_SECONDS, ReaderConfig, rewriteDistributedMaps, runDistributedMap } from './distributed-map';
 import { EngineEvent, EXPRESS_DURATION_LIMIT_SECONDS, ExecutionLimits, HISTORY_EVENT_LIMIT, startExecutionRefusal } from './execution-limits';
@@ -113,6 +114,15 @@ export class ExecutionAlreadyExists extends Error {
   }
 }
 
+/**
+ * What a Task of an execution that has ended (stopped, timed out, failed) or of a closed service fails with: an
+ * error no Retry or Catch matches (the engine reads these flags), so that the engine, which runs on after
+ * an abort until the Task it was waiting for settles, ends there instead of retrying it.
+ */
+function executionEnded(executionArn: string): Error {
+  return Object.assign(namedError('States.Runtime', `The execution ${executionArn} has ended: its Tasks no longer run`), { isCatchable: false, isRetryable: false });
+}
+
 /** How long after it stopped an execution can be redriven (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html). */
 const REDRIVE_WINDOW_MS = 14 * 24 * 3600 * 1000;
 
@@ -182,8 +192,12 @@ export class LocalStepFunctions {
   readonly usage: StepFunctionsUsage = { standardTransitions: 0, standardExecutions: 0, expressRequests: 0, expressGbSeconds: 0 };
   readonly executions = new Map<string, ExecutionRecord>();
   private readonly machines = new Map<string, LocalStateMachine>();
-  /** Each execution's running engine, to stop it. */
+  /** Each running execution (Map children included), to stop it: its engine aborted, its Tasks and Map Runs ended. */
   private readonly running = new Map<string, { abort(): void }>();
+  /** Every execution and every Task running (or still settling after its execution ended), for {@link settled}. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Set by {@link stop}: no execution, redrive or Task starts any more. */
+  private stopped = false;
   /** The Map Runs of each execution, by `<execution arn>#<state name>`: a redrive resumes them. */
   private readonly mapRuns = new Map<string, MapRun>();
 
@@ -209,6 +223,7 @@ export class LocalStepFunctions {
    * refused with its error (`InvalidName`, `ValidationException`).
    */
   startExecution(stateMachineArn: string, input: unknown, name: string = randomUUID()): ExecutionRecord {
+    this.refuseWhenStopped();
     const machine = this.machine(stateMachineArn);
     const refusal = startExecutionRefusal(name, input);
     if (refusal) throw refusal;
@@ -237,6 +252,7 @@ export class LocalStepFunctions {
    * Distributed Map in that state re-runs only its children that did not succeed.
    */
   redriveExecution(executionArn: string): ExecutionRecord {
+    this.refuseWhenStopped();
     const record = this.execution(executionArn);
     const machine = this.machine(record.stateMachineArn);
     const redrivable = machine.type === 'STANDARD' && ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(record.status)
@@ -251,13 +267,65 @@ export class LocalStepFunctions {
     return record;
   }
 
-  private async execute(
-    /** `runsAs`: the state machine whose role the execution's calls use (itself unless a Map child). */
+  /**
+   * Stops the service (when the local cloud closes): every running execution is stopped, ABORTED, Distributed Map
+   * children included, and nothing starts any more: no execution, redrive, Task, retry or Map child. Tasks already
+   * running go on until they settle (a Lambda invocation until it ends: close the Lambda host to end it now);
+   * {@link settled} resolves once they have.
+   */
+  stop(): void {
+    this.stopped = true;
+    for (const execution of [...this.running.values()]) execution.abort();
+  }
+
+  /** Resolves once every execution and every Task has settled: after {@link stop}, nothing of the service runs any more. */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) {
+      await Promise.allSettled([...this.inFlight]);
+      // The engine answers a settled Task in microtasks (an aborted execution's retry calls the Task again, refused):
+      // let them run before looking again.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** {@link stop}, then {@link settled}. */
+  async close(): Promise<void> {
+    this.stop();
+    await this.settled();
+  }
+
+  private refuseWhenStopped(): void {
+    if (this.stopped) throw namedError('ServiceUnavailable', 'The local Step Functions service is closed');
+  }
+
+  /** Keeps `work` in {@link inFlight} until it settles. */
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    const forget = () => { this.inFlight.delete(work); };
+    work.then(forget, forget);
+    return work;
+  }
+
+  private execute(
     machine: { arn: string; name: string; type: 'STANDARD' | 'EXPRESS'; runsAs?: string },
     definition: any,
     record: ExecutionRecord,
     input: unknown,
     validate = true,
+    /** A Map child's parent: when it ends, the child is stopped. */
+    parent?: AbortSignal,
+  ): Promise<ExecutionRecord> {
+    return this.track(this.runExecution(machine, definition, record, input, validate, parent));
+  }
+
+  private async runExecution(
+    /** `runsAs`: the state machine whose role the execution's calls use (itself unless a Map child). */
+    machine: { arn: string; name: string; type: 'STANDARD' | 'EXPRESS'; runsAs?: string },
+    definition: any,
+    record: ExecutionRecord,
+    input: unknown,
+    validate: boolean,
+    parent: AbortSignal | undefined,
   ): Promise<ExecutionRecord> {
     const { definition: rewritten, maps } = rewriteDistributedMaps(withTaskTimeouts(definition));
     const standard = machine.type === 'STANDARD';
@@ -277,12 +345,25 @@ export class LocalStepFunctions {
       },
       StateMachine: { Id: machine.arn, Name: machine.name },
     };
+    // Aborted when the execution ends, whatever ends it (StopExecution, a timeout, a failure, stop()): the engine
+    // runs on after an abort until the Task it was waiting for settles, and then retries it; a Task of an ended
+    // execution fails at once instead, and its Distributed Maps start no more children and stop those running.
+    const ended = new AbortController();
+    // Each running child of its Distributed Maps listens to it (10,000 at most): not a leak.
+    setMaxListeners(0, ended.signal);
+    const refused = () => ended.signal.aborted || this.stopped;
     const handlers: Record<string, (input: any) => Promise<any>> = {};
     const retryIntervalOverrides: Record<string, number> = {};
     for (const [stateName, state] of Object.entries<any>(taskStates(runnable))) {
       const runsAs = machine.runsAs ?? machine.arn;
-      const run = (taskInput: any) => this.runTask(state, stateName, maps[stateName], taskInput, context, runsAs);
-      handlers[stateName] = (taskInput) => limits.task(stateName, taskInput, () => run(taskInput));
+      const run = (taskInput: any) => {
+        // Asked again once the limits' checks are done: the execution may have ended meanwhile.
+        if (refused()) throw executionEnded(record.executionArn);
+        return this.runTask(state, stateName, maps[stateName], taskInput, context, runsAs, ended.signal);
+      };
+      handlers[stateName] = (taskInput) => (refused()
+        ? Promise.reject(executionEnded(record.executionArn))
+        : this.track(limits.task(stateName, taskInput, () => run(taskInput))));
     }
     if (this.options.retryIntervalMs !== undefined) {
       const visit = (def: any) => {
@@ -300,8 +381,15 @@ export class LocalStepFunctions {
     const started = Date.now();
     const overrides = { taskResourceLocalHandlers: handlers, retryIntervalOverrides };
     const execution = engine.run(input as any, { context: context as any, overrides });
-    this.running.set(record.executionArn, execution);
-    limits.onViolation = () => execution.abort();
+    const stop = () => {
+      ended.abort();
+      execution.abort();
+    };
+    this.running.set(record.executionArn, { abort: stop });
+    limits.onViolation = stop;
+    // A Map child ends with its parent; one whose parent ended before it started is stopped at once.
+    parent?.addEventListener('abort', stop, { once: true });
+    if (parent?.aborted || this.stopped) stop();
     let transitions = 0;
     let current: { name: string; input: unknown } | undefined;
     const counting = (async () => {
@@ -323,6 +411,8 @@ export class LocalStepFunctions {
     } catch (err) {
       failure = err as Error;
     }
+    ended.abort();
+    parent?.removeEventListener('abort', stop);
     this.running.delete(record.executionArn);
     await counting.catch(() => undefined);
     if (limits.violation) {
@@ -370,9 +460,11 @@ export class LocalStepFunctions {
     input: any,
     context: { Execution: { Id: string } },
     runsAs: string,
+    /** Aborted when the execution has ended. */
+    ended: AbortSignal,
   ): Promise<unknown> {
     const resource: string = state.Resource;
-    if (resource === DISTRIBUTED_MAP_RESOURCE) return this.runMap(stateName, mapState!, input, context, runsAs);
+    if (resource === DISTRIBUTED_MAP_RESOURCE) return this.runMap(stateName, mapState!, input, context, runsAs, ended);
     this.authorize(runsAs, { kind: 'task', resource, parameters: input });
     if (resource.startsWith('arn:aws:states:::lambda:invoke')) {
       const payload = await this.options.lambda.invoke(input.FunctionName, input.Payload ?? {});
@@ -393,8 +485,13 @@ export class LocalStepFunctions {
     if (refusal) throw refusal;
   }
 
-  /** A Distributed Map state: one Map Run per execution and state, resumed by a redrive. */
-  private runMap(stateName: string, mapState: MapState, input: unknown, context: { Execution: { Id: string } }, runsAs: string): Promise<unknown> {
+  /**
+   * A Distributed Map state: one Map Run per execution and state, resumed by a redrive. When the execution ends
+   * (`ended`), the Map Run is aborted: it starts no more children and its running children are stopped.
+   */
+  private runMap(
+    stateName: string, mapState: MapState, input: unknown, context: { Execution: { Id: string } }, runsAs: string, ended: AbortSignal,
+  ): Promise<unknown> {
     const key = `${context.Execution.Id}#${stateName}`;
     const previous = this.mapRuns.get(key);
     // arn:aws:states:<region>:<account>:execution:<state machine>:<name>
@@ -407,6 +504,7 @@ export class LocalStepFunctions {
       context,
       mapRunArn,
       previous,
+      signal: ended,
       evaluate: evaluatePayloadTemplate,
       readItems: (r, p, c) => {
         this.authorize(runsAs, { kind: 'itemReader', resource: r, parameters: p });
@@ -419,7 +517,7 @@ export class LocalStepFunctions {
       runChild: (processor, childInput) => {
         if (startRefusal === null) startRefusal = this.options.refuseCall?.(runsAs, { kind: 'startChildren' });
         if (startRefusal) throw startRefusal;
-        return this.runMapChild(processor, childInput, parent);
+        return this.runMapChild(processor, childInput, parent, ended);
       },
       onProgress: (p) => this.options.onMapProgress?.(p),
       onMapRun: (run) => this.mapRuns.set(key, run),
@@ -434,13 +532,15 @@ export class LocalStepFunctions {
     processor: NonNullable<MapState['ItemProcessor']>,
     input: unknown,
     parent: { region: string; account: string; machineName: string; label: string; runsAs: string },
+    /** Aborted when the parent execution ends: the child is stopped with it. */
+    parentEnded: AbortSignal,
   ): Promise<ChildExecution> {
     const { ProcessorConfig, ...definition } = processor;
     const name = randomUUID();
     const type = ProcessorConfig?.ExecutionType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD';
     const arn = `arn:aws:states:${parent.region}:${parent.account}:stateMachine:${parent.machineName}/${parent.label}`;
     const record = newRecord(`${arn.replace(':stateMachine:', ':execution:')}:${name}`, arn, name, input);
-    const done = await this.execute({ arn, name: `${parent.machineName}/${parent.label}`, type, runsAs: parent.runsAs }, definition, record, input);
+    const done = await this.execute({ arn, name: `${parent.machineName}/${parent.label}`, type, runsAs: parent.runsAs }, definition, record, input, true, parentEnded);
     const { status, executionArn, output, error, cause, startDate, stopDate } = done;
     return { status: status === 'RUNNING' ? 'FAILED' : status, executionArn, name, input, output, error, cause, startDate, stopDate };
   }

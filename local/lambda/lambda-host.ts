@@ -80,6 +80,8 @@ class Container {
   idleSince?: number;
   /** Settles when the bundle is loaded: Lambda's init phase, which the function's timeout does not cover. */
   readonly ready: Promise<void>;
+  /** Fails the init and every invocation waiting on the container, as its end does (the host closing). */
+  readonly fail: (reason: string) => void;
 
   constructor(fn: LocalFunction, arn: string, env: Record<string, string>, logSink: NodeJS.WritableStream, onExit: (c: Container) => void) {
     this.worker = new Worker(workerScript(RUNTIME), {
@@ -131,6 +133,12 @@ class Container {
     };
     this.worker.on('error', crash);
     this.worker.on('exit', crash);
+    this.fail = (reason) => {
+      const ended = (message: string) => new LambdaFunctionError({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: local Error: ${message}: ${reason}` });
+      initFailed(ended('Runtime exited during init'));
+      for (const p of this.pending.values()) p.reject(ended('Runtime exited'));
+      this.pending.clear();
+    };
   }
 }
 
@@ -167,7 +175,17 @@ export interface LambdaHostOptions {
   readonly random?: () => number;
   /** Where the functions' stdout and stderr go (CloudWatch Logs, locally). @default - discarded */
   readonly logSink?: NodeJS.WritableStream;
+  /** The clock containers' idle times are read from, in epoch ms (tests set it). @default Date.now */
+  readonly now?: () => number;
 }
+
+/** An invocation waiting for one of its function's containers to be free. */
+interface SlotWaiter {
+  readonly take: () => void;
+  readonly refuse: (error: Error) => void;
+}
+
+const hostClosed = () => new LambdaServiceError('ServiceException', 500, 'the local Lambda host is closed');
 
 /**
  * Runs each function's bundled code in worker threads, one worker per concurrent invocation
@@ -180,7 +198,10 @@ export class LambdaHost {
   private readonly all = new Set<Container>();
   /** Set by close(): a container started after it would be a worker thread nobody ends. */
   private closed = false;
-  private readonly waiting = new Map<string, Array<() => void>>();
+  private readonly waiting = new Map<string, SlotWaiter[]>();
+  /** Every invocation not yet settled, for close(). */
+  private readonly invocations = new Set<Promise<unknown>>();
+  private readonly now: () => number;
   private readonly running = new Map<string, number>();
   private readonly logSink: NodeJS.WritableStream;
 
@@ -188,6 +209,7 @@ export class LambdaHost {
 
   constructor(functions: LocalFunction[], private readonly options: LambdaHostOptions) {
     this.crashRate = options.crashRate ?? 0;
+    this.now = options.now ?? Date.now;
     for (const fn of functions) this.functions.set(fn.name, fn);
     this.logSink = options.logSink ?? new PassThrough().resume();
     // Every warm worker pipes its stdout and stderr into the one sink.
@@ -216,14 +238,30 @@ export class LambdaHost {
    * and its response is not limited; {@link invokeAsync} adds Lambda's retries.
    * @param requestBytes the request's size when the caller has it (the Invoke API's body) @default its JSON's
    */
-  async invoke(nameOrArn: string, event: unknown, type: InvocationType = 'RequestResponse', requestBytes?: number): Promise<unknown> {
+  invoke(nameOrArn: string, event: unknown, type: InvocationType = 'RequestResponse', requestBytes?: number): Promise<unknown> {
+    const invocation = this.invokeOnce(nameOrArn, event, type, requestBytes);
+    this.invocations.add(invocation);
+    const forget = () => { this.invocations.delete(invocation); };
+    invocation.then(forget, forget);
+    return invocation;
+  }
+
+  private async invokeOnce(nameOrArn: string, event: unknown, type: InvocationType, requestBytes: number | undefined): Promise<unknown> {
+    // Refused once closed: a container started now would be a worker thread nobody ends.
+    if (this.closed) throw hostClosed();
     const name = this.resolveName(nameOrArn);
     if (!name) throw new LambdaServiceError('ResourceNotFoundException', 404, `Function not found: ${nameOrArn}`);
     const refusal = requestRefusal(requestBytes ?? Buffer.byteLength(JSON.stringify(event ?? null), 'utf8'), type);
     if (refusal) throw refusal;
     const fn = this.functions.get(name)!;
     await this.acquireSlot(name);
-    const container = this.takeContainer(fn);
+    let container: Container;
+    try {
+      container = this.takeContainer(fn);
+    } catch (error) {
+      this.releaseSlot(name);
+      throw error;
+    }
     let started = Date.now();
     this.usage.invocations++;
     try {
@@ -276,7 +314,7 @@ export class LambdaHost {
     while (idle.length + started.length < Math.min(count, max)) started.push(this.newContainer(fn));
     await Promise.all(started.map((c) => c.ready.catch(() => this.discard(c))));
     const warm = started.filter((c) => this.all.has(c));
-    for (const c of warm) c.idleSince = Date.now();
+    for (const c of warm) c.idleSince = this.now();
     idle.push(...warm);
   }
 
@@ -285,12 +323,22 @@ export class LambdaHost {
     return this.all.size;
   }
 
+  /**
+   * Ends every container, and with them the invocations running: each fails with `Runtime.ExitError`, and those
+   * waiting for a container fail too. Resolves once every invocation has settled; later ones are refused.
+   */
   async close(): Promise<void> {
     this.closed = true;
-    for (const c of this.all) clearTimeout(c.idleTimer);
-    await Promise.all([...this.all].map((c) => c.worker.terminate()));
+    for (const queue of this.waiting.values()) for (const waiter of queue.splice(0)) waiter.refuse(hostClosed());
+    const containers = [...this.all];
     this.all.clear();
     this.idle.clear();
+    for (const c of containers) {
+      clearTimeout(c.idleTimer);
+      c.fail('the local Lambda host closed');
+    }
+    await Promise.all(containers.map((c) => c.worker.terminate()));
+    while (this.invocations.size > 0) await Promise.allSettled([...this.invocations]);
   }
 
   /** Lambda gives the init phase 10 s of its own; the function's Timeout starts with the invocation. */
@@ -344,7 +392,7 @@ export class LambdaHost {
   /** Returns a container to its function's idle list, to be ended if no invocation takes it in time. */
   private park(container: Container, name: string) {
     this.idle.get(name)!.push(container);
-    container.idleSince = Date.now();
+    container.idleSince = this.now();
     container.idleTimer = setTimeout(() => {
       this.discard(container);
       void container.worker.terminate();
@@ -353,8 +401,8 @@ export class LambdaHost {
   }
 
   private newContainer(fn: LocalFunction): Container {
-    // An invocation that was waiting for a slot, or a background (Event) one, may reach here after close().
-    if (this.closed) throw new LambdaServiceError('ServiceException', 500, 'the local Lambda host is closed');
+    // A warm-up may reach here after close().
+    if (this.closed) throw hostClosed();
     const credentials = this.options.credentialsFor?.(fn.name);
     const env = {
       ...this.options.baseEnvironment,
@@ -372,7 +420,7 @@ export class LambdaHost {
   /** Ends the containers idle the longest (a second or more) while the host is at its budget ({@link LambdaHostOptions.maxContainers}). */
   private reclaimIdle() {
     const budget = this.options.maxContainers ?? DEFAULT_MAX_CONTAINERS;
-    const idleBefore = Date.now() - (this.options.reclaimAfterIdleMs ?? RECLAIM_AFTER_IDLE_MS);
+    const idleBefore = this.now() - (this.options.reclaimAfterIdleMs ?? RECLAIM_AFTER_IDLE_MS);
     while (this.all.size >= budget) {
       let oldest: Container | undefined;
       for (const list of this.idle.values()) {
@@ -400,16 +448,16 @@ export class LambdaHost {
       this.running.set(name, running + 1);
       return;
     }
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((take, refuse) => {
       const queue = this.waiting.get(name) ?? [];
-      queue.push(resolve);
+      queue.push({ take, refuse });
       this.waiting.set(name, queue);
     });
   }
 
   private releaseSlot(name: string) {
     const next = this.waiting.get(name)?.shift();
-    if (next) next(); // the slot passes to the next waiter
+    if (next) next.take(); // the slot passes to the next waiter
     else this.running.set(name, (this.running.get(name) ?? 1) - 1);
   }
 }

@@ -241,9 +241,18 @@ export class LocalCloud {
     return new Promise((resolve) => this.logSink.end(resolve));
   }
 
-  /** Stops everything the local cloud started. */
-  close(): Promise<void> {
-    return closeAll(this.closers);
+  /**
+   * Stops everything the local cloud started. The work first: every execution still running is stopped (ABORTED),
+   * Distributed Map children included, and nothing starts any more (no execution, Task, retry, Map child or event
+   * delivery); the Lambda host then ends the invocations still running, and once every execution, Task and
+   * delivery has settled, the services they called stop. Nothing of the local cloud runs after this resolves.
+   */
+  async close(): Promise<void> {
+    this.stepFunctions.stop();
+    const deliveries = this.eventBridge.close();
+    await this.lambda.close();
+    await Promise.all([this.stepFunctions.settled(), deliveries]);
+    await closeAll(this.closers);
   }
 
   private bindEndpoints(enrichFaultRate: number): void {

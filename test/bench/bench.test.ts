@@ -7,6 +7,32 @@ const ROOT = path.join(__dirname, '..', '..');
 // worker start-up): the smoke test runs 2,000.
 const RECORDS = 2_000;
 
+/** A figure of the report and the unit it is rounded to (0: reported exactly). */
+interface Reported {
+  readonly value: number;
+  readonly unit: number;
+}
+
+/**
+ * Expects reported figures with x·y = z before rounding to be consistent after it: the unrounded figures are
+ * x + ex, y + ey and z + ez, each |e| at most half its unit, so x·y − z = −(x + ex)·ey − ex·y + ez, at most
+ * (|x| + ux/2)·uy/2 + ux/2·|y| + uz/2 in size. The bound follows the figures: it holds for seconds of a few
+ * hundredths rounded to 0.01 s (±5% and more on their own), where a fixed relative tolerance fails by chance,
+ * and stays tight where the figures are large.
+ */
+function expectProductWithinRounding(x: Reported, y: Reported, z: Reported) {
+  const allowed = (Math.abs(x.value) + x.unit / 2) * (y.unit / 2) + (x.unit / 2) * Math.abs(y.value) + z.unit / 2;
+  // And the floating-point error of the product.
+  const slack = 1e-9 * (Math.abs(x.value * y.value) + Math.abs(z.value));
+  expect(Math.abs(x.value * y.value - z.value)).toBeLessThanOrEqual(allowed + slack);
+}
+
+// The report's rounding units (bench/run.ts): records/s to 1, seconds to 0.01, ratios to 0.001.
+const rate = (value: number): Reported => ({ value, unit: 1 });
+const seconds = (value: number): Reported => ({ value, unit: 0.01 });
+const ratio = (value: number): Reported => ({ value, unit: 0.001 });
+const exactly = (value: number): Reported => ({ value, unit: 0 });
+
 /** The benchmark run as a user runs it (after `npx projen bundle`), at a small size. */
 function runBench(args: string[]) {
   return spawnSync(process.execPath, ['--openssl-legacy-provider', '-r', 'ts-node/register/transpile-only', 'bench/run.ts', ...args], {
@@ -37,29 +63,30 @@ describe('npm run bench (smoke test: figures are not judged here)', () => {
   });
 
   test('the ratios are the ratios of the reported figures', () => {
-    expect(report.ratioToRawCsv).toBeCloseTo(report.recordPathRecordsPerSec / report.rawCsvRecordsPerSec, 2);
-    expect(report.localRunRecordsPerSec).toBeCloseTo(RECORDS / report.localRunSeconds, -1);
+    // Each figure is rounded on its own: a ratio or a rate times its divisor is the dividend within what the roundings allow.
+    expectProductWithinRounding(ratio(report.ratioToRawCsv), rate(report.rawCsvRecordsPerSec), rate(report.recordPathRecordsPerSec));
+    expectProductWithinRounding(rate(report.localRunRecordsPerSec), seconds(report.localRunSeconds), exactly(RECORDS));
     // Below 100k records the memory baseline is the run itself.
     expect(report.memoryBaselineRecords).toBe(RECORDS);
     expect(report.rssRatioToBaseline).toBe(1);
     expect(report.costBreakdownPerMillionUsd.total).toBeCloseTo(report.costPerMillionRecordsUsd, 4);
-    // Seconds are reported to 0.01 s and ratios to 0.001: a ratio times its reported seconds is the
-    // other reported seconds within what those roundings allow (a fixed tolerance on the ratio is
-    // not: the smoke run's seconds are a few hundredths).
-    const consistent = (ratio: number, seconds: number, withLatency: number) =>
-      expect(Math.abs(ratio * seconds - withLatency)).toBeLessThanOrEqual(0.005 * (ratio + 1) + 0.0005 * seconds + 1e-9);
-    consistent(report.mergeLatencyRatio, report.mergeSeconds, report.mergeSecondsWithS3Latency);
-    consistent(report.splitLatencyRatio, report.splitSeconds, report.splitSecondsWithS3Latency);
-    // The rates are the records over the seconds (each rounded on its own).
-    expect(Math.abs(report.splitRecordsPerSec * report.splitSeconds / RECORDS - 1)).toBeLessThan(0.05);
-    expect(Math.abs(report.mergeRecordsPerSec * report.mergeSeconds / RECORDS - 1)).toBeLessThan(0.05);
+    // S3's latency: the time with it is the ratio times the time without.
+    expectProductWithinRounding(ratio(report.mergeLatencyRatio), seconds(report.mergeSeconds), seconds(report.mergeSecondsWithS3Latency));
+    expectProductWithinRounding(ratio(report.splitLatencyRatio), seconds(report.splitSeconds), seconds(report.splitSecondsWithS3Latency));
+    // The rates are the records over the seconds, without S3's latency and with it.
+    for (const handler of ['split', 'merge']) {
+      for (const variant of ['', 'WithS3Latency']) {
+        expectProductWithinRounding(rate(report[`${handler}RecordsPerSec${variant}`]), seconds(report[`${handler}Seconds${variant}`]), exactly(RECORDS));
+      }
+    }
     expect(report.maxRecordsPerRun).toBe(Math.min(...Object.values<number>(report.maxRecordsPerRunBy)));
     // The phases are parts of the run's wall time: the lookup is part of the setup.
     const phases = report.localRunPhasesSeconds;
     expect(phases.run).toBeGreaterThan(0);
     expect(phases.lookup).toBeGreaterThan(0);
     expect(phases.lookup).toBeLessThanOrEqual(phases.setup);
-    expect(phases.setup + phases.run + phases.collect).toBeCloseTo(report.localRunSeconds, 1);
+    // Whole milliseconds that add up to the run's: four figures rounded to 0.01 s differ by at most four half units.
+    expect(Math.abs(phases.setup + phases.run + phases.collect - report.localRunSeconds)).toBeLessThanOrEqual(4 * 0.005 + 1e-9);
   });
 
   test('the record path accounts for every record', () => {

@@ -1,6 +1,9 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { AwsSdkTasks } from '../../../local/engine/aws-sdk-tasks';
 import { ExecutionRecord, LocalStepFunctions } from '../../../local/engine/step-functions';
-import { LambdaHost } from '../../../local/lambda/lambda-host';
+import { LambdaHost, LocalFunction } from '../../../local/lambda/lambda-host';
 
 // StopExecution, RedriveExecution, timeouts and status changes of the local Step Functions.
 const arn = 'arn:aws:states:us-east-1:000000000000:stateMachine:Steps';
@@ -67,4 +70,118 @@ test('StopExecution aborts a running execution at the state it was in; a state m
   await timed.done;
   expect(timed.status).toBe('TIMED_OUT');
   expect(timed.error).toBe('States.Timeout');
+});
+
+describe('executions that end while their Distributed Map runs, and the service closing', () => {
+  // A function that does not answer within the test: its invocations are running when the execution ends.
+  const BUNDLE = 'exports.handler = () => new Promise((resolve) => setTimeout(resolve, 600_000));';
+  const ITEMS = 6;
+  /** A Distributed Map of Express children, two at a time, each a Lambda Task retried on any error. */
+  const mapOfChunks = {
+    StartAt: 'Chunks',
+    States: {
+      Chunks: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        MaxConcurrency: 2,
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
+          StartAt: 'Work',
+          States: {
+            Work: {
+              Type: 'Task',
+              Resource: 'arn:aws:states:::lambda:invoke',
+              Parameters: { 'FunctionName': 'slow', 'Payload.$': '$' },
+              Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 3 }],
+              End: true,
+            },
+          },
+        },
+        End: true,
+      },
+    },
+  };
+  let dir: string;
+  let host: LambdaHost;
+  /**
+   * The invocations this test's executions asked its host for (counted when asked, before a container takes them),
+   * and waiters for a count. Each test has its own: an execution left running by another cannot add to them.
+   */
+  let calls: { count: number; waiters: Array<{ count: number; reached: () => void }> };
+  const invocationsReach = (count: number) => new Promise<void>((reached) => {
+    calls.waiters.push({ count, reached });
+  });
+  let progress: Array<{ total: number; done: number; failed: number }>;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfn-close-test-'));
+    fs.writeFileSync(path.join(dir, 'index.js'), BUNDLE);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  beforeEach(() => {
+    const fn: LocalFunction = { name: 'slow', entry: path.join(dir, 'index.js'), handlerExport: 'handler', environment: {}, timeoutSeconds: 900, memoryMb: 128, architecture: 'x86_64' };
+    host = new LambdaHost([fn], { baseEnvironment: {}, functionArn: (name) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`, maxContainersPerFunction: 2 });
+    const invoke = host.invoke.bind(host);
+    const counted: typeof calls = { count: 0, waiters: [] };
+    calls = counted;
+    host.invoke = (...args) => {
+      counted.count++;
+      for (const waiter of counted.waiters) if (counted.count === waiter.count) waiter.reached();
+      return invoke(...args);
+    };
+    progress = [];
+  });
+  afterEach(() => host.close());
+
+  const chunksService = () => {
+    const seen = progress;
+    return new LocalStepFunctions([{ arn, name: 'Steps', type: 'STANDARD', definition: mapOfChunks }], {
+      lambda: host, sdk, readItems: async () => [], writeResults: async () => undefined, retryIntervalMs: 1, onMapProgress: (p) => seen.push(p),
+    });
+  };
+  const items = { items: Array.from({ length: ITEMS }, (_, chunk) => ({ chunk })) };
+  /** The Timeouts keeping the process alive: an engine's Task or execution timer, a retry's wait. */
+  const timers = () => process.getActiveResourcesInfo().filter((type) => type === 'Timeout').length;
+
+  test('StopExecution aborts the Map Run: its running children are stopped, no other starts, and their Tasks are not retried', async () => {
+    const sfn = chunksService();
+    // Warm containers: the invocations reach the handler.
+    await host.warmUp('slow', 2);
+    const twoRunning = invocationsReach(2);
+    const record = sfn.startExecution(arn, items, 'stopped');
+    await twoRunning;
+    sfn.stopExecution(record.executionArn);
+    await record.done;
+    expect(record.status).toBe('ABORTED');
+    // The invocations go on, as a Lambda does when the execution that called it stops, until the host ends them
+    // (Runtime.ExitError, which the Retry matches): the children have ended, so no retry is made.
+    await host.close();
+    await sfn.settled();
+    expect(progress[progress.length - 1]).toEqual({ total: ITEMS, done: 2, failed: 2 });
+    expect(calls.count).toBe(2);
+  }, 30_000);
+
+  test('stop() stops every execution, Map children included, and once the Lambda host has ended their invocations, nothing is left to run', async () => {
+    const sfn = chunksService();
+    await host.warmUp('slow', 2);
+    const before = timers();
+    const twoRunning = invocationsReach(2);
+    const record = sfn.startExecution(arn, items, 'closing');
+    await twoRunning;
+    // What LocalCloud.close() does: the work first, then the invocations it waits on, then wait for all of it to settle.
+    sfn.stop();
+    await host.close();
+    await sfn.settled();
+    expect(record.status).toBe('ABORTED');
+    expect(record.history[record.history.length - 1].type).toBe('ExecutionAborted');
+    // The running children were stopped with it, and no other started.
+    expect(progress[progress.length - 1]).toEqual({ total: ITEMS, done: 2, failed: 2 });
+    expect(calls.count).toBe(2);
+    // Nothing left that could start anything later: no timer of the engine (a Task's timeout, an execution's, a
+    // retry's wait) is pending, and the service refuses new work.
+    expect(timers()).toBe(before);
+    expect(() => sfn.startExecution(arn, items, 'after-close')).toThrow(expect.objectContaining({ name: 'ServiceUnavailable' }));
+    await expect(host.invoke('slow', {})).rejects.toMatchObject({ name: 'Lambda.ServiceException' });
+    expect(calls.count).toBe(3);
+  }, 30_000);
 });

@@ -77,26 +77,30 @@ describe('LambdaHost containers', () => {
 
   test('at its container budget, a function that needs one ends the container idle the longest, never a busy or just-used one', async () => {
     const other = (name: string): LocalFunction => ({ ...fn, name });
-    // Reclaimed after 3 s idle: far longer than a container's start, so "just used" stays just used on a loaded machine;
-    // idle containers are otherwise kept for the whole test, so only the budget ends one.
+    // Idle times are read from this clock: a container's start, however long on a loaded machine, takes none of it,
+    // so "just used" stays just used. Idle containers are otherwise kept for the whole test: only the budget ends one.
+    let now = 1_000_000;
     host = new LambdaHost([fn, other('a'), other('b')], {
       baseEnvironment: {},
       functionArn: (name) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
       maxContainers: 2,
       reclaimAfterIdleMs: 3_000,
       idleTimeoutMs: 60_000,
+      now: () => now,
     });
     const h = host;
     const first = (await h.invoke('fn', {})) as { isolate: string };
-    await new Promise((resolve) => setTimeout(resolve, 3_200));
+    now += 3_200;
     await h.invoke('a', {});
     expect(h.containers).toBe(2);
     // b needs a container: fn's, idle past 3 s, is ended for it; a's, just used, is kept.
     await h.invoke('b', {});
     expect(h.containers).toBe(2);
+    // Idle just under the 3 s it takes: a's and b's are not reclaimable.
+    now += 2_999;
     const again = (await h.invoke('fn', {})) as { isolate: string };
     expect(again.isolate).not.toBe(first.isolate);
-    // a and b were just used: neither is taken, and one more starts rather than wait.
+    // a and b were used within the 3 s: neither is taken, and one more starts rather than wait.
     expect(h.containers).toBe(3);
   }, 30_000);
 
