@@ -115,7 +115,7 @@ export async function measureMerge(options: MergeMeasurementOptions): Promise<Me
   const s3 = await startBenchS3(options.s3Directory, BENCH_BUCKET, options.s3LatencyMs);
   try {
     const request: MergeRequest = { runId: BENCH_RUN_ID, split: options.split, map: options.map };
-    const variables = MERGE_CHUNKS_ENVIRONMENT.encode({ logLevel: 'warn', bucket: BENCH_BUCKET });
+    const variables = MERGE_CHUNKS_ENVIRONMENT.encode({ logLevel: 'warn', bucket: BENCH_BUCKET, enrichment: true });
     const run = await runHandler('merge-chunks', request, handlerEnvironment(s3.endpoint, variables));
     const result = run.result as MergeResult;
     const sizeOf = async (key: string) => (await s3.client.send(new HeadObjectCommand({ Bucket: BENCH_BUCKET, Key: key }))).ContentLength ?? 0;

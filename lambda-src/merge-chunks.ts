@@ -2,6 +2,10 @@
  * merge-chunks: `MergeRequest` → `MergeResult`. Stages the run's rejects and output under its work
  * prefix, streamed chunk by chunk from the work files; the chunks' outcomes come from the
  * Distributed Map's exported results. notify publishes the staged files when the run succeeds.
+ *
+ * It reads only files it knows exist, never probing: a chunk whose child execution SUCCEEDED has its
+ * processed chunk and its validation rejects, and its enrichment rejects when enrichment is configured
+ * (each step always writes its files); a failed chunk's records are read from its chunk file.
  */
 import { chunkOutcomes, ChildExecutionResult, MapResultsManifest } from './merge/map-results';
 import { mergeRun, MergeSources } from './merge/merge-run';
@@ -12,7 +16,7 @@ import { readJson, readJsonLinesArray, readObjectStream, uploadStream } from './
 import { MERGE_CHUNKS_ENVIRONMENT } from '../src/contract/handler-environment';
 
 export async function handler(request: MergeRequest): Promise<MergeResult> {
-  const { bucket, workPrefix } = MERGE_CHUNKS_ENVIRONMENT.decode(process.env);
+  const { bucket, workPrefix, enrichment } = MERGE_CHUNKS_ENVIRONMENT.decode(process.env);
   const { runId, split, map } = request;
   const work = new WorkFiles(workPrefix, runId);
   const plan = await readJson<RunPlan>({ bucket, key: work.runPlanKey });
@@ -28,7 +32,7 @@ export async function handler(request: MergeRequest): Promise<MergeResult> {
     processed: (chunk) => readObjectStream(at(work.processedKey(chunk.index))),
     rejects: (chunk) => Promise.all([
       readJsonLinesArray<RejectedRecord>(at(work.validationRejectsKey(chunk.index))),
-      readJsonLinesArray<RejectedRecord>(at(work.enrichmentRejectsKey(chunk.index))),
+      enrichment ? readJsonLinesArray<RejectedRecord>(at(work.enrichmentRejectsKey(chunk.index))) : [],
     ]),
     chunkFile: (chunk) => readObjectStream(at(chunk.key)),
     chunkLines: async (chunk) => (chunk.linesKey ? readJson<number[]>(at(chunk.linesKey)) : undefined),

@@ -22,7 +22,7 @@ import { failedRunSummary, succeededRunSummary } from './notify/run-summary';
 import { ExecutionStatusChange, NotifyEvent, RunPlan, RunRequest, RunSucceededTask, RunSummary } from './shared/contracts';
 import { log } from './shared/logger';
 import { PublishedFiles, WorkFiles } from './shared/run-layout';
-import { isMissingObject, readJson, s3Client, writeJson } from './shared/s3-objects';
+import { objectExists, readJson, s3Client, writeJson } from './shared/s3-objects';
 import { DecodedBy } from '../src/contract/environment-variables';
 import { NOTIFY_ENVIRONMENT } from '../src/contract/handler-environment';
 
@@ -33,14 +33,13 @@ export interface NotifyResult {
   readonly emailed: boolean;
 }
 
+/**
+ * The run plan; undefined for a run that failed before split-input wrote it. Listed, then read: a read
+ * of a missing key is answered 404 only to a role that may list the bucket, else 403 (S3 GetObject).
+ */
 async function runPlanOf(bucket: string, work: WorkFiles): Promise<RunPlan | undefined> {
-  try {
-    return await readJson<RunPlan>({ bucket, key: work.runPlanKey });
-  } catch (error) {
-    // A run that failed before split-input wrote its plan has none.
-    if (isMissingObject(error)) return undefined;
-    throw error;
-  }
+  const plan = { bucket, key: work.runPlanKey };
+  return await objectExists(plan) ? readJson<RunPlan>(plan) : undefined;
 }
 
 export async function handler(event: NotifyEvent): Promise<NotifyResult> {

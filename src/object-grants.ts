@@ -80,12 +80,11 @@ export function grantObjectDelete(bucket: s3.IBucket, grantee: iam.IGrantable, p
 /**
  * ListObjectsV2 of keys under `prefix`: s3:ListBucket on the bucket where `s3:prefix` starts with it.
  *
- * It is also what makes S3 answer a GetObject or HeadObject of a missing key with 404 rather than
- * 403 (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions"), which the
- * handlers that read files that may not exist (a chunk's rejects, a failed chunk's output) rely on.
- * Assumed, as the documentation does not say it: for that check S3 evaluates the `s3:prefix`
- * condition with the requested key, so a grant scoped to the prefix suffices (Ceph's gateway does the
- * same "to match aws behavior": https://github.com/ceph/ceph/pull/68577).
+ * Not relied on to turn S3's answer to a GetObject or HeadObject of a missing key from 403 into 404:
+ * S3 answers 404 to a caller with s3:ListBucket on the bucket
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions") but does not say
+ * whether a grant conditioned on `s3:prefix` counts. A handler that needs to know whether an object
+ * exists lists its key (`objectExists` in lambda-src/shared/s3-objects.ts), which this grant allows.
  */
 export function grantListUnder(bucket: s3.IBucket, grantee: iam.IGrantable, prefix: string): iam.Grant {
   return iam.Grant.addToPrincipal({

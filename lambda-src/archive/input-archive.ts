@@ -7,9 +7,15 @@
  * is there counts as archived. notify removes the input only after this step, so that case means
  * the input was archived and then removed by someone else: failing would only make the run
  * unfinishable.
+ *
+ * The copy's error does not tell a missing input from a refused read: S3 answers a read of a missing
+ * key 404 only to a caller allowed `s3:ListBucket` on the bucket, else 403
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions"). So either
+ * is followed by listing both keys (the role may list under the input and archive prefixes): only
+ * an input that is not there with an archive that is counts as archived; anything else fails.
  */
 import { CopiedObject, copyObject, ObjectCopyOptions } from '../shared/object-copy';
-import { isMissingObject, objectExists, ObjectRef } from '../shared/s3-objects';
+import { isMissingOrRefused, objectExists, ObjectRef } from '../shared/s3-objects';
 
 export interface ArchivedInput {
   readonly archiveKey: string;
@@ -24,7 +30,9 @@ export async function archiveInput(input: ObjectRef, archive: ObjectRef, options
     const copied = await copyObject(input, archive, options);
     return { archiveKey: archive.key, method: copied.method, bytes: copied.bytes, parts: copied.parts };
   } catch (error) {
-    if (isMissingObject(error) && await objectExists(archive)) return { archiveKey: archive.key, method: 'already-archived' };
+    if (isMissingOrRefused(error) && !(await objectExists(input)) && await objectExists(archive)) {
+      return { archiveKey: archive.key, method: 'already-archived' };
+    }
     throw error;
   }
 }

@@ -35,7 +35,7 @@ export interface MergePlan {
 
 export interface MergeSources {
   processed(chunk: ChunkRef): Promise<ByteSource>;
-  /** The chunk's validation and enrichment rejects (a missing file = none). */
+  /** The chunk's validation and enrichment rejects (no enrichment = none). */
   rejects(chunk: ChunkRef): Promise<RejectedRecord[][]>;
   /** The chunk file itself: the records of a failed chunk are read from it. */
   chunkFile(chunk: ChunkRef): Promise<ByteSource>;

@@ -22,7 +22,7 @@ export async function publishRun(bucket: string, merge: MergeResult, options: Ob
   await copyWithin(bucket, merge.stagedOutputKey, merge.outputKey, options);
 }
 
-/** Removes whatever of the run's output is published. */
+/** Removes whatever of the run's output is published (listed first: no delete marker for a file never published). */
 export async function unpublishRun(bucket: string, keys: readonly string[], runId: string): Promise<void> {
   for (const key of keys) {
     if (await objectExists({ bucket, key })) {

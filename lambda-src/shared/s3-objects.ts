@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 
 let client: S3Client | undefined;
@@ -27,10 +27,18 @@ export function s3Client(): S3Client {
   return client;
 }
 
-/** True for the errors S3 gives for an object (or its version) that is not there. */
-export function isMissingObject(error: unknown): boolean {
+/**
+ * True for the errors S3 gives for an object (or its version) that is not there, or that the caller may
+ * not read. Which of the two a missing key gets depends on the caller: 404 (`NoSuchKey`, `NotFound`)
+ * only with `s3:ListBucket` on the bucket, else 403 AccessDenied
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions"), and whether a
+ * ListBucket grant conditioned on `s3:prefix` counts is not documented. So the error alone never says
+ * that an object is missing: ask `objectExists`.
+ */
+export function isMissingOrRefused(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+  const status = e?.$metadata?.httpStatusCode;
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.name === 'AccessDenied' || status === 404 || status === 403;
 }
 
 export interface ObjectRef {
@@ -57,16 +65,6 @@ export async function readObjectStream(ref: ObjectRef): Promise<Readable> {
   return (await openObject(ref)).body;
 }
 
-/** The object's body as a byte stream, or undefined when the object is missing. */
-export async function readObjectStreamIfExists(ref: ObjectRef): Promise<Readable | undefined> {
-  try {
-    return await readObjectStream(ref);
-  } catch (error) {
-    if (isMissingObject(error)) return undefined;
-    throw error;
-  }
-}
-
 export async function readBytes(ref: ObjectRef): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const part of await readObjectStream(ref)) parts.push(part as Buffer);
@@ -81,15 +79,15 @@ export async function readJson<T>(ref: ObjectRef): Promise<T> {
   return JSON.parse(await readText(ref)) as T;
 }
 
-/** Whether the object exists (HEAD). */
+/**
+ * Whether the object exists (its current version), by listing its key: one ListObjectsV2 with the key as
+ * the prefix, which needs `s3:ListBucket` with an `s3:prefix` condition that covers the key. Not a HEAD:
+ * a HEAD of a missing key answers 404 only to a caller that may list the bucket, else 403 (see
+ * `isMissingOrRefused`). The key itself sorts first among the keys it is a prefix of, so one key suffices.
+ */
 export async function objectExists(ref: ObjectRef): Promise<boolean> {
-  try {
-    await s3Client().send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
-    return true;
-  } catch (error) {
-    if (isMissingObject(error)) return false;
-    throw error;
-  }
+  const page = await s3Client().send(new ListObjectsV2Command({ Bucket: ref.bucket, Prefix: ref.key, MaxKeys: 1 }));
+  return page.Contents?.[0]?.Key === ref.key;
 }
 
 /** Parsed values of a JSON Lines byte stream, one per non-empty line. */
@@ -107,11 +105,10 @@ export async function* jsonLinesOf<T>(source: AsyncIterable<Uint8Array | string>
   if (rest.trim() !== '') yield JSON.parse(rest) as T;
 }
 
-/** All values of a JSON Lines object; a missing object reads as none. */
+/** All values of a JSON Lines object; throws when the object is missing (an empty object reads as none). */
 export async function readJsonLinesArray<T>(ref: ObjectRef): Promise<T[]> {
   const values: T[] = [];
-  const body = await readObjectStreamIfExists(ref);
-  if (body) for await (const value of jsonLinesOf<T>(body)) values.push(value);
+  for await (const value of jsonLinesOf<T>(await readObjectStream(ref))) values.push(value);
   return values;
 }
 

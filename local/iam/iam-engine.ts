@@ -15,7 +15,7 @@ import { arnMatch } from './patterns';
 import { PolicyDocument } from './policy-document';
 import { AuthorizationCheck, Decision, evaluate, Principal, principalName } from './policy-evaluation';
 import { RequestContext } from './request-context';
-import { s3CallChecks, s3CallOfRequest } from './s3-requests';
+import { missingObjectCheck, s3CallChecks, s3CallOfRequest } from './s3-requests';
 import { sesChecksOfRequest, SesOptions } from './ses-requests';
 import { stepFunctionsChecksOfRequest } from './step-functions-requests';
 import { TemplatePolicies, templatePolicies } from './template-policies';
@@ -139,7 +139,7 @@ export class IamEngine {
   /** The checks AWS makes for a request to `service` (throws `UnmappedRequestError` for calls it cannot map). */
   public checksFor(service: LocalService, request: HttpRequest): AuthorizationCheck[] {
     const { env } = this.options;
-    const transport: RequestContext = { 'aws:SecureTransport': this.options.secureTransport === 'from-request' ? false : true };
+    const transport = this.transportContext();
     const checks = (() => {
       switch (service) {
         case 's3': return s3CallChecks(s3CallOfRequest(request), this.policies.bucketKeys);
@@ -175,6 +175,23 @@ export class IamEngine {
   }
 
   /**
+   * What S3 answers `caller`'s allowed GetObject or HeadObject of a key that `objectExists` says is not there:
+   * 403 AccessDenied (logged in `accessDenied`) unless the caller may `s3:ListBucket` the bucket without an
+   * `s3:prefix` (`missingObjectCheck`), else undefined: the stand-in's own 404 NoSuchKey. Undefined too for
+   * any other request and for an object that exists.
+   */
+  public missingObjectResponse(
+    caller: Caller, request: HttpRequest, objectExists: (bucket: string, key: string) => boolean,
+  ): HttpResponse | undefined {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
+    const call = s3CallOfRequest(request);
+    const check = missingObjectCheck(call);
+    if (!check || objectExists(call.bucket!, call.key!)) return undefined;
+    const [decision] = this.authorize(caller, [{ ...check, context: { ...this.transportContext(), ...check.context } }]);
+    return decision.allowed ? undefined : accessDeniedResponse('s3', decision);
+  }
+
+  /**
    * Asks directly: may `caller` make these checks (a state machine's service integrations, a service's own calls)?
    * Refusals are logged in `accessDenied`. `context` adds condition keys to every check (`aws:SourceArn`, …).
    */
@@ -205,6 +222,11 @@ export class IamEngine {
       resource: resourcePolicies.map((p) => p.policy),
       keyPolicy: resourcePolicies.some((p) => p.keyPolicy),
     });
+  }
+
+  /** `aws:SecureTransport` for a request to a stand-in (`secureTransport`). */
+  private transportContext(): RequestContext {
+    return { 'aws:SecureTransport': this.options.secureTransport === 'from-request' ? false : true };
   }
 
   /** The global condition keys AWS adds to every request (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html). */

@@ -267,3 +267,18 @@ export function s3CallChecks(call: S3Call, bucketKeys: ReadonlyMap<string, strin
   if (source && (call.operation === 'CopyObject' || call.operation === 'UploadPartCopy')) checks.push(...kms('kms:Decrypt', bucketKeys.get(source.bucket)));
   return checks;
 }
+
+/**
+ * The check S3 makes before it answers a GetObject or HeadObject of a key that does not exist: with
+ * `s3:ListBucket` on the bucket the answer is 404 NoSuchKey, without it 403 AccessDenied
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions"). The documentation
+ * does not say that a ListBucket allowed only under an `s3:prefix` condition counts, nor with which prefix
+ * it would be evaluated: the check is made without one (as for a listing of the whole bucket), so only an
+ * unconditioned grant gets the 404. Undefined for any other call, and for a read of a given version
+ * (left to the stand-in's NoSuchVersion).
+ */
+export function missingObjectCheck(call: S3Call): AuthorizationCheck | undefined {
+  if ((call.operation !== 'GetObject' && call.operation !== 'HeadObject') || call.versionId || !call.bucket || call.key === undefined) return undefined;
+  const { 's3:prefix': _prefix, 's3:delimiter': _delimiter, 's3:max-keys': _maxKeys, ...context } = call.context;
+  return { action: 's3:ListBucket', resource: `arn:aws:s3:::${call.bucket}`, context };
+}

@@ -19,10 +19,22 @@ function iamGate(iam: IamEngine, serviceOf: (request: HttpRequest) => LocalServi
   };
 }
 
-/** S3: decided from the method, path, query and headers; only DeleteObjects names its objects in the body. */
-export function s3Gate(iam: IamEngine): RequestGate {
+/**
+ * S3: decided from the method, path, query and headers; only DeleteObjects names its objects in the body. A GET
+ * or HEAD of a key the store does not hold (`objectExists`) is answered 403 rather than the stand-in's 404
+ * unless the caller may list the whole bucket (`IamEngine.missingObjectResponse`), as S3 answers it.
+ */
+export function s3Gate(iam: IamEngine, objectExists: (bucket: string, key: string) => boolean): RequestGate {
   const deletesObjects = (req: IncomingMessage) => req.method === 'POST' && /[?&]delete(=|&|$)/.test(req.url ?? '');
-  return iamGate(iam, () => 's3', deletesObjects);
+  return {
+    readsBody: deletesObjects,
+    refusal(request) {
+      const verdict = iam.authorizeRequest('s3', request);
+      if (!verdict.allowed) return verdict.response;
+      // No caller: a trusted key (the local cloud's own), answered as the stand-in answers it.
+      return verdict.caller ? iam.missingObjectResponse(verdict.caller, request, objectExists) : undefined;
+    },
+  };
 }
 
 /** The SES stand-in's own pages and store (read unsigned by the runner): not AWS APIs. */

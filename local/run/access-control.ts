@@ -62,7 +62,7 @@ export async function enforceRules(
   // s3rver checks that a request's access key is one it knows (not its signature): it must know every function's.
   const { DUMMY_ACCOUNT } = require('s3rver/lib/models/account');
   for (const { credentials } of iam.engine.issuedCredentials()) DUMMY_ACCOUNT.createKeyPair(credentials!.accessKeyId, credentials!.secretAccessKey);
-  gateServer(standIns.s3Server, s3Gate(iam.engine));
+  gateServer(standIns.s3Server, s3Gate(iam.engine, standIns.s3ObjectExists));
   gateServer(standIns.sesServer, sesGate(iam.engine));
   gateServer(endpoints.server, serviceEndpointsGate(iam.engine));
   await standIns.authorizeDynamoDb(iam.options);

@@ -3,6 +3,7 @@
  * beside and in front of it: the store cache (`s3-store-cache.ts`) and the extensions (`s3-extensions.ts`).
  * One place for the local cloud, the handler tests and the handler benchmarks, so all three run the same S3.
  */
+import * as fs from 'node:fs';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -18,6 +19,8 @@ export interface S3StandIn {
   readonly server: Server;
   /** s3rver's FilesystemStore (its files' paths: `getResourcePath`). s3rver ships no types. */
   readonly store: any;
+  /** Whether the store holds the key's object now (its file: a stat, no request). */
+  objectExists(bucket: string, key: string): boolean;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,7 @@ export async function startS3StandIn(directory: string, options: S3StandInOption
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     server,
     store: s3rver.store,
+    objectExists: (bucket, key) => fs.existsSync(s3rver.store.getResourcePath(bucket, key, 'object')),
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

@@ -34,6 +34,8 @@ export interface StandIns {
   readonly counters: StandInCounters;
   /** DynamoDB's refusals so far (complete once `settleCounters()` resolved). */
   readonly dynamodbAccessDenied: readonly AccessDenied[];
+  /** Whether s3rver holds the key's object (for the IAM gate's answer to a read of a missing key). */
+  s3ObjectExists(bucket: string, key: string): boolean;
   /** Writes items into a DynamoDB table without the API, as fixture data: not counted (see `DynamoDbThread.seed`). */
   seedTable(table: string, items: Record<string, unknown>[]): Promise<void>;
   /** Resolves once `counters` include every request answered so far (DynamoDB counts from its thread). */
@@ -156,6 +158,7 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
 
   return {
     s3Server,
+    s3ObjectExists: (bucket, key) => s3.objectExists(bucket, key),
     sesServer,
     s3Endpoint: s3.endpoint,
     dynamodbEndpoint: dynamo.endpoint,

@@ -120,10 +120,16 @@ export const VALIDATOR = variant('VALIDATOR', {
 export type ValidatorSettings = EncodedBy<typeof VALIDATOR>;
 export type DecodedValidatorSettings = DecodedBy<typeof VALIDATOR>;
 
+/**
+ * Whether the chunk processor enriches (has an EnrichChunk step): validate-chunk hands the valid records
+ * to it, and record-rejects and merge-chunks read the enrichment rejects file it always writes.
+ */
+const ENRICHMENT = withDefault('ENRICHMENT', BOOLEAN, false);
+
 export const VALIDATE_CHUNK_ENVIRONMENT = group({
   ...inTheBucket,
   // The valid records go to enrich-chunk (when true) or straight to the processed chunk.
-  enrichment: withDefault('ENRICHMENT', BOOLEAN, false),
+  enrichment: ENRICHMENT,
   validator: VALIDATOR,
 });
 
@@ -170,9 +176,10 @@ export const RECORD_REJECTS_ENVIRONMENT = group({
   ...inTheBucket,
   table: required('REJECTS_TABLE', TEXT),
   retentionDays: withDefault('REJECTS_TTL_DAYS', POSITIVE_INTEGER, HANDLER_DEFAULTS.rejectedRecordRetentionDays),
+  enrichment: ENRICHMENT,
 });
 
-export const MERGE_CHUNKS_ENVIRONMENT = group(inTheBucket);
+export const MERGE_CHUNKS_ENVIRONMENT = group({ ...inTheBucket, enrichment: ENRICHMENT });
 
 /**
  * A test and diagnosis setting the construct never sets: the handlers that copy whole objects

@@ -77,8 +77,8 @@ describe('with the defaults: no validator, no enrichment, no email', () => {
       'trigger': { logLevel: 'info', stateMachineArn },
       'split-input': { ...inTheBucket, outputPrefix: 'output/', archivePrefix: 'archive/', chunkSize: 1000, delimiter: ',', encoding: 'utf-8' },
       'validate-chunk': { ...inTheBucket, enrichment: false, validator: { kind: 'none' } },
-      'record-rejects': { ...inTheBucket, table: rejectsTable, retentionDays: 30 },
-      'merge-chunks': inTheBucket,
+      'record-rejects': { ...inTheBucket, table: rejectsTable, retentionDays: 30, enrichment: false },
+      'merge-chunks': { ...inTheBucket, enrichment: false },
       'archive-input': { logLevel: 'info', bucket, copyMultipartThreshold: undefined },
       'notify': { ...inTheBucket, outputPrefix: 'output/', eventBusName: 'default', linkExpirySeconds: 86_400, email: undefined },
     });
@@ -105,7 +105,7 @@ describe('with every prop the handlers read set, and email', () => {
     expect(decoded['split-input']).toEqual({ ...inTheBucket, outputPrefix: 'out/', archivePrefix: 'done/', chunkSize: 250, delimiter: ';', encoding: 'windows-1252' });
     expect(decoded['validate-chunk']).toMatchObject(inTheBucket);
     expect(decoded['record-rejects']).toMatchObject({ ...inTheBucket, retentionDays: 7 });
-    expect(decoded['merge-chunks']).toEqual(inTheBucket);
+    expect(decoded['merge-chunks']).toEqual({ ...inTheBucket, enrichment: false });
     expect(decoded['archive-input']).toEqual({ logLevel: 'warn', bucket });
     expect(decoded.notify).toMatchObject({
       ...inTheBucket,
@@ -138,7 +138,8 @@ describe('validate-chunk', () => {
 describe('enrich-chunk', () => {
   const enrichmentWith = (setup: (stack: Stack) => RecordEnricher) => {
     const { decoded } = decodedEnvironments((stack) => ({ enrichment: setup(stack) }));
-    expect(decoded['validate-chunk'].enrichment).toBe(true);
+    // Every step that handles the enrichment's files knows it runs: record-rejects and merge read its rejects file.
+    expect([decoded['validate-chunk'].enrichment, decoded['record-rejects'].enrichment, decoded['merge-chunks'].enrichment]).toEqual([true, true, true]);
     return decoded['enrich-chunk'];
   };
 

@@ -72,22 +72,20 @@ test('each handler gets exactly the S3 actions of the calls it makes, on the pre
   expect(s3Grants('Splits')).toEqual(['s3:GetObject /input/*', 's3:GetObjectVersion /input/*', 's3:PutObject /runs/*']);
   expect(s3Grants('Validates')).toEqual(['s3:GetObject /runs/*', 's3:PutObject /runs/*']);
   expect(s3Grants('Enriches')).toEqual(['s3:GetObject /runs/*', 's3:PutObject /runs/*']);
-  // Reads rejects files that may not exist: listing makes S3 answer 404 rather than 403 for them.
-  expect(s3Grants('Stores')).toEqual(['s3:GetObject /runs/*', 's3:ListBucket bucket prefix=runs/*']);
+  // Reads only rejects files the earlier steps always write: no probing, so no listing.
+  expect(s3Grants('Stores')).toEqual(['s3:GetObject /runs/*']);
   // Merge stages the output under the work prefix; notify publishes it (a copy) and removes the input.
-  expect(s3Grants('Merges')).toEqual([
-    's3:AbortMultipartUpload /runs/*', 's3:GetObject /runs/*', 's3:ListBucket bucket prefix=runs/*', 's3:PutObject /runs/*',
-  ]);
+  expect(s3Grants('Merges')).toEqual(['s3:AbortMultipartUpload /runs/*', 's3:GetObject /runs/*', 's3:PutObject /runs/*']);
   // Publishing copies in parts past 5 GiB (and aborts a failed copy); the staged files have no tags to copy.
   expect(s3Grants('Publishes')).toEqual([
     's3:AbortMultipartUpload /output/*', 's3:DeleteObject /input/*', 's3:DeleteObject /output/*', 's3:GetObject /output/*', 's3:GetObject /runs/*',
     's3:ListBucket bucket prefix=output/*', 's3:ListBucket bucket prefix=runs/*', 's3:PutObject /output/*',
   ]);
   // Archiving copies the upload's version with its tags (CopyObject, or GetObjectTagging and a multipart copy
-  // created with them); a retry that finds the input gone (404, hence the listing) checks for the archive.
+  // created with them); a retry whose copy finds no input (404 or 403) lists the input and the archive.
   expect(s3Grants('Archives')).toEqual([
-    's3:AbortMultipartUpload /archive/*', 's3:GetObject /archive/*', 's3:GetObject /input/*', 's3:GetObjectTagging /input/*',
-    's3:GetObjectVersion /input/*', 's3:GetObjectVersionTagging /input/*', 's3:ListBucket bucket prefix=input/*',
+    's3:AbortMultipartUpload /archive/*', 's3:GetObject /input/*', 's3:GetObjectTagging /input/*',
+    's3:GetObjectVersion /input/*', 's3:GetObjectVersionTagging /input/*', 's3:ListBucket bucket prefix=archive/*', 's3:ListBucket bucket prefix=input/*',
     's3:PutObject /archive/*', 's3:PutObjectTagging /archive/*',
   ]);
   expect(s3Grants('Starts')).toEqual([]);
@@ -102,11 +100,12 @@ test('no handler gets an S3 action group: no s3:List*, s3:GetBucket*, s3:GetObje
 });
 
 test('the prefixes of the grants follow the prefix props', () => {
-  const { template } = synthesizeProcessor(() => ({ inputPrefix: 'in/', workPrefix: 'tmp/', outputPrefix: 'out/' }));
+  const { template } = synthesizeProcessor(() => ({ inputPrefix: 'in/', workPrefix: 'tmp/', outputPrefix: 'out/', archivePrefix: 'old/' }));
   const listed = policyStatements(template)
     .filter((statement) => statement.Action.includes('s3:ListBucket'))
     .map((statement) => statement.Condition?.StringLike?.['s3:prefix']);
-  expect(listed.flat().sort()).toEqual(['in/*', 'out/*', 'tmp/*', 'tmp/*', 'tmp/*']);
+  // archive-input under the input and archive prefixes, notify under the work and output prefixes.
+  expect(listed.flat().sort()).toEqual(['in/*', 'old/*', 'out/*', 'tmp/*']);
 });
 
 test('the trigger may start the orchestrator', () => {

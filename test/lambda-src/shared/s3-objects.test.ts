@@ -1,6 +1,6 @@
 import {
-  deleteObject, jsonLinesOf, objectExists, readBytes, readJson, readJsonLinesArray,
-  readObjectStreamIfExists, s3Client, toJsonLines, uploadStream, writeJson, writeText,
+  deleteObject, isMissingOrRefused, jsonLinesOf, objectExists, readBytes, readJson, readJsonLinesArray,
+  s3Client, toJsonLines, uploadStream, writeJson, writeText,
 } from '../../../lambda-src/shared/s3-objects';
 import { startLocalAws, LocalAws } from '../../stand-ins/local-aws';
 
@@ -23,12 +23,28 @@ test('writes and reads text and JSON', async () => {
   expect(await readJson(ref('a/c.json'))).toEqual({ n: 1, s: ['x'] });
 });
 
-test('JSON Lines: written, streamed back, and a missing object reads as none', async () => {
+test('JSON Lines: written and streamed back; an empty object reads as none, a missing one is an error', async () => {
   const values = [{ line: 2, fields: ['a\nb'] }, { line: 9, fields: ['é'] }];
   await writeText(ref('r.jsonl'), toJsonLines(values));
   expect(await readJsonLinesArray(ref('r.jsonl'))).toEqual(values);
-  expect(await readJsonLinesArray(ref('missing.jsonl'))).toEqual([]);
-  expect(await readObjectStreamIfExists(ref('missing.jsonl'))).toBeUndefined();
+  await writeText(ref('empty.jsonl'), toJsonLines([]));
+  expect(await readJsonLinesArray(ref('empty.jsonl'))).toEqual([]);
+  await expect(readJsonLinesArray(ref('missing.jsonl'))).rejects.toMatchObject({ name: 'NoSuchKey' });
+});
+
+test('objectExists lists the key itself: not a longer key it is a prefix of', async () => {
+  await writeText(ref('listed/run.json.bak'), 'x');
+  expect(await objectExists(ref('listed/run.json'))).toBe(false);
+  await writeText(ref('listed/run.json'), 'x');
+  expect(await objectExists(ref('listed/run.json'))).toBe(true);
+});
+
+test('isMissingOrRefused: 404 and 403 alike, nothing else', () => {
+  expect(isMissingOrRefused({ name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } })).toBe(true);
+  expect(isMissingOrRefused({ name: 'NotFound', $metadata: { httpStatusCode: 404 } })).toBe(true);
+  expect(isMissingOrRefused({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } })).toBe(true);
+  expect(isMissingOrRefused({ name: 'InternalError', $metadata: { httpStatusCode: 500 } })).toBe(false);
+  expect(isMissingOrRefused(new Error('socket hang up'))).toBe(false);
 });
 
 test('jsonLinesOf keeps a multi-byte character split across pieces', async () => {

@@ -136,9 +136,15 @@ const happyPath: Call[] = [
   request('archive-input aborts a failed multipart copy', 'OrdersArchiveInput', 's3', (e, c) => s3(e, c).send(new AbortMultipartUploadCommand({
     Bucket: bucket, Key: 'archive/run-1/orders.csv', UploadId: 'u',
   }))),
-  request('archive-input finds the archive of an input already gone', 'OrdersArchiveInput', 's3', (e, c) => s3(e, c).send(new HeadObjectCommand({
-    Bucket: bucket, Key: 'archive/run-1/orders.csv',
+  // Whether an object exists is asked by listing its key as a prefix: a GET or HEAD of a missing key answers 404 only to a
+  // role that may list the whole bucket (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
+  request('archive-input finds the input already gone', 'OrdersArchiveInput', 's3', (e, c) => s3(e, c).send(new ListObjectsV2Command({
+    Bucket: bucket, Prefix: 'input/orders.csv', MaxKeys: 1,
   }))),
+  request('archive-input finds the archive of an input already gone', 'OrdersArchiveInput', 's3', (e, c) => s3(e, c).send(new ListObjectsV2Command({
+    Bucket: bucket, Prefix: 'archive/run-1/orders.csv', MaxKeys: 1,
+  }))),
+  request('notify finds the run plan', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${runs}run.json`, MaxKeys: 1 }))),
   request('notify reads the run plan', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new GetObjectCommand({ Bucket: bucket, Key: `${runs}run.json` }))),
   request('notify lists the chunk failures', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${runs}failures/` }))),
   request('notify publishes the staged output', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new CopyObjectCommand({
@@ -158,7 +164,7 @@ const happyPath: Call[] = [
     Bucket: bucket, Key: 'output/run-1/orders.csv', UploadId: 'u',
   }))),
   request('notify removes the input once published', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new DeleteObjectCommand({ Bucket: bucket, Key: 'input/orders.csv' }))),
-  request('notify checks the output exists', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new HeadObjectCommand({ Bucket: bucket, Key: 'output/run-1/orders.csv' }))),
+  request('notify checks the output exists', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'output/run-1/orders.csv', MaxKeys: 1 }))),
   request('notify writes the summary', 'OrdersNotify', 's3', (e, c) => s3(e, c).send(new PutObjectCommand({ Bucket: bucket, Key: 'output/run-1/summary.json', Body: '{}' }))),
   request('a recipient follows notify\'s presigned link', 'OrdersNotify', 's3',
     async (e, c) => fetch(await getSignedUrl(s3(e, c), new GetObjectCommand({ Bucket: bucket, Key: 'output/run-1/orders.csv' }), { expiresIn: 60 }))),
