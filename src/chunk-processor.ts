@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { CHUNK_STEP_RETRIES, CHUNK_STEP_RETRY_INTERVAL, CHUNK_STEP_TIMEOUTS } from './chunk-time-budget';
+import { CHUNK_STEP_RETRIES, CHUNK_STEP_RETRY_INTERVAL, CHUNK_STEP_THROTTLE_RETRY, CHUNK_STEP_TIMEOUTS } from './chunk-time-budget';
 import { HandlerTaskOptions, invokeHandler } from './handler-task';
 
 export interface ChunkProcessorProps {
@@ -49,6 +49,7 @@ export function createChunkProcessor(scope: Construct, props: ChunkProcessorProp
     timeout: fn.timeout,
     retryAttempts: CHUNK_STEP_RETRIES,
     retryInterval: CHUNK_STEP_RETRY_INTERVAL,
+    throttleRetry: CHUNK_STEP_THROTTLE_RETRY,
   });
   const validate = handlerStep('ValidateChunk', props.validateFunction, {
     // The run's delimiter comes with the chunk (ValidateTask): one source for the run, split-input's.

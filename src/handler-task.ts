@@ -15,24 +15,64 @@ export interface HandlerTaskOptions {
   readonly timeout?: Duration;
   /**
    * How many times a failed invocation is retried in all, whatever the Lambda error (service
-   * error, throttling, crash or timeout), in one retrier waiting `retryInterval` and then twice as
-   * long each time: a budget the definition states. @default - CDK's retry of Lambda service errors
-   * (6, from 2 s) and 3 retries (from 2 s) of crashes, timeouts and throttling
+   * error, crash or timeout; throttling has `throttleRetry`), in one retrier waiting
+   * `retryInterval` and then twice as long each time: a budget the definition states.
+   * @default - CDK's retry of Lambda service errors (6, from 2 s) and 3 retries (from 2 s) of
+   * crashes, timeouts and throttling
    */
   readonly retryAttempts?: number;
   /** The first wait before a retry, with `retryAttempts`. @default Duration.seconds(1) */
   readonly retryInterval?: Duration;
+  /**
+   * With `retryAttempts`: the retrier of a throttled invocation, apart from the others, so that
+   * throttling (which a burst of runs causes) does not use up the retries of crashes and timeouts.
+   * @default - no retry of throttling
+   */
+  readonly throttleRetry?: ThrottleRetry;
 }
 
-/** The Lambda service errors CDK's LambdaInvoke retries by default. */
-const SERVICE_ERRORS = ['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'];
-/** A crashed (or timed-out: Lambda.Unknown) or throttled invocation. */
-const INVOCATION_ERRORS = ['Lambda.Unknown', 'Lambda.TooManyRequestsException', 'Runtime.ExitError'];
+/** How a throttled invocation is retried: full jitter over a doubling wait, capped. */
+export interface ThrottleRetry {
+  readonly maxAttempts: number;
+  /** The first wait, doubled at each retry. */
+  readonly interval: Duration;
+  /** The longest wait, before jitter (MaxDelaySeconds). */
+  readonly maxDelay: Duration;
+}
+
+/**
+ * The Lambda service errors CDK's LambdaInvoke retries by default: Lambda's 500 errors, named
+ * `Lambda.<exception>` (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html).
+ */
+export const LAMBDA_SERVICE_ERRORS = ['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'];
+
+/**
+ * Lambda refusing an invocation for want of concurrency: the Invoke API's TooManyRequestsException
+ * (HTTP 429, https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html), which a Task reports as
+ * `Lambda.TooManyRequestsException` (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html).
+ * The function does not run: a throttled attempt costs no function time.
+ */
+export const LAMBDA_THROTTLING_ERRORS = ['Lambda.TooManyRequestsException'];
+
+/**
+ * A crashed or timed-out invocation. The `lambda:invoke` integration fails the Task with the
+ * function's error type as its error name (the `errorType` of Lambda's error payload):
+ * - `Sandbox.Timedout`: the function ran past its timeout, or its init did
+ *   (https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html#troubleshooting-timeouts).
+ * - `Lambda.Unknown`: an error without a type, which Step Functions documents for out-of-memory errors and
+ *   function timeouts (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html).
+ *   Which of the two a timeout gives is not settled by the documentation: both are retried.
+ * - `Runtime.ExitError`: the runtime exited, past its memory for one (https://repost.aws/knowledge-center/lambda-runtime-error).
+ * - `States.Timeout`: the Task's own TimeoutSeconds (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+ *   A step whose TimeoutSeconds is its function's timeout can reach it first on a cold start: the init phase
+ *   is not part of the function timeout (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
+ */
+export const LAMBDA_INVOCATION_ERRORS = ['Sandbox.Timedout', 'Lambda.Unknown', 'Runtime.ExitError', sfn.Errors.TIMEOUT];
 
 /**
  * A state that calls one of the handlers and keeps only its (small) result.
  *
- * Besides the Lambda service errors, a crashed or throttled invocation is retried: every handler
+ * Besides the Lambda service errors, a crashed, timed-out or throttled invocation is retried: every handler
  * is idempotent (a retry overwrites its files, it never appends). Named errors
  * (`InputFormatError`, …) are not retried: they will not go away.
  */
@@ -48,12 +88,31 @@ export function invokeHandler(scope: Construct, id: string, fn: IFunction, optio
     retryOnServiceExceptions: !budgeted,
   });
   if (!budgeted) {
-    task.addRetry({ errors: INVOCATION_ERRORS, interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
-  } else if (options.retryAttempts! > 0) {
     task.addRetry({
-      errors: [...SERVICE_ERRORS, ...INVOCATION_ERRORS],
+      errors: [...LAMBDA_INVOCATION_ERRORS, ...LAMBDA_THROTTLING_ERRORS],
+      interval: Duration.seconds(2),
+      maxAttempts: 3,
+      backoffRate: 2,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    return task;
+  }
+  if (options.retryAttempts! > 0) {
+    task.addRetry({
+      errors: [...LAMBDA_SERVICE_ERRORS, ...LAMBDA_INVOCATION_ERRORS],
       interval: options.retryInterval ?? Duration.seconds(1),
       maxAttempts: options.retryAttempts,
+      backoffRate: 2,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+  }
+  // Its own retrier, so that a burst of throttling does not use up the retries of crashes and timeouts.
+  if (options.throttleRetry && options.throttleRetry.maxAttempts > 0) {
+    task.addRetry({
+      errors: LAMBDA_THROTTLING_ERRORS,
+      interval: options.throttleRetry.interval,
+      maxAttempts: options.throttleRetry.maxAttempts,
+      maxDelay: options.throttleRetry.maxDelay,
       backoffRate: 2,
       jitterStrategy: sfn.JitterType.FULL,
     });

@@ -25,6 +25,27 @@ export interface OrchestratorProps {
 }
 
 /**
+ * The errors of the optimized Step Functions integration (`arn:aws:states:::states:startExecution…`,
+ * https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html) that a retry can
+ * cure. A Task names an API error `StepFunctions.<error>`, with the `Exception` suffix even where the
+ * API's own name has none: the rule the AWS SDK integrations document ("include the Exception suffix
+ * ... even if the suffix isn't yet part of the service-provided error name",
+ * https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html). The
+ * connect-stepfunctions page names no errors of its own: the optimized integration is assumed to name
+ * them the same way, `StepFunctions.ExecutionLimitExceededException` for StartExecution's
+ * `ExecutionLimitExceeded` (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
+ * `AWSStepFunctionsException` and `SdkClientException` are the service and client errors, as
+ * `Lambda.AWSLambdaException`/`Lambda.SdkClientException` are Lambda's
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html).
+ */
+export const STEP_FUNCTIONS_RETRYABLE_ERRORS = [
+  'StepFunctions.ExecutionLimitExceededException',
+  'StepFunctions.ThrottlingException',
+  'StepFunctions.AWSStepFunctionsException',
+  'StepFunctions.SdkClientException',
+];
+
+/**
  * The Distributed Map's label: it names the Map Run and its child executions
  * (`execution:<state machine>/ProcessChunks:<id>`), which the role's grants are scoped to.
  */
@@ -69,12 +90,15 @@ export function createOrchestrator(scope: Construct, props: OrchestratorProps): 
     // Only the chunk's index leaves the child: it is what the ResultWriter's files are read for.
     outputPath: '$.chunk.index',
   });
-  // Only what a second try can cure: Step Functions throttling StartExecution
-  // (https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html names
-  // `StepFunctions.ExecutionLimitExceeded`) and its service errors. A chunk execution that failed
-  // (`States.TaskFailed`) has already retried its own steps; it would fail the same way again.
+  // Only what a second try can cure: StartExecution refused for the open-executions quota
+  // (ExecutionLimitExceeded, https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html;
+  // the quota does not count Express executions, but the name is retried whatever the child's type),
+  // throttled (ThrottlingException is the common throttling error of AWS APIs; that StartExecution
+  // answers with it is assumed, the Step Functions pages do not name it) and service errors. A chunk
+  // execution that failed (`States.TaskFailed`) has already retried its own steps; it would fail the
+  // same way again.
   startChunkProcessor.addRetry({
-    errors: ['StepFunctions.ExecutionLimitExceeded', 'StepFunctions.AWSStepFunctionsException', 'StepFunctions.SdkClientException'],
+    errors: STEP_FUNCTIONS_RETRYABLE_ERRORS,
     interval: Duration.seconds(2),
     maxAttempts: 5,
     backoffRate: 2,

@@ -22,6 +22,33 @@ export const HISTORY_EVENT_LIMIT = 25_000;
  */
 export const EXPRESS_DURATION_LIMIT_SECONDS = 300;
 
+/**
+ * "Maximum open executions per account: 1,000,000 executions for each AWS account in each AWS Region. Exceeding
+ * this will cause an ExecutionLimitExceeded error. Does not apply to Express Workflows"
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
+ */
+export const OPEN_EXECUTION_LIMIT = 1_000_000;
+
+/**
+ * StartExecution's refusal past the open-executions quota. The message is ours: the documentation gives the error's
+ * name and meaning only (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
+ */
+export function executionLimitExceeded(limit: number): Error {
+  return namedError('ExecutionLimitExceeded', `The maximum number of running executions (${limit}) has been reached: running executions must end or be stopped before a new execution can be started.`);
+}
+
+/**
+ * The error a Task of the optimized Step Functions integration (`arn:aws:states:::states:startExecution…`) fails
+ * with when the API refuses the call: `StepFunctions.<error>`, with the `Exception` suffix even where the API's own
+ * name has none (the naming of https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html,
+ * assumed for the optimized integration too, which documents no names of its own:
+ * https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html). The message stays the API's.
+ */
+export function stepFunctionsIntegrationError(apiError: Error): Error {
+  const exception = apiError.name.endsWith('Exception') ? apiError.name : `${apiError.name}Exception`;
+  return namedError(`StepFunctions.${exception}`, apiError.message);
+}
+
 export function payloadBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
 }

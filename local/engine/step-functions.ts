@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { AwsSdkTasks, parseSdkResource } from './aws-sdk-tasks';
 import { ChildExecution, DISTRIBUTED_MAP_RESOURCE, MapRun, MapState, NO_TIMEOUT_SECONDS, ReaderConfig, rewriteDistributedMaps, runDistributedMap } from './distributed-map';
-import { EngineEvent, EXPRESS_DURATION_LIMIT_SECONDS, ExecutionLimits, HISTORY_EVENT_LIMIT, startExecutionRefusal } from './execution-limits';
+import {
+  EngineEvent, executionLimitExceeded, EXPRESS_DURATION_LIMIT_SECONDS, ExecutionLimits, HISTORY_EVENT_LIMIT, OPEN_EXECUTION_LIMIT, startExecutionRefusal, stepFunctionsIntegrationError,
+} from './execution-limits';
 import { LambdaHost } from '../lambda/lambda-host';
 
 // aws-local-stepfunctions 3.0.0 calls Promise.withResolvers (Node 22); Node 20 lacks it.
@@ -88,6 +90,11 @@ export interface LocalStepFunctionsOptions {
   readonly expressDurationLimitSeconds?: number;
   /** How many history events a Standard execution may reach before it fails with `States.Runtime`. @default 25,000 (AWS's limit) */
   readonly historyEventLimit?: number;
+  /**
+   * How many Standard executions started by StartExecution may run at once: one more is refused with
+   * `ExecutionLimitExceeded`. Express executions and Distributed Map children are not counted. @default 1,000,000 (AWS's quota)
+   */
+  readonly openExecutionLimit?: number;
   /** Reads a Distributed Map's ItemReader source. */
   readItems(resource: string, parameters: any, readerConfig?: ReaderConfig): Promise<unknown[]>;
   /** Writes a Distributed Map's ResultWriter files. */
@@ -200,6 +207,8 @@ export class LocalStepFunctions {
   private stopped = false;
   /** The Map Runs of each execution, by `<execution arn>#<state name>`: a redrive resumes them. */
   private readonly mapRuns = new Map<string, MapRun>();
+  /** The Standard executions started by StartExecution (or redriven) and still running, for the open-executions quota. */
+  private readonly open = new Set<string>();
 
   constructor(machines: LocalStateMachine[], private readonly options: LocalStepFunctionsOptions) {
     for (const m of machines) this.machines.set(m.arn, m);
@@ -233,9 +242,12 @@ export class LocalStepFunctions {
       if (existing.status === 'RUNNING' && JSON.stringify(existing.input) === JSON.stringify(input)) return existing;
       throw new ExecutionAlreadyExists(name);
     }
+    const openLimit = this.options.openExecutionLimit ?? OPEN_EXECUTION_LIMIT;
+    if (machine.type === 'STANDARD' && this.open.size >= openLimit) throw executionLimitExceeded(openLimit);
     const record = newRecord(executionArn, stateMachineArn, name, input);
     this.executions.set(executionArn, record);
     record.done = this.execute(machine, machine.definition, record, record.input);
+    this.countOpen(record);
     return record;
   }
 
@@ -264,7 +276,16 @@ export class LocalStepFunctions {
     Object.assign(record, { status: 'RUNNING', redriveCount: record.redriveCount + 1, stopDate: undefined, error: undefined, cause: undefined, output: undefined });
     record.history.push({ id: record.history.length + 1, timestamp: new Date(), type: 'ExecutionRedriven' });
     record.done = this.execute(machine, { ...machine.definition, StartAt: resumeAt.name }, record, resumeAt.input, false);
+    // Open again, so counted; whether RedriveExecution is refused past the quota is not documented: it is not, here.
+    this.countOpen(record);
     return record;
+  }
+
+  /** Counts a Standard execution as open until it ends. */
+  private countOpen(record: ExecutionRecord): void {
+    if (this.machine(record.stateMachineArn).type !== 'STANDARD') return;
+    this.open.add(record.executionArn);
+    void record.done.then(() => this.open.delete(record.executionArn));
   }
 
   /**
@@ -548,7 +569,13 @@ export class LocalStepFunctions {
   /** `states:startExecution` (fire and forget), `.sync` (Output as a string) and `.sync:2` (Output as JSON). */
   private async startExecutionTask(resource: string, input: any, runsAs: string): Promise<unknown> {
     const childInput = typeof input.Input === 'string' ? JSON.parse(input.Input) : input.Input ?? {};
-    const record = this.startExecution(input.StateMachineArn, childInput, input.Name);
+    let record: ExecutionRecord;
+    try {
+      record = this.startExecution(input.StateMachineArn, childInput, input.Name);
+    } catch (refusal) {
+      // The API's refusal (ExecutionLimitExceeded, InvalidName…), named as the integration names it.
+      throw stepFunctionsIntegrationError(refusal as Error);
+    }
     if (!resource.includes('.sync')) return { ExecutionArn: record.executionArn, StartDate: record.startDate.toISOString() };
     // The child runs on whether or not its parent may follow it.
     this.authorize(runsAs, { kind: 'describeExecution', executionArn: record.executionArn });

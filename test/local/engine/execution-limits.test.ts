@@ -159,3 +159,68 @@ test('a Standard execution that reaches 25,000 history events fails with States.
   expect(sfn.usage.standardTransitions).toBe(2 * 6_249 + 1);
   expect(record.history.at(-1)).toMatchObject({ type: 'ExecutionFailed', executionFailedEventDetails: { error: 'States.Runtime' } });
 });
+
+describe('StartExecution refused, by the API and in a startExecution.sync:2 Task', () => {
+  const parentArn = 'arn:aws:states:us-east-1:000000000000:stateMachine:Parent';
+  const childArn = 'arn:aws:states:us-east-1:000000000000:stateMachine:Child';
+  const expressArn = 'arn:aws:states:us-east-1:000000000000:stateMachine:ExpressChild';
+  const waiting = (seconds: number) => ({ StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: seconds, End: true } } });
+  /** A parent that starts `Child` with a name and waits for it; its error, caught, is its output. */
+  const parent = (retry: object[] = [], name = 'child') => ({
+    StartAt: 'StartChild',
+    States: {
+      StartChild: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::states:startExecution.sync:2',
+        Parameters: { StateMachineArn: childArn, Input: {}, Name: name },
+        Retry: retry,
+        Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Refused' }],
+        ResultSelector: { 'status.$': '$.Status' },
+        End: true,
+      },
+      Refused: { Type: 'Pass', End: true },
+    },
+  });
+  function services(parentDefinition: object, options: Partial<LocalStepFunctionsOptions> = {}) {
+    return new LocalStepFunctions([
+      { arn: parentArn, name: 'Parent', type: 'STANDARD', definition: parentDefinition },
+      { arn: childArn, name: 'Child', type: 'STANDARD', definition: waiting(0) },
+      { arn: expressArn, name: 'ExpressChild', type: 'EXPRESS', definition: waiting(0) },
+    ], { lambda, sdk, readItems: async () => [], writeResults: async () => undefined, ...options });
+  }
+
+  test('past the open Standard executions, the API answers ExecutionLimitExceeded; Express executions are not counted', async () => {
+    const sfn = services(waiting(1) as object, { openExecutionLimit: 1 });
+    const open = sfn.startExecution(parentArn, {}, 'open');
+    expect(() => sfn.startExecution(childArn, {}, 'one-more')).toThrow(expect.objectContaining({ name: 'ExecutionLimitExceeded' }));
+    expect((await sfn.startExecution(expressArn, {}, 'express').done).status).toBe('SUCCEEDED');
+    await open.done;
+    expect((await sfn.startExecution(childArn, {}, 'after').done).status).toBe('SUCCEEDED');
+  });
+
+  test('a Task fails with StepFunctions.ExecutionLimitExceededException, the integration\'s name for the refusal', async () => {
+    // The parent is itself the one open execution allowed.
+    const sfn = services(parent(), { openExecutionLimit: 1 });
+    const record = await sfn.startExecution(parentArn, {}, 'parent').done;
+    expect(record.status).toBe('SUCCEEDED');
+    expect(record.output).toEqual({ Error: 'StepFunctions.ExecutionLimitExceededException', Cause: expect.stringContaining('maximum number of running executions') });
+  });
+
+  test('a retrier on StepFunctions.ExecutionLimitExceededException starts the child once an open execution ends', async () => {
+    const retry = [{ ErrorEquals: ['StepFunctions.ExecutionLimitExceededException'], IntervalSeconds: 1, MaxAttempts: 20 }];
+    const sfn = new LocalStepFunctions([
+      { arn: parentArn, name: 'Parent', type: 'STANDARD', definition: parent(retry) },
+      { arn: childArn, name: 'Child', type: 'STANDARD', definition: waiting(0) },
+      { arn: `${childArn}Blocker`, name: 'ChildBlocker', type: 'STANDARD', definition: waiting(1) },
+    ], { lambda, sdk, readItems: async () => [], writeResults: async () => undefined, openExecutionLimit: 2, retryIntervalMs: 100 });
+    sfn.startExecution(`${childArn}Blocker`, {}, 'blocker');
+    const record = await sfn.startExecution(parentArn, {}, 'parent').done;
+    expect([record.status, record.output]).toEqual(['SUCCEEDED', { status: 'SUCCEEDED' }]);
+  });
+
+  test('a name StartExecution refuses fails the Task with StepFunctions.InvalidNameException', async () => {
+    const sfn = services(parent([], 'has space'));
+    const record = await sfn.startExecution(parentArn, {}, 'parent').done;
+    expect(record.output).toEqual({ Error: 'StepFunctions.InvalidNameException', Cause: "Invalid Name: 'has space'" });
+  });
+});

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { AwsSdkTasks } from '../../../local/engine/aws-sdk-tasks';
 import { ExecutionRecord, LocalStepFunctions } from '../../../local/engine/step-functions';
 import { LambdaHost, LocalFunction } from '../../../local/lambda/lambda-host';
+import { LAMBDA_INVOCATION_ERRORS } from '../../../src/handler-task';
 
 // StopExecution, RedriveExecution, timeouts and status changes of the local Step Functions.
 const arn = 'arn:aws:states:us-east-1:000000000000:stateMachine:Steps';
@@ -183,5 +184,61 @@ describe('executions that end while their Distributed Map runs, and the service 
     expect(() => sfn.startExecution(arn, items, 'after-close')).toThrow(expect.objectContaining({ name: 'ServiceUnavailable' }));
     await expect(host.invoke('slow', {})).rejects.toMatchObject({ name: 'Lambda.ServiceException' });
     expect(calls.count).toBe(3);
+  }, 30_000);
+});
+
+describe('a Lambda Task that times out fails with the names AWS reports, which the chunk steps\' retrier names', () => {
+  // Loads slowly (a cold start's init, which the function's timeout does not count), then waits as asked.
+  const BUNDLE = `
+const end = Date.now() + 1500;
+while (Date.now() < end);
+exports.handler = async (event) => { await new Promise((resolve) => setTimeout(resolve, event.waitMs)); return 'done'; };
+`;
+  let dir: string;
+  let host: LambdaHost;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-task-timeouts-'));
+    fs.writeFileSync(path.join(dir, 'index.js'), BUNDLE);
+  });
+  afterEach(() => host?.close());
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** A Task invoking `fn` (timeout 2 s) with `waitMs`, retried once on the chunk steps' invocation errors; the error it ends with is caught as its output. */
+  function invoking(taskTimeoutSeconds?: number) {
+    const fn: LocalFunction = { name: 'fn', entry: path.join(dir, 'index.js'), handlerExport: 'handler', environment: {}, timeoutSeconds: 2, memoryMb: 256, architecture: 'x86_64' };
+    host = new LambdaHost([fn], { baseEnvironment: {}, functionArn: (name) => name });
+    const definition = {
+      StartAt: 'Invoke',
+      States: {
+        Invoke: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { 'FunctionName': 'fn', 'Payload.$': '$' },
+          ...(taskTimeoutSeconds === undefined ? {} : { TimeoutSeconds: taskTimeoutSeconds }),
+          OutputPath: '$.Payload',
+          Retry: [{ ErrorEquals: LAMBDA_INVOCATION_ERRORS, MaxAttempts: 1 }],
+          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Failed' }],
+          End: true,
+        },
+        Failed: { Type: 'Pass', End: true },
+      },
+    };
+    // A second's wait before the retry: the first invocation has ended by then and its container is warm.
+    return new LocalStepFunctions([{ arn, name: 'Steps', type: 'STANDARD', definition }], {
+      lambda: host, sdk, retryIntervalMs: 1_500, readItems: async () => [], writeResults: async () => undefined,
+    });
+  }
+
+  test('past the function\'s timeout, Sandbox.Timedout (the function\'s error type), retried by the chunk steps', async () => {
+    const record = await invoking().startExecution(arn, { waitMs: 3_000 }, 'function-timeout').done;
+    expect(record.output).toEqual({ Error: 'Sandbox.Timedout', Cause: JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 2.00 seconds' }) });
+    expect(host.usage.invocations).toBe(2);
+  }, 30_000);
+
+  test('a Task whose TimeoutSeconds is the function\'s timeout ends first, with States.Timeout, on a cold start; retried, it runs warm', async () => {
+    // Cold: 1.5 s of init and 1.2 s of handler pass the Task's 2 s, not the function's (its timeout starts after init).
+    const record = await invoking(2).startExecution(arn, { waitMs: 1_200 }, 'cold-start').done;
+    expect(record.output).toBe('done');
+    expect(host.usage.invocations).toBe(2);
   }, 30_000);
 });
