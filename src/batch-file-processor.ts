@@ -81,7 +81,11 @@ export class BatchFileProcessor extends Construct {
   public readonly eventBus: events.IEventBus;
   /** The rule that sends the orchestrator's FAILED, TIMED_OUT and ABORTED status changes to the notify function. */
   public readonly runFailedRule: events.Rule;
-  /** Where a failure report the notify function could not take (after EventBridge's retries) is kept, for 14 days. */
+  /**
+   * Where a failure report that was not made is kept, for 14 days: an event EventBridge could not deliver to the
+   * notify function (the message is the event), or one notify failed on past Lambda's two retries (its on-failure
+   * destination: the message is Lambda's invocation record, the event in `requestPayload`).
+   */
   public readonly failureReportDeadLetterQueue: sqs.IQueue;
   /** The orchestrator's execution log. */
   public readonly orchestratorLogGroup: logs.ILogGroup;
@@ -193,7 +197,8 @@ export class BatchFileProcessor extends Construct {
       this.enrichFunction = enrich;
     }
 
-    // record-rejects: reads the chunk's rejects files (the enrichment one may not exist); writes the table.
+    // record-rejects: reads the chunk's rejects files (the enrichment one when enrichment is configured:
+    // both always written by then, so nothing is probed or listed); writes the table.
     const recordRejects = handler('RecordRejects', {
       ...perChunk,
       handlerName: 'record-rejects',
@@ -203,32 +208,32 @@ export class BatchFileProcessor extends Construct {
         ...inTheBucket,
         table: this.rejectedRecordsTable.tableName,
         retentionDays: config.rejectedRecordRetentionDays,
+        enrichment: props.enrichment !== undefined,
       }),
     });
     grantObjectRead(this.bucket, recordRejects, workObjects);
-    grantListUnder(this.bucket, recordRejects, config.workPrefix);
     // Only the write the handler makes, not grantWriteData's PutItem/UpdateItem/DeleteItem.
     this.rejectedRecordsTable.grant(recordRejects, 'dynamodb:BatchWriteItem');
     key?.grantEncryptDecrypt(recordRejects);
     this.recordRejectsFunction = recordRejects;
 
-    // merge-chunks: reads processed chunks (missing for a failed chunk), rejects (maybe missing) and, for
-    // failed chunks, chunks; uploads output and rejects in parts.
+    // merge-chunks: reads the processed chunks and rejects files of the chunks that succeeded (the Map's
+    // results say which; each step always writes its files) and the chunk files of those that failed;
+    // uploads output and rejects in parts.
     this.mergeFunction = handler('MergeChunks', {
       ...wholeFile,
       handlerName: 'merge-chunks',
       description: 'Merges the processed chunks into one output file and one rejects file',
       timeout: Duration.minutes(15),
-      environment: MERGE_CHUNKS_ENVIRONMENT.encode(inTheBucket),
+      environment: MERGE_CHUNKS_ENVIRONMENT.encode({ ...inTheBucket, enrichment: props.enrichment !== undefined }),
     });
     // Merge stages the output and the rejects under the work prefix (in parts); notify publishes them.
     grantObjectRead(this.bucket, this.mergeFunction, workObjects);
-    grantListUnder(this.bucket, this.mergeFunction, config.workPrefix);
     grantObjectWrite(this.bucket, this.mergeFunction, workObjects, { multipart: true });
 
     // archive-input: copies the upload (its version, with its tags) under the archive prefix, in parts
-    // past 5 GiB (HEAD, then CopyObject or GetObjectTagging + a multipart copy). A retry that finds
-    // the input gone checks for the archive: listing makes S3 answer 404, not 403, for the missing input.
+    // past 5 GiB (HEAD, then CopyObject or GetObjectTagging + a multipart copy). A retry whose copy is
+    // refused or finds no input lists both keys: the input gone and its archive there is archived.
     this.archiveFunction = handler('ArchiveInput', {
       handlerName: 'archive-input',
       description: 'Archives the processed input under the archive prefix',
@@ -240,11 +245,11 @@ export class BatchFileProcessor extends Construct {
     grantObjectRead(this.bucket, this.archiveFunction, inputObjects, { versions: true, tags: true });
     grantListUnder(this.bucket, this.archiveFunction, config.inputPrefix);
     grantObjectWrite(this.bucket, this.archiveFunction, archiveObjects, { multipart: true, tags: true });
-    grantObjectRead(this.bucket, this.archiveFunction, archiveObjects);
+    grantListUnder(this.bucket, this.archiveFunction, config.archivePrefix);
 
     // notify: on success publishes the staged output (copies it from the work prefix, in parts past 5 GiB), removes the
     // input, writes the summary, presigns links to (so reads) the output; on failure reads the run
-    // plan (maybe missing) and the failed chunks' records, checks for (HEAD) and deletes a published
+    // plan (maybe missing: listed first) and the failed chunks' records, lists and deletes a published
     // output, names the failed step. Both email (see emailIdentityArns for the identities) and put the run event.
     this.notifyFunction = handler('Notify', {
       handlerName: 'notify',

@@ -3,7 +3,9 @@
  * bus (PutEvents from the handlers, and the status changes of Standard executions, which Step
  * Functions sends to the default bus) are matched against the rules of that bus, and each
  * matching rule's Lambda targets are invoked asynchronously, retried up to the target's
- * RetryPolicy, and kept in the target's dead-letter record when every attempt failed.
+ * RetryPolicy, and kept in the target's dead-letter record (and queue) when every attempt failed. A Lambda
+ * target is invoked asynchronously: its delivery succeeds once Lambda has queued the event, and an error of the
+ * function is Lambda's to retry and give up (local/lambda/async-invocation.ts), not EventBridge's.
  *
  * Differences from AWS: retries wait `retryIntervalMs` instead of EventBridge's backoff; targets
  * other than Lambda functions are recorded but not delivered; input transformers are not applied.
@@ -62,6 +64,11 @@ export interface LocalEventBridgeOptions {
    * with {@link DeliveryRefused} when the function's policy does not let the rule invoke it.
    */
   invokeFunction(functionArn: string, event: BusEvent, rule: LocalRule): Promise<unknown>;
+  /**
+   * Sends an event that failed every attempt to the target's dead-letter queue: the event is the message body, the
+   * attributes say why (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html). @default - kept in `deadLetters` only
+   */
+  sendToDeadLetterQueue?(queueArn: string, event: BusEvent, attributes: Record<string, string>): void;
 }
 
 export interface PutEventsEntry {
@@ -186,6 +193,11 @@ export class LocalEventBridge {
     return event;
   }
 
+  /** Deliveries under way. */
+  get pending(): number {
+    return this.deliveries.size;
+  }
+
   /** Resolves once every delivery started so far (and those they started) has ended. */
   async settle(): Promise<void> {
     while (this.deliveries.size > 0) await Promise.all([...this.deliveries]);
@@ -216,20 +228,35 @@ export class LocalEventBridge {
 
   private async deliver(rule: LocalRule, target: LocalRuleTarget, event: BusEvent): Promise<void> {
     let lastError = '';
-    for (let attempt = 1; attempt <= target.maxAttempts; attempt++) {
+    let attempt = 1;
+    let code = '';
+    let message = '';
+    for (; attempt <= target.maxAttempts; attempt++) {
       // Closed: the delivery ends where it is, neither delivered nor a dead letter.
       if (this.closed) return;
       try {
         await this.options.invokeFunction(target.arn, event, rule);
         return;
       } catch (error) {
-        lastError = `${(error as Error).name}: ${(error as Error).message}`;
+        code = (error as Error).name;
+        message = (error as Error).message;
+        lastError = `${code}: ${message}`;
         if (error instanceof DeliveryRefused) break;
         if (attempt < target.maxAttempts) await this.waitToRetry();
       }
     }
     if (this.closed) return;
     this.deadLetters.push({ rule: rule.name, target: target.id, deadLetterQueueArn: target.deadLetterQueueArn, event, error: lastError });
+    if (target.deadLetterQueueArn) {
+      const refused = code === 'NO_PERMISSIONS';
+      this.options.sendToDeadLetterQueue?.(target.deadLetterQueueArn, event, {
+        RULE_ARN: rule.arn,
+        TARGET_ARN: target.arn,
+        ERROR_CODE: code,
+        ERROR_MESSAGE: message,
+        ...refused ? {} : { EXHAUSTED_RETRY_CONDITION: 'MaximumRetryAttempts', RETRY_ATTEMPTS: String(Math.min(attempt, target.maxAttempts) - 1) },
+      });
+    }
   }
 }
 

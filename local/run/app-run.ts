@@ -21,6 +21,7 @@ import { ExecutionRecord } from '../engine/step-functions';
 import { LambdaFunctionError } from '../lambda/lambda-host';
 import { readEndpointData } from '../stand-ins/endpoint-data';
 import { FaultPlan } from '../stand-ins/fault-injection';
+import { QueueMessage } from '../stand-ins/sqs-queues';
 import { checkTableData, loadTableData, TableData } from '../stand-ins/table-data';
 import { AssemblyProcessor, AssemblyStack, selectProcessor } from '../template/assembly-manifest';
 import { stackTables } from '../template/cloud-assembly';
@@ -140,6 +141,11 @@ export interface LocalRunResult {
   readonly runEvents: Array<{ readonly detailType: string; readonly detail: any }>;
   /** Events EventBridge could not deliver to a target after every retry (its dead-letter queue). */
   readonly deadLetters: number;
+  /**
+   * What was sent to the template's SQS queues, in order: events a rule's target did not take (the event as the
+   * body), invocation records Lambda sent to an on-failure destination, events it sent to a function's dead-letter queue.
+   */
+  readonly queueMessages: QueueMessage[];
 }
 
 /** A synthesized app, with the processor to run (by default) and its table data. */
@@ -308,6 +314,7 @@ async function runProcessor(
         .filter(({ event }) => event.source === RUN_EVENT_SOURCE)
         .map(({ event }) => ({ detailType: event['detail-type'], detail: event.detail })),
       deadLetters: cloud.eventBridge.deadLetters.length,
+      queueMessages: [...cloud.queues.messages],
       estimatedAwsCostUsd: cost.total,
       costBreakdownUsd: cost,
       durationMs: finished - started,

@@ -11,11 +11,13 @@ import { DeliveryRefused, executionStatusChange, LocalEventBridge } from '../eng
 import { LocalStepFunctions } from '../engine/step-functions';
 import { AccessDenied, IamEngine } from '../iam/iam-engine';
 import { stateMachineCallRefusal } from '../iam/state-machine-refusals';
+import { AsyncInvocations, asyncInvokeConfigsOf } from '../lambda/async-invocation';
 import { LambdaHost, LocalFunction } from '../lambda/lambda-host';
 import { createActiveTable } from '../stand-ins/active-table';
 import { EndpointData, EndpointDataServer, startEndpointDataServer } from '../stand-ins/endpoint-data';
 import { FaultPlan, gateRequests, s3SlowDown } from '../stand-ins/fault-injection';
 import { ServiceEndpoints, startServiceEndpoints } from '../stand-ins/service-endpoints';
+import { LocalQueues, queuesOf } from '../stand-ins/sqs-queues';
 import { LOCAL_CREDENTIALS, StandIns, startStandIns } from '../stand-ins/stand-ins';
 import { AssemblyProcessor } from '../template/assembly-manifest';
 import { CloudAssembly, localCloudAssembly } from '../template/cloud-assembly';
@@ -34,7 +36,10 @@ export interface LocalCloudOptions extends AccessControlOptions {
   readonly faults?: FaultPlan;
   /** S3's first-byte latency to model, in ms. @default 0 */
   readonly s3LatencyMs?: number;
-  /** Wait before each retry of a state or an event delivery, in ms, instead of the definition's intervals. @default 25 */
+  /**
+   * Wait before each retry of a state, an event delivery or an asynchronous invocation, in ms, instead of the
+   * definition's intervals, EventBridge's backoff and Lambda's one and two minutes. @default 25
+   */
   readonly retryIntervalMs?: number;
   /** Told when a Distributed Map's children start and end. */
   readonly onMapProgress?: (progress: { total: number; done: number; failed: number }) => void;
@@ -97,6 +102,10 @@ export class LocalCloud {
   readonly lambda: LambdaHost;
   readonly stepFunctions: LocalStepFunctions;
   readonly eventBridge: LocalEventBridge;
+  /** Lambda's asynchronous invocations (EventBridge's targets): retries, then the on-failure destination and dead-letter queue. */
+  readonly asyncInvocations: AsyncInvocations;
+  /** The template's SQS queues, holding what was sent to them (dead-letter queues, on-failure destinations). */
+  readonly queues: LocalQueues;
   /** Where the functions' stdout and stderr go (CloudWatch Logs, locally). */
   readonly logFile: string;
   private readonly sdk: AwsSdkTasks;
@@ -182,14 +191,31 @@ export class LocalCloud {
       onStatusChange: (record) => this.eventBridge.put('default', executionStatusChange(record)),
       refuseCall: iam && ((stateMachineArn, call) => stateMachineCallRefusal(iam, assembly.env, stateMachineArn, call)),
     });
+    this.queues = new LocalQueues(queuesOf(assembly.template.Resources, (value) => assembly.resolve(value)));
+    this.asyncInvocations = new AsyncInvocations(this.lambda, {
+      configs: asyncInvokeConfigsOf(assembly.template.Resources, (value) => assembly.resolve(value)),
+      queues: this.queues,
+      functionArn: (name) => functionArn(name, assembly.env),
+      retryIntervalMs: options.retryIntervalMs ?? 25,
+      // Lambda sends the record or event with the function's execution role.
+      sendRefusal: iam && ((name, queueArn) => {
+        const [decision] = iam.authorize(iam.callerFor(name), [{ action: 'sqs:SendMessage', resource: queueArn }]);
+        return decision.allowed ? undefined : `${name}'s role may not sqs:SendMessage to ${queueArn}`;
+      }),
+    });
     this.eventBridge = new LocalEventBridge(assembly.rules, assembly.eventBuses, {
       region,
       account: assembly.env.account,
       retryIntervalMs: options.retryIntervalMs ?? 25,
-      invokeFunction: (arn, event, rule) => {
+      invokeFunction: async (arn, event, rule) => {
         const refusal = this.serviceInvokeRefusal('events.amazonaws.com', arn, rule.arn);
-        // EventBridge invokes a function asynchronously (its own retry policy stands in for Lambda's retries here).
-        return refusal ? Promise.reject(new DeliveryRefused(refusal)) : this.lambda.invoke(arn, event, 'Event');
+        if (refusal) throw new DeliveryRefused(refusal);
+        // EventBridge invokes a function asynchronously: delivered once Lambda has queued the event; the function's
+        // errors are Lambda's to retry, then to send to its on-failure destination.
+        this.asyncInvocations.accept(arn, event);
+      },
+      sendToDeadLetterQueue: (queueArn, event, attributes) => {
+        if (this.queues.has(queueArn)) this.queues.send(queueArn, { sender: 'events.amazonaws.com', body: JSON.stringify(event), attributes });
       },
     });
     this.bindEndpoints(options.faults?.enrich ?? 0);
@@ -231,9 +257,13 @@ export class LocalCloud {
     return distinctDenials([...this.iam?.accessDenied ?? [], ...this.standIns.dynamodbAccessDenied]);
   }
 
-  /** Resolves once every event put so far has been delivered (or kept as a dead letter). */
-  settleEvents(): Promise<void> {
-    return this.eventBridge.settle();
+  /** Resolves once every event put so far has been delivered (or kept as a dead letter), and every asynchronous invocation it started is done with. */
+  async settleEvents(): Promise<void> {
+    // A function invoked asynchronously may put events in turn, whose targets are invoked asynchronously…
+    do {
+      await this.eventBridge.settle();
+      await this.asyncInvocations.settle();
+    } while (this.asyncInvocations.size > 0 || this.eventBridge.pending > 0);
   }
 
   /** Flushes the functions' log to `logFile`. */
@@ -250,8 +280,9 @@ export class LocalCloud {
   async close(): Promise<void> {
     this.stepFunctions.stop();
     const deliveries = this.eventBridge.close();
+    const asyncInvocations = this.asyncInvocations.close();
     await this.lambda.close();
-    await Promise.all([this.stepFunctions.settled(), deliveries]);
+    await Promise.all([this.stepFunctions.settled(), deliveries, asyncInvocations]);
     await closeAll(this.closers);
   }
 

@@ -54,6 +54,17 @@ test('the failure reports\' dead-letter queue is encrypted with the key, which E
   });
 });
 
+test('notify, which sends the failure reports it failed on to that queue, may use the key to send', () => {
+  const notifyKeyActions = policyStatements(template)
+    .filter((statement) => JSON.stringify(statement.roles).includes('ProcessorNotifyServiceRole'))
+    .filter((statement) => statement.Action.some((action) => action.startsWith('kms:')));
+  expect(notifyKeyActions.flatMap((statement) => statement.Action)).toEqual(expect.arrayContaining(['kms:GenerateDataKey', 'kms:Decrypt']));
+  template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+    FunctionName: { Ref: Match.stringLikeRegexp('^ProcessorNotify') },
+    DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessorFailureReportDeadLetterQueue'), 'Arn'] } } },
+  });
+});
+
 test('without a key the dead-letter queue uses SQS-managed encryption and the trigger gets no key action', () => {
   const plain = synthesizeProcessor().template;
   plain.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, KmsMasterKeyId: Match.absent() });

@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { stateMachineDefinition, synthesizeProcessor } from './processor-template';
+import { policyStatements, stateMachineDefinition, synthesizeProcessor } from './processor-template';
 import { RecordEnricher } from '../../src';
 
 const withEnrichment = () => ({ enrichment: RecordEnricher.fromHttpEndpoint({ url: 'https://api.example.com/{uuid}' }) });
@@ -88,9 +88,9 @@ describe('orchestrator', () => {
   test('retries a chunk execution only for what a second try can cure', () => {
     const start = definition.States.ProcessChunks.ItemProcessor.States.StartChunkProcessor;
     const errors = start.Retry.flatMap((retry: any) => retry.ErrorEquals);
-    // The error names of https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html
-    expect(errors).toContain('StepFunctions.ExecutionLimitExceeded');
-    expect(errors).not.toContain('StepFunctions.ExecutionLimitExceededException');
+    // A Task names a Step Functions API error `StepFunctions.<error>Exception` (src/orchestrator.ts STEP_FUNCTIONS_RETRYABLE_ERRORS).
+    expect(errors).toContain('StepFunctions.ExecutionLimitExceededException');
+    expect(errors).not.toContain('StepFunctions.ExecutionLimitExceeded');
     // A chunk that failed (bad input, a refused endpoint) would fail the same way again.
     expect(errors).not.toContain('States.TaskFailed');
     expect(errors).not.toContain('States.ALL');
@@ -130,6 +130,24 @@ describe('failure reporting', () => {
         RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }),
       })],
     });
+  });
+
+  test('a report notify itself fails on is sent, after Lambda\'s two retries, to the same dead-letter queue', () => {
+    // EventBridge invokes notify asynchronously: the target's dead-letter queue covers delivery only.
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 2);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^ProcessorNotify') },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 6 * 3600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessorFailureReportDeadLetterQueue'), 'Arn'] } } },
+    });
+  });
+
+  test('notify\'s role may send to that queue, and nothing more of it', () => {
+    const sends = policyStatements(template).filter((statement) =>
+      JSON.stringify(statement.Resource).includes('ProcessorFailureReportDeadLetterQueue') && JSON.stringify(statement.roles).includes('ProcessorNotifyServiceRole'));
+    expect(sends.flatMap((statement) => statement.Action)).toEqual(['sqs:SendMessage']);
   });
 });
 

@@ -98,7 +98,7 @@ describe('runs that end without failing a step', () => {
   });
 });
 
-test('a run that fails after publishing leaves nothing published, and a report it cannot deliver waits in the dead-letter queue', async () => {
+test('a run that fails after publishing leaves nothing published, and a report notify fails on reaches the dead-letter queue', async () => {
   // An event bus that does not exist: NotifySuccess publishes, then cannot put the run event and fails.
   const result = await run('missing-bus', {
     createStack: (app, props) => {
@@ -108,6 +108,21 @@ test('a run that fails after publishing leaves nothing published, and a report i
   });
   expect(result.executionStatus).toBe('FAILED');
   expect(result.objects.filter((key) => key.startsWith(`output/${result.runId}/`))).toEqual([`output/${result.runId}/summary.json`]);
-  // The failure report could not put its event either: after EventBridge's retries it is kept.
-  expect(result.deadLetters).toBe(1);
+  // The failure report cannot put its event either: EventBridge delivered it (Lambda queued it), notify failed
+  // three times (once and Lambda's two retries), and Lambda sent its invocation record to the on-failure destination.
+  expect(result.deadLetters).toBe(0);
+  // Each attempt emailed before it failed on the event: three attempts, three emails.
+  expect(result.emails.filter((email) => email.subject === 'Batch run orders.csv failed: Error')).toHaveLength(3);
+  const reports = result.queueMessages.filter((message) => message.queue === 'OrdersPipeline/Orders/FailureReportDeadLetterQueue');
+  expect(reports).toHaveLength(1);
+  expect(reports[0].sender).toMatch(/^lambda:OrdersNotify/);
+  const record = JSON.parse(reports[0].body);
+  expect(record.requestContext).toMatchObject({ condition: 'RetriesExhausted', approximateInvokeCount: 3, functionArn: expect.stringMatching(/:function:OrdersNotify[0-9A-F]+:\$LATEST$/) });
+  expect(record.requestPayload).toMatchObject({
+    'source': 'aws.states',
+    'detail-type': 'Step Functions Execution Status Change',
+    'detail': { status: 'FAILED', name: expect.stringContaining(result.runId), error: expect.any(String) },
+  });
+  expect(record.responseContext).toMatchObject({ functionError: 'Unhandled' });
+  expect(record.responsePayload.errorType).toEqual(expect.any(String));
 });
