@@ -5,7 +5,8 @@ import { setMaxListeners } from 'node:events';
 import { AwsSdkTasks, parseSdkResource } from './aws-sdk-tasks';
 import { ChildExecution, DISTRIBUTED_MAP_RESOURCE, MapRun, MapState, NO_TIMEOUT_SECONDS, ReaderConfig, rewriteDistributedMaps, runDistributedMap } from './distributed-map';
 import {
-  EngineEvent, executionLimitExceeded, EXPRESS_DURATION_LIMIT_SECONDS, ExecutionLimits, HISTORY_EVENT_LIMIT, OPEN_EXECUTION_LIMIT, startExecutionRefusal, stepFunctionsIntegrationError,
+  EngineEvent, executionLimitExceeded, EXPRESS_DURATION_LIMIT_SECONDS, ExecutionLimits, HISTORY_EVENT_LIMIT, OPEN_EXECUTION_LIMIT,
+  startExecutionRefusal, stepFunctionsIntegrationError,
 } from './execution-limits';
 import { LambdaHost } from '../lambda/lambda-host';
 

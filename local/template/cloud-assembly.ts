@@ -198,7 +198,10 @@ export interface InProcessSynthesis<S extends Stack> {
  * gives an app (asset and path metadata) over the app's own `context` (as its cdk.json would give it, feature
  * flags among them), and reads it back as an app's cloud assembly is read.
  */
-export function synthesizeInProcess<S extends Stack>(createStack: (app: App) => S, context: Readonly<Record<string, unknown>> = {}): InProcessSynthesis<S> {
+export function synthesizeInProcess<S extends Stack>(
+  createStack: (app: App) => S,
+  context: Readonly<Record<string, unknown>> = {},
+): InProcessSynthesis<S> {
   // Required here, not imported: the local tool runs users' apps without loading the CDK itself.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const cdk = require('aws-cdk-lib') as typeof import('aws-cdk-lib');

@@ -31,8 +31,8 @@ export function cfnLintVersion(): string | undefined {
 /** Lints the templates (one cfn-lint process for all: its start-up is most of its time) and returns every finding. */
 export function lintTemplates(files: readonly string[]): LintFinding[] {
   const run = spawnSync('cfn-lint', ['--format', 'parseable', '--', ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  // Exit codes are a bit mask of the kinds found (2 errors, 4 warnings, 8 informational); 1 is cfn-lint failing itself.
-  if (run.status === null || (run.status & 1) !== 0) throw new Error(`cfn-lint failed (exit ${run.status}): ${run.stderr}${run.stdout}`);
+  // Exit codes are a bit mask of the kinds found (2 errors, 4 warnings, 8 informational); an odd one is cfn-lint failing itself.
+  if (run.status === null || run.status % 2 === 1) throw new Error(`cfn-lint failed (exit ${run.status}): ${run.stderr}${run.stdout}`);
   return run.stdout.split('\n').filter((line) => line.trim() !== '').map((line) => {
     const match = /^(.*?):\d+:\d+:\d+:\d+:([A-Z]\d+):(.*)$/.exec(line);
     if (!match) throw new Error(`unexpected cfn-lint output: ${line}`);

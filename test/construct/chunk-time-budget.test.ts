@@ -22,7 +22,8 @@ function worstCaseSeconds(definition: any): number {
   const throttledOnly = (retrier: any) => retrier.ErrorEquals.every((error: string) => LAMBDA_THROTTLING_ERRORS.includes(error));
   return Object.values<any>(definition.States).filter((state) => state.Type === 'Task').reduce((total, state) => {
     const retriers = (state.Retry ?? []).map((retrier: any) => ({ ...RETRIER_DEFAULTS, ...retrier }));
-    const attempts = (full: boolean) => retriers.filter((retrier: any) => throttledOnly(retrier) !== full).reduce((sum: number, retrier: any) => sum + retrier.MaxAttempts, 0);
+    const attempts = (full: boolean) => retriers.filter((retrier: any) => throttledOnly(retrier) !== full)
+      .reduce((sum: number, retrier: any) => sum + retrier.MaxAttempts, 0);
     const waits = retriers.reduce((sum: number, retrier: any) => {
       for (let retry = 0; retry < retrier.MaxAttempts; retry++) {
         sum += Math.min(retrier.IntervalSeconds * retrier.BackoffRate ** retry, retrier.MaxDelaySeconds ?? Infinity);
