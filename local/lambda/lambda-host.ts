@@ -234,8 +234,8 @@ export class LambdaHost {
   /**
    * Invokes a function once: resolves with its result or rejects with {@link LambdaFunctionError} (the function
    * failed) or {@link LambdaServiceError} (Lambda refused the invocation: no such function, a payload too large).
-   * An `Event` invocation (S3 notifications, EventBridge targets) is refused past the asynchronous payload limit
-   * and its response is not limited; {@link invokeAsync} adds Lambda's retries.
+   * An `Event` invocation is refused past the asynchronous payload limit and its response is not limited: it is one
+   * attempt of an asynchronous invocation, which `./async-invocation.ts` queues, retries and gives up.
    * @param requestBytes the request's size when the caller has it (the Invoke API's body) @default its JSON's
    */
   invoke(nameOrArn: string, event: unknown, type: InvocationType = 'RequestResponse', requestBytes?: number): Promise<unknown> {
@@ -282,20 +282,6 @@ export class LambdaHost {
       else this.usage.gbSeconds += gbs;
       if (this.all.has(container)) this.park(container, name);
       this.releaseSlot(name);
-    }
-  }
-
-  /**
-   * Invokes a function asynchronously, as S3 and EventBridge do: a payload over the limit is refused at once;
-   * a failed invocation is retried twice before it is given up (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html).
-   */
-  async invokeAsync(nameOrArn: string, event: unknown, requestBytes?: number): Promise<unknown> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.invoke(nameOrArn, event, 'Event', requestBytes);
-      } catch (error) {
-        if (error instanceof LambdaServiceError || attempt >= 2) throw error;
-      }
     }
   }
 

@@ -236,8 +236,11 @@ async function runProcessor(
     const notificationRefusal = cloud.serviceInvokeRefusal('s3.amazonaws.com', trigger.name, `arn:aws:s3:::${bucket}`);
     const delivered = await Promise.allSettled(deliveries.map((event) => (notificationRefusal
       ? Promise.reject(Object.assign(new Error(notificationRefusal), { name: 'AccessDeniedException' }))
-      : deliverNotification(cloud.lambda, trigger.name, event))));
-    const deliveryFailure = delivered.flatMap((d) => (d.status === 'rejected' ? [d.reason as Error] : []))[0];
+      : deliverNotification(cloud.asyncInvocations, trigger.name, event))));
+    // Why a run may not have started: S3 or Lambda refused the event, or the trigger failed every attempt (the event
+    // is then in its dead-letter queue); the last attempt's error is the trigger's.
+    const deliveryFailure = delivered.map((d) => (d.status === 'rejected' ? d.reason as Error : d.value.succeeded ? undefined : d.value.error))
+      .find((failure) => failure !== undefined);
 
     const orchestrations = [...cloud.stepFunctions.executions.values()].filter((e) => e.stateMachineArn === orchestratorArn);
     if (orchestrations.length === 0 && !deliveryFailure) throw new Error('The trigger did not start the orchestrator');

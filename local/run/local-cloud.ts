@@ -102,7 +102,10 @@ export class LocalCloud {
   readonly lambda: LambdaHost;
   readonly stepFunctions: LocalStepFunctions;
   readonly eventBridge: LocalEventBridge;
-  /** Lambda's asynchronous invocations (EventBridge's targets): retries, then the on-failure destination and dead-letter queue. */
+  /**
+   * Lambda's asynchronous invocations (S3's notifications, EventBridge's targets, the Invoke API's `Event` type):
+   * retries, then the on-failure destination and dead-letter queue.
+   */
   readonly asyncInvocations: AsyncInvocations;
   /** The template's SQS queues, holding what was sent to them (dead-letter queues, on-failure destinations). */
   readonly queues: LocalQueues;
@@ -288,12 +291,13 @@ export class LocalCloud {
 
   private bindEndpoints(enrichFaultRate: number): void {
     this.enrichFaults.rate = enrichFaultRate;
-    const { lambda, stepFunctions, eventBridge } = this;
+    const { lambda, asyncInvocations, stepFunctions, eventBridge } = this;
     const { region, account } = this.assembly.env;
     const integrationArn = (m: { apiId: string; stage: string; method: string; path: string }) =>
       `arn:aws:execute-api:${region}:${account}:${m.apiId}/${m.stage}/${m.method}${m.path}`;
     this.endpoints.bind({
       lambda,
+      asyncInvocations,
       stepFunctions,
       eventBridge,
       restApis: this.assembly.restApis,

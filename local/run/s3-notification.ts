@@ -1,4 +1,4 @@
-import { LambdaHost } from '../lambda/lambda-host';
+import { AsyncInvocations, AsyncOutcome } from '../lambda/async-invocation';
 
 /** The S3 `ObjectCreated:Put` notification exactly as S3 sends it to a Lambda destination. */
 export function objectCreatedEvent(region: string, bucket: string, key: string, size: number, eTag: string, sequencer: string, versionId?: string) {
@@ -30,7 +30,11 @@ export function sequencerOf(time: number, index: number): string {
   return (time * 1000 + index).toString(16).toUpperCase().padStart(16, '0');
 }
 
-/** Delivers a notification the way S3 invokes a function: asynchronously, with Lambda's retries. */
-export function deliverNotification(lambda: LambdaHost, functionName: string, event: ObjectCreatedEvent): Promise<unknown> {
-  return lambda.invokeAsync(functionName, event);
+/**
+ * Delivers a notification the way S3 invokes a function: asynchronously, Lambda retrying the function's errors and
+ * giving up an event that failed every attempt to the function's dead-letter queue. Rejects when Lambda refuses the
+ * event (no such function, a payload over 1 MB); otherwise resolves with what became of it once Lambda is done with it.
+ */
+export async function deliverNotification(lambda: AsyncInvocations, functionName: string, event: ObjectCreatedEvent): Promise<AsyncOutcome> {
+  return lambda.accept(functionName, event).outcome;
 }

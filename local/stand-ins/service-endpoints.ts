@@ -3,6 +3,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { LocalEventBridge } from '../engine/event-bridge';
 import { LocalStepFunctions } from '../engine/step-functions';
+import { AsyncInvocations } from '../lambda/async-invocation';
 import { LambdaServiceError, requestRefusal } from '../lambda/invocation-limits';
 import { LambdaFunctionError, LambdaHost } from '../lambda/lambda-host';
 import { LocalRestApi } from '../template/cloud-assembly';
@@ -26,6 +27,8 @@ export interface ServiceEndpoints {
   /** Binds the services once they exist (the endpoint URL is needed to build them). */
   bind(services: {
     lambda: LambdaHost;
+    /** Lambda's asynchronous invocations: the Invoke API's `Event` type queues its event there. */
+    asyncInvocations: AsyncInvocations;
     stepFunctions: LocalStepFunctions;
     eventBridge: LocalEventBridge;
     restApis: LocalRestApi[];
@@ -130,7 +133,8 @@ export async function startServiceEndpoints(): Promise<ServiceEndpoints> {
   };
 
   // The Invoke API (https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html): `Event` answers 202 once the
-  // event is queued (the invocation runs after, with Lambda's retries); a payload too large is refused first.
+  // event is queued (the invocation runs after, with Lambda's retries, on-failure destination and dead-letter queue);
+  // a payload too large is refused first.
   const lambdaInvoke = async (name: string, payload: Buffer, invocationType: string, res: ServerResponse) => {
     const functionName = decodeURIComponent(name);
     const lambda = services!.lambda;
@@ -146,8 +150,8 @@ export async function startServiceEndpoints(): Promise<ServiceEndpoints> {
         throw new LambdaServiceError('InvalidRequestContentException', 400, `Could not parse request body into json: ${(error as Error).message}`);
       }
       if (type === 'Event') {
-        // A failure once queued is Lambda's to retry, then to drop: not the caller's.
-        lambda.invokeAsync(functionName, event, payload.length).catch(() => undefined);
+        // A failure once queued is Lambda's to retry, then to give up to the function's destinations: not the caller's.
+        services!.asyncInvocations.accept(functionName, event, payload.length);
         return send(res, 202, '');
       }
       const result = await lambda.invoke(functionName, event, type, payload.length);

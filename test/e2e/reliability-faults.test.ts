@@ -135,3 +135,27 @@ test('two different files uploaded at once: one run each, outputs not mixed', as
   expect(other.records).toEqual({ total: 45, valid: 45 - 4, rejected: 4 });
   expect(result.emails).toHaveLength(2);
 });
+
+test('a trigger that fails every attempt leaves the S3 event in its dead-letter queue, and the run never starts', async () => {
+  const dir = path.join(work, 'trigger-fails');
+  const sample = writeSampleOrders(path.join(dir, 'orders'), { records: 20, seed: 31, invalidEvery: 1000, missingFinancialsEvery: 1000 });
+  // Every invocation crashes: the trigger fails once and on both of Lambda's retries.
+  const result = await runLocally({
+    input: sample.ordersFile, lookup: sample.financialsFile, chunkSize: 10, outDir: path.join(dir, 'out'), faults: { lambda: 1 },
+  });
+
+  expect([result.status, result.executionStatus, result.error?.code]).toEqual(['FAILED', 'NOT_STARTED', 'Runtime.ExitError']);
+  expect([result.stats.orchestratorExecutions, result.stats.lambdaInvocations]).toEqual([0, 3]);
+  // A function dead-letter queue gets the event itself, why it failed in the message attributes
+  // (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+  expect(result.queueMessages).toHaveLength(1);
+  const [message] = result.queueMessages;
+  expect(message.queue).toBe('OrdersPipeline/Orders/TriggerDeadLetterQueue');
+  expect(message.sender).toMatch(/^lambda:OrdersTrigger/);
+  expect(message.attributes).toEqual({ RequestID: expect.any(String), ErrorCode: '200', ErrorMessage: expect.stringContaining('injected fault') });
+  const event = JSON.parse(message.body);
+  expect(event.Records).toHaveLength(1);
+  expect(event.Records[0]).toMatchObject({ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { object: { key: result.inputKey } } });
+  // The upload is still there to process again once the cause is fixed.
+  expect(result.objects).toContain(result.inputKey);
+});

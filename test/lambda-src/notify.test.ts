@@ -7,8 +7,10 @@ import { objectExists, readJson, readText, writeJson, writeText } from '../../la
 import { AwsSdkTasks } from '../../local/engine/aws-sdk-tasks';
 import { executionStatusChange, LocalEventBridge } from '../../local/engine/event-bridge';
 import { ExecutionRecord, LocalStepFunctions } from '../../local/engine/step-functions';
+import { AsyncInvocations } from '../../local/lambda/async-invocation';
 import { LambdaHost } from '../../local/lambda/lambda-host';
 import { ServiceEndpoints, startServiceEndpoints } from '../../local/stand-ins/service-endpoints';
+import { LocalQueues } from '../../local/stand-ins/sqs-queues';
 import { RUN_EVENT_SOURCE } from '../../src/contract/run-events';
 import { LocalAws, startLocalAws } from '../stand-ins/local-aws';
 
@@ -71,7 +73,8 @@ describe('notify', () => {
     const lambda = new LambdaHost([], { baseEnvironment: {}, functionArn: (name) => name });
     stepFunctions = new LocalStepFunctions([orchestrator], { lambda, sdk, readItems: async () => [], writeResults: async () => undefined });
     eventBridge = new LocalEventBridge([], ['default', 'runs-bus'], { region: 'us-east-1', account: '000000000000', invokeFunction: async () => undefined });
-    endpoints.bind({ lambda, stepFunctions, eventBridge, restApis: [] });
+    const asyncInvocations = new AsyncInvocations(lambda, { configs: new Map(), queues: new LocalQueues([]), functionArn: (name) => name });
+    endpoints.bind({ lambda, asyncInvocations, stepFunctions, eventBridge, restApis: [] });
     Object.assign(process.env, { AWS_ENDPOINT_URL_SFN: endpoints.url, AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.url });
   });
 

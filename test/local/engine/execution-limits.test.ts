@@ -3,8 +3,10 @@ import { AwsSdkTasks } from '../../../local/engine/aws-sdk-tasks';
 import { LocalEventBridge } from '../../../local/engine/event-bridge';
 import { PAYLOAD_LIMIT_BYTES } from '../../../local/engine/execution-limits';
 import { LocalStepFunctions, LocalStepFunctionsOptions } from '../../../local/engine/step-functions';
+import { AsyncInvocations } from '../../../local/lambda/async-invocation';
 import { LambdaHost } from '../../../local/lambda/lambda-host';
 import { startServiceEndpoints } from '../../../local/stand-ins/service-endpoints';
+import { LocalQueues } from '../../../local/stand-ins/sqs-queues';
 
 // The limits AWS puts on executions, crossed one by one: each fails as AWS fails.
 const arn = 'arn:aws:states:us-east-1:000000000000:stateMachine:Steps';
@@ -117,7 +119,8 @@ describe('StartExecution', () => {
   test('the local API answers these refusals as AWS JSON errors the SDK turns into its exceptions', async () => {
     const endpoints = await startServiceEndpoints();
     const eventBridge = new LocalEventBridge([], ['default'], { region: 'us-east-1', account: '000000000000', invokeFunction: (a, e) => lambda.invoke(a, e) });
-    endpoints.bind({ lambda, stepFunctions: service(passing), eventBridge, restApis: [] });
+    const asyncInvocations = new AsyncInvocations(lambda, { configs: new Map(), queues: new LocalQueues([]), functionArn: (name) => name });
+    endpoints.bind({ lambda, asyncInvocations, stepFunctions: service(passing), eventBridge, restApis: [] });
     const client = new SFNClient({ region: 'us-east-1', endpoint: endpoints.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
     try {
       await expect(client.send(new StartExecutionCommand({ stateMachineArn: arn, name: 'has space', input: '{}' }))).rejects.toBeInstanceOf(InvalidName);

@@ -1,6 +1,8 @@
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { AsyncInvocations, asyncInvokeConfigsOf } from '../../../local/lambda/async-invocation';
 import { LambdaFunctionError } from '../../../local/lambda/lambda-host';
 import { LocalQueues } from '../../../local/stand-ins/sqs-queues';
+import { startLocalLambda } from '../../stand-ins/local-lambda';
 
 const QUEUE = 'arn:aws:sqs:us-east-1:000000000000:Reports';
 const failing = (failures: number) => {
@@ -74,3 +76,17 @@ test('the settings are read from the template\'s EventInvokeConfig and DeadLette
     : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)])) : value);
   expect(asyncInvokeConfigsOf(resources, resolve).get('fn')).toMatchObject({ deadLetterTargetArn: QUEUE, maximumRetryAttempts: 1, onFailure: QUEUE });
 });
+
+test('the Invoke API\'s Event type answers 202 and queues the event here, with Lambda\'s retries', async () => {
+  const api = await startLocalLambda({ fn: 'let calls = 0; exports.handler = async () => { calls++; throw new Error(`attempt ${calls} failed`); };' });
+  try {
+    const answer = await api.client.send(new InvokeCommand({ FunctionName: 'fn', InvocationType: 'Event', Payload: Buffer.from('{"order":7}') }));
+    expect(answer.StatusCode).toBe(202);
+    await api.asyncInvocations.settle();
+    expect(api.asyncInvocations.failed).toEqual([expect.objectContaining({
+      functionName: 'fn', succeeded: false, attempts: 3, condition: 'RetriesExhausted', response: expect.objectContaining({ errorMessage: 'attempt 3 failed' }),
+    })]);
+  } finally {
+    await api.close();
+  }
+}, 30_000);

@@ -2,8 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { AsyncInvocations } from '../../../local/lambda/async-invocation';
 import { MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES } from '../../../local/lambda/invocation-limits';
 import { LambdaFunctionError, LambdaHost, LocalFunction } from '../../../local/lambda/lambda-host';
+import { LocalQueues } from '../../../local/stand-ins/sqs-queues';
 import { LocalLambda, startLocalLambda } from '../../stand-ins/local-lambda';
 
 // Each limit crossed by one byte, and met exactly: what Lambda answers past it, through the host (Step Functions,
@@ -30,15 +32,19 @@ exports.handler = async (event) => {
 describe('the payload limits of the local Lambda', () => {
   let dir: string;
   let host: LambdaHost;
+  let asyncInvocations: AsyncInvocations;
   let api: LocalLambda;
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'invocation-limits-test-'));
     fs.writeFileSync(path.join(dir, 'index.js'), BUNDLE);
     const fn: LocalFunction = { name: 'fn', entry: path.join(dir, 'index.js'), handlerExport: 'handler', environment: {}, timeoutSeconds: 30, memoryMb: 256, architecture: 'x86_64' };
-    host = new LambdaHost([fn], { baseEnvironment: {}, functionArn: (name) => `arn:aws:lambda:us-east-1:000000000000:function:${name}` });
+    const functionArn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
+    host = new LambdaHost([fn], { baseEnvironment: {}, functionArn });
+    asyncInvocations = new AsyncInvocations(host, { configs: new Map(), queues: new LocalQueues([]), functionArn });
     api = await startLocalLambda({ fn: BUNDLE });
   }, 30_000);
   afterAll(async () => {
+    await asyncInvocations.close();
     await Promise.all([host.close(), api.close()]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -75,11 +81,11 @@ describe('the payload limits of the local Lambda', () => {
 
   test('an asynchronous event over 1 MB is refused with RequestEntityTooLargeException (413), not retried; one of 1 MB is queued', async () => {
     const invocations = host.usage.invocations;
-    await expect(host.invokeAsync('fn', payloadOf(1_048_577))).rejects.toMatchObject({
+    expect(() => asyncInvocations.accept('fn', payloadOf(1_048_577))).toThrow(expect.objectContaining({
       name: 'Lambda.RequestEntityTooLargeException', message: '1048577 byte payload is too large for the Event invocation type (limit 1048576 bytes)',
-    });
+    }));
     expect(host.usage.invocations).toBe(invocations);
-    await expect(host.invokeAsync('fn', payloadOf(1_048_576))).resolves.toEqual({ received: 1_048_576 });
+    await expect(asyncInvocations.accept('fn', payloadOf(1_048_576)).outcome).resolves.toMatchObject({ succeeded: true, attempts: 1, response: { received: 1_048_576 } });
     // The same event is well within a synchronous invocation's limit.
     await expect(host.invoke('fn', payloadOf(1_048_577))).resolves.toEqual({ received: 1_048_577 });
 
