@@ -1,7 +1,8 @@
 /**
  * merge-chunks: `MergeRequest` → `MergeResult`. Stages the run's rejects and output under its work
  * prefix, streamed chunk by chunk from the work files; the chunks' outcomes come from the
- * Distributed Map's exported results. notify publishes the staged files when the run succeeds.
+ * Distributed Map's exported results (and, for chunks those leave out, from the other Map Runs' results
+ * under the run's map-results prefix, which it may list). notify publishes the staged files when the run succeeds.
  *
  * It reads only files it knows exist, never probing: a chunk whose child execution SUCCEEDED has its
  * processed chunk and its validation rejects, and its enrichment rejects when enrichment is configured
@@ -12,7 +13,7 @@ import { mergeRun, MergeSources } from './merge/merge-run';
 import { ChunkRef, MergeRequest, MergeResult, RejectedRecord, RunPlan } from './shared/contracts';
 import { log } from './shared/logger';
 import { WorkFiles } from './shared/run-layout';
-import { readJson, readJsonLinesArray, readObjectStream, uploadStream } from './shared/s3-objects';
+import { listKeys, readJson, readJsonLinesArray, readObjectStream, uploadStream } from './shared/s3-objects';
 import { MERGE_CHUNKS_ENVIRONMENT } from '../src/contract/handler-environment';
 
 export async function handler(request: MergeRequest): Promise<MergeResult> {
@@ -24,8 +25,13 @@ export async function handler(request: MergeRequest): Promise<MergeResult> {
   const stagedRejectsKey = work.stagedRejectsKey(plan.input.key);
   const at = (key: string) => ({ bucket, key });
   const chunks = await readJson<ChunkRef[]>(at(split.manifestKey));
-  const manifest = await readJson<MapResultsManifest>(at(map.resultsKey));
-  const outcomes = await chunkOutcomes(manifest, chunks.length, (key) => readJson<ChildExecutionResult[]>(at(key)));
+  const outcomes = await chunkOutcomes({
+    manifestKey: map.resultsKey,
+    readManifest: (key) => readJson<MapResultsManifest>(at(key)),
+    readResultFile: (key) => readJson<ChildExecutionResult[]>(at(key)),
+    // Other Map Runs of this run (a redrive's results may list only the redriven children).
+    listManifests: async () => (await listKeys(bucket, `${work.mapResultsPrefix}/`)).filter((key) => key.endsWith('/manifest.json')),
+  }, chunks.length);
   const failedChunks = new Set(chunks.filter((chunk) => outcomes[chunk.index] === 'FAILED').map((chunk) => chunk.index));
 
   const sources: MergeSources = {

@@ -230,6 +230,10 @@ export class BatchFileProcessor extends Construct {
     // Merge stages the output and the rejects under the work prefix (in parts); notify publishes them.
     grantObjectRead(this.bucket, this.mergeFunction, workObjects);
     grantObjectWrite(this.bucket, this.mergeFunction, workObjects, { multipart: true });
+    // Chunks the Map's manifest leaves out (a redrive's results may list only the redriven children) are looked
+    // for in the run's other Map Run results: a listing of `<work>/<runId>/map-results/`, nothing wider
+    // (lambda-src/merge/map-results.ts).
+    grantListUnder(this.bucket, this.mergeFunction, `${config.workPrefix}*/map-results/`);
 
     // archive-input: copies the upload (its version, with its tags) under the archive prefix, in parts
     // past 5 GiB (HEAD, then CopyObject or GetObjectTagging + a multipart copy). A retry whose copy is

@@ -90,6 +90,18 @@ export async function objectExists(ref: ObjectRef): Promise<boolean> {
   return page.Contents?.[0]?.Key === ref.key;
 }
 
+/** The keys under `prefix` (every page of ListObjectsV2), which needs `s3:ListBucket` with an `s3:prefix` condition that covers it. */
+export async function listKeys(bucket: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3Client().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return keys;
+}
+
 /** Parsed values of a JSON Lines byte stream, one per non-empty line. */
 export async function* jsonLinesOf<T>(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<T> {
   // The decoder keeps a multi-byte character that straddles two pieces whole.

@@ -18,9 +18,30 @@
  *   (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html); the
  *   files are written when the Map Run ends, also when it fails (an assumption: the
  *   documentation does not say whether a failed Map Run exports its results),
- * - keeps the Map Run (each child's outcome) so that a redrive re-runs only the children that
- *   failed or never started, as a Map Run redrive does
- *   (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html).
+ * - keeps the Map Run (each child's outcome and the result files it wrote) so that a redrive re-runs only
+ *   the children that failed or never started, as a Map Run redrive does
+ *   (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html),
+ * - after a redrive, writes the ResultWriter's files as read below.
+ *
+ * The ResultWriter after a Map Run redrive. What the documentation says: a redrive resumes the same Map Run,
+ * its ARN unchanged (`MapRunRedriven` events carry "the ARN of a Map Run that was redriven" and a redrive count,
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_MapRunRedrivenEventDetails.html), so its
+ * results go to the same `<Prefix>/<map run id>/` folder; the ResultWriter writes child executions' results,
+ * counted per child execution in `resultsWritten`
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_MapRunExecutionCounts.html), into files by
+ * status listed in `manifest.json` (input-output-resultwriter.html above). What it does not say: whether a
+ * redrive rewrites the results of the children that had already ended, or the files of the first attempt.
+ * The reading implemented: results already written stay written. The redrive writes the results of the children
+ * it ran (and of those it left unstarted) into new files, numbered on from the Map Run's earlier files of the same
+ * status (`SUCCEEDED_1.json` after `SUCCEEDED_0.json`), and rewrites `manifest.json` to list the earlier files and
+ * the new ones. A chunk that failed and then succeeded on the redrive is therefore listed twice, FAILED in the
+ * first attempt's file and SUCCEEDED in the redrive's; a child that succeeded the first time is listed once.
+ * Assumed where the documentation is silent: the numbering per status, and that the earlier files are neither
+ * rewritten nor deleted. The other readings (a chunk listed once with its latest status; only the redriven
+ * children listed, in the same or a new folder) are what lambda-src/merge/map-results.ts also accepts: it counts
+ * a chunk SUCCEEDED when any entry is, and looks for chunks the manifest leaves out in the run's other manifests.
+ * A Map Run that a redrive starts anew (one that had not started, https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html)
+ * gets a new ARN, so a new folder, here as there.
  *
  * InputPath, ResultSelector, ResultPath, OutputPath, Retry and Catch stay on the rewritten state, so
  * the engine applies them as it would to the Map. When the execution the Map belongs to ends (stopped, timed
@@ -99,10 +120,15 @@ export interface ChildExecution {
   readonly stopDate?: Date;
 }
 
+/** A ResultWriter's result files, by status, as `manifest.json` lists them. */
+export type ResultFiles = Record<'FAILED' | 'PENDING' | 'SUCCEEDED', Array<{ Key: string; Size: number }>>;
+
 /** A Map Run: what a redrive of the Map needs to re-run only what did not succeed. */
 export interface MapRun {
   readonly mapRunArn: string;
   readonly children: ChildExecution[];
+  /** The result files its ResultWriter has written so far (none without a ResultWriter, or when writing failed). */
+  readonly resultFiles?: ResultFiles;
 }
 
 export interface DistributedMapDependencies {
@@ -192,25 +218,34 @@ function exportedChild(child: ChildExecution): Record<string, unknown> {
   };
 }
 
-async function writeMapResults(state: MapState, input: unknown, run: MapRun, deps: DistributedMapDependencies): Promise<unknown> {
+/**
+ * Writes the results of `written` (the children this attempt of the Map Run ran or left unstarted) into new
+ * files after the Map Run's `earlier` ones, and a manifest listing both (see the module's comment).
+ */
+async function writeMapResults(
+  state: MapState, input: unknown, mapRunArn: string, written: readonly ChildExecution[],
+  earlier: ResultFiles | undefined, deps: DistributedMapDependencies,
+): Promise<{ output: unknown; resultFiles: ResultFiles }> {
   const writer = state.ResultWriter!;
   if (!deps.writeResults) throw new Error('ResultWriter is not emulated here');
   const parameters = await deps.evaluate(writer.Parameters ?? {}, input, deps.context) as { Bucket: string; Prefix?: string };
-  const mapRunId = run.mapRunArn.slice(run.mapRunArn.lastIndexOf(':') + 1);
+  const mapRunId = mapRunArn.slice(mapRunArn.lastIndexOf(':') + 1);
   const folder = `${parameters.Prefix ? `${parameters.Prefix.replace(/\/$/, '')}/` : ''}${mapRunId}/`;
   const files: Array<{ key: string; body: string }> = [];
-  const resultFiles: Record<string, Array<{ Key: string; Size: number }>> = { FAILED: [], PENDING: [], SUCCEEDED: [] };
+  const resultFiles: ResultFiles = {
+    FAILED: [...earlier?.FAILED ?? []], PENDING: [...earlier?.PENDING ?? []], SUCCEEDED: [...earlier?.SUCCEEDED ?? []],
+  };
   for (const status of ['SUCCEEDED', 'FAILED', 'PENDING'] as const) {
     // FAILED also lists children that timed out or were aborted.
-    const children = run.children.filter((c) => (status === 'FAILED' ? ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(c.status) : c.status === status));
+    const children = written.filter((c) => (status === 'FAILED' ? ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(c.status) : c.status === status));
     if (children.length === 0) continue;
-    const file = { key: `${folder}${status}_0.json`, body: JSON.stringify(children.map(exportedChild)) };
+    const file = { key: `${folder}${status}_${resultFiles[status].length}.json`, body: JSON.stringify(children.map(exportedChild)) };
     files.push(file);
     resultFiles[status].push({ Key: file.key, Size: Buffer.byteLength(file.body) });
   }
-  const manifest = { key: `${folder}manifest.json`, body: JSON.stringify({ DestinationBucket: parameters.Bucket, MapRunArn: run.mapRunArn, ResultFiles: resultFiles }) };
+  const manifest = { key: `${folder}manifest.json`, body: JSON.stringify({ DestinationBucket: parameters.Bucket, MapRunArn: mapRunArn, ResultFiles: resultFiles }) };
   await deps.writeResults(writer.Resource, parameters, [...files, manifest]);
-  return { MapRunArn: run.mapRunArn, ResultWriterDetails: { Bucket: parameters.Bucket, Key: manifest.key } };
+  return { output: { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: parameters.Bucket, Key: manifest.key } }, resultFiles };
 }
 
 /** Runs one Distributed Map state on its (InputPath-applied) input. */
@@ -245,9 +280,16 @@ export async function runDistributedMap(state: MapState, input: unknown, deps: D
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  const run: MapRun = { mapRunArn: deps.mapRunArn, children };
-  deps.onMapRun?.(run);
-  const output = state.ResultWriter ? await writeMapResults(state, input, run, deps) : undefined;
+  // A redrive writes the results of the children it ran (or left unstarted) after the files the Map Run wrote
+  // before; every child's when it had written none (its ResultWriter failed).
+  let resultFiles = previous ? deps.previous?.resultFiles : undefined;
+  const unwritten = resultFiles ? toRun.map((index) => children[index]) : children;
+  let output: unknown;
+  try {
+    if (state.ResultWriter) ({ output, resultFiles } = await writeMapResults(state, input, deps.mapRunArn, unwritten, resultFiles, deps));
+  } finally {
+    deps.onMapRun?.({ mapRunArn: deps.mapRunArn, children, resultFiles });
+  }
 
   if (failed > tolerated) {
     throw new ExceedToleratedFailureThreshold(

@@ -75,7 +75,10 @@ test('each handler gets exactly the S3 actions of the calls it makes, on the pre
   // Reads only rejects files the earlier steps always write: no probing, so no listing.
   expect(s3Grants('Stores')).toEqual(['s3:GetObject /runs/*']);
   // Merge stages the output under the work prefix; notify publishes it (a copy) and removes the input.
-  expect(s3Grants('Merges')).toEqual(['s3:AbortMultipartUpload /runs/*', 's3:GetObject /runs/*', 's3:PutObject /runs/*']);
+  // It lists the run's Map results only, for chunks the Map's manifest leaves out after a redrive.
+  expect(s3Grants('Merges')).toEqual([
+    's3:AbortMultipartUpload /runs/*', 's3:GetObject /runs/*', 's3:ListBucket bucket prefix=runs/*/map-results/*', 's3:PutObject /runs/*',
+  ]);
   // Publishing copies in parts past 5 GiB (and aborts a failed copy); the staged files have no tags to copy.
   expect(s3Grants('Publishes')).toEqual([
     's3:AbortMultipartUpload /output/*', 's3:DeleteObject /input/*', 's3:DeleteObject /output/*', 's3:GetObject /output/*', 's3:GetObject /runs/*',
@@ -104,8 +107,8 @@ test('the prefixes of the grants follow the prefix props', () => {
   const listed = policyStatements(template)
     .filter((statement) => statement.Action.includes('s3:ListBucket'))
     .map((statement) => statement.Condition?.StringLike?.['s3:prefix']);
-  // archive-input under the input and archive prefixes, notify under the work and output prefixes.
-  expect(listed.flat().sort()).toEqual(['in/*', 'old/*', 'out/*', 'tmp/*']);
+  // archive-input under the input and archive prefixes, notify under the work and output prefixes, merge under the runs' Map results.
+  expect(listed.flat().sort()).toEqual(['in/*', 'old/*', 'out/*', 'tmp/*', 'tmp/*/map-results/*']);
 });
 
 test('the trigger may start the orchestrator', () => {

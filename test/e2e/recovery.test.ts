@@ -64,6 +64,15 @@ describe('a run that failed in an enrichment outage, redriven once the endpoint 
     expect(items(redriven)).toEqual(items(undisturbed));
   });
 
+  test('its Map results list the chunks that failed twice, FAILED then SUCCEEDED, and merge accounted for every record', () => {
+    // The first attempt's result files are kept and the redrive's added (local/engine/distributed-map.ts):
+    // merge counts a chunk listed FAILED and SUCCEEDED as SUCCEEDED (lambda-src/merge/map-results.ts).
+    const mapResults = redriven.objects.filter((key) => key.includes('/map-results/')).map((key) => key.replace(/^.*\/map-results\/[^/]+\//, ''));
+    expect(mapResults).toEqual(expect.arrayContaining(['FAILED_0.json', 'SUCCEEDED_0.json', 'SUCCEEDED_1.json', 'manifest.json']));
+    expect(redriven.records.total).toBe(RECORDS);
+    expect(redriven.records.valid + redriven.records.rejected).toBe(RECORDS);
+  });
+
   test('the chunks that had succeeded were not processed again', () => {
     // Each chunk is one Express execution. The first attempt ran the answered chunks and at most
     // one Map concurrency's worth (10) of failing ones; the redrive ran only those that had not

@@ -134,6 +134,36 @@ describe('runDistributedMap', () => {
     expect(results).toEqual([0, 10, 20, 30]);
   });
 
+  test('after a redrive the ResultWriter keeps the first attempt\'s files and adds the redriven children\'s, listing both', async () => {
+    // The reading in the module's comment: same Map Run, same folder; a chunk that failed then succeeded is listed twice.
+    const writer = { Resource: 'arn:aws:states:::s3:putObject', Parameters: { 'Bucket': 'b', 'Prefix.$': "States.Format('runs/{}/map-results', $.runId)" } };
+    const failing = mapState({ ResultWriter: writer, ToleratedFailureCount: 0, MaxConcurrency: 1 });
+    const folder = 'runs/r/map-results/run-1/';
+    const written: Array<Array<{ key: string; body: string }>> = [];
+    const writeResults = async (_r: string, _p: unknown, files: ReadonlyArray<{ key: string; body: string }>) => { written.push([...files]); };
+    const indexesIn = (files: Array<{ key: string; body: string }>, name: string) =>
+      JSON.parse(files.find((f) => f.key === `${folder}${name}`)!.body).map((e: any) => [JSON.parse(e.Input).index, e.Status]);
+    let first: any;
+    await expect(runDistributedMap(failing, { runId: 'r', manifestKey: 'k' }, deps([0, 1, 2, 3], (input) => {
+      if (input.index === 1) throw new Error('down');
+      return input.index;
+    }, { writeResults, onMapRun: (run) => { first = run; } }))).rejects.toMatchObject({ name: 'States.ExceedToleratedFailureThreshold' });
+    expect(written[0].map((f) => f.key)).toEqual([`${folder}SUCCEEDED_0.json`, `${folder}FAILED_0.json`, `${folder}PENDING_0.json`, `${folder}manifest.json`]);
+
+    const output = await runDistributedMap(failing, { runId: 'r', manifestKey: 'k' }, deps([0, 1, 2, 3], (input) => input.index, { writeResults, previous: first }));
+    expect(output).toEqual({ MapRunArn: 'arn:aws:states:us-east-1:1:mapRun:m/Map:run-1', ResultWriterDetails: { Bucket: 'b', Key: `${folder}manifest.json` } });
+    // Only the redriven children's results are written, in a new file; the first attempt's files are not rewritten.
+    expect(written[1].map((f) => f.key)).toEqual([`${folder}SUCCEEDED_1.json`, `${folder}manifest.json`]);
+    expect(indexesIn(written[1], 'SUCCEEDED_1.json')).toEqual([[1, 'SUCCEEDED'], [2, 'SUCCEEDED'], [3, 'SUCCEEDED']]);
+    expect(JSON.parse(written[1][1].body).ResultFiles).toEqual({
+      FAILED: [{ Key: `${folder}FAILED_0.json`, Size: expect.any(Number) }],
+      PENDING: [{ Key: `${folder}PENDING_0.json`, Size: expect.any(Number) }],
+      SUCCEEDED: [{ Key: `${folder}SUCCEEDED_0.json`, Size: expect.any(Number) }, { Key: `${folder}SUCCEEDED_1.json`, Size: expect.any(Number) }],
+    });
+    // Chunk 1 is listed FAILED by the first attempt and SUCCEEDED by the redrive.
+    expect(indexesIn(written[0], 'FAILED_0.json')).toEqual([[1, 'FAILED']]);
+  });
+
   test('tolerated failures: the larger of the count and the percentage of the total', () => {
     expect(toleratedFailures({}, 100)).toBe(0);
     expect(toleratedFailures({ ToleratedFailurePercentage: 5 }, 100)).toBe(5);
