@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventPattern, matchesPattern } from './event-pattern';
+import { CancellableWaits } from '../shared/cancellable-waits';
 
 /** One target of a rule, as the template declares it. */
 export interface LocalRuleTarget {
@@ -151,7 +152,7 @@ export class LocalEventBridge {
   /** Set by close(): events are still recorded, but none is delivered or retried any more. */
   private closed = false;
   /** Wakes the deliveries waiting to retry, when close() ends them. */
-  private readonly retryWaits = new Set<() => void>();
+  private readonly retryWaits = new CancellableWaits();
 
   private readonly buses: ReadonlySet<string>;
 
@@ -209,22 +210,10 @@ export class LocalEventBridge {
    */
   async close(): Promise<void> {
     this.closed = true;
-    for (const wake of [...this.retryWaits]) wake();
+    this.retryWaits.wakeAll();
     await this.settle();
   }
 
-  /** Waits before a retry: `retryIntervalMs`, or until close(). */
-  private waitToRetry(): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.retryWaits.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, this.options.retryIntervalMs ?? 25);
-      this.retryWaits.add(wake);
-    });
-  }
 
   private async deliver(rule: LocalRule, target: LocalRuleTarget, event: BusEvent): Promise<void> {
     let lastError = '';
@@ -242,7 +231,7 @@ export class LocalEventBridge {
         message = (error as Error).message;
         lastError = `${code}: ${message}`;
         if (error instanceof DeliveryRefused) break;
-        if (attempt < target.maxAttempts) await this.waitToRetry();
+        if (attempt < target.maxAttempts) await this.retryWaits.wait(this.options.retryIntervalMs ?? 25);
       }
     }
     if (this.closed) return;

@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvocationType, LambdaServiceError, requestRefusal } from './invocation-limits';
 import { LambdaFunctionError, LambdaHost } from './lambda-host';
+import { CancellableWaits } from '../shared/cancellable-waits';
 import { LocalQueues } from '../stand-ins/sqs-queues';
 
 /** A function's asynchronous invocation settings: its `AWS::Lambda::EventInvokeConfig` and `DeadLetterConfig`. */
@@ -68,7 +69,7 @@ export class AsyncInvocations {
   readonly undelivered: Array<{ readonly functionName: string; readonly destination: string; readonly reason: string }> = [];
   private readonly running = new Set<Promise<AsyncOutcome>>();
   private closed = false;
-  private readonly retryWaits = new Set<() => void>();
+  private readonly retryWaits = new CancellableWaits();
 
   constructor(private readonly host: Pick<LambdaHost, 'invoke' | 'resolveName'>, private readonly options: AsyncInvocationsOptions) {}
 
@@ -97,7 +98,7 @@ export class AsyncInvocations {
   /** Retries nothing more, sends nothing more (when the local cloud closes); resolves once the events under way are done with. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const wake of [...this.retryWaits]) wake();
+    this.retryWaits.wakeAll();
     await this.settle();
   }
 
@@ -131,7 +132,7 @@ export class AsyncInvocations {
       } catch (error) {
         lastError = error as Error;
         if (this.closed) return { functionName, requestId, succeeded: false, attempts, error: lastError };
-        if (attempts < maxAttempts) await this.waitToRetry();
+        if (attempts < maxAttempts) await this.retryWaits.wait(this.options.retryIntervalMs ?? 25);
       }
     }
     const response = lastError instanceof LambdaFunctionError
@@ -184,17 +185,6 @@ export class AsyncInvocations {
     this.options.queues.send(destination, { sender: `lambda:${functionName}`, body, attributes });
   }
 
-  private waitToRetry(): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.retryWaits.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, this.options.retryIntervalMs ?? 25);
-      this.retryWaits.add(wake);
-    });
-  }
 }
 
 /** Each function's asynchronous invocation settings, from the template's `AWS::Lambda::EventInvokeConfig`s and functions' `DeadLetterConfig`. */
