@@ -9,6 +9,7 @@ import {
   startExecutionRefusal, stepFunctionsIntegrationError,
 } from './execution-limits';
 import { LambdaHost } from '../lambda/lambda-host';
+import { InFlight } from '../shared/in-flight';
 
 // aws-local-stepfunctions 3.0.0 calls Promise.withResolvers (Node 22); Node 20 lacks it.
 const promiseStatics = Promise as unknown as { withResolvers?: () => unknown };
@@ -203,7 +204,7 @@ export class LocalStepFunctions {
   /** Each running execution (Map children included), to stop it: its engine aborted, its Tasks and Map Runs ended. */
   private readonly running = new Map<string, { abort(): void }>();
   /** Every execution and every Task running (or still settling after its execution ended), for {@link settled}. */
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlight();
   /** Set by {@link stop}: no execution, redrive or Task starts any more. */
   private stopped = false;
   /** The Map Runs of each execution, by `<execution arn>#<state name>`: a redrive resumes them. */
@@ -301,13 +302,8 @@ export class LocalStepFunctions {
   }
 
   /** Resolves once every execution and every Task has settled: after {@link stop}, nothing of the service runs any more. */
-  async settled(): Promise<void> {
-    while (this.inFlight.size > 0) {
-      await Promise.allSettled([...this.inFlight]);
-      // The engine answers a settled Task in microtasks (an aborted execution's retry calls the Task again, refused):
-      // let them run before looking again.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+  settled(): Promise<void> {
+    return this.inFlight.settled();
   }
 
   /** {@link stop}, then {@link settled}. */
@@ -320,13 +316,6 @@ export class LocalStepFunctions {
     if (this.stopped) throw namedError('ServiceUnavailable', 'The local Step Functions service is closed');
   }
 
-  /** Keeps `work` in {@link inFlight} until it settles. */
-  private track<T>(work: Promise<T>): Promise<T> {
-    this.inFlight.add(work);
-    const forget = () => { this.inFlight.delete(work); };
-    work.then(forget, forget);
-    return work;
-  }
 
   private execute(
     machine: { arn: string; name: string; type: 'STANDARD' | 'EXPRESS'; runsAs?: string },
@@ -337,7 +326,7 @@ export class LocalStepFunctions {
     /** A Map child's parent: when it ends, the child is stopped. */
     parent?: AbortSignal,
   ): Promise<ExecutionRecord> {
-    return this.track(this.runExecution(machine, definition, record, input, validate, parent));
+    return this.inFlight.track(this.runExecution(machine, definition, record, input, validate, parent));
   }
 
   private async runExecution(
@@ -385,7 +374,7 @@ export class LocalStepFunctions {
       };
       handlers[stateName] = (taskInput) => (refused()
         ? Promise.reject(executionEnded(record.executionArn))
-        : this.track(limits.task(stateName, taskInput, () => run(taskInput))));
+        : this.inFlight.track(limits.task(stateName, taskInput, () => run(taskInput))));
     }
     if (this.options.retryIntervalMs !== undefined) {
       const visit = (def: any) => {

@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { InvocationType, LambdaServiceError, requestRefusal } from './invocation-limits';
 import { LambdaFunctionError, LambdaHost } from './lambda-host';
 import { CancellableWaits } from '../shared/cancellable-waits';
+import { InFlight } from '../shared/in-flight';
 import { LocalQueues } from '../stand-ins/sqs-queues';
 
 /** A function's asynchronous invocation settings: its `AWS::Lambda::EventInvokeConfig` and `DeadLetterConfig`. */
@@ -67,7 +68,7 @@ export class AsyncInvocations {
   readonly failed: AsyncOutcome[] = [];
   /** Records and events that were not sent: a destination the local cloud does not deliver to, or one the role may not send to. */
   readonly undelivered: Array<{ readonly functionName: string; readonly destination: string; readonly reason: string }> = [];
-  private readonly running = new Set<Promise<AsyncOutcome>>();
+  private readonly running = new InFlight();
   private closed = false;
   private readonly retryWaits = new CancellableWaits();
 
@@ -84,15 +85,12 @@ export class AsyncInvocations {
     const type: InvocationType = 'Event';
     const refusal = requestRefusal(requestBytes ?? Buffer.byteLength(JSON.stringify(event ?? null), 'utf8'), type);
     if (refusal) throw refusal;
-    const outcome = this.run(functionName, event, requestBytes);
-    this.running.add(outcome);
-    void outcome.finally(() => this.running.delete(outcome)).catch(() => undefined);
-    return { outcome };
+    return { outcome: this.running.track(this.run(functionName, event, requestBytes)) };
   }
 
   /** Resolves once every event accepted so far (and those accepted meanwhile) is done with. */
-  async settle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  settle(): Promise<void> {
+    return this.running.settled();
   }
 
   /** Retries nothing more, sends nothing more (when the local cloud closes); resolves once the events under way are done with. */

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { InvocationType, LambdaServiceError, requestRefusal, responseRefusal } from './invocation-limits';
 import { workerExecArgv } from './worker-exec-argv';
 import { workerScript } from './worker-script';
+import { InFlight } from '../shared/in-flight';
 
 /** One function of the synthesized stack, as the host runs it. */
 export interface LocalFunction {
@@ -200,7 +201,7 @@ export class LambdaHost {
   private closed = false;
   private readonly waiting = new Map<string, SlotWaiter[]>();
   /** Every invocation not yet settled, for close(). */
-  private readonly invocations = new Set<Promise<unknown>>();
+  private readonly invocations = new InFlight();
   private readonly now: () => number;
   private readonly running = new Map<string, number>();
   private readonly logSink: NodeJS.WritableStream;
@@ -239,11 +240,7 @@ export class LambdaHost {
    * @param requestBytes the request's size when the caller has it (the Invoke API's body) @default its JSON's
    */
   invoke(nameOrArn: string, event: unknown, type: InvocationType = 'RequestResponse', requestBytes?: number): Promise<unknown> {
-    const invocation = this.invokeOnce(nameOrArn, event, type, requestBytes);
-    this.invocations.add(invocation);
-    const forget = () => { this.invocations.delete(invocation); };
-    invocation.then(forget, forget);
-    return invocation;
+    return this.invocations.track(this.invokeOnce(nameOrArn, event, type, requestBytes));
   }
 
   private async invokeOnce(nameOrArn: string, event: unknown, type: InvocationType, requestBytes: number | undefined): Promise<unknown> {
@@ -324,7 +321,7 @@ export class LambdaHost {
       c.fail('the local Lambda host closed');
     }
     await Promise.all(containers.map((c) => c.worker.terminate()));
-    while (this.invocations.size > 0) await Promise.allSettled([...this.invocations]);
+    await this.invocations.settled();
   }
 
   /** Lambda gives the init phase 10 s of its own; the function's Timeout starts with the invocation. */
