@@ -1,5 +1,4 @@
 // bench/ is development tooling, left out of the npm package: it runs on devDependencies.
-/* eslint-disable import/no-extraneous-dependencies */
 import { S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_CREDENTIALS, standInS3Client, startS3StandIn } from '../local/stand-ins/s3-stand-in';
 

@@ -1,5 +1,4 @@
 // bench/ is development tooling, left out of the npm package: it runs on devDependencies.
-/* eslint-disable import/no-extraneous-dependencies */
 /**
  * What the DynamoDB stand-in spends on batch reads, the example's lookups: 200,000 items seeded on dynalite's
  * thread, then rounds of 400 BatchGetItem calls of 100 keys, 4 at a time (as the financials function asks),

@@ -1,5 +1,4 @@
 // bench/ is development tooling, left out of the npm package: it runs on devDependencies.
-/* eslint-disable import/no-extraneous-dependencies */
 /**
  * What enforcing IAM costs a local run: the example on the same sample, with IAM enforced and off,
  * alternately, `ROUNDS` times (the first round warms the machine's caches). Prints one JSON line per

@@ -1,5 +1,4 @@
 // bench/ is development tooling, left out of the npm package: it runs on devDependencies.
-/* eslint-disable import/no-extraneous-dependencies */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -8,10 +7,10 @@ import { HandlerMeasurement, handlerMeasurement, runHandler } from './handler-ru
 import { ChunkProcessing, processedChunkOf } from './record-path';
 import { BENCH_RUN_ID } from './split';
 import { ChildExecutionResult, MapResultsManifest } from '../lambda-src/merge/map-results';
-import { ChunkTask, MapRunResult, MergeRequest, MergeResult, SplitResult } from '../lambda-src/shared/contracts';
-import { WorkFiles } from '../lambda-src/shared/run-layout';
 import { splitRecords } from '../lambda-src/split/split-records';
 import { HANDLER_DEFAULTS, MERGE_CHUNKS_ENVIRONMENT } from '../src/contract/handler-environment';
+import { WorkFiles } from '../src/contract/run-layout';
+import { ChunkTask, MapRunResult, MergeRequest, MergeResult, SplitResult } from '../src/contract/run-payloads';
 
 export interface MergeMeasurement extends HandlerMeasurement {
   /** `megabytesPerSec` counts these: the merged output and rejects written. */

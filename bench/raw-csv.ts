@@ -1,5 +1,4 @@
 // bench/ is development tooling, left out of the npm package: it runs on devDependencies.
-/* eslint-disable import/no-extraneous-dependencies */
 import * as fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';

@@ -7,13 +7,13 @@ import { enrichRecords } from '../lambda-src/enrich/enrich-records';
 import { EnrichmentSource } from '../lambda-src/enrich/lookup';
 import { validatedRecordsOf } from '../lambda-src/enrich/validated-records';
 import { mergeRun } from '../lambda-src/merge/merge-run';
-import { RecordCounts, RejectedRecord } from '../lambda-src/shared/contracts';
 import { jsonLinesOf, toJsonLines } from '../lambda-src/shared/s3-objects';
 import { ChunkFile } from '../lambda-src/split/chunk-splitter';
 import { splitRecords } from '../lambda-src/split/split-records';
 import { BatchValidator } from '../lambda-src/validate/batch-validator';
 import { validatedChunkJson } from '../lambda-src/validate/valid-output';
 import { validateChunk } from '../lambda-src/validate/validate-records';
+import { RecordCounts, RejectedRecord } from '../src/contract/run-payloads';
 
 export interface RecordPathOptions {
   readonly inputFile: string;

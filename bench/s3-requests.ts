@@ -1,5 +1,4 @@
 // bench/ is development tooling, left out of the npm package: it runs on devDependencies.
-/* eslint-disable import/no-extraneous-dependencies */
 /**
  * What the S3 stand-in spends per request, the chunk files' traffic: rounds of 400 objects of 64 KiB, each put
  * then read back, 8 requests at once (as a run's chunk functions and merge do), against the local cloud's S3

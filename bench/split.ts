@@ -1,12 +1,11 @@
 // bench/ is development tooling, left out of the npm package: it runs on devDependencies.
-/* eslint-disable import/no-extraneous-dependencies */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { BENCH_BUCKET, handlerEnvironment, startBenchS3 } from './bench-s3';
 import { HandlerMeasurement, handlerMeasurement, runHandler } from './handler-run';
-import { RunRequest, SplitResult } from '../lambda-src/shared/contracts';
 import { SPLIT_INPUT_ENVIRONMENT } from '../src/contract/handler-environment';
+import { RunRequest, SplitResult } from '../src/contract/run-payloads';
 
 export interface SplitMeasurementOptions {
   readonly inputFile: string;

@@ -1,5 +1,4 @@
 // bench/ is development tooling, left out of the npm package: it runs on devDependencies.
-/* eslint-disable import/no-extraneous-dependencies */
 /**
  * What the local cloud spends loading `--table-data`: the example's financial data for N orders (CSV), checked
  * (one pass) and loaded into a table on dynalite's thread (a second pass, each item checked as PutItem checks it),

@@ -20,7 +20,7 @@ function financialsTable(): string {
  * and `POST /financials/batch` → the figures of a batch of records (the batch enricher's body and answer).
  */
 export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-  // Middleware resolved once per command class, not per request (see lambda-src/shared/s3-objects.ts).
+  // Middleware resolved once per command class, not per request (see lambda-src/shared/aws-clients.ts).
   client ??= new DynamoDBClient({ cacheMiddleware: true });
   return event.httpMethod === 'POST' ? answerBatch(event, client) : answerOne(event, client);
 }

@@ -4,8 +4,8 @@
  * upload when it publishes. A copy past 5 GiB is a multipart copy (lambda-src/shared/object-copy.ts).
  */
 import { ArchivedInput, archiveInput } from './archive/input-archive';
-import { ArchiveTask } from './shared/contracts';
 import { log } from './shared/logger';
+import { ArchiveTask } from '../src/contract/execution-states';
 import { ARCHIVE_INPUT_ENVIRONMENT } from '../src/contract/handler-environment';
 
 export async function handler(task: ArchiveTask): Promise<ArchivedInput> {

@@ -2,11 +2,11 @@ import { InvocationClock, lookupDeadline } from './enrich/deadline';
 import { enrichmentOf } from './enrich/enrich-config';
 import { enrichRecords } from './enrich/enrich-records';
 import { validatedRecordsOf } from './enrich/validated-records';
-import { EnrichTask, EnrichmentResult, RunPlan } from './shared/contracts';
 import { log } from './shared/logger';
-import { WorkFiles } from './shared/run-layout';
 import { readJson, readText, toJsonLines, writeText } from './shared/s3-objects';
 import { ENRICH_CHUNK_ENVIRONMENT } from '../src/contract/handler-environment';
+import { WorkFiles } from '../src/contract/run-layout';
+import { EnrichTask, EnrichmentResult, RunPlan } from '../src/contract/run-payloads';
 
 /**
  * Enriches one chunk's validated records and writes the processed chunk (header with the

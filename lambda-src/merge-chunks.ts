@@ -10,11 +10,11 @@
  */
 import { chunkOutcomes, ChildExecutionResult, MapResultsManifest } from './merge/map-results';
 import { mergeRun, MergeSources } from './merge/merge-run';
-import { ChunkRef, MergeRequest, MergeResult, RejectedRecord, RunPlan } from './shared/contracts';
 import { log } from './shared/logger';
-import { WorkFiles } from './shared/run-layout';
 import { listKeys, readJson, readJsonLinesArray, readObjectStream, uploadStream } from './shared/s3-objects';
 import { MERGE_CHUNKS_ENVIRONMENT } from '../src/contract/handler-environment';
+import { WorkFiles } from '../src/contract/run-layout';
+import { ChunkRef, MergeRequest, MergeResult, RejectedRecord, RunPlan } from '../src/contract/run-payloads';
 
 export async function handler(request: MergeRequest): Promise<MergeResult> {
   const { bucket, workPrefix, enrichment } = MERGE_CHUNKS_ENVIRONMENT.decode(process.env);

@@ -8,7 +8,7 @@
  *   emails it and puts the `Batch Run Failed` event.
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { explainedByChunkFailures } from './notify/chunk-failure-records';
 import { isChunkMapFailure } from './notify/chunk-failures';
@@ -19,19 +19,15 @@ import { putRunEvent, runEventOf } from './notify/run-event';
 import { failureOfExecution, redriveInstructions } from './notify/run-failure';
 import { runMetricsLine } from './notify/run-metrics';
 import { failedRunSummary, succeededRunSummary } from './notify/run-summary';
-import { ExecutionStatusChange, NotifyEvent, RunPlan, RunRequest, RunSucceededTask, RunSummary } from './shared/contracts';
+import { s3Client, sesClient } from './shared/aws-clients';
 import { log } from './shared/logger';
-import { PublishedFiles, WorkFiles } from './shared/run-layout';
-import { objectExists, readJson, s3Client, writeJson } from './shared/s3-objects';
+import { objectExists, readJson, writeJson } from './shared/s3-objects';
 import { DecodedBy } from '../src/contract/environment-variables';
 import { NOTIFY_ENVIRONMENT } from '../src/contract/handler-environment';
+import { PublishedFiles, WorkFiles } from '../src/contract/run-layout';
+import { ExecutionStatusChange, NotifyEvent, NotifyResult, RunPlan, RunRequest, RunSucceededTask, RunSummary } from '../src/contract/run-payloads';
 
 type NotifySettings = DecodedBy<typeof NOTIFY_ENVIRONMENT>;
-
-export interface NotifyResult {
-  readonly summaryKey: string;
-  readonly emailed: boolean;
-}
 
 /**
  * The run plan; undefined for a run that failed before split-input wrote it. Listed, then read: a read
@@ -110,7 +106,7 @@ async function sendEmail(to: NotifySettings['email'], summary: RunSummary, links
   const { sender, recipients, configurationSet } = to;
   const email = notificationEmail(summary, links);
   try {
-    await new SESv2Client({}).send(new SendEmailCommand({
+    await sesClient().send(new SendEmailCommand({
       FromEmailAddress: sender,
       Destination: { ToAddresses: recipients },
       Content: { Simple: { Subject: { Data: email.subject, Charset: 'UTF-8' }, Body: { Text: { Data: email.text, Charset: 'UTF-8' } } } },

@@ -10,11 +10,11 @@
 import { putItems } from './rejects/batch-writer';
 import { expiryOf, rejectItem } from './rejects/reject-items';
 import { mergeRejectsByLine } from './rejects/rejects-by-line';
-import { ChunkTask, RecordRejectsResult, RejectedRecord } from './shared/contracts';
 import { log } from './shared/logger';
-import { WorkFiles } from './shared/run-layout';
 import { readJsonLinesArray } from './shared/s3-objects';
 import { RECORD_REJECTS_ENVIRONMENT } from '../src/contract/handler-environment';
+import { WorkFiles } from '../src/contract/run-layout';
+import { ChunkTask, RecordRejectsResult, RejectedRecord } from '../src/contract/run-payloads';
 
 export async function handler(task: ChunkTask): Promise<RecordRejectsResult> {
   const { bucket, workPrefix, table, retentionDays, enrichment } = RECORD_REJECTS_ENVIRONMENT.decode(process.env);

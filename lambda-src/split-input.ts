@@ -2,10 +2,8 @@
  * split-input: `RunRequest` → `SplitResult`. Streams the upload once, writing chunk files as they
  * fill, then the manifest the Distributed Map reads and the run plan for the later steps.
  */
-import { RunPlan, RunRequest, SplitResult } from './shared/contracts';
 import { copySourceOf } from './shared/copy-source';
 import { log } from './shared/logger';
-import { archiveKey, baseName, PublishedFiles, WorkFiles } from './shared/run-layout';
 import { openObject, writeJson, writeObject } from './shared/s3-objects';
 import { ChunkFile } from './split/chunk-splitter';
 import { gunzipInput, isGzipInput } from './split/gzip-input';
@@ -13,6 +11,8 @@ import { checkMapItemSource } from './split/map-item-source';
 import { splitRecords } from './split/split-records';
 import { utf8Input } from './split/utf8-input';
 import { SPLIT_INPUT_ENVIRONMENT } from '../src/contract/handler-environment';
+import { archiveKey, baseName, PublishedFiles, WorkFiles } from '../src/contract/run-layout';
+import { RunPlan, RunRequest, SplitResult } from '../src/contract/run-payloads';
 
 export async function handler(request: RunRequest): Promise<SplitResult> {
   const startedAt = new Date().toISOString();

@@ -1,10 +1,9 @@
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { S3Event } from 'aws-lambda';
+import { stepFunctionsClient } from './shared/aws-clients';
 import { log } from './shared/logger';
 import { runRequestsFrom } from './trigger/run-requests';
 import { TRIGGER_ENVIRONMENT } from '../src/contract/handler-environment';
-
-const sfn = new SFNClient({});
 
 /**
  * Starts the orchestrator once per uploaded CSV file. The execution name is the run id, so a
@@ -17,7 +16,7 @@ export async function handler(event: S3Event): Promise<{ started: string[]; dupl
   const duplicates: string[] = [];
   for (const request of runRequestsFrom(event)) {
     try {
-      await sfn.send(new StartExecutionCommand({ stateMachineArn, name: request.runId, input: JSON.stringify(request) }));
+      await stepFunctionsClient().send(new StartExecutionCommand({ stateMachineArn, name: request.runId, input: JSON.stringify(request) }));
       log.info('run started', { runId: request.runId, bucket: request.bucket, key: request.key });
       started.push(request.runId);
     } catch (error) {

@@ -2,14 +2,14 @@
  * validate-chunk: `ValidateTask` → `ValidationResult`. Checks each record of the chunk and writes the
  * valid ones (for enrich-chunk, or as the processed chunk) and the rejects.
  */
-import { ValidateTask, ValidationResult } from './shared/contracts';
 import { log } from './shared/logger';
-import { WorkFiles } from './shared/run-layout';
 import { readJson, readObjectStream, toJsonLines, writeObject } from './shared/s3-objects';
 import { processedCsv, validatedChunkJson } from './validate/valid-output';
 import { validateChunk } from './validate/validate-records';
 import { validatorOf } from './validate/validator-settings';
 import { VALIDATE_CHUNK_ENVIRONMENT } from '../src/contract/handler-environment';
+import { WorkFiles } from '../src/contract/run-layout';
+import { ValidateTask, ValidationResult } from '../src/contract/run-payloads';
 
 export async function handler(task: ValidateTask): Promise<ValidationResult> {
   const { bucket, workPrefix, enrichment, validator } = VALIDATE_CHUNK_ENVIRONMENT.decode(process.env);

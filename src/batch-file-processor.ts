@@ -1,37 +1,31 @@
-import { ArnFormat, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BatchFileProcessorProps } from './batch-file-processor-props';
 import { createChunkProcessor } from './chunk-processor';
-import { CHUNK_STEP_TIMEOUTS } from './chunk-time-budget';
-import { Variables } from './contract/environment-variables';
-import {
-  ARCHIVE_INPUT_ENVIRONMENT, ENRICH_CHUNK_ENVIRONMENT, MERGE_CHUNKS_ENVIRONMENT, NOTIFY_ENVIRONMENT, RECORD_REJECTS_ENVIRONMENT,
-  SPLIT_INPUT_ENVIRONMENT, TRIGGER_ENVIRONMENT,
-  VALIDATE_CHUNK_ENVIRONMENT,
-} from './contract/handler-environment';
 import { PROCESSOR_METADATA_TYPE, ProcessorMetadata } from './contract/processor-metadata';
 import { RUN_EVENT_SOURCE, RUN_FAILED_DETAIL_TYPE, RUN_SUCCEEDED_DETAIL_TYPE } from './contract/run-events';
-import { emailConfigurationSetArns, emailIdentityArns } from './email-identity';
-import { HandlerFunction, HandlerFunctionProps } from './handler-function';
+import { executionArnPrefix } from './execution-arns';
 import { warnIfImportedBucketHasNoKey } from './imported-bucket-key';
 import { allowLogsToUseKey } from './log-encryption-key';
-import { grantListUnder, grantObjectDelete, grantObjectRead, grantObjectWrite } from './object-grants';
+import { grantListUnder, grantObjectRead, grantObjectWrite } from './object-grants';
 import { createOrchestrator } from './orchestrator';
+import { PipelineFunctions } from './pipeline-functions';
 import { ResolvedProps, resolveProps } from './resolved-props';
 import { createRunAlarms } from './run-alarms';
 import { createRunDashboard } from './run-dashboard';
 import { reportRunFailures } from './run-failure-reporting';
 import { unsuccessfulRunsMetric } from './run-metrics';
+import { triggerRunsOnUpload } from './run-trigger';
 import { stateMachineLogGroup } from './state-machine-logging';
 
 /**
@@ -104,6 +98,9 @@ export class BatchFileProcessor extends Construct {
   /** Where each run's intermediate files are written. */
   public readonly workPrefix: string;
 
+  /** What the ARN of each run (an orchestrator execution) starts with. */
+  private readonly runExecutions: string;
+
   constructor(scope: Construct, id: string, props: BatchFileProcessorProps = {}) {
     super(scope, id);
     const config = resolveProps(props);
@@ -117,178 +114,28 @@ export class BatchFileProcessor extends Construct {
     if (props.bucket) warnIfImportedBucketHasNoKey(this, props.bucket, key);
     this.bucket = props.bucket ?? this.createBucket(props, config);
     this.eventBus = props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultEventBus', 'default');
-    this.rejectedRecordsTable = new dynamodb.Table(this, 'RejectedRecords', {
-      partitionKey: { name: 'runId', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'line', type: dynamodb.AttributeType.NUMBER },
-      timeToLiveAttribute: 'expiresAt',
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: key ? dynamodb.TableEncryption.CUSTOMER_MANAGED : dynamodb.TableEncryption.AWS_MANAGED,
-      encryptionKey: key,
-      removalPolicy: config.removalPolicy,
-    });
+    this.rejectedRecordsTable = this.createRejectedRecordsTable(config, key);
 
-    const handler = (handlerId: string, handlerProps: HandlerProps) => new HandlerFunction(this, handlerId, {
-      ...handlerProps,
-      logRetention: config.logRetention,
-      removalPolicy: config.removalPolicy,
-      encryptionKey: key,
+    const functions = new PipelineFunctions(this, {
+      ...props,
+      config,
+      bucket: this.bucket,
+      rejectedRecordsTable: this.rejectedRecordsTable,
+      eventBus: this.eventBus,
     });
-    const perChunk = { memorySize: config.memorySize };
-    const wholeFile = { memorySize: config.splitAndMergeMemorySize };
-    const inputObjects = `${config.inputPrefix}*`;
-    const workObjects = `${config.workPrefix}*`;
-    const outputObjects = `${config.outputPrefix}*`;
-    // What every handler but the trigger is told: each handler's environment is encoded by its
-    // definition in src/contract/handler-environment.ts, which the handler decodes.
-    const inTheBucket = { logLevel: config.logLevel, bucket: this.bucket.bucketName, workPrefix: config.workPrefix };
-    const archiveObjects = `${config.archivePrefix}*`;
-
-    // split-input: reads the upload; writes chunks, manifest and run plan.
-    this.splitFunction = handler('SplitInput', {
-      ...wholeFile,
-      handlerName: 'split-input',
-      description: 'Splits an uploaded CSV file into chunk files and a manifest',
-      timeout: Duration.minutes(15),
-      environment: SPLIT_INPUT_ENVIRONMENT.encode({
-        ...inTheBucket,
-        outputPrefix: config.outputPrefix,
-        archivePrefix: config.archivePrefix,
-        chunkSize: config.chunkSize,
-        delimiter: config.delimiter,
-        encoding: config.encoding,
-      }),
-    });
-    grantObjectRead(this.bucket, this.splitFunction, inputObjects, { versions: true });
-    grantObjectWrite(this.bucket, this.splitFunction, workObjects);
-
-    // validate-chunk: reads a chunk; writes the valid records and the validation rejects.
-    const validate = handler('ValidateChunk', {
-      ...perChunk,
-      handlerName: 'validate-chunk',
-      description: 'Validates the records of one chunk',
-      timeout: CHUNK_STEP_TIMEOUTS.validate,
-      environment: {},
-    });
-    // The validator's settings once it has granted the function what it calls.
-    addEnvironment(validate, VALIDATE_CHUNK_ENVIRONMENT.encode({
-      ...inTheBucket,
-      enrichment: props.enrichment !== undefined,
-      validator: props.validator?._bind(this, { grantee: validate }) ?? { kind: 'none' },
-    }));
-    grantObjectRead(this.bucket, validate, workObjects);
-    grantObjectWrite(this.bucket, validate, workObjects);
-    this.validateFunction = validate;
-
-    // enrich-chunk: reads the valid records; writes the processed chunk and the enrichment rejects.
-    let enrich: HandlerFunction | undefined;
-    if (props.enrichment) {
-      enrich = handler('EnrichChunk', {
-        ...perChunk,
-        handlerName: 'enrich-chunk',
-        description: 'Enriches the valid records of one chunk',
-        // The chunk processor's time budget (src/chunk-time-budget.ts) gives enrichment the most.
-        timeout: CHUNK_STEP_TIMEOUTS.enrich,
-        environment: {},
-      });
-      addEnvironment(enrich, ENRICH_CHUNK_ENVIRONMENT.encode({ ...inTheBucket, enricher: props.enrichment._bind(this, { grantee: enrich }) }));
-      grantObjectRead(this.bucket, enrich, workObjects);
-      grantObjectWrite(this.bucket, enrich, workObjects);
-      this.enrichFunction = enrich;
-    }
-
-    // record-rejects: reads the chunk's rejects files (the enrichment one when enrichment is configured:
-    // both always written by then, so nothing is probed or listed); writes the table.
-    const recordRejects = handler('RecordRejects', {
-      ...perChunk,
-      handlerName: 'record-rejects',
-      description: 'Stores the rejected records of one chunk in the rejected-records table',
-      timeout: CHUNK_STEP_TIMEOUTS.recordRejects,
-      environment: RECORD_REJECTS_ENVIRONMENT.encode({
-        ...inTheBucket,
-        table: this.rejectedRecordsTable.tableName,
-        retentionDays: config.rejectedRecordRetentionDays,
-        enrichment: props.enrichment !== undefined,
-      }),
-    });
-    grantObjectRead(this.bucket, recordRejects, workObjects);
-    // Only the write the handler makes, not grantWriteData's PutItem/UpdateItem/DeleteItem.
-    this.rejectedRecordsTable.grant(recordRejects, 'dynamodb:BatchWriteItem');
-    key?.grantEncryptDecrypt(recordRejects);
-    this.recordRejectsFunction = recordRejects;
-
-    // merge-chunks: reads the processed chunks and rejects files of the chunks that succeeded (the Map's
-    // results say which; each step always writes its files) and the chunk files of those that failed;
-    // uploads output and rejects in parts.
-    this.mergeFunction = handler('MergeChunks', {
-      ...wholeFile,
-      handlerName: 'merge-chunks',
-      description: 'Merges the processed chunks into one output file and one rejects file',
-      timeout: Duration.minutes(15),
-      environment: MERGE_CHUNKS_ENVIRONMENT.encode({ ...inTheBucket, enrichment: props.enrichment !== undefined }),
-    });
-    // Merge stages the output and the rejects under the work prefix (in parts); notify publishes them.
-    grantObjectRead(this.bucket, this.mergeFunction, workObjects);
-    grantObjectWrite(this.bucket, this.mergeFunction, workObjects, { multipart: true });
-    // Chunks the Map's manifest leaves out (a redrive's results may list only the redriven children) are looked
-    // for in the run's other Map Run results: a listing of `<work>/<runId>/map-results/`, nothing wider
-    // (lambda-src/merge/map-results.ts).
-    grantListUnder(this.bucket, this.mergeFunction, `${config.workPrefix}*/map-results/`);
-
-    // archive-input: copies the upload (its version, with its tags) under the archive prefix, in parts
-    // past 5 GiB (HEAD, then CopyObject or GetObjectTagging + a multipart copy). A retry whose copy is
-    // refused or finds no input lists both keys: the input gone and its archive there is archived.
-    this.archiveFunction = handler('ArchiveInput', {
-      handlerName: 'archive-input',
-      description: 'Archives the processed input under the archive prefix',
-      memorySize: 256,
-      // The copy is S3's (server-side); a multi-gigabyte one takes minutes.
-      timeout: Duration.minutes(15),
-      environment: ARCHIVE_INPUT_ENVIRONMENT.encode({ logLevel: config.logLevel, bucket: this.bucket.bucketName }),
-    });
-    grantObjectRead(this.bucket, this.archiveFunction, inputObjects, { versions: true, tags: true });
-    grantListUnder(this.bucket, this.archiveFunction, config.inputPrefix);
-    grantObjectWrite(this.bucket, this.archiveFunction, archiveObjects, { multipart: true, tags: true });
-    grantListUnder(this.bucket, this.archiveFunction, config.archivePrefix);
-
-    // notify: on success publishes the staged output (copies it from the work prefix, in parts past 5 GiB), removes the
-    // input, writes the summary, presigns links to (so reads) the output; on failure reads the run
-    // plan (maybe missing: listed first) and the failed chunks' records, lists and deletes a published
-    // output, names the failed step. Both email (see emailIdentityArns for the identities) and put the run event.
-    this.notifyFunction = handler('Notify', {
-      handlerName: 'notify',
-      description: 'Publishes a run\'s output or reports its failure: summary, email and run event',
-      memorySize: 256,
-      // Publishing copies the output server-side; a multi-gigabyte copy takes minutes.
-      timeout: Duration.minutes(15),
-      environment: NOTIFY_ENVIRONMENT.encode({
-        ...inTheBucket,
-        outputPrefix: config.outputPrefix,
-        eventBusName: this.eventBus.eventBusName,
-        linkExpirySeconds: config.linkExpirySeconds,
-        email: props.email && { sender: props.email.sender, recipients: props.email.recipients, configurationSet: props.email.configurationSetName },
-      }),
-    });
-    grantObjectRead(this.bucket, this.notifyFunction, workObjects);
-    grantListUnder(this.bucket, this.notifyFunction, config.workPrefix);
-    grantObjectRead(this.bucket, this.notifyFunction, outputObjects);
-    grantListUnder(this.bucket, this.notifyFunction, config.outputPrefix);
-    grantObjectWrite(this.bucket, this.notifyFunction, outputObjects, { multipart: true });
-    grantObjectDelete(this.bucket, this.notifyFunction, outputObjects);
-    grantObjectDelete(this.bucket, this.notifyFunction, inputObjects);
-    this.eventBus.grantPutEventsTo(this.notifyFunction);
-    if (props.email) {
-      this.notifyFunction.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['ses:SendEmail'],
-        resources: [...emailIdentityArns(this, props.email), ...emailConfigurationSetArns(this, props.email)],
-      }));
-    }
+    this.splitFunction = functions.split;
+    this.validateFunction = functions.validate;
+    this.enrichFunction = functions.enrich;
+    this.recordRejectsFunction = functions.recordRejects;
+    this.mergeFunction = functions.merge;
+    this.archiveFunction = functions.archive;
+    this.notifyFunction = functions.notify;
 
     this.chunkProcessorLogGroup = stateMachineLogGroup(this, 'ChunkProcessorLogs', { ...config, encryptionKey: key });
     this.chunkProcessor = createChunkProcessor(this, {
-      validateFunction: validate,
-      enrichFunction: enrich,
-      recordRejectsFunction: recordRejects,
+      validateFunction: this.validateFunction,
+      enrichFunction: this.enrichFunction,
+      recordRejectsFunction: this.recordRejectsFunction,
       logGroup: this.chunkProcessorLogGroup,
       bucket: this.bucket,
       workPrefix: config.workPrefix,
@@ -305,75 +152,24 @@ export class BatchFileProcessor extends Construct {
       chunkProcessor: this.chunkProcessor,
       logGroup: this.orchestratorLogGroup,
     });
+    this.runExecutions = executionArnPrefix(this.orchestrator);
+    functions.grantNotifyRunHistory(this.runExecutions);
 
-    // What failed shows in the execution's history: notify names the step. A policy of its own:
-    // in the function's default policy, the orchestrator (which invokes notify) would depend on itself.
-    new iam.Policy(this, 'NotifyExecutionHistoryPolicy', {
-      roles: [this.notifyFunction.role!],
-      statements: [new iam.PolicyStatement({
-        actions: ['states:GetExecutionHistory'],
-        resources: [Stack.of(this).formatArn({
-          service: 'states',
-          resource: 'execution',
-          resourceName: `${Fn.select(6, Fn.split(':', this.orchestrator.stateMachineArn))}:*`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        })],
-      })],
-    });
     const failureReporting = reportRunFailures(this, { orchestrator: this.orchestrator, notifyFunction: this.notifyFunction, encryptionKey: key });
     this.runFailedRule = failureReporting.rule;
     this.failureReportDeadLetterQueue = failureReporting.deadLetterQueue;
-
-    // trigger: starts one orchestrator execution per upload; S3 invokes it asynchronously,
-    // so failures after Lambda's retries land in the dead-letter queue instead of vanishing.
-    this.triggerDeadLetterQueue = new sqs.Queue(this, 'TriggerDeadLetterQueue', {
-      ...key ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key } : { encryption: sqs.QueueEncryption.SQS_MANAGED },
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    const trigger = handler('Trigger', {
-      handlerName: 'trigger',
-      description: 'Starts the orchestrator for each CSV file uploaded under the input prefix',
-      memorySize: 256,
-      timeout: Duration.seconds(30),
-      environment: TRIGGER_ENVIRONMENT.encode({ logLevel: config.logLevel, stateMachineArn: this.orchestrator.stateMachineArn }),
-      deadLetterQueue: this.triggerDeadLetterQueue,
-      retryAttempts: 2,
-    });
-    this.orchestrator.grantStartExecution(trigger);
-    // Lambda sends an event that failed its retries to the dead-letter queue with the function's
-    // execution role (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-dlq);
-    // CDK grants it sqs:SendMessage only. A producer of a KMS-encrypted queue also needs
-    // kms:GenerateDataKey and kms:Decrypt on its key
-    // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html).
-    key?.grant(trigger, 'kms:GenerateDataKey', 'kms:Decrypt');
-    this.triggerFunction = trigger;
-    // A filter has at most one suffix rule, so each suffix gets a notification of its own. S3 matches
-    // suffixes case-sensitively, while the trigger accepts any case: the lower- and upper-case spellings
-    // are filtered both (a mixed-case `.Csv` still starts nothing). None of the four ends with another,
-    // so they do not overlap, which S3 would refuse:
-    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html
-    for (const suffix of INPUT_SUFFIXES) {
-      this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(trigger), { prefix: config.inputPrefix, suffix });
-    }
+    const trigger = triggerRunsOnUpload(this, { config, bucket: this.bucket, orchestrator: this.orchestrator, encryptionKey: key });
+    this.triggerFunction = trigger.triggerFunction;
+    this.triggerDeadLetterQueue = trigger.deadLetterQueue;
 
     const deadLetterQueues = { TriggerDeadLetterQueue: this.triggerDeadLetterQueue, FailureReportDeadLetterQueue: this.failureReportDeadLetterQueue };
     // S3 invokes the trigger, and EventBridge notify, asynchronously.
-    const asyncFunctions = { Trigger: trigger, Notify: this.notifyFunction };
+    const asyncFunctions = { Trigger: this.triggerFunction, Notify: this.notifyFunction };
     this.alarms = (props.alarms ?? true)
       ? createRunAlarms(this, { orchestrator: this.orchestrator, chunkProcessor: this.chunkProcessor, deadLetterQueues, asyncFunctions })
       : [];
     if (props.dashboard) this.dashboard = createRunDashboard(this, { orchestrator: this.orchestrator, chunkProcessor: this.chunkProcessor });
-    // How `batch-file-processor local` finds this processor in the synthesized app (src/contract/processor-metadata.ts).
-    this.node.addMetadata(PROCESSOR_METADATA_TYPE, {
-      bucketName: this.bucket.bucketName,
-      triggerFunctionName: trigger.functionName,
-      orchestratorArn: this.orchestrator.stateMachineArn,
-      rejectedRecordsTableName: this.rejectedRecordsTable.tableName,
-      inputPrefix: config.inputPrefix,
-      outputPrefix: config.outputPrefix,
-      chunkSize: config.chunkSize,
-    } satisfies ProcessorMetadata);
+    this.addProcessorMetadata(config);
   }
 
   /**
@@ -434,24 +230,43 @@ export class BatchFileProcessor extends Construct {
   }
 
   private runEventRule(id: string, detailType: string, options: events.OnEventOptions): events.Rule {
-    const stack = Stack.of(this);
-    // This processor's runs only: several processors may share a bus.
-    const executions = stack.formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${Fn.select(6, Fn.split(':', this.orchestrator.stateMachineArn))}:`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
     const rule = new events.Rule(this, id, {
       eventBus: this.eventBus,
       description: options.description,
       ruleName: options.ruleName,
       crossStackScope: options.crossStackScope,
     });
-    rule.addEventPattern({ source: [RUN_EVENT_SOURCE], detailType: [detailType], detail: { executionArn: [{ prefix: executions }] } });
+    // This processor's runs only: several processors may share a bus.
+    rule.addEventPattern({ source: [RUN_EVENT_SOURCE], detailType: [detailType], detail: { executionArn: [{ prefix: this.runExecutions }] } });
     rule.addEventPattern(options.eventPattern);
     if (options.target) rule.addTarget(options.target);
     return rule;
+  }
+
+  private createRejectedRecordsTable(config: ResolvedProps, key: kms.IKey | undefined): dynamodb.Table {
+    return new dynamodb.Table(this, 'RejectedRecords', {
+      partitionKey: { name: 'runId', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'line', type: dynamodb.AttributeType.NUMBER },
+      timeToLiveAttribute: 'expiresAt',
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: key ? dynamodb.TableEncryption.CUSTOMER_MANAGED : dynamodb.TableEncryption.AWS_MANAGED,
+      encryptionKey: key,
+      removalPolicy: config.removalPolicy,
+    });
+  }
+
+  /** How `batch-file-processor local` finds this processor in the synthesized app (src/contract/processor-metadata.ts). */
+  private addProcessorMetadata(config: ResolvedProps): void {
+    this.node.addMetadata(PROCESSOR_METADATA_TYPE, {
+      bucketName: this.bucket.bucketName,
+      triggerFunctionName: this.triggerFunction.functionName,
+      orchestratorArn: this.orchestrator.stateMachineArn,
+      rejectedRecordsTableName: this.rejectedRecordsTable.tableName,
+      inputPrefix: config.inputPrefix,
+      outputPrefix: config.outputPrefix,
+      chunkSize: config.chunkSize,
+    } satisfies ProcessorMetadata);
   }
 
   private createBucket(props: BatchFileProcessorProps, config: ResolvedProps): s3.Bucket {
@@ -491,14 +306,3 @@ export class BatchFileProcessor extends Construct {
   }
 }
 
-/**
- * The suffixes of the uploads that start a run, as S3 filters them: the trigger handler's
- * (lambda-src/trigger/run-requests.ts, case-insensitive) in lower and in upper case.
- */
-const INPUT_SUFFIXES = ['.csv', '.csv.gz', '.CSV', '.CSV.GZ'];
-
-type HandlerProps = Omit<HandlerFunctionProps, 'logRetention' | 'removalPolicy' | 'encryptionKey'>;
-
-function addEnvironment(fn: lambda.Function, environment: Variables): void {
-  for (const [name, value] of Object.entries(environment)) fn.addEnvironment(name, value);
-}

@@ -6,6 +6,10 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { CHUNK_STEP_RETRIES, CHUNK_STEP_RETRY_INTERVAL, CHUNK_STEP_THROTTLE_RETRY, CHUNK_STEP_TIMEOUTS } from './chunk-time-budget';
+import { ChunkState } from './contract/execution-states';
+import { WorkFiles } from './contract/run-layout';
+import { ChunkTask, EnrichTask, ValidateTask } from './contract/run-payloads';
+import { PayloadTemplate, statePath } from './contract/state-paths';
 import { HandlerTaskOptions, invokeHandler } from './handler-task';
 
 export interface ChunkProcessorProps {
@@ -20,11 +24,17 @@ export interface ChunkProcessorProps {
   readonly workPrefix: string;
 }
 
-/** The chunk of the current execution, as the Distributed Map's ItemSelector passes it (lambda-src/shared/contracts.ts, ChunkTask). */
+/** Paths into a chunk's state. */
+const chunkPath = statePath<ChunkState>;
+
+/** The chunk of the current execution, as the Distributed Map's ItemSelector passes it. */
 const chunkTask = {
-  runId: sfn.JsonPath.stringAt('$.runId'),
-  chunk: sfn.JsonPath.objectAt('$.chunk'),
-};
+  runId: sfn.JsonPath.stringAt(chunkPath('runId')),
+  chunk: sfn.JsonPath.objectAt(chunkPath('chunk')),
+} satisfies PayloadTemplate<ChunkTask>;
+
+/** The run layout's prefix of the failed chunks' errors; the chunk index follows it, unpadded (States.Format cannot pad). */
+const chunkFailuresPrefix = (workPrefix: string, runId: string) => new WorkFiles(workPrefix, runId).chunkFailuresPrefix;
 
 /**
  * The Express state machine that processes one chunk: ValidateChunk → [EnrichChunk] → RecordRejects.
@@ -35,7 +45,7 @@ const chunkTask = {
  * states its timeout and retries, within the budget of src/chunk-time-budget.ts.
  *
  * A failing step is caught into RecordChunkFailure, which writes the error to
- * `<workPrefix><runId>/failures/<chunk index>` (lambda-src/shared/run-layout.ts): its Cause as the
+ * `<workPrefix><runId>/failures/<chunk index>` (src/contract/run-layout.ts): its Cause as the
  * body, its code as the `error` metadata. Then ChunkFailed fails the execution with the same
  * error. On AWS a Distributed Map whose children fail reports only
  * `States.ExceedToleratedFailureThreshold`: the notify handler reads these records to tell which
@@ -53,8 +63,11 @@ export function createChunkProcessor(scope: Construct, props: ChunkProcessorProp
   });
   const validate = handlerStep('ValidateChunk', props.validateFunction, {
     // The run's delimiter comes with the chunk (ValidateTask): one source for the run, split-input's.
-    payload: sfn.TaskInput.fromObject({ ...chunkTask, delimiter: sfn.JsonPath.stringAt('$.delimiter') }),
-    resultPath: '$.validation',
+    payload: sfn.TaskInput.fromObject({
+      ...chunkTask,
+      delimiter: sfn.JsonPath.stringAt(chunkPath('delimiter')),
+    } satisfies PayloadTemplate<ValidateTask>),
+    resultPath: chunkPath('validation'),
   });
   const recordRejects = handlerStep('RecordRejects', props.recordRejectsFunction, {
     payload: sfn.TaskInput.fromObject(chunkTask),
@@ -62,30 +75,36 @@ export function createChunkProcessor(scope: Construct, props: ChunkProcessorProp
   });
 
   const enrich = props.enrichFunction && handlerStep('EnrichChunk', props.enrichFunction, {
-    payload: sfn.TaskInput.fromObject({ ...chunkTask, validKey: sfn.JsonPath.stringAt('$.validation.validKey') }),
-    resultPath: '$.enrichment',
+    payload: sfn.TaskInput.fromObject({
+      ...chunkTask,
+      validKey: sfn.JsonPath.stringAt(chunkPath('validation.validKey')),
+    } satisfies PayloadTemplate<EnrichTask>),
+    resultPath: chunkPath('enrichment'),
   });
   const handlerSteps = enrich ? [validate, enrich, recordRejects] : [validate, recordRejects];
   let chain = sfn.Chain.start(validate);
   for (const step of handlerSteps.slice(1)) chain = chain.next(step);
   const definition = chain.next(new sfn.Succeed(steps, 'ChunkDone'));
 
-  const chunkFailed = new sfn.Fail(steps, 'ChunkFailed', { errorPath: '$.error.Error', causePath: '$.error.Cause' });
+  const chunkFailed = new sfn.Fail(steps, 'ChunkFailed', { errorPath: chunkPath('error.Error'), causePath: chunkPath('error.Cause') });
   const recordFailure = new tasks.CallAwsService(steps, 'RecordChunkFailure', {
     service: 's3',
     action: 'putObject',
     parameters: {
       Bucket: props.bucket.bucketName,
-      // States.Format cannot pad: the index is written as it is (run-layout's chunkFailuresPrefix).
-      Key: sfn.JsonPath.format('{}{}/failures/{}', props.workPrefix, sfn.JsonPath.stringAt('$.runId'), sfn.JsonPath.stringAt('$.chunk.index')),
+      // States.Format placeholders for the work prefix, the run id and the chunk index.
+      Key: sfn.JsonPath.format(
+        `${chunkFailuresPrefix('{}', '{}')}{}`,
+        props.workPrefix, sfn.JsonPath.stringAt(chunkPath('runId')), sfn.JsonPath.stringAt(chunkPath('chunk.index')),
+      ),
       // Plain paths, no States.JsonToString: the Cause (a Lambda's JSON error, or a service's
       // message) is stored as it is, not as a string escaped inside another JSON document.
-      Body: sfn.JsonPath.stringAt('$.error.Cause'),
-      Metadata: { error: sfn.JsonPath.stringAt('$.error.Error') },
+      Body: sfn.JsonPath.stringAt(chunkPath('error.Cause')),
+      Metadata: { error: sfn.JsonPath.stringAt(chunkPath('error.Error')) },
       ContentType: 'text/plain; charset=utf-8',
     },
     iamAction: 's3:PutObject',
-    iamResources: [props.bucket.arnForObjects(`${props.workPrefix}*/failures/*`)],
+    iamResources: [props.bucket.arnForObjects(`${chunkFailuresPrefix(props.workPrefix, '*')}*`)],
     resultPath: sfn.JsonPath.DISCARD,
     taskTimeout: sfn.Timeout.duration(CHUNK_STEP_TIMEOUTS.recordFailure),
   });
@@ -97,9 +116,9 @@ export function createChunkProcessor(scope: Construct, props: ChunkProcessorProp
     jitterStrategy: sfn.JitterType.FULL,
   });
   // Not being able to record the error must not hide it: the chunk fails with its own error either way.
-  recordFailure.addCatch(chunkFailed, { errors: [sfn.Errors.ALL], resultPath: '$.recordFailureError' });
+  recordFailure.addCatch(chunkFailed, { errors: [sfn.Errors.ALL], resultPath: chunkPath('recordFailureError') });
   recordFailure.next(chunkFailed);
-  for (const step of handlerSteps) step.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+  for (const step of handlerSteps) step.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: chunkPath('error') });
 
   const stateMachine = new sfn.StateMachine(scope, 'ChunkProcessor', {
     stateMachineType: sfn.StateMachineType.EXPRESS,

@@ -6,6 +6,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { MapRunOutput, RunState } from './contract/execution-states';
+import { WorkFiles } from './contract/run-layout';
+import { MapRunResult, MergeRequest, RunSucceededTask, ValidateTask } from './contract/run-payloads';
+import { PayloadTemplate, statePath } from './contract/state-paths';
 import { invokeHandler } from './handler-task';
 import { ManifestItemReader } from './manifest-item-reader';
 import { MapResultWriter, requireResultWriter, useResultWriterV2 } from './map-result-writer';
@@ -51,6 +55,11 @@ export const STEP_FUNCTIONS_RETRYABLE_ERRORS = [
  */
 export const PROCESS_CHUNKS_LABEL = 'ProcessChunks';
 
+/** Paths into the run's state; into the state of the Map's iteration, the item its ItemSelector built; into the Map's output. */
+const runPath = statePath<RunState>;
+const itemPath = statePath<ValidateTask>;
+const mapOutputPath = statePath<MapRunOutput>;
+
 /**
  * The Standard state machine of one run (input `RunRequest`):
  * SplitInput → ProcessChunks (Distributed Map) → MergeChunks → ArchiveInput → NotifySuccess.
@@ -74,21 +83,21 @@ export function createOrchestrator(scope: Construct, props: OrchestratorProps): 
 
   const split = invokeHandler(steps, 'SplitInput', props.splitFunction, {
     // No payload: the whole state, which is the RunRequest itself, optional versionId included.
-    resultPath: '$.split',
+    resultPath: runPath('split'),
   });
 
   const startChunkProcessor = new tasks.StepFunctionsStartExecution(steps, 'StartChunkProcessor', {
     stateMachine: props.chunkProcessor,
     integrationPattern: sfn.IntegrationPattern.RUN_JOB,
-    // The Map's item, as its ItemSelector built it (lambda-src/shared/contracts.ts, ValidateTask).
+    // The Map's item, as its ItemSelector built it.
     input: sfn.TaskInput.fromObject({
-      runId: sfn.JsonPath.stringAt('$.runId'),
-      delimiter: sfn.JsonPath.stringAt('$.delimiter'),
-      chunk: sfn.JsonPath.objectAt('$.chunk'),
-    }),
+      runId: sfn.JsonPath.stringAt(itemPath('runId')),
+      delimiter: sfn.JsonPath.stringAt(itemPath('delimiter')),
+      chunk: sfn.JsonPath.objectAt(itemPath('chunk')),
+    } satisfies PayloadTemplate<ValidateTask>),
     resultPath: sfn.JsonPath.DISCARD,
     // Only the chunk's index leaves the child: it is what the ResultWriter's files are read for.
-    outputPath: '$.chunk.index',
+    outputPath: itemPath('chunk.index'),
   });
   // Only what a second try can cure: StartExecution refused for the open-executions quota
   // (ExecutionLimitExceeded, https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html;
@@ -105,20 +114,21 @@ export function createOrchestrator(scope: Construct, props: OrchestratorProps): 
     jitterStrategy: sfn.JitterType.FULL,
   });
 
-  const runWorkPrefix = (path: string) => sfn.JsonPath.format(`${props.workPrefix}{}/${path}`, sfn.JsonPath.stringAt('$.runId'));
+  // The run's work files as States.Format templates, `{}` standing for the run id.
+  const runWork = new WorkFiles(props.workPrefix, '{}');
   const processChunks = new sfn.DistributedMap(steps, 'ProcessChunks', {
     label: PROCESS_CHUNKS_LABEL,
     itemReader: new ManifestItemReader({
       bucket,
-      key: sfn.JsonPath.stringAt('$.split.manifestKey'),
+      key: sfn.JsonPath.stringAt(runPath('split.manifestKey')),
       workPrefix: props.workPrefix,
     }),
     itemSelector: {
-      runId: sfn.JsonPath.stringAt('$.runId'),
+      runId: sfn.JsonPath.stringAt(runPath('runId')),
       // The run's delimiter as split-input read it: validate-chunk takes it from here, not from its environment.
-      delimiter: sfn.JsonPath.stringAt('$.split.delimiter'),
+      delimiter: sfn.JsonPath.stringAt(runPath('split.delimiter')),
       chunk: sfn.JsonPath.objectAt('$$.Map.Item.Value'),
-    },
+    } satisfies PayloadTemplate<ValidateTask>,
     maxConcurrency: props.maxConcurrency,
     toleratedFailurePercentage: props.toleratedFailurePercentage,
     mapExecutionType: sfn.StateMachineType.STANDARD,
@@ -126,29 +136,32 @@ export function createOrchestrator(scope: Construct, props: OrchestratorProps): 
     // tolerated failure's result is its whole execution record: past 256 KiB that is
     // States.DataLimitExceeded, which no Catch sees. With it, the output is the manifest's key
     // (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html).
-    // lambda-src/shared/run-layout.ts `mapResultsPrefix`.
-    resultWriterV2: new MapResultWriter({ bucket, prefix: runWorkPrefix('map-results'), workPrefix: props.workPrefix }),
+    resultWriterV2: new MapResultWriter({
+      bucket,
+      prefix: sfn.JsonPath.format(runWork.mapResultsPrefix, sfn.JsonPath.stringAt(runPath('runId'))),
+      workPrefix: props.workPrefix,
+    }),
     resultSelector: {
-      mapRunArn: sfn.JsonPath.stringAt('$.MapRunArn'),
-      resultsKey: sfn.JsonPath.stringAt('$.ResultWriterDetails.Key'),
-    },
-    resultPath: '$.map',
+      mapRunArn: sfn.JsonPath.stringAt(mapOutputPath('MapRunArn')),
+      resultsKey: sfn.JsonPath.stringAt(mapOutputPath('ResultWriterDetails.Key')),
+    } satisfies PayloadTemplate<MapRunResult>,
+    resultPath: runPath('map'),
   });
   processChunks.itemProcessor(startChunkProcessor);
   requireResultWriter(processChunks);
 
   const merge = invokeHandler(steps, 'MergeChunks', props.mergeFunction, {
     payload: sfn.TaskInput.fromObject({
-      runId: sfn.JsonPath.stringAt('$.runId'),
-      split: sfn.JsonPath.objectAt('$.split'),
-      map: sfn.JsonPath.objectAt('$.map'),
-    }),
-    resultPath: '$.merge',
+      runId: sfn.JsonPath.stringAt(runPath('runId')),
+      split: sfn.JsonPath.objectAt(runPath('split')),
+      map: sfn.JsonPath.objectAt(runPath('map')),
+    } satisfies PayloadTemplate<MergeRequest>),
+    resultPath: runPath('merge'),
   });
 
   // A function rather than the `aws-sdk:s3:copyObject` integration: CopyObject stops at 5 GiB, and
-  // a larger input is copied in parts (lambda-src/archive-input.ts). Given the whole state: the
-  // RunRequest's optional versionId cannot be named in a payload template when it is absent.
+  // a larger input is copied in parts (lambda-src/archive-input.ts). Given the whole state (`ArchiveTask`):
+  // the RunRequest's optional versionId cannot be named in a payload template when it is absent.
   const archiveInput = invokeHandler(steps, 'ArchiveInput', props.archiveFunction, {
     resultPath: sfn.JsonPath.DISCARD,
   });
@@ -156,17 +169,17 @@ export function createOrchestrator(scope: Construct, props: OrchestratorProps): 
   const notifySuccess = invokeHandler(steps, 'NotifySuccess', props.notifyFunction, {
     payload: sfn.TaskInput.fromObject({
       status: 'SUCCEEDED',
-      runId: sfn.JsonPath.stringAt('$.runId'),
-      bucket: sfn.JsonPath.stringAt('$.bucket'),
-      key: sfn.JsonPath.stringAt('$.key'),
+      runId: sfn.JsonPath.stringAt(runPath('runId')),
+      bucket: sfn.JsonPath.stringAt(runPath('bucket')),
+      key: sfn.JsonPath.stringAt(runPath('key')),
       executionArn: sfn.JsonPath.stringAt('$$.Execution.Id'),
       // 0 for a run that was never redriven
       // (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html).
       redriveCount: sfn.JsonPath.numberAt('$$.Execution.RedriveCount'),
-      split: sfn.JsonPath.objectAt('$.split'),
-      merge: sfn.JsonPath.objectAt('$.merge'),
-    }),
-    resultPath: '$.notification',
+      split: sfn.JsonPath.objectAt(runPath('split')),
+      merge: sfn.JsonPath.objectAt(runPath('merge')),
+    } satisfies PayloadTemplate<RunSucceededTask>),
+    resultPath: runPath('notification'),
   });
 
   const definition = sfn.Chain.start(split)

@@ -1,5 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { HttpBatchSource } from './http-batch-source';
 import { HttpSource } from './http-source';
 import { LambdaSource } from './lambda-source';
@@ -7,6 +5,7 @@ import { EnrichmentSource } from './lookup';
 import { sigV4Signer } from './request-signer';
 import { TableSource } from './table-source';
 import { DecodedEnricherSettings } from '../../src/contract/handler-environment';
+import { enrichmentDynamoDbClient, enrichmentLambdaClient } from '../shared/aws-clients';
 import { RetryPolicy, defaultRetryPolicy } from '../shared/retry-policy';
 
 export interface EnrichConfig {
@@ -48,7 +47,7 @@ export function enrichmentOf(settings: DecodedEnricherSettings, run: EnrichRunOp
           functionName: settings.functionName,
           batchSize: settings.batchSize,
           concurrency: settings.concurrency,
-          client: new LambdaClient({ maxAttempts: defaultRetryPolicy.maxAttempts, cacheMiddleware: true }),
+          client: enrichmentLambdaClient(),
           deadline: run.deadline,
         }),
       };
@@ -61,7 +60,7 @@ export function enrichmentOf(settings: DecodedEnricherSettings, run: EnrichRunOp
           keyAttribute: settings.keyAttribute,
           concurrency: settings.concurrency,
           retry: defaultRetryPolicy,
-          client: new DynamoDBClient({ maxAttempts: defaultRetryPolicy.maxAttempts, cacheMiddleware: true }),
+          client: enrichmentDynamoDbClient(),
           retryOptions,
         }),
       };

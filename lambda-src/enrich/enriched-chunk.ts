@@ -1,6 +1,6 @@
 import { Lookup } from './lookup';
 import { ValidatedRecord } from './validated-records';
-import { RejectedRecord } from '../shared/contracts';
+import { RejectedRecord } from '../../src/contract/run-payloads';
 import { formatField, formatRecord } from '../shared/csv-fields';
 
 /** A chunk after enrichment: the processed chunk's CSV and the records without data. */

@@ -1,5 +1,5 @@
 import { ValidRecord } from './lookup';
-import { ValidatedChunk } from '../shared/contracts';
+import { ValidatedChunk } from '../../src/contract/run-payloads';
 import { splitFields } from '../shared/csv-fields';
 
 /** A record of a `ValidatedChunk`: its text as written in the input too, which its output line reuses. */

@@ -15,7 +15,7 @@
  * under the run's map-results prefix (earlier Map Runs of the run), and a chunk none of them lists stops
  * the merge, naming it and the manifests read.
  */
-import { ChunkTask } from '../shared/contracts';
+import { ChunkTask } from '../../src/contract/run-payloads';
 
 /** `manifest.json` of a Map Run's exported results. */
 export interface MapResultsManifest {

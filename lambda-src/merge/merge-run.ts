@@ -8,8 +8,8 @@
  * order): on AWS each GET waits tens of milliseconds for its first byte, which, one chunk after
  * another, would add up to most of a Lambda's 15 minutes for a run of 100,000 chunks.
  */
+import { ChunkRef, RecordCounts, RejectedRecord } from '../../src/contract/run-payloads';
 import { mergeRejectsByLine } from '../rejects/rejects-by-line';
-import { ChunkRef, RecordCounts, RejectedRecord } from '../shared/contracts';
 import { formatRecord, parseRecord } from '../shared/csv-fields';
 import { ByteSource, csvRecordBatches, recordWithTerminator } from '../shared/csv-records';
 import { RecordCountMismatch } from '../shared/errors';

@@ -7,10 +7,11 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ChunkFailure, explainMapFailure, failedChunkIndexes } from './chunk-failures';
 import { FailureCause, parseFailure } from './failure-cause';
-import { ChunkRef } from '../shared/contracts';
+import { WorkFiles } from '../../src/contract/run-layout';
+import { ChunkRef } from '../../src/contract/run-payloads';
+import { s3Client } from '../shared/aws-clients';
 import { log } from '../shared/logger';
-import { WorkFiles } from '../shared/run-layout';
-import { readJson, s3Client } from '../shared/s3-objects';
+import { readJson } from '../shared/s3-objects';
 
 /** Failed chunks whose errors are read and named in the summary and the email. */
 const NAMED_CHUNK_FAILURES = 3;

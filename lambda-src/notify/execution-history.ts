@@ -1,8 +1,7 @@
-import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { failedStepOf } from './run-failure';
+import { stepFunctionsClient } from '../shared/aws-clients';
 import { log } from '../shared/logger';
-
-let client: SFNClient | undefined;
 
 /**
  * The step the execution failed at, from the newest events of its history. Only a help for the
@@ -10,8 +9,7 @@ let client: SFNClient | undefined;
  */
 export async function readFailedStep(executionArn: string): Promise<string | undefined> {
   try {
-    client ??= new SFNClient({});
-    const history = await client.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 50 }));
+    const history = await stepFunctionsClient().send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 50 }));
     return failedStepOf(history.events ?? []);
   } catch (error) {
     log.warn('execution history not read', { executionArn, error: (error as Error).name });

@@ -1,5 +1,5 @@
-import { RunSummary } from '../shared/contracts';
-import { baseName } from '../shared/run-layout';
+import { baseName } from '../../src/contract/run-layout';
+import { RunSummary } from '../../src/contract/run-payloads';
 
 /** Presigned GET links to the published files. */
 export interface ResultLinks {

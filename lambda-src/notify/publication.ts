@@ -5,7 +5,7 @@
  * failed run stays published, and a redrive of the last step publishes them anew from the
  * staged copies. Every operation here may be repeated.
  */
-import { MergeResult } from '../shared/contracts';
+import { MergeResult } from '../../src/contract/run-payloads';
 import { log } from '../shared/logger';
 import { copyObject, ObjectCopyOptions } from '../shared/object-copy';
 import { deleteObject, objectExists } from '../shared/s3-objects';

@@ -2,11 +2,10 @@
  * The one event every finished run puts on the processor's event bus, for other systems to react
  * to (source and detail types: src/contract/run-events.ts).
  */
-import { EventBridgeClient, PutEventsCommand, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { RUN_EVENT_SOURCE, RUN_FAILED_DETAIL_TYPE, RUN_SUCCEEDED_DETAIL_TYPE, RunEventDetail } from '../../src/contract/run-events';
-import { RunSummary } from '../shared/contracts';
-
-let client: EventBridgeClient | undefined;
+import { RunSummary } from '../../src/contract/run-payloads';
+import { eventBridgeClient } from '../shared/aws-clients';
 
 /** The run event of a summary: keys only where something was written; never record contents. */
 export function runEventOf(summary: RunSummary, summaryKey: string, eventBusName: string): PutEventsRequestEntry {
@@ -37,8 +36,7 @@ export function runEventOf(summary: RunSummary, summaryKey: string, eventBusName
  * fail (and be redriven) rather than end quietly.
  */
 export async function putRunEvent(entry: PutEventsRequestEntry): Promise<void> {
-  client ??= new EventBridgeClient({});
-  const answer = await client.send(new PutEventsCommand({ Entries: [entry] }));
+  const answer = await eventBridgeClient().send(new PutEventsCommand({ Entries: [entry] }));
   const refused = answer.Entries?.[0];
   if ((answer.FailedEntryCount ?? 0) > 0 || refused?.ErrorCode) {
     throw new Error(`the run event was not put on ${entry.EventBusName}: ${refused?.ErrorCode ?? 'refused'} ${refused?.ErrorMessage ?? ''}`.trim());

@@ -5,7 +5,7 @@
  * (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html).
  */
 import { FailureCause, parseFailure } from './failure-cause';
-import { ExecutionStatusChange, RedriveInstructions } from '../shared/contracts';
+import { ExecutionStatusChange, RedriveInstructions } from '../../src/contract/run-payloads';
 
 const REDRIVE_WINDOW_MS = 14 * 24 * 3600 * 1000;
 

@@ -4,7 +4,7 @@
  * PutMetricData permission (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html).
  */
 import { RUN_METRICS_DIMENSION, RUN_METRICS_NAMESPACE, RunRecordMetric } from '../../src/contract/run-metrics';
-import { RunSummary } from '../shared/contracts';
+import { RunSummary } from '../../src/contract/run-payloads';
 
 /** The embedded-metric log line of a successful run; undefined when the run has no counts. */
 export function runMetricsLine(summary: RunSummary, failedChunks: number, now: Date): string | undefined {

@@ -1,5 +1,5 @@
 import { FailureCause } from './failure-cause';
-import { RecordCounts, RedriveInstructions, RunSucceededTask, RunSummary } from '../shared/contracts';
+import { RecordCounts, RedriveInstructions, RunSucceededTask, RunSummary } from '../../src/contract/run-payloads';
 
 export interface SummaryTimes {
   readonly finishedAt: Date;

@@ -2,7 +2,8 @@
  * BatchWriteItem in batches of 25 (the API's limit) with a few batches in flight, retrying the
  * UnprocessedItems that DynamoDB hands back under throttling, with backoff.
  */
-import { AttributeValue, BatchWriteItemCommand, DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
+import { AttributeValue, BatchWriteItemCommand, WriteRequest } from '@aws-sdk/client-dynamodb';
+import { dynamoDbClient } from '../shared/aws-clients';
 import { mapWithConcurrency } from '../shared/concurrency-pool';
 import { backoffDelay } from '../shared/retry-policy';
 
@@ -10,12 +11,8 @@ export const BATCH_LIMIT = 25;
 
 export type SendBatch = (table: string, requests: WriteRequest[]) => Promise<WriteRequest[]>;
 
-let client: DynamoDBClient | undefined;
-
 const sendBatchWrite: SendBatch = async (table, requests) => {
-  // Middleware resolved once per command class, not per request (see lambda-src/shared/s3-objects.ts).
-  client ??= new DynamoDBClient({ cacheMiddleware: true });
-  const reply = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }));
+  const reply = await dynamoDbClient().send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }));
   return reply.UnprocessedItems?.[table] ?? [];
 };
 

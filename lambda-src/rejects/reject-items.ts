@@ -1,6 +1,6 @@
 import { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { fieldBudget, fieldsWithinBudget } from './item-size-limit';
-import { RejectedRecord } from '../shared/contracts';
+import { RejectedRecord } from '../../src/contract/run-payloads';
 
 /**
  * One reject as a rejected-records table item (pk `runId`, sk `line`). A record too large for an

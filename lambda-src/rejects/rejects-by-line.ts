@@ -1,4 +1,4 @@
-import { RejectedRecord } from '../shared/contracts';
+import { RejectedRecord } from '../../src/contract/run-payloads';
 
 /**
  * Line-ordered lists of rejects (a chunk's validation and enrichment rejects) as one list in line

@@ -21,9 +21,10 @@ import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand,
   GetObjectTaggingCommand, HeadObjectCommand, HeadObjectCommandOutput, S3Client, UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
+import { s3Client } from './aws-clients';
 import { mapWithConcurrency } from './concurrency-pool';
 import { copySourceOf } from './copy-source';
-import { ObjectRef, s3Client } from './s3-objects';
+import { ObjectRef } from './s3-objects';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

@@ -4,8 +4,8 @@
  * input, its fields, its reasons joined by `; `. Merge writes it (lambda-src/merge/merge-run.ts);
  * split reads it back when an operator uploads a corrected one (lambda-src/split/rejects-input.ts).
  */
-import { RejectedRecord } from './contracts';
 import { formatRecord } from './csv-fields';
+import { RejectedRecord } from '../../src/contract/run-payloads';
 
 export const LINE_COLUMN = 'line';
 export const REASONS_COLUMN = 'reasons';

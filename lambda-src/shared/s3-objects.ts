@@ -1,31 +1,12 @@
 /**
- * The few S3 operations the handlers need, over the real SDK. One client per module instance, so
- * a warm Lambda reuses its connections; it is made on first use so that the endpoint and region
- * are read from the environment then (tests point it at a local S3).
+ * The few S3 operations the handlers need, over the real SDK and the handlers' one S3 client
+ * (aws-clients.ts).
  */
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-
-let client: S3Client | undefined;
-
-/** Connections one handler's S3 client opens at most. */
-const S3_MAX_SOCKETS = 128;
-
-export function s3Client(): S3Client {
-  // The middleware stack is resolved once per command class instead of on every request: merge
-  // and split send thousands of requests, and no handler changes a client's middleware
-  // (`cacheMiddleware` in @smithy/core's client configuration: "0-1ms per request").
-  // Sockets: split keeps up to 64 chunk writes in flight and merge reads ahead on two passes at once
-  // (3 GETs a chunk), past the SDK's default of 50 per client; a Lambda may open 1,024 file
-  // descriptors (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
-  client ??= new S3Client({
-    cacheMiddleware: true,
-    requestHandler: { httpAgent: { maxSockets: S3_MAX_SOCKETS }, httpsAgent: { maxSockets: S3_MAX_SOCKETS } },
-  });
-  return client;
-}
+import { s3Client } from './aws-clients';
 
 /**
  * True for the errors S3 gives for an object (or its version) that is not there, or that the caller may

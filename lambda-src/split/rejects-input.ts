@@ -2,7 +2,7 @@
  * A rejects file given back: an operator opens a run's `orders.rejects.csv`, corrects some rows and
  * uploads it under the input prefix as it is, with its `line` and `reasons` columns. Such a file is
  * recognised by its name AND its header: the name ends with `.rejects.csv` (or `.rejects.csv.gz`),
- * as the processor names the rejects files it publishes (lambda-src/shared/run-layout.ts), and the
+ * as the processor names the rejects files it publishes (src/contract/run-layout.ts), and the
  * header's first column is `line` and its last `reasons`, as the processor writes them
  * (lambda-src/shared/rejects-file.ts). Object metadata cannot tell: a file downloaded and uploaded
  * again has none. A file with that header under another name, or with that name and another header,
@@ -13,11 +13,11 @@
  * is the record's own bytes between its first and its last delimiter, unchanged, so invalid UTF-8
  * is still rejected by validation as in any input.
  */
+import { isRejectsFileName } from '../../src/contract/run-layout';
 import { parseRecord } from '../shared/csv-fields';
 import { CsvRecord } from '../shared/csv-records';
 import { InputFormatError } from '../shared/errors';
 import { isRejectsHeader, LINE_COLUMN, REASONS_COLUMN } from '../shared/rejects-file';
-import { isRejectsFileName } from '../shared/run-layout';
 
 /** Whether an upload named `file` (a key or a file name) with this header is a rejects file given back. */
 export function isRejectsFile(file: string, header: readonly string[]): boolean {

@@ -1,7 +1,7 @@
 import { ChunkFile, ChunkSplitter } from './chunk-splitter';
 import { isRejectsFile, RejectsFileRows } from './rejects-input';
 import { WriteWindow } from './write-window';
-import { ChunkRef } from '../shared/contracts';
+import { ChunkRef } from '../../src/contract/run-payloads';
 import { parseRecord } from '../shared/csv-fields';
 import { ByteSource, csvRecordBatches } from '../shared/csv-records';
 import { EmptyFile } from '../shared/errors';

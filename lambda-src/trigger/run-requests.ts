@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import { RunRequest } from '../shared/contracts';
-import { stem } from '../shared/run-layout';
+import { stem } from '../../src/contract/run-layout';
+import { RunRequest } from '../../src/contract/run-payloads';
 
 /** S3 event keys are form-encoded: `+` stands for a space, the rest is percent-encoded. */
 export function decodeS3Key(encoded: string): string {

@@ -5,6 +5,7 @@
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { BatchValidator, CandidateRecord, Verdict } from './batch-validator';
+import { lambdaClient } from '../shared/aws-clients';
 import { BatchFunction } from '../shared/batch-invoke';
 import { mapWithConcurrency } from '../shared/concurrency-pool';
 import { ValidationUnavailable } from '../shared/errors';
@@ -31,7 +32,7 @@ export interface LambdaValidatorOptions {
   readonly batchSize: number;
   /** Invocations in flight at once. @default 4 */
   readonly concurrency?: number;
-  /** @default - a client configured from the environment */
+  /** @default - the handlers' shared client (lambdaClient()) */
   readonly client?: LambdaClient;
 }
 
@@ -40,7 +41,7 @@ export function lambdaValidator(options: LambdaValidatorOptions): BatchValidator
     functionName: options.functionName,
     describedAs: 'validator function',
     error: (message) => new ValidationUnavailable(message),
-    client: options.client ?? new LambdaClient({}),
+    client: options.client ?? lambdaClient(),
   });
   return async (header, records) => {
     const batches: CandidateRecord[][] = [];

@@ -1,5 +1,5 @@
 import { ChunkVerdicts } from './validate-records';
-import { ValidatedChunk } from '../shared/contracts';
+import { ValidatedChunk } from '../../src/contract/run-payloads';
 
 const NEWLINE = Buffer.from('\n');
 

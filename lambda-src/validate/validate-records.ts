@@ -3,8 +3,8 @@
  * for the records that are structurally sound.
  */
 import { BatchValidator, CandidateRecord } from './batch-validator';
+import { RejectedRecord } from '../../src/contract/run-payloads';
 import { mergeRejectsByLine } from '../rejects/rejects-by-line';
-import { RejectedRecord } from '../shared/contracts';
 import { INVALID_UTF8, parseRecord } from '../shared/csv-fields';
 import { ByteSource, CsvRecord, csvRecordBatches } from '../shared/csv-records';
 import { EmptyFile } from '../shared/errors';

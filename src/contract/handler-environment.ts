@@ -100,7 +100,7 @@ export const SPLIT_INPUT_ENVIRONMENT = group({
   archivePrefix: ARCHIVE_PREFIX,
   chunkSize: withDefault('CHUNK_SIZE', POSITIVE_INTEGER, HANDLER_DEFAULTS.chunkSize),
   // The run's delimiter: split-input records it in the split result and the run plan, from which
-  // every later step takes it (lambda-src/shared/contracts.ts, SplitResult).
+  // every later step takes it (run-payloads.ts, SplitResult).
   delimiter: withDefault('DELIMITER', CSV_DELIMITER, HANDLER_DEFAULTS.delimiter),
   encoding: withDefault('INPUT_ENCODING', INPUT_ENCODINGS, HANDLER_DEFAULTS.encoding),
 });
@@ -222,3 +222,6 @@ export const HANDLER_ENVIRONMENTS = {
   'notify': NOTIFY_ENVIRONMENT,
 };
 export type HandlerName = keyof typeof HANDLER_ENVIRONMENTS;
+
+/** Every handler: the one list, which .projenrc.ts bundles too. */
+export const HANDLER_NAMES = Object.keys(HANDLER_ENVIRONMENTS) as HandlerName[];

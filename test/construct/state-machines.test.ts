@@ -67,7 +67,7 @@ describe('orchestrator', () => {
         ReaderConfig: { InputType: 'JSON' },
         Parameters: { 'Bucket': expect.stringMatching(/^<ProcessorBucket/), 'Key.$': '$.split.manifestKey' },
       },
-      // lambda-src/shared/run-layout.ts mapResultsPrefix
+      // src/contract/run-layout.ts mapResultsPrefix
       ResultWriter: { Parameters: { 'Bucket': expect.stringMatching(/^<ProcessorBucket/), 'Prefix.$': "States.Format('runs/{}/map-results', $.runId)" } },
       // The Map's own output is two strings, whatever the number of chunks or failures.
       ResultSelector: { 'mapRunArn.$': '$.MapRunArn', 'resultsKey.$': '$.ResultWriterDetails.Key' },
@@ -194,7 +194,7 @@ describe('chunk processor', () => {
       Next: 'ChunkFailed',
       Parameters: {
         'Bucket': expect.stringMatching(/^<ProcessorBucket/),
-        // lambda-src/shared/run-layout.ts: chunkFailuresPrefix + '<index>'
+        // src/contract/run-layout.ts: chunkFailuresPrefix + '<index>'
         'Key.$': "States.Format('{}{}/failures/{}', 'work/', $.runId, $.chunk.index)",
         'Body.$': '$.error.Cause',
         'Metadata': { 'error.$': '$.error.Error' },

@@ -9,9 +9,11 @@ import {
   PutBucketVersioningCommand, PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { handler } from '../../lambda-src/archive-input';
-import { ArchiveTask, SplitResult } from '../../lambda-src/shared/contracts';
-import { readBytes, s3Client } from '../../lambda-src/shared/s3-objects';
+import { s3Client } from '../../lambda-src/shared/aws-clients';
+import { readBytes } from '../../lambda-src/shared/s3-objects';
+import { ArchiveTask } from '../../src/contract/execution-states';
 import { COPY_MULTIPART_THRESHOLD } from '../../src/contract/handler-environment';
+import { SplitResult } from '../../src/contract/run-payloads';
 import { LocalAws, startLocalAws } from '../stand-ins/local-aws';
 
 const MiB = 1024 * 1024;

@@ -5,12 +5,13 @@
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { handler as mergeChunks } from '../../lambda-src/merge-chunks';
 import { handler as recordRejects } from '../../lambda-src/record-rejects';
-import { ChunkRef, RunPlan, SplitResult } from '../../lambda-src/shared/contracts';
+import { s3Client } from '../../lambda-src/shared/aws-clients';
 import { csvRecordsOf } from '../../lambda-src/shared/csv-records';
-import { objectExists, readBytes, readJson, s3Client, writeObject } from '../../lambda-src/shared/s3-objects';
+import { objectExists, readBytes, readJson, writeObject } from '../../lambda-src/shared/s3-objects';
 import { handler as splitInput } from '../../lambda-src/split-input';
 import { handler as validateChunk } from '../../lambda-src/validate-chunk';
 import { createActiveTable } from '../../local/stand-ins/active-table';
+import { ChunkRef, RunPlan, SplitResult } from '../../src/contract/run-payloads';
 import { startLocalAws, LocalAws } from '../stand-ins/local-aws';
 
 const bucket = 'data-path';

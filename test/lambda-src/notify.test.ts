@@ -1,17 +1,18 @@
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { handler } from '../../lambda-src/notify';
-import { ExecutionStatusChange, RunSucceededTask } from '../../lambda-src/shared/contracts';
-import { archiveKey, PublishedFiles, WorkFiles } from '../../lambda-src/shared/run-layout';
 import { objectExists, readJson, readText, writeJson, writeText } from '../../lambda-src/shared/s3-objects';
 import { AwsSdkTasks } from '../../local/engine/aws-sdk-tasks';
 import { executionStatusChange, LocalEventBridge } from '../../local/engine/event-bridge';
-import { ExecutionRecord, LocalStepFunctions } from '../../local/engine/step-functions';
+import { ExecutionRecord } from '../../local/engine/execution-record';
+import { LocalStepFunctions } from '../../local/engine/step-functions';
 import { AsyncInvocations } from '../../local/lambda/async-invocation';
 import { LambdaHost } from '../../local/lambda/lambda-host';
-import { ServiceEndpoints, startServiceEndpoints } from '../../local/stand-ins/service-endpoints';
+import { ServiceEndpoints, startServiceEndpoints } from '../../local/api/service-endpoints';
 import { LocalQueues } from '../../local/stand-ins/sqs-queues';
 import { RUN_EVENT_SOURCE } from '../../src/contract/run-events';
+import { archiveKey, PublishedFiles, WorkFiles } from '../../src/contract/run-layout';
+import { ExecutionStatusChange, RunSucceededTask } from '../../src/contract/run-payloads';
 import { LocalAws, startLocalAws } from '../stand-ins/local-aws';
 
 // aws-ses-v2-local's entry point is CommonJS: under jest a dynamic import() needs

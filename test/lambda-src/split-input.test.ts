@@ -5,9 +5,10 @@
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import * as iconv from 'iconv-lite';
-import { ChunkRef, SplitResult } from '../../lambda-src/shared/contracts';
-import { readBytes, readJson, s3Client } from '../../lambda-src/shared/s3-objects';
+import { s3Client } from '../../lambda-src/shared/aws-clients';
+import { readBytes, readJson } from '../../lambda-src/shared/s3-objects';
 import { handler as splitInput } from '../../lambda-src/split-input';
+import { ChunkRef, SplitResult } from '../../src/contract/run-payloads';
 import { startLocalAws, LocalAws } from '../stand-ins/local-aws';
 
 const bucket = 'split-input';

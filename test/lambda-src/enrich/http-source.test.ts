@@ -1,12 +1,12 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { handler } from '../../../lambda-src/enrich-chunk';
-import { RunPlan } from '../../../lambda-src/shared/contracts';
 import { formatRecord } from '../../../lambda-src/shared/csv-fields';
-import { WorkFiles } from '../../../lambda-src/shared/run-layout';
 import { readJsonLinesArray, readText, writeJson, writeText } from '../../../lambda-src/shared/s3-objects';
 import { validatedChunkJson } from '../../../lambda-src/validate/valid-output';
 import { ENRICH_FINISH_RESERVE_MS } from '../../../src/contract/enrich-retries';
+import { WorkFiles } from '../../../src/contract/run-layout';
+import { RunPlan } from '../../../src/contract/run-payloads';
 import { LocalAws, startLocalAws } from '../../stand-ins/local-aws';
 
 const bucket = 'enrich-http-test';

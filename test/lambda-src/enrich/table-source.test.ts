@@ -4,13 +4,13 @@ import { BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient } from '@aws
 import { mockClient } from 'aws-sdk-client-mock';
 import { TableSource } from '../../../lambda-src/enrich/table-source';
 import { handler } from '../../../lambda-src/enrich-chunk';
-import { RunPlan } from '../../../lambda-src/shared/contracts';
 import { formatRecord } from '../../../lambda-src/shared/csv-fields';
 import { EnrichmentUnavailable } from '../../../lambda-src/shared/errors';
-import { WorkFiles } from '../../../lambda-src/shared/run-layout';
 import { readJsonLinesArray, readText, writeJson, writeText } from '../../../lambda-src/shared/s3-objects';
 import { validatedChunkJson } from '../../../lambda-src/validate/valid-output';
 import { createActiveTable } from '../../../local/stand-ins/active-table';
+import { WorkFiles } from '../../../src/contract/run-layout';
+import { RunPlan } from '../../../src/contract/run-payloads';
 import { LocalAws, startLocalAws } from '../../stand-ins/local-aws';
 
 const bucket = 'enrich-table-test';

@@ -1,6 +1,6 @@
 import { CHUNK_FAILED, mergeRun, MergePlan, MergeSources } from '../../../lambda-src/merge/merge-run';
-import { ChunkRef, RejectedRecord } from '../../../lambda-src/shared/contracts';
 import { RecordCountMismatch } from '../../../lambda-src/shared/errors';
+import { ChunkRef, RejectedRecord } from '../../../src/contract/run-payloads';
 
 const header = ['id', 'name'];
 const none: ReadonlySet<number> = new Set();

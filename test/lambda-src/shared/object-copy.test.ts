@@ -7,8 +7,9 @@ import {
   CreateBucketCommand, GetObjectTaggingCommand, HeadObjectCommand, ListMultipartUploadsCommand, PutBucketVersioningCommand,
   PutObjectCommand, S3Client,
 } from '@aws-sdk/client-s3';
+import { s3Client } from '../../../lambda-src/shared/aws-clients';
 import { copyObject, copyParts, partSizeFor, S3_COPY_LIMITS } from '../../../lambda-src/shared/object-copy';
-import { objectExists, readBytes, s3Client } from '../../../lambda-src/shared/s3-objects';
+import { objectExists, readBytes } from '../../../lambda-src/shared/s3-objects';
 import { startLocalAws, LocalAws } from '../../stand-ins/local-aws';
 
 const MiB = 1024 * 1024;

@@ -1,6 +1,7 @@
+import { s3Client } from '../../../lambda-src/shared/aws-clients';
 import {
   deleteObject, isMissingOrRefused, jsonLinesOf, objectExists, readBytes, readJson, readJsonLinesArray,
-  s3Client, toJsonLines, uploadStream, writeJson, writeText,
+  toJsonLines, uploadStream, writeJson, writeText,
 } from '../../../lambda-src/shared/s3-objects';
 import { startLocalAws, LocalAws } from '../../stand-ins/local-aws';
 

@@ -1,4 +1,4 @@
-import { archiveKey, csvName, isRejectsFileName, outputName, PublishedFiles, rejectsName, stem, WorkFiles } from '../../../lambda-src/shared/run-layout';
+import { archiveKey, csvName, isRejectsFileName, outputName, PublishedFiles, rejectsName, stem, WorkFiles } from '../../../src/contract/run-layout';
 
 describe('file names', () => {
   test('a gzip upload names the CSV it holds', () => {

@@ -1,8 +1,12 @@
 /**
- * The messages that pass between the state machines and the handlers.
+ * The messages that pass between the state machines and the handlers, and the documents the
+ * handlers write for each other and for the user. The handlers take and return these types; the
+ * state machines build them and read their fields by paths checked against them
+ * (execution-states.ts, state-paths.ts).
  *
  * Only S3 references and small counters travel through Step Functions (256 KiB payload limit,
  * and every byte of state is paid for in transitions): records never do.
+ * Nothing here may import aws-cdk-lib: it is bundled into the Lambda handlers.
  */
 
 /** What the trigger starts the orchestrator with. */
@@ -32,7 +36,7 @@ export interface ChunkRef {
   readonly linesKey?: string;
 }
 
-/** What split-input returns to the orchestrator (stored at `$.split`). */
+/** What split-input returns to the orchestrator (`RunState.split`). */
 export interface SplitResult {
   readonly runId: string;
   readonly manifestKey: string;
@@ -73,7 +77,7 @@ export interface ValidateTask extends ChunkTask {
   readonly delimiter: string;
 }
 
-/** What validate-chunk returns (stored at `$.validation`). */
+/** What validate-chunk returns (`ChunkState.validation`). */
 export interface ValidationResult {
   readonly valid: number;
   readonly rejected: number;
@@ -86,7 +90,7 @@ export interface EnrichTask extends ChunkTask {
   readonly validKey: string;
 }
 
-/** What enrich-chunk returns (stored at `$.enrichment`). */
+/** What enrich-chunk returns (`ChunkState.enrichment`). */
 export interface EnrichmentResult {
   readonly enriched: number;
   readonly rejected: number;
@@ -98,7 +102,7 @@ export interface RecordRejectsResult {
   readonly stored: number;
 }
 
-/** What the ProcessChunks Distributed Map leaves in the state (at `$.map`): where its ResultWriter wrote. */
+/** What the ProcessChunks Distributed Map leaves in the state (`RunState.map`): where its ResultWriter wrote. */
 export interface MapRunResult {
   readonly mapRunArn: string;
   /** The key of the exported results' `manifest.json`. */
@@ -112,7 +116,7 @@ export interface MergeRequest {
   readonly map: MapRunResult;
 }
 
-/** What merge-chunks returns (stored at `$.merge`). */
+/** What merge-chunks returns (`RunState.merge`). */
 export interface MergeResult {
   readonly records: RecordCounts;
   /** Where the output and the rejects are published once the run succeeds. */
@@ -128,14 +132,6 @@ export interface RecordCounts {
   readonly total: number;
   readonly valid: number;
   readonly rejected: number;
-}
-
-/**
- * Input of archive-input: the orchestrator's state at ArchiveInput, i.e. the `RunRequest` (its
- * optional `versionId` included) with split-input's result.
- */
-export interface ArchiveTask extends RunRequest {
-  readonly split: SplitResult;
 }
 
 /** Input of notify from the orchestrator's last step, NotifySuccess. */
@@ -178,6 +174,12 @@ export interface ExecutionStatusChange {
 }
 
 export type NotifyEvent = RunSucceededTask | ExecutionStatusChange;
+
+/** What notify returns to NotifySuccess (`RunState.notification`). */
+export interface NotifyResult {
+  readonly summaryKey: string;
+  readonly emailed: boolean;
+}
 
 /** How to resume a run that did not succeed. */
 export interface RedriveInstructions {

@@ -1,6 +1,8 @@
 /**
- * Where a run's files live in the bucket. Every handler derives keys from here, so the layout
- * is defined once; the construct scopes its grants to the same prefixes.
+ * Where a run's files live in the bucket. Every handler derives keys from here, and so do the
+ * state machines the keys they build with States.Format, so the layout is defined once; the
+ * construct scopes its grants to the same prefixes. Nothing here may import aws-cdk-lib: it is
+ * bundled into the Lambda handlers.
  *
  *   <input>/orders.csv                       the upload that started the run
  *   <work>/<runId>/run.json                  the run plan (header, keys, counts)
