@@ -1,5 +1,7 @@
 import { awscdk, javascript } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
+import { importZones } from './projenrc/import-layers';
+import { HANDLER_NAMES } from './src/contract/handler-environment';
 
 /** The devDependency alias of the newest aws-cdk-lib (test/compat/jest-newest.config.js maps `aws-cdk-lib` to it). */
 const NEWEST_CDK = 'aws-cdk-lib-newest';
@@ -75,15 +77,21 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'asl-validator@4.0.0',
     // The newest aws-cdk-lib, pinned and raised on purpose: test/compat/ runs against it as well as the floor.
     `${NEWEST_CDK}@npm:aws-cdk-lib@2.278.0`,
+    // The deployed integration test (test/integ/, docs/integration-test.md), both Apache-2.0 and pinned: the alpha's
+    // peer range must accept the floor above (2.214.0-alpha.0 is the newest whose `^2.214.0` does; raise it with
+    // cdkVersion), and integ-runner's recommended feature flags, which the snapshot is synthesized with, change
+    // between its versions.
+    '@aws-cdk/integ-tests-alpha@2.214.0-alpha.0',
+    '@aws-cdk/integ-runner@2.197.10',
   ],
   gitignore: ['/cdk.out', '/examples/cdk.out', '/.local-runs', '/bench-results'],
 });
 
-// Handlers: one entry point each under lambda-src/, bundled into assets/lambda-src/<name>/index.js.
+// Handlers: one entry point each under lambda-src/, bundled into assets/lambda-src/<name>/index.js. The list is the
+// contract's (src/contract/handler-environment.ts), which the construct and the handlers use too.
 // The example's own function (examples/financials-api.ts) is bundled too, into assets/examples/financials-api/,
 // which the package does not ship (below): only the construct's handlers go to npm.
-const handlers = ['trigger', 'split-input', 'validate-chunk', 'enrich-chunk', 'record-rejects', 'merge-chunks', 'archive-input', 'notify'];
-for (const entrypoint of [...handlers.map((handler) => `lambda-src/${handler}.ts`), 'examples/financials-api.ts']) {
+for (const entrypoint of [...HANDLER_NAMES.map((handler) => `lambda-src/${handler}.ts`), 'examples/financials-api.ts']) {
   project.bundler.addBundle(entrypoint, {
     platform: 'node',
     target: 'node22',
@@ -117,6 +125,7 @@ for (const folder of ['lambda-src', 'examples', 'local', 'bench']) {
   // Bundled handlers, the example and the local tools use devDependencies only: nothing of theirs is installed with the library.
   project.eslint?.allowDevDeps(`${folder}/**`);
 }
+project.eslint?.addRules({ 'import/no-restricted-paths': ['error', { zones: importZones() }] });
 
 // The local tool (`npx batch-file-processor local`) ships as a package of its own, which users install as a
 // development dependency: the stand-ins stay out of the construct's dependencies (local/package/local-tool-package.ts).
@@ -133,6 +142,27 @@ project.tasks.tryFind('package:js')?.spawn(packageLocalTool);
 const packageTask = project.tasks.tryFind('package')!;
 packageTask.reset();
 packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// The deployed integration test of the example (docs/integration-test.md). integ-runner's options (the folder, the
+// TypeScript app command, the default region) are in test/integ/integ.config.json, which the jest check
+// (test/integ/integ-orders-pipeline.test.ts) uses too. Each task bundles the handlers first: the app needs assets/.
+const integRunner = 'integ-runner --config test/integ/integ.config.json';
+project.addTask('integ', {
+  description: 'With AWS credentials: deploy the example, run the integration test\'s assertions, destroy it, update its snapshot',
+  steps: [{ spawn: 'bundle' }, { exec: `${integRunner} --force`, receiveArgs: true }],
+});
+project.addTask('integ:snapshot', {
+  description: 'Check the integration test\'s snapshot (offline, no AWS credentials; the test task runs it too)',
+  steps: [{ spawn: 'bundle' }, { exec: integRunner }],
+});
+project.addTask('integ:snapshot:update', {
+  description: 'Rewrite the integration test\'s snapshot without deploying (offline; not verified on AWS until `integ` runs)',
+  steps: [{ spawn: 'bundle' }, { exec: `${integRunner} --update-on-failed --dry-run` }],
+});
+// What integ-runner leaves in test/integ/: its temporary synthesis folders, watch mode's context, and the assertions'
+// Lambda bundle it copies into the snapshot (not needed to compare or to deploy). Added here, after the constructor's
+// `!/test/`, which drops every earlier pattern under /test/.
+project.gitignore.exclude('/test/integ/cdk-integ.out.*', '/test/integ/cdk.context.json', '/test/integ/*.snapshot/asset.*');
 
 project.addTask('synth:example', {
   description: 'Synthesize the reference example stack offline (no AWS credentials needed)',

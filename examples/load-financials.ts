@@ -7,11 +7,8 @@
  * `uuid` is stored as a string, the six figures as numbers.
  */
 import { readFileSync } from 'fs';
-// A developer tool run from a checkout, where the devDependencies are installed; not part of the package.
-/* eslint-disable import/no-extraneous-dependencies */
 import { BatchWriteItemCommand, DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { parse } from 'csv-parse/sync';
-/* eslint-enable import/no-extraneous-dependencies */
 
 const FIGURES = ['unitsSold', 'unitPrice', 'unitCost', 'totalRevenue', 'totalCost', 'totalProfit'];
 /** BatchWriteItem takes at most 25 items. */
