@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { badUse, runCommand } from './command';
-import { LOCAL_OPTIONS, LOCAL_USAGE, runLocalCommand } from './local-command';
+import { LOCAL_USAGE, localOptionsHelp, runLocalCommand } from './local-command';
 
 const COMMAND = 'batch-file-processor';
 
@@ -21,8 +21,8 @@ function needsLegacyProvider(): boolean {
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h') {
-    process.stdout.write(`usage: ${COMMAND} ${LOCAL_USAGE}\n\nRuns a BatchFileProcessor of the CDK app in this folder on this machine: the app synthesized as cdk synth\n`
-      + `would, its state machines and its functions (Node.js) against local stand-ins for S3, DynamoDB, SES,\nLambda and Step Functions.\n${LOCAL_OPTIONS}`);
+    process.stdout.write(`usage: ${COMMAND} local ${LOCAL_USAGE}\n\nRuns a BatchFileProcessor of the CDK app in this folder on this machine: the app synthesized as cdk synth\n`
+      + `would, its state machines and its functions (Node.js) against local stand-ins for S3, DynamoDB, SES,\nLambda and Step Functions.\n${localOptionsHelp()}`);
     return command === undefined ? 2 : 0;
   }
   if (command !== 'local') return badUse(`unknown command ${command}: the command is local`, COMMAND);

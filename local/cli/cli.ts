@@ -6,66 +6,83 @@
 import * as path from 'node:path';
 import { badUse, runCommand } from './command';
 import { setUpLocalCommand } from './command-setup';
-import { LOCAL_OPTIONS, runLocalCommand } from './local-command';
+import { localOptionsHelp, runLocalCommand } from './local-command';
+import { LOCAL_OPTIONS } from './local-options';
+import { asksForHelp, badValue, integerAtLeast, OptionTable, optionsHelp, takeOptions, usageLine } from './option-table';
 import { InputEncoding } from '../../src/batch-file-processor-props';
+import { HANDLER_DEFAULTS } from '../../src/contract/handler-environment';
+import { UsageError } from '../shared/usage-error';
 
 const COMMAND = 'npm run local --';
 const EXAMPLE_APP = path.join(__dirname, '..', '..', 'examples');
 /** The example's financial-data table, by construct path (examples/app.ts, examples/orders-stack.ts). */
 const FINANCIALS_TABLE = 'OrdersPipeline/Financials';
-/** Who the example emails about each run, locally. */
-const EXAMPLE_EMAIL = ['-c', 'emailSender=pipeline@example.com', '-c', 'emailRecipients=ops@example.com'];
-/** Both verified in the local SES, as the example's README has them verified in the account (unless given otherwise). */
-const EXAMPLE_VERIFIED = ['--verified-identities', 'pipeline@example.com,ops@example.com'];
+/** Who the example emails about each run, locally: both verified in the local SES (unless given otherwise), as the example's README has them verified in the account. */
+const EXAMPLE_SENDER = 'pipeline@example.com';
+const EXAMPLE_RECIPIENT = 'ops@example.com';
+const EXAMPLE_VERIFIED = `${EXAMPLE_SENDER},${EXAMPLE_RECIPIENT}`;
 
-const USAGE = `usage: ${COMMAND} --input FILE [--lookup FILE] [--delimiter C] [--chunk-size N] [--encoding E] [--out DIR] [--json] `
-  + '[--inject-faults s3=R,enrich=R,lambda=R,ddb=R] [--redrive] [--s3-latency-ms N] [any option of batch-file-processor local]';
+const ENCODINGS = Object.values(InputEncoding) as string[];
 
-const HELP = `${USAGE}
+/** The example's own options, turned into the tool's: its table data and its app's context. */
+const EXAMPLE_OPTIONS = {
+  'lookup': { type: 'string', value: 'FILE', description: 'financial data (CSV with a uuid column) loaded into the example\'s financial-data table' },
+  'delimiter': {
+    type: 'string',
+    value: 'C',
+    description: 'the files\' one-character delimiter, e.g. \';\' or \'|\'; tab or \\t for a tab',
+    default: HANDLER_DEFAULTS.delimiter,
+    read: (text: string, flag: string) => {
+      const delimiter = text === '\\t' || text === 'tab' ? '\t' : text;
+      return delimiter.length === 1 ? delimiter : badValue(`${flag} must be one character, got ${JSON.stringify(text)}`);
+    },
+  },
+  'chunk-size': { type: 'string', value: 'N', description: 'records per chunk', default: String(HANDLER_DEFAULTS.chunkSize), read: integerAtLeast(1) },
+  'encoding': {
+    type: 'string',
+    value: 'E',
+    description: `the input's encoding: ${ENCODINGS.join(', ')}`,
+    default: HANDLER_DEFAULTS.encoding,
+    read: (text: string, flag: string) => (ENCODINGS.includes(text) ? text : badValue(`${flag} must be one of ${ENCODINGS.join(', ')}, got "${text}"`)),
+  },
+} as const satisfies OptionTable;
+
+const HELP = `usage: ${COMMAND} ${usageLine({ input: LOCAL_OPTIONS.input, ...EXAMPLE_OPTIONS })} [any other option of batch-file-processor local]
 
 Runs the reference example (examples/app.ts) on this machine with batch-file-processor local: its synthesized
 state machines and bundled handlers, against local stand-ins for S3, DynamoDB, SES, Lambda and Step Functions.
 The example's own options:
 
-  --lookup FILE              financial data (CSV with a uuid column) loaded into the example's financial-data table
-  --delimiter C              the files' one-character delimiter, e.g. ';' or '|'; tab or \\t for a tab (default ,)
-  --chunk-size N             records per chunk (default 1000)
-  --encoding E               the input's encoding: ${Object.values(InputEncoding).join(', ')} (default utf-8)
+${optionsHelp(EXAMPLE_OPTIONS)}
 
 and those of batch-file-processor local:
-${LOCAL_OPTIONS}`;
+${localOptionsHelp({ 'verified-identities': `${EXAMPLE_VERIFIED}, the example's sender and recipient` })}`;
+
+/** The tool's arguments for the example's: the others passed on as they are. */
+function toolArguments(argv: readonly string[]): string[] {
+  const { values, rest } = takeOptions(EXAMPLE_OPTIONS, argv);
+  const context = (key: string, value: string | number | undefined) => (value === undefined ? [] : ['-c', `${key}=${value}`]);
+  return [
+    // First, so that a --verified-identities given wins (the last one given does).
+    '--verified-identities', EXAMPLE_VERIFIED,
+    ...rest,
+    ...values.lookup === undefined ? [] : ['--table-data', `${FINANCIALS_TABLE}=${values.lookup}`],
+    '-c', `emailSender=${EXAMPLE_SENDER}`, '-c', `emailRecipients=${EXAMPLE_RECIPIENT}`,
+    ...context('delimiter', values.delimiter),
+    ...context('chunkSize', values['chunk-size']),
+    ...context('encoding', values.encoding),
+  ];
+}
 
 /** The example's options turned into the tool's arguments, the others passed on as they are; or an error for bad use. */
 export function exampleArguments(argv: readonly string[]): { args: string[] } | { help: true } | { error: string } {
-  if (argv.includes('--help') || argv.includes('-h')) return { help: true };
-  const args: string[] = [];
-  const context: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!['--lookup', '--delimiter', '--chunk-size', '--encoding'].includes(arg)) {
-      args.push(arg);
-      continue;
-    }
-    if (i + 1 >= argv.length) return { error: `${arg} needs a value` };
-    const value = argv[++i];
-    if (arg === '--lookup') {
-      args.push('--table-data', `${FINANCIALS_TABLE}=${value}`);
-    } else if (arg === '--chunk-size') {
-      const chunkSize = Number(value);
-      if (!Number.isInteger(chunkSize) || chunkSize < 1) return { error: `--chunk-size must be a positive integer, got "${value}"` };
-      context.push('-c', `chunkSize=${chunkSize}`);
-    } else if (arg === '--delimiter') {
-      const delimiter = value === '\\t' || value === 'tab' ? '\t' : value;
-      if (delimiter.length !== 1) return { error: `--delimiter must be one character, got ${JSON.stringify(value)}` };
-      context.push('-c', `delimiter=${delimiter}`);
-    } else {
-      const encodings = Object.values(InputEncoding) as string[];
-      if (!encodings.includes(value)) return { error: `--encoding must be one of ${encodings.join(', ')}, got "${value}"` };
-      context.push('-c', `encoding=${value}`);
-    }
+  if (asksForHelp(LOCAL_OPTIONS, argv)) return { help: true };
+  try {
+    return { args: toolArguments(argv) };
+  } catch (error) {
+    if (error instanceof UsageError) return { error: error.message };
+    throw error;
   }
-  const verified = args.includes('--verified-identities') ? [] : EXAMPLE_VERIFIED;
-  return { args: [...args, ...EXAMPLE_EMAIL, ...verified, ...context] };
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -6,42 +6,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { badUse } from './command';
+import { LOCAL_OPTIONS } from './local-options';
+import { asksForHelp, optionsHelp, parseOptions, usageLine } from './option-table';
 import { terminalProgress } from './progress';
 import { humanSummary } from './run-summary';
 import type { AppRunOptions, TableDataFile } from '../run/app-run';
-import { FaultPlan, parseFaultPlan } from '../stand-ins/fault-injection';
+import { UsageError } from '../shared/usage-error';
+import type { FaultPlan } from '../stand-ins/fault-injection';
 
-export const LOCAL_USAGE = 'local --input FILE [--app COMMAND|DIR] [-c KEY=VALUE]... [--processor PATH] [--table-data PATH=FILE]... '
-  + '[--endpoint-data FILE] [--out DIR] [--json] [--inject-faults s3=R,enrich=R,lambda=R,ddb=R] [--redrive] [--s3-latency-ms N] '
-  + '[--no-iam] [--verified-identities LIST] [--no-ses-sandbox]';
+/** The usage line's options, after the command's name. */
+export const LOCAL_USAGE = usageLine(LOCAL_OPTIONS);
 
-export const LOCAL_OPTIONS = `
-  --input FILE               the CSV file to process (required)
-  --app COMMAND|DIR          the app: a command that synthesizes it, or a synthesized cloud assembly
-                             folder, as cdk's --app (default: the "app" of ./cdk.json)
-  -c, --context KEY=VALUE    context for the app's synthesis, over cdk.json's and cdk.context.json's (repeatable)
-  --processor PATH           the construct path of the BatchFileProcessor to run, e.g. MyStack/Orders
-                             (needed when the app has more than one)
-  --table-data PATH=FILE     load a table of the processor's stack before the run (PATH: the table's construct
-                             path, e.g. MyStack/Financials; FILE: CSV with a header, or JSON Lines .jsonl/.ndjson);
-                             repeatable
-  --endpoint-data FILE       answer the HTTP endpoint enricher whose URL is outside the app from this CSV file
-                             (per-record GET keyed by the URL's {column}s, batch POST by the file's first column)
-  --out DIR                  where the output, rejects, rejected-records table, summary and the functions' log go
-                             (default .local-runs/<runId>/)
-  --json                     print the result as one JSON object, the last line of stdout
-  --inject-faults PLAN       transient faults, as probabilities per request: s3=R,enrich=R,lambda=R,ddb=R
-  --redrive                  when the run fails, end the faults and redrive it once, as redrive-execution would
-  --s3-latency-ms N          model S3's first-byte latency: every S3 response starts N ms later (default 0)
-  --no-iam                   allow every call (diagnosis: is a failure a missing permission?); by default every
-                             call is authorized against the app's IAM policies, as on AWS
-  --verified-identities LIST the SES identities verified in the account, addresses and domains, comma-separated,
-                             beyond those the app verifies (default: none)
-  --no-ses-sandbox           SES with production access: recipients need not be verified (default: the sandbox)
-  --help                     print this help
-
-Exit code: 0 the run succeeded, 1 the run failed (its summary is still printed), 2 bad use.
-`;
+/** The options' help and the exit codes; `defaults` replaces the defaults a caller sets otherwise (`npm run local`). */
+export function localOptionsHelp(defaults: Readonly<Record<string, string>> = {}): string {
+  return `\n${optionsHelp(LOCAL_OPTIONS, defaults)}\n\nExit code: 0 the run succeeded, 1 the run failed (its summary is still printed), 2 bad use.\n`;
+}
 
 /** The command's options, as parsed. */
 export interface LocalCommandOptions {
@@ -61,82 +40,31 @@ export interface LocalCommandOptions {
   readonly verifiedEmailIdentities?: string[];
 }
 
-const WITH_VALUE = ['--input', '--app', '-c', '--context', '--processor', '--table-data', '--endpoint-data', '--out', '--inject-faults', '--s3-latency-ms',
-  '--verified-identities'];
-
-/** `KEY=VALUE` split at the first `=`, or undefined without one (or with an empty side). */
-function assignment(text: string): [string, string] | undefined {
-  const at = text.indexOf('=');
-  return at > 0 && at < text.length - 1 ? [text.slice(0, at), text.slice(at + 1)] : undefined;
-}
-
-/** The command-line arguments, `help` when asked for, or an error message for bad use. */
+/** The command-line arguments, `help` when asked for (whatever else is given), or an error message for bad use. */
 export function parseLocalArguments(argv: readonly string[]): LocalCommandOptions | { help: true } | { error: string } {
-  if (argv.includes('--help') || argv.includes('-h')) return { help: true };
-  const single: Record<string, string> = {};
-  const context: Record<string, string> = {};
-  const tableData: TableDataFile[] = [];
-  let json = false;
-  let redrive = false;
-  let iam = true;
-  let sesSandbox = true;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--json') { json = true; continue; }
-    if (arg === '--redrive') { redrive = true; continue; }
-    if (arg === '--no-iam') { iam = false; continue; }
-    if (arg === '--no-ses-sandbox') { sesSandbox = false; continue; }
-    if (!WITH_VALUE.includes(arg)) return { error: `unknown argument ${arg}` };
-    if (i + 1 >= argv.length) return { error: `${arg} needs a value` };
-    const value = argv[++i];
-    if (arg === '-c' || arg === '--context') {
-      const pair = assignment(value);
-      if (!pair) return { error: `${arg} needs KEY=VALUE, got "${value}"` };
-      context[pair[0]] = pair[1];
-    } else if (arg === '--table-data') {
-      const pair = assignment(value);
-      if (!pair) return { error: `--table-data needs PATH=FILE (a table's construct path and a file), got "${value}"` };
-      tableData.push({ path: pair[0], file: pair[1] });
-    } else {
-      single[arg] = value;
-    }
-  }
-  if (!single['--input']) return { error: '--input is required' };
-  let s3LatencyMs: number | undefined;
-  if (single['--s3-latency-ms'] !== undefined) {
-    s3LatencyMs = Number(single['--s3-latency-ms']);
-    if (!Number.isInteger(s3LatencyMs) || s3LatencyMs < 0) return { error: `--s3-latency-ms must be a non-negative integer, got "${single['--s3-latency-ms']}"` };
-  }
-  let verifiedEmailIdentities: string[] | undefined;
-  if (single['--verified-identities'] !== undefined) {
-    verifiedEmailIdentities = single['--verified-identities'].split(',').map((identity) => identity.trim()).filter(Boolean);
-    const invalid = verifiedEmailIdentities.filter((identity) => !/^([^@\s]+@)?[^@\s]+\.[^@\s]+$/.test(identity));
-    if (verifiedEmailIdentities.length === 0 || invalid.length) {
-      return { error: `--verified-identities must list email addresses or domains, got "${single['--verified-identities']}"` };
-    }
-  }
-  let faults: FaultPlan | undefined;
+  if (asksForHelp(LOCAL_OPTIONS, argv)) return { help: true };
   try {
-    faults = single['--inject-faults'] ? parseFaultPlan(single['--inject-faults']) : undefined;
-  } catch (err) {
-    return { error: `--inject-faults: ${(err as Error).message}` };
+    const values = parseOptions(LOCAL_OPTIONS, argv);
+    return {
+      input: values.input,
+      app: values.app,
+      context: Object.fromEntries(values.context),
+      processor: values.processor,
+      tableData: values['table-data'],
+      endpointData: values['endpoint-data'],
+      outDir: values.out,
+      json: values.json,
+      faults: values['inject-faults'],
+      redrive: values.redrive,
+      s3LatencyMs: values['s3-latency-ms'],
+      iam: !values['no-iam'],
+      sesSandbox: !values['no-ses-sandbox'],
+      verifiedEmailIdentities: values['verified-identities'],
+    };
+  } catch (error) {
+    if (error instanceof UsageError) return { error: error.message };
+    throw error;
   }
-  return {
-    input: single['--input'],
-    app: single['--app'],
-    context,
-    processor: single['--processor'],
-    tableData,
-    endpointData: single['--endpoint-data'],
-    outDir: single['--out'],
-    json,
-    faults,
-    redrive,
-    s3LatencyMs,
-    iam,
-    sesSandbox,
-    verifiedEmailIdentities,
-  };
 }
 
 /** Where the command runs and how it names itself. */
@@ -155,7 +83,7 @@ export interface LocalCommandSetting {
 export async function runLocalCommand(argv: readonly string[], setting: LocalCommandSetting): Promise<number> {
   const parsed = parseLocalArguments(argv);
   if ('help' in parsed) {
-    process.stdout.write(`usage: ${setting.command} ${LOCAL_USAGE.replace(/^local /, '')}\n${LOCAL_OPTIONS}`);
+    process.stdout.write(`usage: ${setting.command} ${LOCAL_USAGE}\n${localOptionsHelp()}`);
     return 0;
   }
   if ('error' in parsed) return badUse(parsed.error, setting.command);
@@ -170,7 +98,6 @@ export async function runLocalCommand(argv: readonly string[], setting: LocalCom
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { runApp } = require('../run/app-run') as typeof import('../run/app-run');
   const { synthesizeApp } = require('../template/app-synthesis') as typeof import('../template/app-synthesis');
-  const { UsageError } = require('../template/usage-error') as typeof import('../template/usage-error');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const showProgress = process.stdout.isTTY && !parsed.json;
   const options: AppRunOptions = {

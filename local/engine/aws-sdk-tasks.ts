@@ -3,6 +3,8 @@
  * service against the stand-ins: service `s3` → `@aws-sdk/client-s3`, action `copyObject` →
  * `CopyObjectCommand`, Parameters as the command input (Step Functions uses the same PascalCase names).
  */
+import { namedError } from '../shared/named-error';
+import { serviceErrorPrefix } from '../shared/service-error-names';
 
 export interface SdkTaskTarget {
   readonly service: string;
@@ -15,12 +17,6 @@ const SDK_RESOURCE = /^arn:aws:states:::aws-sdk:([a-z0-9]+):([A-Za-z0-9]+)(\.wai
 export function parseSdkResource(resource: string): SdkTaskTarget | undefined {
   const match = SDK_RESOURCE.exec(resource);
   return match ? { service: match[1], action: match[2] } : undefined;
-}
-
-/** The Step Functions error name prefix of a service (`S3.NoSuchKey`, `DynamoDb.ConditionalCheckFailedException`). */
-export function serviceErrorPrefix(service: string): string {
-  const known: Record<string, string> = { s3: 'S3', dynamodb: 'DynamoDb', sesv2: 'SesV2', sfn: 'Sfn', lambda: 'Lambda', sqs: 'Sqs', sns: 'Sns' };
-  return known[service] ?? service.charAt(0).toUpperCase() + service.slice(1);
 }
 
 export function commandName(action: string): string {
@@ -40,10 +36,10 @@ export class AwsSdkTasks {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       sdk = require(`@aws-sdk/client-${target.service}`);
     } catch {
-      throw Object.assign(new Error(`No local client for aws-sdk:${target.service} (package @aws-sdk/client-${target.service} is not installed)`), { name: 'States.Runtime' });
+      throw namedError('States.Runtime', `No local client for aws-sdk:${target.service} (package @aws-sdk/client-${target.service} is not installed)`);
     }
     const Command = sdk[commandName(target.action)];
-    if (!Command) throw Object.assign(new Error(`Unknown action ${target.service}:${target.action}`), { name: 'States.Runtime' });
+    if (!Command) throw namedError('States.Runtime', `Unknown action ${target.service}:${target.action}`);
     let client = this.clients.get(target.service);
     if (!client) {
       const Client = Object.entries<any>(sdk).find(([name]) => /^[A-Z][A-Za-z0-9]*Client$/.test(name))?.[1];
@@ -58,7 +54,7 @@ export class AwsSdkTasks {
       return JSON.parse(JSON.stringify(output));
     } catch (err) {
       const e = err as Error;
-      throw Object.assign(new Error(e.message), { name: `${serviceErrorPrefix(target.service)}.${e.name}` });
+      throw namedError(`${serviceErrorPrefix(target.service)}.${e.name}`, e.message);
     }
   }
 

@@ -49,6 +49,8 @@
  * (by the caller: `signal`), and the Map Run ends with them. Differences: children still running when the
  * threshold is crossed are awaited, not aborted; one result file per status (AWS splits them at 5 GB).
  */
+import { mapStates } from './asl-walk';
+import { namedError } from '../shared/named-error';
 
 export interface ReaderConfig {
   readonly InputType?: string;
@@ -88,23 +90,23 @@ export function isDistributedMap(state: any): state is MapState {
   return state?.Type === 'Map' && state.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED';
 }
 
-/** Replaces each top-level DISTRIBUTED Map state of `definition` with a Task that the runner handles. */
+/**
+ * Replaces each DISTRIBUTED Map state of `definition`, at any depth (in a Parallel branch, in an inline Map's
+ * processor), with a Task that the runner handles. A Distributed Map's own ItemProcessor is left as it is: it runs
+ * as the definition of the child executions, whose Distributed Maps are rewritten when they run.
+ */
 export function rewriteDistributedMaps(definition: any): RewrittenDefinition {
   const maps: Record<string, MapState> = {};
-  const states: Record<string, any> = {};
-  for (const [name, state] of Object.entries<any>(definition.States)) {
-    if (!isDistributedMap(state)) {
-      states[name] = state;
-      continue;
-    }
+  const rewritten = mapStates(definition, (state, name) => {
+    if (!isDistributedMap(state)) return state;
     maps[name] = state;
     const kept: Record<string, unknown> = {};
     for (const field of ['Comment', 'InputPath', 'ResultSelector', 'ResultPath', 'OutputPath', 'Retry', 'Catch', 'Next', 'End']) {
       if (field in state) kept[field] = state[field];
     }
-    states[name] = { Type: 'Task', Resource: DISTRIBUTED_MAP_RESOURCE, TimeoutSeconds: NO_TIMEOUT_SECONDS, ...kept };
-  }
-  return { definition: { ...definition, States: states }, maps };
+    return { Type: 'Task', Resource: DISTRIBUTED_MAP_RESOURCE, TimeoutSeconds: NO_TIMEOUT_SECONDS, ...kept };
+  });
+  return { definition: rewritten, maps };
 }
 
 /** How one child execution of a Map Run ended (or that it never started). */
@@ -183,7 +185,7 @@ async function childInputs(state: MapState, input: unknown, deps: DistributedMap
     if (maxItems) items = items.slice(0, maxItems);
   } else {
     const selected = selectPath(input, state.ItemsPath ?? '$');
-    if (!Array.isArray(selected)) throw Object.assign(new Error(`ItemsPath ${state.ItemsPath ?? '$'} did not select an array`), { name: 'States.Runtime' });
+    if (!Array.isArray(selected)) throw namedError('States.Runtime', `ItemsPath ${state.ItemsPath ?? '$'} did not select an array`);
     items = selected;
   }
 

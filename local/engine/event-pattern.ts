@@ -7,8 +7,7 @@
  * `equals-ignore-case`, `anything-but` (values, or a `prefix`), `exists` and `numeric`. Any other
  * operator is refused with an error naming it rather than matched wrongly.
  */
-
-export type EventPattern = { readonly [field: string]: EventPattern | readonly unknown[] };
+import { EventPattern } from '../template/event-rules';
 
 export class UnsupportedPatternError extends Error {
   constructor(operator: string) {

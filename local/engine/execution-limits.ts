@@ -3,6 +3,7 @@
  * StartExecution's name and input rules, 256 KiB per state input and output, 25,000 history
  * events per Standard execution and 5 minutes per Express execution, each failing as AWS fails.
  */
+import { namedError } from '../shared/named-error';
 
 /**
  * "Maximum input or output size for a task, state, or execution: 262,144 bytes of data as a UTF-8 encoded
@@ -53,16 +54,13 @@ export function payloadBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
 }
 
-function namedError(name: string, message: string): Error {
-  return Object.assign(new Error(message), { name });
-}
 
 /**
  * An error no Retry or Catch matches, not even `States.ALL`. The engine reads these two flags from a thrown
  * error (aws-local-stepfunctions' RuntimeError); its own `States.Runtime` is made the same way.
  */
 function terminalError(name: string, message: string): Error {
-  return Object.assign(namedError(name, message), { isCatchable: false, isRetryable: false });
+  return namedError(name, message, { isCatchable: false, isRetryable: false });
 }
 
 /**

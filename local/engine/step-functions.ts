@@ -1,36 +1,23 @@
 // local/ is development tooling, left out of the npm package: it runs on devDependencies.
-/* eslint-disable import/no-extraneous-dependencies */
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { allStates } from './asl-walk';
 import { AwsSdkTasks, parseSdkResource } from './aws-sdk-tasks';
-import { ChildExecution, DISTRIBUTED_MAP_RESOURCE, MapRun, MapState, NO_TIMEOUT_SECONDS, ReaderConfig, rewriteDistributedMaps, runDistributedMap } from './distributed-map';
+import { ChildExecution, DISTRIBUTED_MAP_RESOURCE, MapRun, MapState, ReaderConfig, runDistributedMap } from './distributed-map';
 import {
   EngineEvent, executionLimitExceeded, EXPRESS_DURATION_LIMIT_SECONDS, ExecutionLimits, HISTORY_EVENT_LIMIT, OPEN_EXECUTION_LIMIT,
   startExecutionRefusal, stepFunctionsIntegrationError,
 } from './execution-limits';
+import {
+  EnteredState, ExecutionEnd, ExecutionRecord, ExecutionStatus, newExecutionRecord, recordEnd, recordRedrive, recordStateEntered,
+} from './execution-record';
+import { RunnableDefinition, runnableDefinition } from './runnable-definition';
+import { cachedEngine, evaluatePayloadTemplate } from './state-machine-engine';
+import { StateMachineCall } from '../iam/state-machine-refusals';
 import { LambdaHost } from '../lambda/lambda-host';
 import { InFlight } from '../shared/in-flight';
-
-// aws-local-stepfunctions 3.0.0 calls Promise.withResolvers (Node 22); Node 20 lacks it.
-const promiseStatics = Promise as unknown as { withResolvers?: () => unknown };
-promiseStatics.withResolvers ??= function withResolvers() {
-  let resolve!: (v: unknown) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
-  return { promise, resolve, reject };
-};
-// The package is typed as ESM but ships a CommonJS build for require().
-type Engine = typeof import('aws-local-stepfunctions', { with: { 'resolution-mode': 'import' } });
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { StateMachine } = require('aws-local-stepfunctions') as Engine;
-
-export interface LocalStateMachine {
-  readonly arn: string;
-  readonly name: string;
-  readonly type: 'STANDARD' | 'EXPRESS';
-  /** Plain ASL, tokens resolved. */
-  readonly definition: any;
-}
+import { namedError } from '../shared/named-error';
+import { LocalStateMachine } from '../template/cloud-assembly';
 
 export interface StepFunctionsUsage {
   /** State transitions of Standard executions (StateEntered events), the billed unit of Standard workflows. */
@@ -40,48 +27,6 @@ export interface StepFunctionsUsage {
   /** Express duration × 64 MB, billed per 100 ms. */
   expressGbSeconds: number;
 }
-
-
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
-
-/** An entry of an execution's history, as GetExecutionHistory returns it (the fields kept locally). */
-export interface HistoryEvent {
-  readonly id: number;
-  readonly timestamp: Date;
-  readonly type: string;
-  readonly stateEnteredEventDetails?: { readonly name: string };
-  readonly executionFailedEventDetails?: { readonly error?: string; readonly cause?: string };
-}
-
-export interface ExecutionRecord {
-  readonly executionArn: string;
-  readonly stateMachineArn: string;
-  readonly name: string;
-  readonly input: unknown;
-  readonly startDate: Date;
-  status: ExecutionStatus;
-  output?: unknown;
-  error?: string;
-  cause?: string;
-  stopDate?: Date;
-  /** How many times the execution was redriven. */
-  redriveCount: number;
-  /** The top-level states entered, oldest first, and how the execution ended. */
-  readonly history: HistoryEvent[];
-  /** The state running when the execution stopped, and its input: where a redrive resumes. */
-  resumeAt?: { readonly name: string; readonly input: unknown };
-  /** Settles when the execution (or its latest redrive) ends (never rejects). */
-  done: Promise<ExecutionRecord>;
-}
-
-/** A call Step Functions makes with a state machine's role. */
-export type StateMachineCall =
-  /** A Task's integration (its evaluated parameters), a Distributed Map's ItemReader or ResultWriter. */
-  | { readonly kind: 'task' | 'itemReader' | 'resultWriter'; readonly resource: string; readonly parameters: Record<string, any> }
-  /** A `.sync` integration following the execution it started. */
-  | { readonly kind: 'describeExecution'; readonly executionArn: string }
-  /** A Distributed Map starting its child executions. */
-  | { readonly kind: 'startChildren' };
 
 export interface LocalStepFunctionsOptions {
   readonly lambda: LambdaHost;
@@ -129,7 +74,7 @@ export class ExecutionAlreadyExists extends Error {
  * an abort until the Task it was waiting for settles, ends there instead of retrying it.
  */
 function executionEnded(executionArn: string): Error {
-  return Object.assign(namedError('States.Runtime', `The execution ${executionArn} has ended: its Tasks no longer run`), { isCatchable: false, isRetryable: false });
+  return namedError('States.Runtime', `The execution ${executionArn} has ended: its Tasks no longer run`, { isCatchable: false, isRetryable: false });
 }
 
 /** How long after it stopped an execution can be redriven (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html). */
@@ -144,52 +89,78 @@ function stoppedStatus(error: Error): ExecutionStatus | undefined {
 
 const EXPRESS_BILLED_GB = 64 / 1024;
 
-function namedError(name: string, message: string): Error {
-  return Object.assign(new Error(message), { name });
+/**
+ * A state machine an execution runs. `runsAs`: the state machine whose role the execution's calls use (itself
+ * unless a Map child).
+ */
+interface ExecutedMachine {
+  readonly arn: string;
+  readonly name: string;
+  readonly type: 'STANDARD' | 'EXPRESS';
+  readonly runsAs?: string;
 }
 
-/** Every Task state of a definition, nested Parallel branches and inline Map processors included. */
-function taskStates(definition: any, found: Record<string, any> = {}): Record<string, any> {
-  for (const [name, state] of Object.entries<any>(definition.States ?? {})) {
-    if (state.Type === 'Task') found[name] = state;
-    for (const branch of state.Branches ?? []) taskStates(branch, found);
-    if (state.Type === 'Map') taskStates(state.ItemProcessor ?? state.Iterator ?? {}, found);
+/** An execution's context object (`$$`): a type, not an interface, to pass as a plain record. */
+type ExecutionContext = {
+  readonly Execution: { Id: string; Name: string; Input: unknown; StartTime: string; RoleArn: string; RedriveCount: number };
+  readonly StateMachine: { Id: string; Name: string };
+};
+
+function executionContext(machine: ExecutedMachine, record: ExecutionRecord): ExecutionContext {
+  return {
+    Execution: {
+      Id: record.executionArn,
+      Name: record.name,
+      Input: record.input,
+      StartTime: record.startDate.toISOString(),
+      RoleArn: `${machine.arn}-role`,
+      RedriveCount: record.redriveCount,
+    },
+    StateMachine: { Id: machine.arn, Name: machine.name },
+  };
+}
+
+/** What the engine's events have told of an execution so far. */
+interface ExecutionProgress {
+  transitions: number;
+  /** The top-level state entered last. */
+  lastState?: EnteredState;
+}
+
+/** Follows the engine's events until the execution ends: each checked against the limits, the top-level states entered recorded. */
+async function followEvents(
+  events: AsyncIterable<EngineEvent>, limits: ExecutionLimits, record: ExecutionRecord, progress: ExecutionProgress,
+): Promise<void> {
+  for await (const event of events) {
+    limits.observe(event);
+    // Past a limit the execution has failed at the state it was in: nothing after it happens.
+    if (limits.violation) break;
+    if (event.type !== 'StateEntered') continue;
+    progress.transitions++;
+    // Top-level states only: the states of an inline Map's iterations carry their index.
+    if (event.index !== undefined) continue;
+    progress.lastState = { name: event.state!.name, input: event.state!.input };
+    recordStateEntered(record, event.state!);
   }
-  return found;
 }
 
-/** Gives Tasks without TimeoutSeconds no timeout (as on AWS) instead of the engine's 60 s default. */
-function withTaskTimeouts(definition: any): any {
-  const states: Record<string, any> = {};
-  for (const [name, state] of Object.entries<any>(definition.States ?? {})) {
-    let s = state;
-    if (s.Type === 'Task' && s.TimeoutSeconds === undefined && s.TimeoutSecondsPath === undefined) s = { ...s, TimeoutSeconds: NO_TIMEOUT_SECONDS };
-    if (s.Branches) s = { ...s, Branches: s.Branches.map(withTaskTimeouts) };
-    if (s.Type === 'Map' && s.ItemProcessor) s = { ...s, ItemProcessor: withTaskTimeouts(s.ItemProcessor) };
-    if (s.Type === 'Map' && s.Iterator) s = { ...s, Iterator: withTaskTimeouts(s.Iterator) };
-    states[name] = s;
+/** How an execution ended: as the engine settled it, unless it crossed a limit. */
+function executionEnd(
+  settled: { output: unknown } | { failure: Error }, violation: Error | undefined, expressLimitSeconds: number | undefined,
+): ExecutionEnd {
+  // A limit crossed fails the execution, however the engine ended it (stopped, or already past the state).
+  if (violation) return { status: 'FAILED', output: undefined, error: violation.name, cause: violation.message };
+  if (!('failure' in settled)) return { status: 'SUCCEEDED', output: settled.output };
+  const stopped = stoppedStatus(settled.failure);
+  if (stopped === 'ABORTED') return { status: stopped };
+  if (stopped === 'TIMED_OUT') {
+    const cause = expressLimitSeconds !== undefined
+      ? `The execution ran longer than the ${expressLimitSeconds} s an Express workflow may run`
+      : 'The execution timed out (the state machine\'s TimeoutSeconds)';
+    return { status: stopped, error: 'States.Timeout', cause };
   }
-  return { ...definition, States: states };
-}
-
-/** Evaluates a payload template (Parameters, ItemSelector) with the engine itself, so paths and intrinsics behave as in a state. */
-export async function evaluatePayloadTemplate(template: unknown, input: unknown, context: Record<string, unknown>): Promise<unknown> {
-  const machine = cachedEngine({ StartAt: 'Evaluate', States: { Evaluate: { Type: 'Pass', Parameters: template, End: true } } });
-  return machine.run(input as any, { context: context as any }).result;
-}
-
-// Building an engine validates the definition (about 200 ms): build each definition once. A
-// redrive starts a validated definition at a later state, which leaves its first states
-// unreachable: that variant is not validated again.
-const engines = new Map<string, InstanceType<Engine['StateMachine']>>();
-function cachedEngine(definition: unknown, validate = true): InstanceType<Engine['StateMachine']> {
-  const key = JSON.stringify(definition);
-  let engine = engines.get(key);
-  if (!engine) {
-    engine = new StateMachine(definition as any, { validationOptions: validate ? { checkArn: false } : { noValidate: true } });
-    engines.set(key, engine);
-  }
-  return engine;
+  const failure = (settled.failure as Error & { cause?: Error }).cause ?? settled.failure;
+  return { status: 'FAILED', error: failure.name, cause: failure.message };
 }
 
 /**
@@ -207,8 +178,11 @@ export class LocalStepFunctions {
   private readonly inFlight = new InFlight();
   /** Set by {@link stop}: no execution, redrive or Task starts any more. */
   private stopped = false;
-  /** The Map Runs of each execution, by `<execution arn>#<state name>`: a redrive resumes them. */
-  private readonly mapRuns = new Map<string, MapRun>();
+  /**
+   * The latest Map Run of each execution's Distributed Map, by `<execution arn>#<state name>`, and the attempt
+   * (redrive count) that ran it or resumed it last: a later attempt resumes it.
+   */
+  private readonly mapRuns = new Map<string, { run: MapRun; attempt: number }>();
   /** The Standard executions started by StartExecution (or redriven) and still running, for the open-executions quota. */
   private readonly open = new Set<string>();
 
@@ -246,7 +220,7 @@ export class LocalStepFunctions {
     }
     const openLimit = this.options.openExecutionLimit ?? OPEN_EXECUTION_LIMIT;
     if (machine.type === 'STANDARD' && this.open.size >= openLimit) throw executionLimitExceeded(openLimit);
-    const record = newRecord(executionArn, stateMachineArn, name, input);
+    const record = newExecutionRecord(executionArn, stateMachineArn, name, input);
     this.executions.set(executionArn, record);
     record.done = this.execute(machine, machine.definition, record, record.input);
     this.countOpen(record);
@@ -275,8 +249,7 @@ export class LocalStepFunctions {
       throw namedError('ExecutionNotRedrivable', `Execution ${executionArn} cannot be redriven: it is ${record.status}${machine.type === 'EXPRESS' ? ' (Express)' : ''}`);
     }
     const resumeAt = record.resumeAt!;
-    Object.assign(record, { status: 'RUNNING', redriveCount: record.redriveCount + 1, stopDate: undefined, error: undefined, cause: undefined, output: undefined });
-    record.history.push({ id: record.history.length + 1, timestamp: new Date(), type: 'ExecutionRedriven' });
+    recordRedrive(record);
     record.done = this.execute(machine, { ...machine.definition, StartAt: resumeAt.name }, record, resumeAt.input, false);
     // Open again, so counted; whether RedriveExecution is refused past the quota is not documented: it is not, here.
     this.countOpen(record);
@@ -316,9 +289,8 @@ export class LocalStepFunctions {
     if (this.stopped) throw namedError('ServiceUnavailable', 'The local Step Functions service is closed');
   }
 
-
   private execute(
-    machine: { arn: string; name: string; type: 'STANDARD' | 'EXPRESS'; runsAs?: string },
+    machine: ExecutedMachine,
     definition: any,
     record: ExecutionRecord,
     input: unknown,
@@ -330,138 +302,105 @@ export class LocalStepFunctions {
   }
 
   private async runExecution(
-    /** `runsAs`: the state machine whose role the execution's calls use (itself unless a Map child). */
-    machine: { arn: string; name: string; type: 'STANDARD' | 'EXPRESS'; runsAs?: string },
-    definition: any,
-    record: ExecutionRecord,
-    input: unknown,
-    validate: boolean,
-    parent: AbortSignal | undefined,
+    machine: ExecutedMachine, definition: any, record: ExecutionRecord, input: unknown, validate: boolean, parent: AbortSignal | undefined,
   ): Promise<ExecutionRecord> {
-    const { definition: rewritten, maps } = rewriteDistributedMaps(withTaskTimeouts(definition));
     const standard = machine.type === 'STANDARD';
-    const expressLimit = this.options.expressDurationLimitSeconds ?? EXPRESS_DURATION_LIMIT_SECONDS;
-    // An Express execution ends at its limit, or earlier at the state machine's own TimeoutSeconds.
-    const endsAtExpressLimit = !standard && !(rewritten.TimeoutSeconds <= expressLimit);
-    const runnable = endsAtExpressLimit ? { ...rewritten, TimeoutSeconds: expressLimit } : rewritten;
+    const expressLimit = standard ? undefined : this.options.expressDurationLimitSeconds ?? EXPRESS_DURATION_LIMIT_SECONDS;
+    const runnable = runnableDefinition(definition, expressLimit);
     const limits = new ExecutionLimits(standard ? this.options.historyEventLimit ?? HISTORY_EVENT_LIMIT : undefined);
-    const context = {
-      Execution: {
-        Id: record.executionArn,
-        Name: record.name,
-        Input: record.input,
-        StartTime: record.startDate.toISOString(),
-        RoleArn: `${machine.arn}-role`,
-        RedriveCount: record.redriveCount,
-      },
-      StateMachine: { Id: machine.arn, Name: machine.name },
-    };
+    const context = executionContext(machine, record);
     // Aborted when the execution ends, whatever ends it (StopExecution, a timeout, a failure, stop()): the engine
     // runs on after an abort until the Task it was waiting for settles, and then retries it; a Task of an ended
     // execution fails at once instead, and its Distributed Maps start no more children and stop those running.
     const ended = new AbortController();
     // Each running child of its Distributed Maps listens to it (10,000 at most): not a leak.
     setMaxListeners(0, ended.signal);
-    const refused = () => ended.signal.aborted || this.stopped;
+    const overrides = {
+      taskResourceLocalHandlers: this.taskHandlers(runnable, machine.runsAs ?? machine.arn, record, context, limits, ended.signal),
+      retryIntervalOverrides: this.retryIntervalOverrides(runnable.definition),
+    };
+
+    if (standard) this.options.onStatusChange?.(record);
+    const started = Date.now();
+    const execution = cachedEngine(runnable.definition, validate).run(input as any, { context: context as any, overrides });
+    const unregister = this.register(record.executionArn, () => {
+      ended.abort();
+      execution.abort();
+    }, limits, parent);
+    const progress: ExecutionProgress = { transitions: 0 };
+    const following = followEvents(execution.eventLogs as AsyncIterable<EngineEvent>, limits, record, progress);
+    let settled: { output: unknown } | { failure: Error };
+    try {
+      settled = { output: await execution.result };
+    } catch (err) {
+      settled = { failure: err as Error };
+    }
+    ended.abort();
+    unregister();
+    await following.catch(() => undefined);
+    recordEnd(record, executionEnd(settled, limits.violation, runnable.expressLimitSeconds), progress.lastState);
+    this.countUsage(machine.type, started, progress.transitions);
+    if (standard) this.options.onStatusChange?.(record);
+    return record;
+  }
+
+  /**
+   * The local implementation of each Task state of the execution, at every depth, run within its limits. A Task
+   * of an execution that has ended, or of the closed service, fails at once.
+   */
+  private taskHandlers(
+    runnable: RunnableDefinition, runsAs: string, record: ExecutionRecord, context: ExecutionContext, limits: ExecutionLimits, ended: AbortSignal,
+  ): Record<string, (input: any) => Promise<any>> {
+    const refused = () => ended.aborted || this.stopped;
     const handlers: Record<string, (input: any) => Promise<any>> = {};
-    const retryIntervalOverrides: Record<string, number> = {};
-    for (const [stateName, state] of Object.entries<any>(taskStates(runnable))) {
-      const runsAs = machine.runsAs ?? machine.arn;
+    for (const [stateName, state] of allStates(runnable.definition)) {
+      if (state.Type !== 'Task') continue;
       const run = (taskInput: any) => {
         // Asked again once the limits' checks are done: the execution may have ended meanwhile.
         if (refused()) throw executionEnded(record.executionArn);
-        return this.runTask(state, stateName, maps[stateName], taskInput, context, runsAs, ended.signal);
+        return this.runTask(state, stateName, runnable.maps[stateName], taskInput, context, runsAs, ended);
       };
       handlers[stateName] = (taskInput) => (refused()
         ? Promise.reject(executionEnded(record.executionArn))
         : this.inFlight.track(limits.task(stateName, taskInput, () => run(taskInput))));
     }
-    if (this.options.retryIntervalMs !== undefined) {
-      const visit = (def: any) => {
-        for (const [name, state] of Object.entries<any>(def.States ?? {})) {
-          if (state.Retry) retryIntervalOverrides[name] = this.options.retryIntervalMs!;
-          for (const b of state.Branches ?? []) visit(b);
-          if (state.Type === 'Map') visit(state.ItemProcessor ?? state.Iterator ?? {});
-        }
-      };
-      visit(runnable);
-    }
+    return handlers;
+  }
 
-    if (standard) this.options.onStatusChange?.(record);
-    const engine = cachedEngine(runnable, validate);
-    const started = Date.now();
-    const overrides = { taskResourceLocalHandlers: handlers, retryIntervalOverrides };
-    const execution = engine.run(input as any, { context: context as any, overrides });
-    const stop = () => {
-      ended.abort();
-      execution.abort();
-    };
-    this.running.set(record.executionArn, { abort: stop });
+  /** The wait before each retry of every state that retries, when the options set one. */
+  private retryIntervalOverrides(definition: any): Record<string, number> {
+    const overrides: Record<string, number> = {};
+    if (this.options.retryIntervalMs === undefined) return overrides;
+    for (const [name, state] of allStates(definition)) {
+      if (state.Retry) overrides[name] = this.options.retryIntervalMs;
+    }
+    return overrides;
+  }
+
+  /**
+   * Registers a running execution's `stop`, for StopExecution and {@link stop}, a limit crossed and its parent
+   * ending; stops it at once when the service or its parent has already ended. Returns the unregistering.
+   */
+  private register(executionArn: string, stop: () => void, limits: ExecutionLimits, parent: AbortSignal | undefined): () => void {
+    this.running.set(executionArn, { abort: stop });
     limits.onViolation = stop;
     // A Map child ends with its parent; one whose parent ended before it started is stopped at once.
     parent?.addEventListener('abort', stop, { once: true });
     if (parent?.aborted || this.stopped) stop();
-    let transitions = 0;
-    let current: { name: string; input: unknown } | undefined;
-    const counting = (async () => {
-      for await (const event of execution.eventLogs) {
-        limits.observe(event as EngineEvent);
-        // Past a limit the execution has failed at the state it was in: nothing after it happens.
-        if (limits.violation) break;
-        if (event.type !== 'StateEntered') continue;
-        transitions++;
-        // Top-level states only: the states of an inline Map's iterations carry their index.
-        if (event.index !== undefined) continue;
-        current = { name: event.state.name, input: event.state.input };
-        record.history.push({ id: record.history.length + 1, timestamp: new Date(), type: `${event.state.type}StateEntered`, stateEnteredEventDetails: { name: event.state.name } });
-      }
-    })();
-    let failure: Error | undefined;
-    try {
-      record.output = await execution.result;
-    } catch (err) {
-      failure = err as Error;
-    }
-    ended.abort();
-    parent?.removeEventListener('abort', stop);
-    this.running.delete(record.executionArn);
-    await counting.catch(() => undefined);
-    if (limits.violation) {
-      // A limit crossed fails the execution, however the engine ended it (stopped, or already past the state).
-      Object.assign(record, { status: 'FAILED', output: undefined, error: limits.violation.name, cause: limits.violation.message });
-    } else if (failure === undefined) {
-      record.status = 'SUCCEEDED';
-    } else {
-      const stopped = stoppedStatus(failure);
-      const cause = (failure as Error & { cause?: Error }).cause ?? failure;
-      record.status = stopped ?? 'FAILED';
-      if (stopped === undefined) {
-        record.error = cause.name;
-        record.cause = cause.message;
-      } else if (stopped === 'TIMED_OUT') {
-        record.error = 'States.Timeout';
-        record.cause = endsAtExpressLimit
-          ? `The execution ran longer than the ${expressLimit} s an Express workflow may run`
-          : 'The execution timed out (the state machine\'s TimeoutSeconds)';
-      }
-    }
-    record.resumeAt = record.status === 'SUCCEEDED' ? undefined : current;
-    record.stopDate = new Date();
-    record.history.push({
-      id: record.history.length + 1,
-      timestamp: record.stopDate,
-      type: END_EVENT_TYPES[record.status],
-      ...(record.status === 'FAILED' ? { executionFailedEventDetails: { error: record.error, cause: record.cause } } : {}),
-    });
-    if (machine.type === 'EXPRESS') {
+    return () => {
+      parent?.removeEventListener('abort', stop);
+      this.running.delete(executionArn);
+    };
+  }
+
+  private countUsage(type: ExecutedMachine['type'], started: number, transitions: number): void {
+    if (type === 'EXPRESS') {
       this.usage.expressRequests++;
       this.usage.expressGbSeconds += Math.ceil(Math.max(1, Date.now() - started) / 100) * 0.1 * EXPRESS_BILLED_GB;
     } else {
       this.usage.standardExecutions++;
       this.usage.standardTransitions += transitions;
     }
-    if (standard) this.options.onStatusChange?.(record);
-    return record;
   }
 
   private async runTask(
@@ -469,7 +408,7 @@ export class LocalStepFunctions {
     stateName: string,
     mapState: MapState | undefined,
     input: any,
-    context: { Execution: { Id: string } },
+    context: ExecutionContext,
     runsAs: string,
     /** Aborted when the execution has ended. */
     ended: AbortSignal,
@@ -497,14 +436,14 @@ export class LocalStepFunctions {
   }
 
   /**
-   * A Distributed Map state: one Map Run per execution and state, resumed by a redrive. When the execution ends
+   * A Distributed Map state: a Map Run each time it runs, the latest resumed by a redrive. When the execution ends
    * (`ended`), the Map Run is aborted: it starts no more children and its running children are stopped.
    */
   private runMap(
-    stateName: string, mapState: MapState, input: unknown, context: { Execution: { Id: string } }, runsAs: string, ended: AbortSignal,
+    stateName: string, mapState: MapState, input: unknown, context: ExecutionContext, runsAs: string, ended: AbortSignal,
   ): Promise<unknown> {
     const key = `${context.Execution.Id}#${stateName}`;
-    const previous = this.mapRuns.get(key);
+    const previous = this.resumedMapRun(key, context.Execution.RedriveCount);
     // arn:aws:states:<region>:<account>:execution:<state machine>:<name>
     const [, , , region, account, , machineName] = context.Execution.Id.split(':');
     const parent = { region, account, machineName, label: mapState.Label ?? stateName, runsAs };
@@ -531,8 +470,20 @@ export class LocalStepFunctions {
         return this.runMapChild(processor, childInput, parent, ended);
       },
       onProgress: (p) => this.options.onMapProgress?.(p),
-      onMapRun: (run) => this.mapRuns.set(key, run),
+      onMapRun: (run) => this.mapRuns.set(key, { run, attempt: context.Execution.RedriveCount }),
     });
+  }
+
+  /**
+   * The Map Run a Distributed Map resumes: the latest one of the state, when an earlier attempt ran it. Within an
+   * attempt (the state entered again, an inline Map's iterations), every other run of the state is a Map Run of its
+   * own; the first to start resumes it.
+   */
+  private resumedMapRun(key: string, attempt: number): MapRun | undefined {
+    const latest = this.mapRuns.get(key);
+    if (!latest || latest.attempt >= attempt) return undefined;
+    this.mapRuns.set(key, { run: latest.run, attempt });
+    return latest.run;
   }
 
   /**
@@ -550,7 +501,7 @@ export class LocalStepFunctions {
     const name = randomUUID();
     const type = ProcessorConfig?.ExecutionType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD';
     const arn = `arn:aws:states:${parent.region}:${parent.account}:stateMachine:${parent.machineName}/${parent.label}`;
-    const record = newRecord(`${arn.replace(':stateMachine:', ':execution:')}:${name}`, arn, name, input);
+    const record = newExecutionRecord(`${arn.replace(':stateMachine:', ':execution:')}:${name}`, arn, name, input);
     const done = await this.execute({ arn, name: `${parent.machineName}/${parent.label}`, type, runsAs: parent.runsAs }, definition, record, input, true, parentEnded);
     const { status, executionArn, output, error, cause, startDate, stopDate } = done;
     return { status: status === 'RUNNING' ? 'FAILED' : status, executionArn, name, input, output, error, cause, startDate, stopDate };
@@ -589,15 +540,3 @@ export class LocalStepFunctions {
   }
 }
 
-const END_EVENT_TYPES: Record<ExecutionStatus, string> = {
-  RUNNING: 'ExecutionStarted',
-  SUCCEEDED: 'ExecutionSucceeded',
-  FAILED: 'ExecutionFailed',
-  TIMED_OUT: 'ExecutionTimedOut',
-  ABORTED: 'ExecutionAborted',
-};
-
-function newRecord(executionArn: string, stateMachineArn: string, name: string, input: unknown): ExecutionRecord {
-  const record = { executionArn, stateMachineArn, name, input, startDate: new Date(), status: 'RUNNING', redriveCount: 0, history: [] };
-  return record as unknown as ExecutionRecord;
-}

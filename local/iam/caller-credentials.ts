@@ -6,7 +6,7 @@
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-signing-elements.html).
  */
 import { createHash } from 'node:crypto';
-import { header, HttpRequest, requestUrl } from './http-request';
+import { header, HttpRequest, requestUrl } from '../shared/http-request';
 
 export interface LocalCredentials {
   readonly accessKeyId: string;

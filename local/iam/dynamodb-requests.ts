@@ -5,9 +5,9 @@
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/api-permissions-reference.html,
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
  */
-import { header, HttpRequest, jsonBody, UnmappedRequestError } from './http-request';
 import { AuthorizationCheck } from './policy-evaluation';
 import { RequestContext } from './request-context';
+import { header, HttpRequest, jsonBody, UnmappedRequestError } from '../shared/http-request';
 import { LocalEnvironment } from '../template/token-resolver';
 
 /** Operations without a table: checked on `*`. */

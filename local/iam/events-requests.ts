@@ -6,8 +6,8 @@
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html).
  * Entries on the same bus with the same keys are one check.
  */
-import { header, HttpRequest, jsonBody, UnmappedRequestError } from './http-request';
 import { AuthorizationCheck } from './policy-evaluation';
+import { header, HttpRequest, jsonBody, UnmappedRequestError } from '../shared/http-request';
 import { LocalEnvironment } from '../template/token-resolver';
 
 /** A bus named by name or ARN, as its ARN. */

@@ -4,10 +4,10 @@
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-invoke-api.html).
  * Methods without IAM authorization need no check. Locally the REST APIs are served at `/<stage>/<path>`.
  */
-import { HttpRequest, requestUrl } from './http-request';
 import { AuthorizationCheck } from './policy-evaluation';
 import { IamAuthorizedMethod } from './template-policies';
-import { matchResourcePath } from '../stand-ins/service-endpoints';
+import { HttpRequest, requestUrl } from '../shared/http-request';
+import { matchResourcePath } from '../template/resource-paths';
 import { LocalEnvironment } from '../template/token-resolver';
 
 export interface LocalApiStage {

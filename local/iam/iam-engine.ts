@@ -9,7 +9,6 @@ import { accessKeyIdOf, LocalCredentials, localCredentials } from './caller-cred
 import { dynamodbCallOfRequest, dynamodbChecks } from './dynamodb-requests';
 import { eventsChecksOfRequest } from './events-requests';
 import { executeApiChecksOfRequest, LocalApiStage } from './execute-api-requests';
-import { HttpRequest } from './http-request';
 import { lambdaChecksOfRequest } from './lambda-requests';
 import { arnMatch } from './patterns';
 import { PolicyDocument } from './policy-document';
@@ -19,6 +18,7 @@ import { missingObjectCheck, s3CallChecks, s3CallOfRequest } from './s3-requests
 import { sesChecksOfRequest, SesOptions } from './ses-requests';
 import { stepFunctionsChecksOfRequest } from './step-functions-requests';
 import { TemplatePolicies, templatePolicies } from './template-policies';
+import { HttpRequest } from '../shared/http-request';
 import { CfnTemplate, LocalEnvironment } from '../template/token-resolver';
 
 export interface IamEngineOptions {

@@ -4,8 +4,8 @@
  * (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html,
  * https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html).
  */
-import { HttpRequest, requestUrl, UnmappedRequestError } from './http-request';
 import { AuthorizationCheck } from './policy-evaluation';
+import { HttpRequest, requestUrl, UnmappedRequestError } from '../shared/http-request';
 import { LocalEnvironment } from '../template/token-resolver';
 
 /** The ARN of a function named by name, partial ARN (`account:function:name`) or ARN, with its qualifier. */

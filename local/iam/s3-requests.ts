@@ -11,9 +11,9 @@
  * the bucket's key (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms);
  * a multipart upload asks both when it is created.
  */
-import { header, HttpRequest, requestUrl, UnmappedRequestError } from './http-request';
 import { AuthorizationCheck } from './policy-evaluation';
 import { RequestContext } from './request-context';
+import { header, HttpRequest, requestUrl, UnmappedRequestError } from '../shared/http-request';
 
 export interface S3Call {
   /** The S3 API operation, e.g. `PutObject`. */

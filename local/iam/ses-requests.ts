@@ -12,8 +12,8 @@
  * verified, otherwise as its (closest parent) verified domain; without a list of verified identities every
  * address counts as verified itself.
  */
-import { HttpRequest, jsonBody, requestUrl, UnmappedRequestError } from './http-request';
 import { AuthorizationCheck } from './policy-evaluation';
+import { HttpRequest, jsonBody, requestUrl, UnmappedRequestError } from '../shared/http-request';
 import { LocalEnvironment } from '../template/token-resolver';
 
 export interface SesOptions {

@@ -5,9 +5,9 @@
  */
 import { IncomingMessage } from 'node:http';
 import { LocalService } from './access-denied-responses';
-import { HttpRequest } from './http-request';
 import { IamEngine } from './iam-engine';
-import { RequestGate } from '../stand-ins/request-gate';
+import { RequestGate } from './request-gate';
+import { HttpRequest } from '../shared/http-request';
 
 function iamGate(iam: IamEngine, serviceOf: (request: HttpRequest) => LocalService, readsBody: (req: IncomingMessage) => boolean): RequestGate {
   return {

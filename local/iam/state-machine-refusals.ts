@@ -18,11 +18,18 @@ import { accessDeniedMessage } from './access-denied-responses';
 import { IamEngine } from './iam-engine';
 import { Decision } from './policy-evaluation';
 import { distributedMapChildChecks, syncExecutionChecks, taskChecks } from './state-machine-tasks';
-import { serviceErrorPrefix } from '../engine/aws-sdk-tasks';
-import { StateMachineCall } from '../engine/step-functions';
+import { namedError } from '../shared/named-error';
+import { serviceErrorPrefix } from '../shared/service-error-names';
 import { LocalEnvironment } from '../template/token-resolver';
 
-const named = (name: string, message: string) => Object.assign(new Error(message), { name });
+/** A call Step Functions makes with a state machine's role. */
+export type StateMachineCall =
+  /** A Task's integration (its evaluated parameters), a Distributed Map's ItemReader or ResultWriter. */
+  | { readonly kind: 'task' | 'itemReader' | 'resultWriter'; readonly resource: string; readonly parameters: Record<string, any> }
+  /** A `.sync` integration following the execution it started. */
+  | { readonly kind: 'describeExecution'; readonly executionArn: string }
+  /** A Distributed Map starting its child executions. */
+  | { readonly kind: 'startChildren' };
 
 /** The SDK's suffix on a service exception's message. */
 const sdkSuffix = (service: string, status: number) =>
@@ -30,21 +37,21 @@ const sdkSuffix = (service: string, status: number) =>
 
 function refusalOf(call: StateMachineCall, refused: Decision): Error {
   switch (call.kind) {
-    case 'itemReader': return named('States.ItemReaderFailed', accessDeniedMessage(refused, true));
-    case 'resultWriter': return named('States.ResultWriterFailed', accessDeniedMessage(refused, true));
-    case 'startChildren': return named('States.Permissions', accessDeniedMessage(refused));
-    case 'describeExecution': return named('StepFunctions.AWSStepFunctionsException', accessDeniedMessage(refused) + sdkSuffix('AWSStepFunctions', 400));
+    case 'itemReader': return namedError('States.ItemReaderFailed', accessDeniedMessage(refused, true));
+    case 'resultWriter': return namedError('States.ResultWriterFailed', accessDeniedMessage(refused, true));
+    case 'startChildren': return namedError('States.Permissions', accessDeniedMessage(refused));
+    case 'describeExecution': return namedError('StepFunctions.AWSStepFunctionsException', accessDeniedMessage(refused) + sdkSuffix('AWSStepFunctions', 400));
     case 'task': break;
   }
   const { resource } = call;
   if (/^arn:aws:lambda:/.test(resource) || resource.startsWith('arn:aws:states:::lambda:')) {
-    return named('Lambda.AWSLambdaException', accessDeniedMessage(refused) + sdkSuffix('AWSLambda', 403));
+    return namedError('Lambda.AWSLambdaException', accessDeniedMessage(refused) + sdkSuffix('AWSLambda', 403));
   }
   if (resource.startsWith('arn:aws:states:::states:')) {
-    return named('StepFunctions.AWSStepFunctionsException', accessDeniedMessage(refused) + sdkSuffix('AWSStepFunctions', 400));
+    return namedError('StepFunctions.AWSStepFunctionsException', accessDeniedMessage(refused) + sdkSuffix('AWSStepFunctions', 400));
   }
   const service = /^arn:aws:states:::(?:aws-sdk:)?([a-z0-9]+):/.exec(resource)?.[1] ?? 'States';
-  return named(`${serviceErrorPrefix(service)}.AccessDeniedException`, accessDeniedMessage(refused, service === 's3'));
+  return namedError(`${serviceErrorPrefix(service)}.AccessDeniedException`, accessDeniedMessage(refused, service === 's3'));
 }
 
 /**

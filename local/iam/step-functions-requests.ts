@@ -3,8 +3,8 @@
  * the state machine, execution or Map Run the call names
  * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html).
  */
-import { header, HttpRequest, jsonBody, UnmappedRequestError } from './http-request';
 import { AuthorizationCheck } from './policy-evaluation';
+import { header, HttpRequest, jsonBody, UnmappedRequestError } from '../shared/http-request';
 
 /** The request field naming each operation's resource; operations not listed have no resource-level permissions. */
 const RESOURCE_FIELDS: Record<string, string> = {

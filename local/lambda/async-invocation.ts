@@ -7,13 +7,22 @@
  * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html,
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
  *
- * Differences from AWS: Lambda waits one minute before the first retry and two before the second; locally each
- * wait is `retryIntervalMs`. Throttling is not modelled (an invocation waits for a container instead). Only SQS
+ * An attempt Lambda's concurrency refuses (429, `./concurrency-quota.ts`) does not count against
+ * `MaximumRetryAttempts`: the event goes back to the queue and is tried again, the wait growing from one second after
+ * the first throttle to five minutes, until it runs or is older than `MaximumEventAgeInSeconds`.
+ *
+ * Differences from AWS: the waits are shortened. Lambda waits one minute before the first retry of a function error
+ * and two before the second; locally each is `retryIntervalMs`. A throttle's wait is `retryIntervalMs` for each of
+ * Lambda's seconds (25 ms to 7.5 s by default). The event's age is the time it took here with each wait counted as
+ * long as Lambda's, so an event is given up after the attempts Lambda would make within its maximum age; but the
+ * invocations it waits for run in real time, so an event throttled for long ages faster than on AWS (by up to
+ * 1000 / `retryIntervalMs` times). Lambda's longer waits when its queue is long are not modelled. Only SQS
  * destinations and dead-letter queues (the template's queues) are delivered to; another destination type is
  * recorded in `undelivered`. The role's permission to send is asked of the IAM engine (sqs:SendMessage only, not
  * the queue key's KMS actions); a record Lambda cannot send is dropped, as on AWS (`DestinationDeliveryFailures`).
  */
 import { randomUUID } from 'node:crypto';
+import { TooManyRequests } from './concurrency-quota';
 import { InvocationType, LambdaServiceError, requestRefusal } from './invocation-limits';
 import { LambdaFunctionError, LambdaHost } from './lambda-host';
 import { CancellableWaits } from '../shared/cancellable-waits';
@@ -39,7 +48,10 @@ export interface AsyncInvocationsOptions {
   readonly configs: ReadonlyMap<string, AsyncInvokeConfig>;
   readonly queues: LocalQueues;
   readonly functionArn: (name: string) => string;
-  /** Wait between two attempts of an event, in ms, instead of Lambda's one and two minutes. @default 25 */
+  /**
+   * Wait between two attempts of an event, in ms, instead of Lambda's one and two minutes; after a throttle, this
+   * for each second Lambda would wait. @default 25
+   */
   readonly retryIntervalMs?: number;
   /** Whether the function's role may send to a queue (sqs:SendMessage): IAM's message when it may not. @default - it may */
   readonly sendRefusal?: (functionName: string, queueArn: string) => string | undefined;
@@ -50,8 +62,10 @@ export interface AsyncOutcome {
   readonly functionName: string;
   readonly requestId: string;
   readonly succeeded: boolean;
-  /** Attempts made. */
+  /** Attempts that ran the function. */
   readonly attempts: number;
+  /** Attempts Lambda's concurrency refused (429), which are retried without counting against `MaximumRetryAttempts`. */
+  readonly throttles: number;
   /** Why the event was given up, when it was. */
   readonly condition?: 'RetriesExhausted' | 'EventAgeExceeded';
   /** The last attempt's result, or its error payload (`{ errorType, errorMessage, trace }`). */
@@ -62,6 +76,10 @@ export interface AsyncOutcome {
 
 const DEFAULT_RETRIES = 2;
 const DEFAULT_MAX_EVENT_AGE_SECONDS = 6 * 3600;
+/** Lambda's waits before the first and the second retry of a function error. */
+const LAMBDA_RETRY_WAITS_MS = [60_000, 120_000];
+/** The longest wait after a throttle, in Lambda's seconds. */
+const MAX_THROTTLE_WAIT_SECONDS = 300;
 
 export class AsyncInvocations {
   /** Every event given up, in order (whether or not it reached a destination). */
@@ -109,41 +127,56 @@ export class AsyncInvocations {
     const maxAttempts = 1 + (config.maximumRetryAttempts ?? DEFAULT_RETRIES);
     const maxAgeMs = 1000 * (config.maximumEventAgeSeconds ?? DEFAULT_MAX_EVENT_AGE_SECONDS);
     const requestId = randomUUID();
+    const retryIntervalMs = this.options.retryIntervalMs ?? 25;
+    // The event's age as on AWS: the time taken here, each wait counted as long as Lambda's.
     const queuedAt = Date.now();
+    let waitsShortenedByMs = 0;
+    const waitAsLambda = async (localMs: number, lambdaMs: number) => {
+      await this.retryWaits.wait(localMs);
+      waitsShortenedByMs += lambdaMs - localMs;
+    };
     // Queued: the function runs after the caller has its answer, as on AWS.
     await new Promise((resolve) => setImmediate(resolve));
     let attempts = 0;
+    let throttles = 0;
     let lastError: Error | undefined;
     let condition: AsyncOutcome['condition'] = 'RetriesExhausted';
     while (attempts < maxAttempts) {
-      if (this.closed) return { functionName, requestId, succeeded: false, attempts, error: lastError };
-      if (Date.now() - queuedAt > maxAgeMs) {
+      if (this.closed) return { functionName, requestId, succeeded: false, attempts, throttles, error: lastError };
+      if (Date.now() - queuedAt + waitsShortenedByMs > maxAgeMs) {
         condition = 'EventAgeExceeded';
         break;
       }
-      attempts++;
       try {
         const result = await this.host.invoke(functionName, event, 'Event', requestBytes);
-        const outcome = { functionName, requestId, succeeded: true, attempts, response: result };
+        const outcome = { functionName, requestId, succeeded: true, attempts: attempts + 1, throttles, response: result };
         if (config.onSuccess) this.sendRecord(functionName, config.onSuccess, event, outcome, 'Success');
         return outcome;
       } catch (error) {
         lastError = error as Error;
-        if (this.closed) return { functionName, requestId, succeeded: false, attempts, error: lastError };
-        if (attempts < maxAttempts) await this.retryWaits.wait(this.options.retryIntervalMs ?? 25);
+        const throttled = error instanceof TooManyRequests;
+        if (throttled) throttles++;
+        else attempts++;
+        if (this.closed) return { functionName, requestId, succeeded: false, attempts, throttles, error: lastError };
+        if (throttled) {
+          const seconds = Math.min(2 ** (throttles - 1), MAX_THROTTLE_WAIT_SECONDS);
+          await waitAsLambda(seconds * retryIntervalMs, seconds * 1000);
+        } else if (attempts < maxAttempts) {
+          await waitAsLambda(retryIntervalMs, LAMBDA_RETRY_WAITS_MS[attempts - 1]);
+        }
       }
     }
     const response = lastError instanceof LambdaFunctionError
       ? lastError.payload
       : { errorType: lastError?.name ?? 'Unknown', errorMessage: lastError?.message ?? '' };
-    const outcome: AsyncOutcome = { functionName, requestId, succeeded: false, attempts, condition, response, error: lastError };
+    const outcome: AsyncOutcome = { functionName, requestId, succeeded: false, attempts, throttles, condition, response, error: lastError };
     this.failed.push(outcome);
     if (config.onFailure) this.sendRecord(functionName, config.onFailure, event, outcome, condition);
     if (config.deadLetterTargetArn) {
       // A dead-letter queue gets the event itself; why it failed is in the message attributes.
       this.deliver(functionName, config.deadLetterTargetArn, JSON.stringify(event), {
         RequestID: requestId,
-        ErrorCode: '200',
+        ErrorCode: String(statusOf(outcome)),
         ErrorMessage: (response as { errorMessage?: string }).errorMessage ?? '',
       });
     }
@@ -163,7 +196,11 @@ export class AsyncInvocations {
         approximateInvokeCount: outcome.attempts,
       },
       requestPayload: event,
-      responseContext: { statusCode: 200, executedVersion: '$LATEST', ...failed ? { functionError: 'Unhandled' } : {} },
+      responseContext: {
+        statusCode: statusOf(outcome),
+        executedVersion: '$LATEST',
+        ...failed && outcome.error instanceof LambdaFunctionError ? { functionError: 'Unhandled' } : {},
+      },
       responsePayload: outcome.response ?? null,
     };
     this.deliver(functionName, destination, JSON.stringify(record));
@@ -183,6 +220,15 @@ export class AsyncInvocations {
     this.options.queues.send(destination, { sender: `lambda:${functionName}`, body, attributes });
   }
 
+}
+
+/**
+ * The HTTP status of the event's last attempt: 200 when the function ran (its error is a function error), Lambda's own
+ * when it refused the attempt (429 for a throttle; assumed to be what Lambda reports as the `ErrorCode`, "the 3-digit
+ * HTTP response code", https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+ */
+function statusOf(outcome: AsyncOutcome): number {
+  return outcome.error instanceof LambdaServiceError ? outcome.error.statusCode : 200;
 }
 
 /** Each function's asynchronous invocation settings, from the template's `AWS::Lambda::EventInvokeConfig`s and functions' `DeadLetterConfig`. */

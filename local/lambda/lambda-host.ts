@@ -3,24 +3,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Worker } from 'node:worker_threads';
+import { AccountConcurrency, ConcurrencyQuota } from './concurrency-quota';
 import { InvocationType, LambdaServiceError, requestRefusal, responseRefusal } from './invocation-limits';
-import { workerExecArgv } from './worker-exec-argv';
-import { workerScript } from './worker-script';
 import { InFlight } from '../shared/in-flight';
-
-/** One function of the synthesized stack, as the host runs it. */
-export interface LocalFunction {
-  /** The function name (what ARNs and the Invoke API name). */
-  readonly name: string;
-  /** Absolute path of the bundled handler file (`index.js` in the asset folder). */
-  readonly entry: string;
-  /** Exported handler, from the `Handler` property (`index.handler` → `handler`). */
-  readonly handlerExport: string;
-  readonly environment: Record<string, string>;
-  readonly timeoutSeconds: number;
-  readonly memoryMb: number;
-  readonly architecture: 'x86_64' | 'arm64';
-}
+import { workerExecArgv } from '../shared/worker-exec-argv';
+import { workerScript } from '../shared/worker-script';
+import { LocalFunction } from '../template/function-code';
 
 /** The error shape Lambda returns for a failed invocation (`X-Amz-Function-Error`). */
 export interface LambdaErrorPayload {
@@ -75,8 +63,8 @@ interface Pending {
 class Container {
   readonly worker: Worker;
   readonly pending = new Map<string, Pending>();
-  /** Set while the container sits idle after an invocation: ends it when it fires. */
-  idleTimer?: NodeJS.Timeout;
+  /** Set while the container sits idle after an invocation: disarms the timer that ends it. */
+  disarmIdle?: () => void;
   /** When the container last went idle (`Date.now()`), while it is. */
   idleSince?: number;
   /** Settles when the bundle is loaded: Lambda's init phase, which the function's timeout does not cover. */
@@ -178,6 +166,13 @@ export interface LambdaHostOptions {
   readonly logSink?: NodeJS.WritableStream;
   /** The clock containers' idle times are read from, in epoch ms (tests set it). @default Date.now */
   readonly now?: () => number;
+  /**
+   * Arms the timer that ends a container left idle: `expire` in `ms`, unless the function returned disarms it first
+   * (tests set it, to end an idle container without waiting). @default an unref'd setTimeout
+   */
+  readonly setIdleTimer?: (ms: number, expire: () => void) => () => void;
+  /** The account's concurrency quota; each function's reservation is its own (`LocalFunction.reservedConcurrency`). @default 1000, nothing reserved elsewhere */
+  readonly concurrency?: AccountConcurrency;
 }
 
 /** An invocation waiting for one of its function's containers to be free. */
@@ -188,12 +183,21 @@ interface SlotWaiter {
 
 const hostClosed = () => new LambdaServiceError('ServiceException', 500, 'the local Lambda host is closed');
 
+/** The idle timers' default: an idle container alone does not keep the process alive. */
+function unrefTimer(ms: number, expire: () => void): () => void {
+  const timer = setTimeout(expire, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+}
+
 /**
  * Runs each function's bundled code in worker threads, one worker per concurrent invocation
  * (reused while warm), with the function's own environment and timeout.
  */
 export class LambdaHost {
   readonly usage: LambdaUsage = { invocations: 0, gbSeconds: 0, arm64GbSeconds: 0 };
+  /** Lambda's concurrency quota (account and reserved), apart from the containers this machine runs. */
+  readonly concurrency: ConcurrencyQuota;
   private readonly functions = new Map<string, LocalFunction>();
   private readonly idle = new Map<string, Container[]>();
   private readonly all = new Set<Container>();
@@ -212,6 +216,8 @@ export class LambdaHost {
     this.crashRate = options.crashRate ?? 0;
     this.now = options.now ?? Date.now;
     for (const fn of functions) this.functions.set(fn.name, fn);
+    const reserved = functions.filter((fn) => fn.reservedConcurrency !== undefined).map((fn) => [fn.name, fn.reservedConcurrency!] as const);
+    this.concurrency = new ConcurrencyQuota(new Map(reserved), options.concurrency);
     this.logSink = options.logSink ?? new PassThrough().resume();
     // Every warm worker pipes its stdout and stderr into the one sink.
     (this.logSink as NodeJS.WritableStream & { setMaxListeners?: (n: number) => void }).setMaxListeners?.(0);
@@ -234,7 +240,8 @@ export class LambdaHost {
 
   /**
    * Invokes a function once: resolves with its result or rejects with {@link LambdaFunctionError} (the function
-   * failed) or {@link LambdaServiceError} (Lambda refused the invocation: no such function, a payload too large).
+   * failed) or {@link LambdaServiceError} (Lambda refused the invocation: no such function, a payload too large, its
+   * concurrency limit reached: `TooManyRequests`).
    * An `Event` invocation is refused past the asynchronous payload limit and its response is not limited: it is one
    * attempt of an asynchronous invocation, which `./async-invocation.ts` queues, retries and gives up.
    * @param requestBytes the request's size when the caller has it (the Invoke API's body) @default its JSON's
@@ -250,7 +257,17 @@ export class LambdaHost {
     if (!name) throw new LambdaServiceError('ResourceNotFoundException', 404, `Function not found: ${nameOrArn}`);
     const refusal = requestRefusal(requestBytes ?? Buffer.byteLength(JSON.stringify(event ?? null), 'utf8'), type);
     if (refusal) throw refusal;
-    const fn = this.functions.get(name)!;
+    // In flight from request to response, as Lambda counts concurrency: the wait for a container included.
+    const release = this.concurrency.acquire(name);
+    try {
+      return await this.runInContainer(this.functions.get(name)!, event, type);
+    } finally {
+      release();
+    }
+  }
+
+  private async runInContainer(fn: LocalFunction, event: unknown, type: InvocationType): Promise<unknown> {
+    const name = fn.name;
     await this.acquireSlot(name);
     let container: Container;
     try {
@@ -317,7 +334,7 @@ export class LambdaHost {
     this.all.clear();
     this.idle.clear();
     for (const c of containers) {
-      clearTimeout(c.idleTimer);
+      c.disarmIdle?.();
       c.fail('the local Lambda host closed');
     }
     await Promise.all(containers.map((c) => c.worker.terminate()));
@@ -365,7 +382,7 @@ export class LambdaHost {
     this.idle.set(fn.name, idle);
     const warm = idle.pop();
     if (warm) {
-      clearTimeout(warm.idleTimer);
+      warm.disarmIdle?.();
       warm.idleSince = undefined;
       return warm;
     }
@@ -376,11 +393,10 @@ export class LambdaHost {
   private park(container: Container, name: string) {
     this.idle.get(name)!.push(container);
     container.idleSince = this.now();
-    container.idleTimer = setTimeout(() => {
+    container.disarmIdle = (this.options.setIdleTimer ?? unrefTimer)(this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, () => {
       this.discard(container);
       void container.worker.terminate();
-    }, this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
-    container.idleTimer.unref();
+    });
   }
 
   private newContainer(fn: LocalFunction): Container {
@@ -416,7 +432,7 @@ export class LambdaHost {
   }
 
   private discard(container: Container) {
-    clearTimeout(container.idleTimer);
+    container.disarmIdle?.();
     this.all.delete(container);
     for (const list of this.idle.values()) {
       const i = list.indexOf(container);

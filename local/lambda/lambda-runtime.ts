@@ -7,6 +7,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { MessagePort, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { namedError } from '../shared/named-error';
 
 /** What the host tells the container about its function. */
 export interface ContainerData {
@@ -81,7 +82,7 @@ export async function loadHandler(entry: string, handlerExport: string): Promise
   }
   const handler = module[handlerExport];
   if (typeof handler !== 'function') {
-    throw Object.assign(new Error(`${handlerExport} is undefined or not exported by ${entry}`), { name: 'Runtime.HandlerNotFound' });
+    throw namedError('Runtime.HandlerNotFound', `${handlerExport} is undefined or not exported by ${entry}`);
   }
   return handler as Handler;
 }

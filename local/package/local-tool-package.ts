@@ -1,5 +1,4 @@
 // local/ is development tooling, left out of the construct's npm package: it runs on devDependencies.
-/* eslint-disable import/no-extraneous-dependencies */
 /**
  * Builds the local tool's own npm package, `cdk-batch-file-processor-local` (bin `batch-file-processor`),
  * which users install as a development dependency of their CDK app: the construct package stays free of the
@@ -23,7 +22,7 @@ const ROOT = path.join(__dirname, '..', '..');
 export const LOCAL_TOOL_PACKAGE = 'cdk-batch-file-processor-local';
 export const LOCAL_TOOL_BIN = 'batch-file-processor';
 
-/** The command, and the worker threads' scripts, which the code finds beside it (local/lambda/worker-script.ts). */
+/** The command, and the worker threads' scripts, which the code finds beside it (local/shared/worker-script.ts). */
 const ENTRY_POINTS: Record<string, string> = {
   [LOCAL_TOOL_BIN]: 'local/cli/batch-file-processor.ts',
   'lambda-runtime': 'local/lambda/lambda-runtime.ts',

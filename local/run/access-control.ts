@@ -6,12 +6,12 @@
  */
 // local/ is development tooling, left out of the npm package: it runs on devDependencies.
 /* eslint-disable @typescript-eslint/no-require-imports */
+import { ServiceEndpoints } from '../api/service-endpoints';
 import { accessDeniedMessage } from '../iam/access-denied-responses';
 import { AccessDenied, IamEngine, IamEngineOptions } from '../iam/iam-engine';
 import { functionArnOf } from '../iam/lambda-requests';
+import { gateServer } from '../iam/request-gate';
 import { s3Gate, serviceEndpointsGate, sesGate } from '../iam/stand-in-gates';
-import { gateServer } from '../stand-ins/request-gate';
-import { ServiceEndpoints } from '../stand-ins/service-endpoints';
 import { SesAccount, sesRules, templateEmailIdentities } from '../stand-ins/ses-sandbox';
 import { LOCAL_CREDENTIALS, StandIns } from '../stand-ins/stand-ins';
 import { CloudAssembly } from '../template/cloud-assembly';

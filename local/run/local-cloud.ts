@@ -1,28 +1,29 @@
 // local/ is development tooling, left out of the npm package: it runs on devDependencies.
-/* eslint-disable import/no-extraneous-dependencies */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AccessControlOptions, distinctDenials, enforceRules, iamOptionsOf, serviceInvokeRefusal, sesAccountOf } from './access-control';
+import { ServiceEndpoints, startServiceEndpoints } from '../api/service-endpoints';
 import { AwsSdkTasks } from '../engine/aws-sdk-tasks';
 import { DeliveryRefused, executionStatusChange, LocalEventBridge } from '../engine/event-bridge';
 import { LocalStepFunctions } from '../engine/step-functions';
 import { AccessDenied, IamEngine } from '../iam/iam-engine';
 import { stateMachineCallRefusal } from '../iam/state-machine-refusals';
 import { AsyncInvocations, asyncInvokeConfigsOf } from '../lambda/async-invocation';
-import { LambdaHost, LocalFunction } from '../lambda/lambda-host';
+import { LambdaHost } from '../lambda/lambda-host';
+import { namedError } from '../shared/named-error';
+import { UsageError } from '../shared/usage-error';
 import { createActiveTable } from '../stand-ins/active-table';
 import { EndpointData, EndpointDataServer, startEndpointDataServer } from '../stand-ins/endpoint-data';
 import { FaultPlan, gateRequests, s3SlowDown } from '../stand-ins/fault-injection';
-import { ServiceEndpoints, startServiceEndpoints } from '../stand-ins/service-endpoints';
 import { LocalQueues, queuesOf } from '../stand-ins/sqs-queues';
 import { LOCAL_CREDENTIALS, StandIns, startStandIns } from '../stand-ins/stand-ins';
 import { AssemblyProcessor } from '../template/assembly-manifest';
 import { CloudAssembly, localCloudAssembly } from '../template/cloud-assembly';
+import { LocalFunction } from '../template/function-code';
 import { functionArn } from '../template/token-resolver';
-import { UsageError } from '../template/usage-error';
 
 /** The region of an environment-agnostic stack's local cloud. */
 export const REGION = 'us-east-1';
@@ -128,6 +129,8 @@ export class LocalCloud {
     readonly iam?: IamEngine,
   ) {
     const region = assembly.env.region;
+    // Each service's endpoint, by the name of its SDK client package (`@aws-sdk/client-<service>`): the local
+    // cloud's own clients and the state machines' SDK tasks use it, and the functions as `AWS_ENDPOINT_URL_<SERVICE>`.
     const endpointFor: Record<string, string> = {
       s3: standIns.s3Endpoint,
       dynamodb: standIns.dynamodbEndpoint,
@@ -162,13 +165,7 @@ export class LocalCloud {
         AWS_DEFAULT_REGION: region,
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-        AWS_ENDPOINT_URL_S3: standIns.s3Endpoint,
-        AWS_ENDPOINT_URL_DYNAMODB: standIns.dynamodbEndpoint,
-        AWS_ENDPOINT_URL_SESV2: standIns.sesEndpoint,
-        AWS_ENDPOINT_URL_SES: standIns.sesEndpoint,
-        AWS_ENDPOINT_URL_LAMBDA: endpoints.url,
-        AWS_ENDPOINT_URL_SFN: endpoints.url,
-        AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.url,
+        ...Object.fromEntries(Object.entries(endpointFor).map(([service, url]) => [`AWS_ENDPOINT_URL_${service.toUpperCase()}`, url])),
         AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
         AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
         // The SDK in the bundles must not look for real credentials or config files.
@@ -330,7 +327,7 @@ export class LocalCloud {
       return JSON.parse(await object.Body!.transformToString('utf8'));
     } catch (error) {
       if ((error as Error).name !== 'NoSuchKey') throw error;
-      throw Object.assign(new Error(`ItemReader: s3://${parameters.Bucket}/${parameters.Key} does not exist`), { name: 'States.ItemReaderFailed' });
+      throw namedError('States.ItemReaderFailed', `ItemReader: s3://${parameters.Bucket}/${parameters.Key} does not exist`);
     }
   }
 

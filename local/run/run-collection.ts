@@ -8,8 +8,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { RunSummary } from '../../lambda-src/shared/contracts';
-import { PublishedFiles } from '../../lambda-src/shared/run-layout';
+import { PublishedFiles } from '../../src/contract/run-layout';
+import { RunSummary } from '../../src/contract/run-payloads';
 
 /** One item of the rejected-records table, as stored. */
 export interface RejectedRecordItem {

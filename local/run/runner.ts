@@ -1,11 +1,10 @@
 // local/ is development tooling, left out of the npm package: it runs on devDependencies.
-/* eslint-disable import/no-extraneous-dependencies */
 import type { App } from 'aws-cdk-lib';
 import { AppRunOptions, LocalRunResult, runApp } from './app-run';
 import { ProcessorStack } from './processor-stack';
 import type { InputEncoding } from '../../src/batch-file-processor-props';
+import { UsageError } from '../shared/usage-error';
 import { synthesizeInProcess } from '../template/cloud-assembly';
-import { UsageError } from '../template/usage-error';
 
 export type { ConcurrentRun, LocalRunResult, RejectedRecordItem, RunProgress, TableDataFile } from './app-run';
 

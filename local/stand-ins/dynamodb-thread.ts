@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AccessDenied, IamEngineOptions } from '../iam/iam-engine';
-import { workerExecArgv } from '../lambda/worker-exec-argv';
-import { workerScript } from '../lambda/worker-script';
+import { workerExecArgv } from '../shared/worker-exec-argv';
+import { workerScript } from '../shared/worker-script';
 
 /**
  * dynalite on a thread of its own. On the runner's main thread, dynalite and its LevelDB binding took

@@ -8,9 +8,9 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
-import { gateServer, replayed } from './request-gate';
 import { holdBack, isBatchRequest, withUnprocessed } from './unprocessed-items';
 import { IamEngine, IamEngineOptions } from '../iam/iam-engine';
+import { gateServer, replayed } from '../iam/request-gate';
 
 const store = require(workerData.dynaliteStore);
 const dynalite = require(workerData.dynalite);

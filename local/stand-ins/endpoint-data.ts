@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { parse } from 'csv-parse/sync';
-import { UsageError } from '../template/usage-error';
+import { UsageError } from '../shared/usage-error';
 
 /** The rows of an endpoint data file. */
 export interface EndpointData {

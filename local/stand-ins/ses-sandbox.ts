@@ -13,10 +13,10 @@
  * the identities; only SES v2 SendEmail is checked (the handlers' API), a raw message's recipients as given in
  * `Destination`.
  */
-import { RequestGate } from './request-gate';
 import { HttpResponse } from '../iam/access-denied-responses';
-import { HttpRequest, requestUrl } from '../iam/http-request';
+import { RequestGate } from '../iam/request-gate';
 import { addressOf, sendEmailOfRequest, sesIdentityOf } from '../iam/ses-requests';
+import { HttpRequest, requestUrl } from '../shared/http-request';
 import { CfnTemplate, LocalEnvironment, resolveTokens } from '../template/token-resolver';
 
 const MAX_RECIPIENTS = 50;

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 // local/ is development tooling, left out of the npm package: it runs on devDependencies.
-/* eslint-disable import/no-extraneous-dependencies */
 import { IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as os from 'node:os';

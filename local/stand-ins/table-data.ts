@@ -1,5 +1,4 @@
 // local/ is development tooling, left out of the npm package: it runs on devDependencies.
-/* eslint-disable import/no-extraneous-dependencies */
 /**
  * Fixture data for a DynamoDB table of the app (`--table-data PATH=FILE`): a CSV file with a header, or
  * JSON Lines of items, loaded as a restore would (straight into the stand-in's store, not through the
@@ -13,8 +12,8 @@ import { SeedItemError } from './dynamodb-thread';
 import { parseRecord } from '../../lambda-src/shared/csv-fields';
 import { csvRecordBatches } from '../../lambda-src/shared/csv-records';
 import { InputFormatError } from '../../lambda-src/shared/errors';
+import { UsageError } from '../shared/usage-error';
 import { LocalTable } from '../template/cloud-assembly';
-import { UsageError } from '../template/usage-error';
 
 /** Items per seeding batch: one LevelDB batch each, while the next is parsed. */
 const BATCH = 2_000;

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AssemblyStack, assemblyStacks } from './assembly-manifest';
-import { UsageError } from './usage-error';
+import { UsageError } from '../shared/usage-error';
 
 /** The context the cdk CLI adds to every synthesis (path and asset metadata, bundling of every stack's assets). */
 export const SYNTHESIS_CONTEXT: Readonly<Record<string, unknown>> = {

@@ -7,8 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CfnTemplate } from './token-resolver';
-import { UsageError } from './usage-error';
 import { PROCESSOR_METADATA_TYPE, ProcessorMetadata } from '../../src/contract/processor-metadata';
+import { UsageError } from '../shared/usage-error';
 
 /** A metadata entry of a construct, as the manifest keeps it. */
 export interface MetadataEntry {

@@ -4,13 +4,20 @@ import * as path from 'node:path';
 import type { App, Stack } from 'aws-cdk-lib';
 import { SYNTHESIS_CONTEXT } from './app-synthesis';
 import { AssemblyProcessor, AssemblyStack, assemblyProcessors, assemblyStacks, constructPaths } from './assembly-manifest';
-import { localFunction } from './function-code';
+import { eventBusesOf, LocalRule, rulesOf } from './event-rules';
+import { localFunction, LocalFunction, reservedConcurrencyOf } from './function-code';
 import { reachableFunctions } from './reachable-functions';
 import { CfnTemplate, LocalEnvironment, resolveTokens } from './token-resolver';
-import { eventBusesOf, LocalRule, rulesOf } from '../engine/event-bridge';
-import { LocalStateMachine } from '../engine/step-functions';
-import { LocalFunction } from '../lambda/lambda-host';
-import { runtimeModulesFolder } from '../lambda/runtime-modules';
+import { runtimeModulesFolder } from '../shared/runtime-modules';
+
+/** A state machine of the synthesized stack, as the local Step Functions runs it. */
+export interface LocalStateMachine {
+  readonly arn: string;
+  readonly name: string;
+  readonly type: 'STANDARD' | 'EXPRESS';
+  /** Plain ASL, tokens resolved. */
+  readonly definition: any;
+}
 
 /** A DynamoDB table to create in the stand-in, as the template declares it. */
 export interface LocalTable {
@@ -42,6 +49,11 @@ export interface CloudAssembly {
   readonly template: CfnTemplate;
   /** The functions a run can reach (see `reachableFunctions`), each one runnable. */
   readonly functions: LocalFunction[];
+  /**
+   * The concurrency reserved by the stack's functions no run reaches (custom resources' handlers, another processor's):
+   * taken from the account's unreserved pool all the same.
+   */
+  readonly reservedConcurrencyNotRun: number;
   readonly stateMachines: LocalStateMachine[];
   readonly buckets: string[];
   readonly tables: LocalTable[];
@@ -105,6 +117,7 @@ export function localCloudAssembly(stack: AssemblyStack, options: LocalAssemblyO
       describe,
     };
     const functions: LocalFunction[] = [];
+    let reservedConcurrencyNotRun = 0;
     const stateMachines: LocalStateMachine[] = [];
     const buckets: string[] = [];
     const tables = stackTables(stack, resolve);
@@ -113,6 +126,7 @@ export function localCloudAssembly(stack: AssemblyStack, options: LocalAssemblyO
       switch (resource.Type) {
         case 'AWS::Lambda::Function':
           if (reachable.has(id)) functions.push(localFunction(id, resource, codeOptions));
+          else reservedConcurrencyNotRun += reservedConcurrencyOf(resource, resolve) ?? 0;
           break;
         case 'AWS::StepFunctions::StateMachine': {
           let text: string = props.DefinitionString ? resolve(props.DefinitionString) : JSON.stringify(resolve(props.Definition));
@@ -133,6 +147,7 @@ export function localCloudAssembly(stack: AssemblyStack, options: LocalAssemblyO
       env,
       template,
       functions,
+      reservedConcurrencyNotRun,
       stateMachines,
       buckets,
       tables,

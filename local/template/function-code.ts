@@ -7,9 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CfnResource, CfnTemplate } from './token-resolver';
-import { UsageError } from './usage-error';
 import { environmentSizeError, templateEnvironmentBytes } from '../../src/environment-size';
-import { LocalFunction } from '../lambda/lambda-host';
+import { UsageError } from '../shared/usage-error';
 
 export interface FunctionCodeOptions {
   readonly template: CfnTemplate;
@@ -31,6 +30,29 @@ const DEFAULT_MEMORY_MB = 128;
 // (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html); the order of the search is our assumption.
 const HANDLER_EXTENSIONS = ['.js', '.mjs', '.cjs'];
 const RUNS_LOCALLY = 'the local cloud runs Node.js functions from their code (Code.fromAsset, Code.fromInline, NodejsFunction)';
+
+
+/** One function of the synthesized stack, as the host runs it. */
+export interface LocalFunction {
+  /** The function name (what ARNs and the Invoke API name). */
+  readonly name: string;
+  /** Absolute path of the bundled handler file (`index.js` in the asset folder). */
+  readonly entry: string;
+  /** Exported handler, from the `Handler` property (`index.handler` → `handler`). */
+  readonly handlerExport: string;
+  readonly environment: Record<string, string>;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly architecture: 'x86_64' | 'arm64';
+  /** Its `ReservedConcurrentExecutions`: its concurrency cap, taken from the account's unreserved pool. @default - none: it shares that pool */
+  readonly reservedConcurrency?: number;
+}
+
+/** A function resource's reserved concurrency (`ReservedConcurrentExecutions`), if it has one. */
+export function reservedConcurrencyOf(resource: CfnResource, resolve: (value: unknown) => any): number | undefined {
+  const reserved = resource.Properties?.ReservedConcurrentExecutions;
+  return reserved === undefined ? undefined : Number(resolve(reserved));
+}
 
 /** The function as the Lambda host runs it, or a {@link UsageError} saying why it cannot run and what to do. */
 export function localFunction(logicalId: string, resource: CfnResource, options: FunctionCodeOptions): LocalFunction {
@@ -58,6 +80,7 @@ export function localFunction(logicalId: string, resource: CfnResource, options:
   // CreateFunction answers InvalidParameterValueException, "… exceeded the 4KB limit" (see src/environment-size.ts).
   if (tooLarge) throw refuse(`cannot be created on AWS (CreateFunction: InvalidParameterValueException, environment variables over 4KB): ${tooLarge}`);
   const environment: Record<string, string> = options.resolve(variables);
+  const reservedConcurrency = reservedConcurrencyOf(resource, options.resolve);
   return {
     name,
     entry: path.join(codeDirectory, `${file}${extension}`),
@@ -68,6 +91,7 @@ export function localFunction(logicalId: string, resource: CfnResource, options:
     timeoutSeconds: props.Timeout ?? DEFAULT_TIMEOUT_SECONDS,
     memoryMb: props.MemorySize ?? DEFAULT_MEMORY_MB,
     architecture: props.Architectures?.[0] === 'arm64' ? 'arm64' : 'x86_64',
+    ...reservedConcurrency === undefined ? {} : { reservedConcurrency },
   };
 }
 

@@ -2,7 +2,7 @@
  * Resolves the CloudFormation intrinsics of a synthesized template (Ref, Fn::GetAtt, Fn::Join,
  * Fn::Sub, Fn::Select, Fn::Split, pseudo parameters) to the local names and ARNs the runner uses.
  */
-import { UsageError } from './usage-error';
+import { UsageError } from '../shared/usage-error';
 
 export interface CfnResource {
   readonly Type: string;

@@ -28,7 +28,7 @@ describe('DynamoDB answering batches in part (ddb=0.5)', () => {
       chunkSize: 40,
       outDir: path.join(work, name),
       faults: ddb === undefined ? undefined : { ddb },
-      readRejectedRecords: true,
+      testHooks: { readRejectedRecords: true },
       redrive: true,
     });
     clean = await run('clean');

@@ -118,7 +118,7 @@ test('an unterminated quote fails the run naming the file and line, publishes no
 test('the same S3 event delivered twice starts one execution only', async () => {
   const dir = path.join(work, 'twice');
   const sample = writeSampleOrders(dir, { records: 40, seed: 5 });
-  const result = await runLocally({ input: sample.ordersFile, lookup: sample.financialsFile, chunkSize: 20, outDir: path.join(dir, 'out'), deliverEventTwice: true });
+  const result = await runLocally({ input: sample.ordersFile, lookup: sample.financialsFile, chunkSize: 20, outDir: path.join(dir, 'out'), testHooks: { deliverEventTwice: true } });
   expect(result.status).toBe('SUCCEEDED');
   expect(result.stats.orchestratorExecutions).toBe(1);
   expect(result.emails).toHaveLength(1);

@@ -21,7 +21,7 @@ const run = (name: string, options: Partial<Parameters<typeof runLocally>[0]> = 
   lookup: sample.financialsFile,
   chunkSize: RECORDS / CHUNKS,
   outDir: path.join(work, name),
-  readRejectedRecords: true,
+  testHooks: { readRejectedRecords: true },
   ...options,
 });
 
@@ -98,7 +98,7 @@ describe('runs that end without failing a step', () => {
   });
 
   test('a stopped (aborted) run is reported with how to resume it', async () => {
-    const result = await run('aborted', { abortAfterChunks: 3 });
+    const result = await run('aborted', { testHooks: { readRejectedRecords: true, abortAfterChunks: 3 } });
     expect(result.executionStatus).toBe('ABORTED');
     expect(result.error?.code).toBe('ExecutionAborted');
     const summary = JSON.parse(fs.readFileSync(result.summary!, 'utf8'));

@@ -90,7 +90,7 @@ describe('a file with a BOM, CRLF, blank lines, quoted delimiters and newlines, 
     const dir = caseDir('mixed');
     const file = input.write(path.join(dir, 'mixed.csv'), { bom: true, lastTerminator: false });
     const uuids = input.records.map(({ bytes }) => bytes.subarray(0, 9).toString());
-    result = await runLocally({ input: file, lookup: writeFinancials(dir, uuids), chunkSize: 3, outDir: path.join(dir, 'out'), readRejectedRecords: true });
+    result = await runLocally({ input: file, lookup: writeFinancials(dir, uuids), chunkSize: 3, outDir: path.join(dir, 'out'), testHooks: { readRejectedRecords: true } });
     files = expectNothingLost(result, input.records.length);
   });
 
@@ -138,7 +138,7 @@ test('a header-only file succeeds with 0 records', async () => {
   const dir = caseDir('header-only');
   const file = path.join(dir, 'header-only.csv');
   fs.writeFileSync(file, `${HEADER.join(',')}\r\n`);
-  const result = await runLocally({ input: file, chunkSize: 3, outDir: path.join(dir, 'out'), readRejectedRecords: true });
+  const result = await runLocally({ input: file, chunkSize: 3, outDir: path.join(dir, 'out'), testHooks: { readRejectedRecords: true } });
   expectNothingLost(result, 0);
   expect(result.records).toEqual({ total: 0, valid: 0, rejected: 0 });
   expect(result.emails).toHaveLength(1);
@@ -156,7 +156,7 @@ test('a file of one chunk and one record, delimited by ";", keeps commas as data
   const file = input.write(path.join(dir, 'semicolon.csv'));
   const uuids = input.records.map(({ bytes }) => bytes.subarray(0, 9).toString());
   const result = await runLocally({
-    input: file, lookup: writeFinancials(dir, uuids), delimiter: ';', chunkSize: 4, outDir: path.join(dir, 'out'), readRejectedRecords: true,
+    input: file, lookup: writeFinancials(dir, uuids), delimiter: ';', chunkSize: 4, outDir: path.join(dir, 'out'), testHooks: { readRejectedRecords: true },
   });
   const { rejects } = expectNothingLost(result, 5, ';');
   expect(result.chunks).toBe(2);
@@ -175,7 +175,7 @@ test('a tab-delimited file is split on tabs, with a quoted tab kept as data', as
   const file = input.write(path.join(dir, 'tab.csv'));
   const uuids = input.records.map(({ bytes }) => bytes.subarray(0, 9).toString());
   const result = await runLocally({
-    input: file, lookup: writeFinancials(dir, uuids), delimiter: '\t', chunkSize: 2, outDir: path.join(dir, 'out'), readRejectedRecords: true,
+    input: file, lookup: writeFinancials(dir, uuids), delimiter: '\t', chunkSize: 2, outDir: path.join(dir, 'out'), testHooks: { readRejectedRecords: true },
   });
   const { output, rejects } = expectNothingLost(result, 3, '\t');
   expect(output.rows.map((row) => row[1])).toEqual(['Bosnia\tand Herzegovina', 'Norway, North']);

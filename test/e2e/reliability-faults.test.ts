@@ -43,7 +43,7 @@ describe('transient faults at s3=0.05, enrich=0.2, lambda=0.02', () => {
       chunkSize: 40,
       outDir: path.join(work, name),
       faults,
-      readRejectedRecords: true,
+      testHooks: { readRejectedRecords: true },
       redrive: true,
     });
     clean = await run('clean');

@@ -31,7 +31,7 @@ let rejectsA: RejectsRow[];
 let givenBack: Array<RejectsRow & { fate: 'corrected' | 'still invalid' | 'untouched' }>;
 
 beforeAll(async () => {
-  runA = await runLocally({ input: sample.ordersFile, lookup: sample.financialsFile, chunkSize: 50, outDir: path.join(work, 'a'), readRejectedRecords: true });
+  runA = await runLocally({ input: sample.ordersFile, lookup: sample.financialsFile, chunkSize: 50, outDir: path.join(work, 'a'), testHooks: { readRejectedRecords: true } });
   rejectsA = rowsOf(runA.rejects);
 
   // Of the orders missing a field, a third get a Sales Channel, a third a wrong one, a third
@@ -64,7 +64,7 @@ beforeAll(async () => {
     lookup: sample.financialsFile,
     chunkSize: 4,
     outDir: path.join(work, 'b-out'),
-    readRejectedRecords: true,
+    testHooks: { readRejectedRecords: true },
     concurrentInputs: [lookAlikeName, lookAlikeHeader],
   });
 });

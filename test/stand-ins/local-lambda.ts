@@ -6,12 +6,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { startServiceEndpoints } from '../../local/api/service-endpoints';
 import { AwsSdkTasks } from '../../local/engine/aws-sdk-tasks';
 import { LocalEventBridge } from '../../local/engine/event-bridge';
 import { LocalStepFunctions } from '../../local/engine/step-functions';
 import { AsyncInvocations } from '../../local/lambda/async-invocation';
 import { LambdaHost } from '../../local/lambda/lambda-host';
-import { startServiceEndpoints } from '../../local/stand-ins/service-endpoints';
 import { LocalQueues } from '../../local/stand-ins/sqs-queues';
 
 export interface LocalLambda {

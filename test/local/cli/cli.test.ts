@@ -39,16 +39,29 @@ describe('parseLocalArguments (batch-file-processor local)', () => {
     expect(parseLocalArguments(['--input', 'a.csv', '-h', '--bogus'])).toEqual({ help: true });
   });
 
+  test('the options may be given as --name=value, -c repeated, the last of a single one wins', () => {
+    expect(parseLocalArguments(['--input=a.csv', '-c', 'a=1', '--context=b=2', '-cc=3', '--out', 'o1', '--out', 'o2', '--s3-latency-ms=0']))
+      .toMatchObject({ input: 'a.csv', context: { a: '1', b: '2', c: '3' }, outDir: 'o2', s3LatencyMs: 0 });
+  });
+
   test.each([
-    [[], /--input is required/],
-    [['--input'], /needs a value/],
-    [['--input', 'a', '--bogus'], /unknown argument --bogus/],
-    [['--input', 'a', '--delimiter', ';'], /unknown argument --delimiter/],
-    [['--input', 'a', '-c', 'novalue'], /-c needs KEY=VALUE, got "novalue"/],
-    [['--input', 'a', '--table-data', 'Stack/Table'], /--table-data needs PATH=FILE/],
-    [['--input', 'a', '--inject-faults', 'disk=0.1'], /unknown fault kind/],
-    [['--input', 'a', '--s3-latency-ms', '-5'], /--s3-latency-ms must be a non-negative integer/],
-    [['--input', 'a', '--verified-identities', 'not an address'], /--verified-identities must list email addresses or domains/],
+    [[], /^--input is required$/],
+    [['--input'], /^Option '--input <value>' argument missing$/],
+    [['--input', 'a', '-c'], /^Option '-c, --context <value>' argument missing$/],
+    [['--input', '--json'], /^Option '--input' argument is ambiguous\. .*'--input=-XYZ'/],
+    [['--input', 'a', '--bogus'], /^Unknown option '--bogus'$/],
+    [['--input', 'a', '-x'], /^Unknown option '-x'$/],
+    [['--input', 'a', '--delimiter', ';'], /^Unknown option '--delimiter'$/],
+    [['--input', 'a', '--json=yes'], /^Option '--json' does not take an argument$/],
+    [['--input', 'a', 'b.csv'], /^Unexpected argument 'b\.csv'/],
+    [['--input', 'a', '-c', 'novalue'], /^-c needs KEY=VALUE, got "novalue"$/],
+    [['--input', 'a', '--context', '=value'], /^--context needs KEY=VALUE, got "=value"$/],
+    [['--input', 'a', '--table-data', 'Stack/Table'], /^--table-data needs PATH=FILE/],
+    [['--input', 'a', '--inject-faults', 'disk=0.1'], /^--inject-faults: unknown fault kind "disk"/],
+    [['--input', 'a', '--s3-latency-ms', '1.5'], /^--s3-latency-ms must be a non-negative integer, got "1\.5"$/],
+    [['--input', 'a', '--s3-latency-ms=-5'], /^--s3-latency-ms must be a non-negative integer, got "-5"$/],
+    [['--input', 'a', '--verified-identities', 'not an address'], /^--verified-identities must list email addresses or domains/],
+    [['--input', 'a', '--verified-identities', ' , '], /^--verified-identities must list email addresses or domains/],
   ])('bad use %j is an error', (argv, message) => {
     const parsed = parseLocalArguments(argv as string[]);
     expect('error' in parsed && parsed.error).toMatch(message);
@@ -56,24 +69,35 @@ describe('parseLocalArguments (batch-file-processor local)', () => {
 });
 
 describe('exampleArguments (npm run local)', () => {
-  // The example's sender and recipient, verified in the local SES unless the caller says otherwise.
-  const EMAIL = ['-c', 'emailSender=pipeline@example.com', '-c', 'emailRecipients=ops@example.com', '--verified-identities', 'pipeline@example.com,ops@example.com'];
+  // The example's sender and recipient: verified in the local SES first, so that a --verified-identities given wins.
+  const VERIFIED = ['--verified-identities', 'pipeline@example.com,ops@example.com'];
+  const EMAIL = ['-c', 'emailSender=pipeline@example.com', '-c', 'emailRecipients=ops@example.com'];
 
   test('the example\'s options become table data and context; the tool\'s pass on as given', () => {
     expect(exampleArguments(['--input', 'a.csv', '--lookup', 'f.csv', '--delimiter', ';', '--chunk-size', '600', '--encoding', 'windows-1252', '--json']))
-      .toEqual({ args: ['--input', 'a.csv', '--table-data', 'OrdersPipeline/Financials=f.csv', '--json', ...EMAIL, '-c', 'delimiter=;', '-c', 'chunkSize=600', '-c', 'encoding=windows-1252'] });
-    expect(exampleArguments(['--input', 'a.csv', '--delimiter', '\\t'])).toEqual({ args: ['--input', 'a.csv', ...EMAIL, '-c', 'delimiter=\t'] });
-    expect(exampleArguments(['--input', 'a.csv', '--delimiter', 'tab', '--out', 'o'])).toEqual({ args: ['--input', 'a.csv', '--out', 'o', ...EMAIL, '-c', 'delimiter=\t'] });
-    expect(exampleArguments(['--input', 'a.csv', '--verified-identities', 'x@y.org'])).toEqual({
-      args: ['--input', 'a.csv', '--verified-identities', 'x@y.org', '-c', 'emailSender=pipeline@example.com', '-c', 'emailRecipients=ops@example.com'],
-    });
+      .toEqual({ args: [...VERIFIED, '--input', 'a.csv', '--json', '--table-data', 'OrdersPipeline/Financials=f.csv', ...EMAIL, '-c', 'delimiter=;', '-c', 'chunkSize=600', '-c', 'encoding=windows-1252'] });
+    expect(exampleArguments(['--input', 'a.csv', '--delimiter', '\\t'])).toEqual({ args: [...VERIFIED, '--input', 'a.csv', ...EMAIL, '-c', 'delimiter=\t'] });
+    expect(exampleArguments(['--input', 'a.csv', '--delimiter=tab', '--out', 'o'])).toEqual({ args: [...VERIFIED, '--input', 'a.csv', '--out', 'o', ...EMAIL, '-c', 'delimiter=\t'] });
+    expect(exampleArguments(['--input', 'a.csv', '--verified-identities', 'x@y.org'])).toEqual({ args: [...VERIFIED, '--input', 'a.csv', '--verified-identities', 'x@y.org', ...EMAIL] });
+    expect(parseLocalArguments((exampleArguments(['--input', 'a.csv', '--verified-identities', 'x@y.org']) as { args: string[] }).args))
+      .toMatchObject({ verifiedEmailIdentities: ['x@y.org'] });
+  });
+
+  test('the tool\'s own options and their values pass on untouched, in order, however they are written', () => {
+    const tool = ['--input', 'a.csv', '-c', 'k=v', '-cx=y', '--table-data=S/T=t.csv', '--no-iam', '--', 'extra'];
+    expect(exampleArguments([...tool.slice(0, 4), '--lookup=f.csv', ...tool.slice(4)]))
+      .toEqual({ args: [...VERIFIED, ...tool, '--table-data', 'OrdersPipeline/Financials=f.csv', ...EMAIL] });
+  });
+
+  test('--help (or -h) anywhere asks for the help', () => {
+    expect(exampleArguments(['--chunk-size', '0', '-h'])).toEqual({ help: true });
   });
 
   test.each([
     [['--input', 'a', '--chunk-size', '0'], /positive integer/],
     [['--input', 'a', '--delimiter', ';;'], /one character/],
     [['--input', 'a', '--encoding', 'cp1252'], /--encoding must be one of utf-8, windows-1252, iso-8859-1, utf-16le, utf-16be/],
-    [['--input', 'a', '--lookup'], /--lookup needs a value/],
+    [['--input', 'a', '--lookup'], /^--lookup needs a value$/],
   ])('bad use %j is an error', (argv, message) => {
     const parsed = exampleArguments(argv as string[]);
     expect('error' in parsed && parsed.error).toMatch(message);

@@ -1,6 +1,7 @@
 import { AwsSdkTasks } from '../../../local/engine/aws-sdk-tasks';
 import { ChildExecution, DistributedMapDependencies, DISTRIBUTED_MAP_RESOURCE, MapState, rewriteDistributedMaps, runDistributedMap, toleratedFailures } from '../../../local/engine/distributed-map';
-import { evaluatePayloadTemplate, LocalStepFunctions } from '../../../local/engine/step-functions';
+import { evaluatePayloadTemplate } from '../../../local/engine/state-machine-engine';
+import { LocalStepFunctions } from '../../../local/engine/step-functions';
 import { LambdaHost } from '../../../local/lambda/lambda-host';
 
 const processor = { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
@@ -194,6 +195,29 @@ describe('rewriteDistributedMaps', () => {
     expect(out.States.M).toMatchObject({ Type: 'Task', Resource: DISTRIBUTED_MAP_RESOURCE, ResultPath: null, Catch: catcher, Next: 'I' });
     expect(out.States.M.ItemReader).toBeUndefined();
     expect(out.States.I).toBe(definition.States.I);
+  });
+
+  test('replaces those nested in Parallel branches and inline Map processors, not those of a Distributed Map\'s children', () => {
+    const inner = { ...mapState(), End: true };
+    const outer = { ...mapState({ ItemProcessor: { ...processor, StartAt: 'Inner', States: { Inner: inner } } }), End: true };
+    const definition = {
+      StartAt: 'Both',
+      States: {
+        Both: {
+          Type: 'Parallel',
+          Branches: [
+            { StartAt: 'Outer', States: { Outer: outer } },
+            { StartAt: 'Each', States: { Each: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'InEach', States: { InEach: { ...mapState(), End: true } } }, End: true } } },
+          ],
+          End: true,
+        },
+      },
+    };
+    const { definition: out, maps } = rewriteDistributedMaps(definition);
+    expect(Object.keys(maps)).toEqual(['Outer', 'InEach']);
+    expect(maps.Outer.ItemProcessor!.States.Inner).toBe(inner);
+    expect(out.States.Both.Branches[0].States.Outer).toMatchObject({ Type: 'Task', Resource: DISTRIBUTED_MAP_RESOURCE, End: true });
+    expect(out.States.Both.Branches[1].States.Each.ItemProcessor.States.InEach).toMatchObject({ Type: 'Task', Resource: DISTRIBUTED_MAP_RESOURCE });
   });
 });
 

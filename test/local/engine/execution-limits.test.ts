@@ -1,11 +1,11 @@
 import { InvalidName, SFNClient, StartExecutionCommand, ValidationException } from '@aws-sdk/client-sfn';
+import { startServiceEndpoints } from '../../../local/api/service-endpoints';
 import { AwsSdkTasks } from '../../../local/engine/aws-sdk-tasks';
 import { LocalEventBridge } from '../../../local/engine/event-bridge';
 import { PAYLOAD_LIMIT_BYTES } from '../../../local/engine/execution-limits';
 import { LocalStepFunctions, LocalStepFunctionsOptions } from '../../../local/engine/step-functions';
 import { AsyncInvocations } from '../../../local/lambda/async-invocation';
 import { LambdaHost } from '../../../local/lambda/lambda-host';
-import { startServiceEndpoints } from '../../../local/stand-ins/service-endpoints';
 import { LocalQueues } from '../../../local/stand-ins/sqs-queues';
 
 // The limits AWS puts on executions, crossed one by one: each fails as AWS fails.

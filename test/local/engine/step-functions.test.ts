@@ -2,8 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AwsSdkTasks } from '../../../local/engine/aws-sdk-tasks';
-import { ExecutionRecord, LocalStepFunctions } from '../../../local/engine/step-functions';
-import { LambdaHost, LocalFunction } from '../../../local/lambda/lambda-host';
+import { ExecutionRecord } from '../../../local/engine/execution-record';
+import { LocalStepFunctions } from '../../../local/engine/step-functions';
+import { LambdaHost } from '../../../local/lambda/lambda-host';
+import { LocalFunction } from '../../../local/template/function-code';
 import { LAMBDA_INVOCATION_ERRORS } from '../../../src/handler-task';
 
 // StopExecution, RedriveExecution, timeouts and status changes of the local Step Functions.
@@ -59,14 +61,23 @@ test('a failed execution is redriven from the state that failed, with that state
 });
 
 test('StopExecution aborts a running execution at the state it was in; a state machine\'s TimeoutSeconds times it out', async () => {
-  const waiting = { StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 30, End: true } } };
-  const sfn = service(waiting);
+  const sfn = service({ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:sts:getCallerIdentity', End: true } } });
+  // The Task runs until its execution ends: stopped once the Task has started, the execution is in it, however slow the machine.
+  let started!: () => void;
+  const working = new Promise<void>((resolve) => { started = resolve; });
+  (sfn as any).runTask = (...args: unknown[]) => {
+    const ended = args[6] as AbortSignal;
+    started();
+    return new Promise((_, reject) => ended.addEventListener('abort', () => reject(new Error('the execution ended')), { once: true }));
+  };
   const record = sfn.startExecution(arn, {}, 'to-stop');
-  setTimeout(() => sfn.stopExecution(record.executionArn), 50);
+  await working;
+  sfn.stopExecution(record.executionArn);
   await record.done;
   expect(record.status).toBe('ABORTED');
-  expect(record.resumeAt?.name).toBe('Wait');
+  expect(record.resumeAt?.name).toBe('Work');
 
+  const waiting = { StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 30, End: true } } };
   const timed = service({ ...waiting, TimeoutSeconds: 1 }).startExecution(arn, {}, 'timed');
   await timed.done;
   expect(timed.status).toBe('TIMED_OUT');

@@ -14,10 +14,10 @@ import { App } from 'aws-cdk-lib';
 import { clientOptions, RequestRecorder, TEST_CREDENTIALS } from './sdk-requests';
 import { OrdersPipelineStack } from '../../../examples/orders-stack';
 import { LocalService } from '../../../local/iam/access-denied-responses';
-import { HttpRequest } from '../../../local/iam/http-request';
 import { Caller, IamEngine } from '../../../local/iam/iam-engine';
 import { AuthorizationCheck } from '../../../local/iam/policy-evaluation';
 import { distributedMapChildChecks, syncExecutionChecks, taskChecks } from '../../../local/iam/state-machine-tasks';
+import { HttpRequest } from '../../../local/shared/http-request';
 import { synthesize } from '../../../local/template/cloud-assembly';
 import { CfnTemplate } from '../../../local/template/token-resolver';
 

@@ -14,13 +14,13 @@ import { accessKeyIdOf } from '../../../local/iam/caller-credentials';
 import { dynamodbCallOfRequest, dynamodbChecks } from '../../../local/iam/dynamodb-requests';
 import { eventsChecksOfRequest } from '../../../local/iam/events-requests';
 import { executeApiChecksOfRequest } from '../../../local/iam/execute-api-requests';
-import { HttpRequest } from '../../../local/iam/http-request';
 import { lambdaChecksOfRequest } from '../../../local/iam/lambda-requests';
 import { AuthorizationCheck } from '../../../local/iam/policy-evaluation';
 import { s3CallChecks, s3CallOfRequest } from '../../../local/iam/s3-requests';
 import { sesChecksOfRequest } from '../../../local/iam/ses-requests';
 import { distributedMapChildChecks, syncExecutionChecks, taskChecks } from '../../../local/iam/state-machine-tasks';
 import { stepFunctionsChecksOfRequest } from '../../../local/iam/step-functions-requests';
+import { HttpRequest } from '../../../local/shared/http-request';
 import { LocalEnvironment } from '../../../local/template/token-resolver';
 
 const env: LocalEnvironment = { region: 'us-east-1', account: '000000000000', stackName: 'Test' };

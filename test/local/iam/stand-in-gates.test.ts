@@ -1,7 +1,7 @@
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { IamEngine } from '../../../local/iam/iam-engine';
+import { gateServer } from '../../../local/iam/request-gate';
 import { s3Gate } from '../../../local/iam/stand-in-gates';
-import { gateServer } from '../../../local/stand-ins/request-gate';
 import { LOCAL_CREDENTIALS, startStandIns, StandIns } from '../../../local/stand-ins/stand-ins';
 import { CfnTemplate, LocalEnvironment } from '../../../local/template/token-resolver';
 

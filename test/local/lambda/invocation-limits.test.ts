@@ -4,8 +4,9 @@ import * as path from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { AsyncInvocations } from '../../../local/lambda/async-invocation';
 import { MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES } from '../../../local/lambda/invocation-limits';
-import { LambdaFunctionError, LambdaHost, LocalFunction } from '../../../local/lambda/lambda-host';
+import { LambdaFunctionError, LambdaHost } from '../../../local/lambda/lambda-host';
 import { LocalQueues } from '../../../local/stand-ins/sqs-queues';
+import { LocalFunction } from '../../../local/template/function-code';
 import { LocalLambda, startLocalLambda } from '../../stand-ins/local-lambda';
 
 // Each limit crossed by one byte, and met exactly: what Lambda answers past it, through the host (Step Functions,

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LambdaHost, LocalFunction } from '../../../local/lambda/lambda-host';
+import { LambdaHost } from '../../../local/lambda/lambda-host';
+import { LocalFunction } from '../../../local/template/function-code';
+import { ManualClock } from '../../stand-ins/manual-clock';
 
 // A bundle that answers after a short wait and reports which isolate ran it.
 const BUNDLE = `
@@ -49,21 +51,23 @@ describe('LambdaHost containers', () => {
   }, 30_000);
 
   test('ends a container left idle, and the next invocation starts a new one', async () => {
-    host = newHost({ idleTimeoutMs: 200 });
+    const clock = new ManualClock();
+    host = newHost({ idleTimeoutMs: 200, now: clock.now, setIdleTimer: clock.setTimer });
     const first = (await host.invoke('fn', {})) as { isolate: string };
     expect(host.containers).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    clock.advance(200);
     expect(host.containers).toBe(0);
     const second = (await host.invoke('fn', {})) as { isolate: string };
     expect(second.isolate).not.toBe(first.isolate);
   }, 30_000);
 
   test('by default, a container idle for 2 s is ended: the chunk functions\' are gone while merge runs', async () => {
-    host = newHost({});
+    const clock = new ManualClock();
+    host = newHost({ now: clock.now, setIdleTimer: clock.setTimer });
     await host.invoke('fn', {});
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    clock.advance(1_999);
     expect(host.containers).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    clock.advance(1);
     expect(host.containers).toBe(0);
   }, 30_000);
 
@@ -105,8 +109,10 @@ describe('LambdaHost containers', () => {
   }, 30_000);
 
   test('keeps a container that is used again before its idle time is up', async () => {
-    host = newHost({ idleTimeoutMs: 1_000 });
+    const clock = new ManualClock();
+    host = newHost({ idleTimeoutMs: 1_000, now: clock.now, setIdleTimer: clock.setTimer });
     const first = (await host.invoke('fn', {})) as { isolate: string };
+    clock.advance(999);
     const second = (await host.invoke('fn', {})) as { isolate: string };
     expect(second.isolate).toBe(first.isolate);
   }, 30_000);

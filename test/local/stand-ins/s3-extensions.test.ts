@@ -1,10 +1,10 @@
 /**
  * What local/s3-extensions.ts adds to the S3 stand-in, through the real SDK client: UploadPartCopy,
- * AbortMultipartUpload, ListMultipartUploads, and the first-byte latency model.
+ * AbortMultipartUpload, ListMultipartUploads, reads of a version, and the first-byte latency model.
  */
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand,
-  ListMultipartUploadsCommand, PutObjectCommand, S3Client, UploadPartCopyCommand,
+  HeadObjectCommand, ListMultipartUploadsCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client, UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { standInS3Client } from '../../../local/stand-ins/s3-stand-in';
 import { StandIns, startStandIns } from '../../../local/stand-ins/stand-ins';
@@ -69,6 +69,26 @@ describe('multipart copy operations', () => {
       .rejects.toMatchObject({ name: 'NoSuchUpload' });
     await expect(s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: 'aborted.txt', UploadId }))).rejects.toMatchObject({ name: 'NoSuchUpload' });
   });
+});
+
+test('in a versioned bucket, GetObject and HeadObject read the version asked for and name it', async () => {
+  const standIns = await startStandIns();
+  const s3 = clientFor(standIns);
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    const first = (await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'data/kept.txt', Body: 'first' }))).VersionId!;
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'data/kept.txt', Body: 'second, longer' }));
+    const read = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'data/kept.txt', VersionId: first }));
+    expect({ body: await read.Body!.transformToString(), versionId: read.VersionId }).toEqual({ body: 'first', versionId: first });
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'data/kept.txt', VersionId: first }));
+    expect({ length: head.ContentLength, versionId: head.VersionId }).toEqual({ length: 5, versionId: first });
+    await expect(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'data/kept.txt', VersionId: 'no-such-version' })))
+      .rejects.toMatchObject({ name: 'NoSuchVersion' });
+  } finally {
+    s3.destroy();
+    await standIns.close();
+  }
 });
 
 // Not a speed test: only that the delay is there with the option and not without, with wide margins.

@@ -1,6 +1,6 @@
 /**
  * S3's limits on copies and multipart uploads, crossed through the real SDK client against the S3 stand-in
- * (s3rver with local/stand-ins/s3-extensions.ts, which enforces them: s3rver checks none).
+ * (s3rver with local/stand-ins/s3-extensions.ts in front: s3-limits.ts enforces them, s3rver checks none).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,7 +9,7 @@ import {
   CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand,
   PutObjectCommand, S3Client, UploadPartCommand, UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
-import { completedPartNumbers, S3_LIMITS } from '../../../local/stand-ins/s3-extensions';
+import { completedPartNumbers, S3_LIMITS } from '../../../local/stand-ins/s3-limits';
 import { S3StandIn, standInS3Client, startS3StandIn } from '../../../local/stand-ins/s3-stand-in';
 
 const bucket = 'limits';

@@ -1,7 +1,7 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { HttpRequest } from '../../../local/iam/http-request';
+import { HttpRequest } from '../../../local/shared/http-request';
 import { SesAccount, sesRefusal, templateEmailIdentities } from '../../../local/stand-ins/ses-sandbox';
 import { clientOptions, RequestRecorder } from '../iam/sdk-requests';
 

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { workerExecArgv } from '../../../local/lambda/worker-exec-argv';
+import { workerExecArgv } from '../../../local/shared/worker-exec-argv';
 
 describe('workerExecArgv', () => {
   test('keeps the profiling flags only: no preloads (ts-node), no per-process flags', () => {

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { CreateBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { gateServer } from '../../../local/stand-ins/request-gate';
+import { gateServer } from '../../../local/iam/request-gate';
 import { LOCAL_CREDENTIALS, StandIns, startStandIns } from '../../../local/stand-ins/stand-ins';
 
 describe('gateServer in front of a plain server', () => {

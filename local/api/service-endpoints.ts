@@ -4,9 +4,11 @@ import { AddressInfo } from 'node:net';
 import { LocalEventBridge } from '../engine/event-bridge';
 import { LocalStepFunctions } from '../engine/step-functions';
 import { AsyncInvocations } from '../lambda/async-invocation';
+import { TooManyRequests } from '../lambda/concurrency-quota';
 import { LambdaServiceError, requestRefusal } from '../lambda/invocation-limits';
 import { LambdaFunctionError, LambdaHost } from '../lambda/lambda-host';
 import { LocalRestApi } from '../template/cloud-assembly';
+import { matchResourcePath } from '../template/resource-paths';
 
 /**
  * The AWS APIs the handlers call that no stand-in provides, served on one loopback port:
@@ -57,20 +59,6 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(text);
-}
-
-/** Matches `/financials/{uuid}` against `/financials/123` → `{ uuid: '123' }`. */
-export function matchResourcePath(resourcePath: string, requestPath: string): Record<string, string> | undefined {
-  const pattern = resourcePath.split('/');
-  const actual = requestPath.split('/');
-  if (pattern.length !== actual.length) return undefined;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < pattern.length; i++) {
-    const p = /^\{(.+)\}$/.exec(pattern[i]);
-    if (p) params[p[1]] = decodeURIComponent(actual[i]);
-    else if (pattern[i] !== actual[i]) return undefined;
-  }
-  return params;
 }
 
 export async function startServiceEndpoints(): Promise<ServiceEndpoints> {
@@ -134,7 +122,7 @@ export async function startServiceEndpoints(): Promise<ServiceEndpoints> {
 
   // The Invoke API (https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html): `Event` answers 202 once the
   // event is queued (the invocation runs after, with Lambda's retries, on-failure destination and dead-letter queue);
-  // a payload too large is refused first.
+  // a payload too large is refused first. A synchronous one over its concurrency limit is answered 429.
   const lambdaInvoke = async (name: string, payload: Buffer, invocationType: string, res: ServerResponse) => {
     const functionName = decodeURIComponent(name);
     const lambda = services!.lambda;
@@ -159,7 +147,9 @@ export async function startServiceEndpoints(): Promise<ServiceEndpoints> {
     } catch (err) {
       if (err instanceof LambdaFunctionError) return send(res, 200, err.payload, { 'x-amz-function-error': 'Unhandled' });
       if (err instanceof LambdaServiceError) {
-        return send(res, err.statusCode, { Type: 'User', message: err.message }, { 'x-amzn-errortype': err.exception });
+        // A throttle's body names the limit reached (`Reason`), as Lambda's 429 does.
+        const reason = err instanceof TooManyRequests ? { Reason: err.reason } : {};
+        return send(res, err.statusCode, { ...reason, Type: 'User', message: err.message }, { 'x-amzn-errortype': err.exception });
       }
       throw err;
     }

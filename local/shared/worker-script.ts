@@ -1,5 +1,4 @@
 // local/ is development tooling, left out of the npm package: it runs on devDependencies.
-/* eslint-disable import/no-extraneous-dependencies */
 import * as fs from 'node:fs';
 
 const scripts = new Map<string, string>();

@@ -5,8 +5,8 @@
  * that replays it; every other request reaches the stand-in untouched, streamed bodies included.
  */
 import { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { HttpResponse } from '../iam/access-denied-responses';
-import { HttpRequest } from '../iam/http-request';
+import { HttpResponse } from './access-denied-responses';
+import { HttpRequest } from '../shared/http-request';
 
 export interface RequestGate {
   /** Whether `refusal` needs the request's body. */
