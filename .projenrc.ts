@@ -35,9 +35,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // Snapshot tests must be able to fail: never rewrite them during `test`.
   jestOptions: {
     updateSnapshot: UpdateSnapshot.NEVER,
-    // Every suite closes what it starts (servers, worker threads), but one leaked handle must not keep
-    // the run from ending after every test passed: CI would wait for its timeout instead.
-    extraCliOptions: ['--forceExit'],
     jestConfig: {
       testTimeout: 120_000,
       testMatch: ['<rootDir>/test/**/*.test.ts'],

@@ -1,6 +1,6 @@
 import { AttributeValue, BatchGetItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { splitIntoBatches } from './batch-answer';
-import { deadlineSignal, pastDeadline } from './deadline';
+import { pastDeadline, untilDeadline } from './deadline';
 import { mapWithConcurrency } from '../shared/concurrency-pool';
 import { EnrichmentUnavailable } from '../shared/errors';
 import { RetryOptions, RetryPolicy, TransientFailure, withRetries } from '../shared/retry-policy';
@@ -38,19 +38,17 @@ async function getBatch(keys: string[], options: BatchGetOptions): Promise<Recor
   const { tableName, keyAttribute } = options;
   const items: Record<string, AttributeValue>[] = [];
   let pending: Record<string, AttributeValue>[] = keys.map((key) => ({ [keyAttribute]: { S: key } }));
-  const deadline = options.retryOptions?.deadline;
+  const retryOptions = options.retryOptions ?? {};
   await withRetries(
     options.retry,
     async () => {
-      // The signal also stops the SDK's own retries at the deadline.
-      const abortSignal = deadlineSignal(deadline);
-      const response = await options.client.send(new BatchGetItemCommand({
+      const response = await untilDeadline(retryOptions.deadline, retryOptions, (abortSignal) => options.client.send(new BatchGetItemCommand({
         RequestItems: { [tableName]: { Keys: pending, ConsistentRead: false } },
       }), { abortSignal }).catch((error: Error) => {
         if (abortSignal?.aborted) throw pastDeadline(`enrichment table ${tableName}`);
         // The SDK has already retried throttling and service errors by now.
         throw new EnrichmentUnavailable(`enrichment table ${tableName} failed: ${error.name}`);
-      });
+      }));
       items.push(...response.Responses?.[tableName] ?? []);
       pending = response.UnprocessedKeys?.[tableName]?.Keys ?? [];
       // Unprocessed keys mean the table is throttling: back off before asking again.
@@ -59,7 +57,7 @@ async function getBatch(keys: string[], options: BatchGetOptions): Promise<Recor
     (reason, attempts, outOfTime) => outOfTime
       ? pastDeadline(`enrichment table ${tableName}`, { count: attempts, lastReason: reason })
       : new EnrichmentUnavailable(`enrichment table ${tableName} failed ${attempts} attempts, last: ${reason}`),
-    options.retryOptions,
+    retryOptions,
   );
   return items;
 }

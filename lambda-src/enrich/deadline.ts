@@ -1,4 +1,5 @@
 import { ENRICH_FINISH_RESERVE_MS } from '../../src/contract/enrich-retries';
+import { Clock, systemClock } from '../shared/clock';
 import { EnrichmentUnavailable } from '../shared/errors';
 
 /** What the handler is given by Lambda that the deadline is read from. */
@@ -15,9 +16,22 @@ export function lookupDeadline(context: InvocationClock | undefined, now: number
   return context === undefined ? undefined : now + context.getRemainingTimeInMillis() - ENRICH_FINISH_RESERVE_MS;
 }
 
-/** A signal that aborts an SDK call (with its own retries) at the deadline; undefined without one. */
-export function deadlineSignal(deadline: number | undefined): AbortSignal | undefined {
-  return deadline === undefined ? undefined : AbortSignal.timeout(Math.max(0, deadline - Date.now()));
+/**
+ * Makes an SDK call with a signal that aborts it (its own retries included) at the deadline, or with
+ * none without a deadline. The deadline's timer is disarmed once the call is over.
+ */
+export async function untilDeadline<T>(
+  deadline: number | undefined, clock: Clock, call: (abortSignal: AbortSignal | undefined) => Promise<T>,
+): Promise<T> {
+  if (deadline === undefined) return call(undefined);
+  const deadlinePassed = new AbortController();
+  const now = clock.now ?? systemClock.now;
+  const disarm = (clock.setTimer ?? systemClock.setTimer)(Math.max(0, deadline - now()), () => deadlinePassed.abort());
+  try {
+    return await call(deadlinePassed.signal);
+  } finally {
+    disarm();
+  }
 }
 
 /**

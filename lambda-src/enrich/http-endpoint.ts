@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { pastDeadline } from './deadline';
 import { RequestSigner } from './request-signer';
+import { systemClock } from '../shared/clock';
 import { EnrichmentUnavailable } from '../shared/errors';
 import { RetryOptions, RetryPolicy, TransientFailure, isRetryableStatus, withRetries } from '../shared/retry-policy';
 
@@ -79,8 +80,8 @@ export class HttpEndpoint {
    */
   private exchange(request: EndpointRequest, headers: Record<string, string>, body: string | undefined): Promise<{ status: number; text: string }> {
     const client = request.url.protocol === 'https:' ? https : http;
-    const { timeoutMs, retryOptions } = this.settings;
-    const untilDeadline = retryOptions?.deadline === undefined ? Infinity : retryOptions.deadline - (retryOptions.now ?? Date.now)();
+    const { timeoutMs, retryOptions = {} } = this.settings;
+    const untilDeadline = retryOptions.deadline === undefined ? Infinity : retryOptions.deadline - (retryOptions.now ?? systemClock.now)();
     const limitMs = Math.max(0, Math.min(timeoutMs, untilDeadline));
     const timeout = limitMs < timeoutMs ? `no answer within the ${limitMs} ms left before the deadline` : `timeout after ${timeoutMs} ms`;
     return new Promise((resolve, reject) => {
@@ -88,7 +89,7 @@ export class HttpEndpoint {
         const parts: Buffer[] = [];
         response.on('data', (part: Buffer) => parts.push(part));
         response.on('end', () => {
-          clearTimeout(timer);
+          disarm();
           resolve({ status: response.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8') });
         });
         response.on('error', fail);
@@ -96,11 +97,11 @@ export class HttpEndpoint {
           if (!response.complete) fail(new TransientFailure('connection closed before the whole answer arrived'));
         });
       });
-      const timer = setTimeout(() => {
+      const disarm = (retryOptions.setTimer ?? systemClock.setTimer)(limitMs, () => {
         outgoing.destroy(new TransientFailure(timeout));
-      }, limitMs);
+      });
       function fail(error: Error) {
-        clearTimeout(timer);
+        disarm();
         // The code (ECONNRESET) or the name, not the message: a request's URL can hold a record's values.
         const code = (error as NodeJS.ErrnoException).code;
         reject(error instanceof TransientFailure ? error : new TransientFailure(`network error ${code ?? error.name}`));

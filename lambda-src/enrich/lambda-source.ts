@@ -1,8 +1,9 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { BatchResult, batchLookups, batchRequest, batchResultsOf, splitIntoBatches } from './batch-answer';
-import { deadlineSignal, pastDeadline } from './deadline';
+import { pastDeadline, untilDeadline } from './deadline';
 import { EnrichmentSource, Lookup, ValidRecord } from './lookup';
 import { BatchFunction } from '../shared/batch-invoke';
+import { Clock } from '../shared/clock';
 import { mapWithConcurrency } from '../shared/concurrency-pool';
 import { EnrichmentUnavailable } from '../shared/errors';
 
@@ -13,6 +14,8 @@ export interface LambdaSourceOptions {
   readonly client: LambdaClient;
   /** Epoch milliseconds by which every invocation must have answered (the handler's deadline). @default - none */
   readonly deadline?: number;
+  /** The clock the deadline is kept with. @default - the system's */
+  readonly clock?: Clock;
 }
 
 /**
@@ -41,9 +44,8 @@ export class LambdaSource implements EnrichmentSource {
   }
 
   private async invoke(header: readonly string[], batch: ValidRecord[]): Promise<BatchResult[]> {
-    // The signal also stops the SDK's own retries at the deadline.
-    const abortSignal = deadlineSignal(this.options.deadline);
-    const reply = await this.fn.invoke(batchRequest(header, batch), { abortSignal, whenAborted: () => pastDeadline(`enrichment function ${this.options.functionName}`) });
+    const reply = await untilDeadline(this.options.deadline, this.options.clock ?? {}, (abortSignal) =>
+      this.fn.invoke(batchRequest(header, batch), { abortSignal, whenAborted: () => pastDeadline(`enrichment function ${this.options.functionName}`) }));
     const results = batchResultsOf(reply, batch.length);
     if (results === undefined) throw this.fn.malformed(`expected { results } with one entry per record (${batch.length})`);
     return results;

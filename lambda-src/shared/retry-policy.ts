@@ -2,6 +2,7 @@
  * When and how long to retry a call to the enrichment source. Throttling (429), server errors
  * (5xx), timeouts and network errors are transient; anything else (404 included) is an answer.
  */
+import { Clock, systemClock } from './clock';
 import { ENRICH_RETRY_BACKOFF } from '../../src/contract/enrich-retries';
 
 export interface RetryPolicy {
@@ -37,8 +38,8 @@ export class TransientFailure extends Error {
   }
 }
 
-export interface RetryOptions {
-  readonly sleep?: (ms: number) => Promise<void>;
+/** The clock (`sleep` between attempts, `now` for the deadline, `setTimer` for the calls' time limits). */
+export interface RetryOptions extends Clock {
   readonly random?: () => number;
   /**
    * Epoch milliseconds after which no attempt starts, nor a wait that would end past it: the
@@ -47,11 +48,7 @@ export interface RetryOptions {
    * @default - none
    */
   readonly deadline?: number;
-  /** The clock the deadline is read against. @default Date.now */
-  readonly now?: () => number;
 }
-
-const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs `attempt` until it returns, throws a non-transient error, or has failed `maxAttempts`
@@ -65,8 +62,8 @@ export async function withRetries<T>(
   giveUp: (lastReason: string, attempts: number, outOfTime: boolean) => Error,
   options: RetryOptions = {},
 ): Promise<T> {
-  const sleep = options.sleep ?? sleepFor;
-  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? systemClock.sleep;
+  const now = options.now ?? systemClock.now;
   const outOfTime = (wait: number) => options.deadline !== undefined && now() + wait >= options.deadline;
   let lastReason = '';
   for (let attemptNumber = 1; ; attemptNumber++) {

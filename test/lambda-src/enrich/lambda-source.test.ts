@@ -3,6 +3,7 @@ import { AddressInfo } from 'node:net';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { LambdaSource } from '../../../lambda-src/enrich/lambda-source';
 import { LocalLambda, startLocalLambda } from '../../stand-ins/local-lambda';
+import { ManualClock } from '../../stand-ins/manual-clock';
 
 describe('LambdaSource', () => {
   // Users' enrichment functions, run behind the local Invoke API.
@@ -53,10 +54,12 @@ describe('LambdaSource', () => {
 describe('LambdaSource with a deadline', () => {
   let server: Server;
   let endpoint: string;
+  /** Told of each invocation the endpoint receives. */
+  let received: () => void = () => undefined;
 
   // A Lambda endpoint that never answers: the real SDK client waits, and retries, until stopped.
   beforeAll(async () => {
-    server = createServer(() => undefined);
+    server = createServer(() => received());
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -66,13 +69,22 @@ describe('LambdaSource with a deadline', () => {
   }));
 
   test('gives up at the deadline with EnrichmentUnavailable instead of waiting for the function', async () => {
+    const clock = new ManualClock();
     const client = new LambdaClient({ region: 'us-east-1', endpoint, maxAttempts: 3, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    const source = new LambdaSource({ functionName: 'enricher', batchSize: 2, concurrency: 2, client, deadline: Date.now() + 300 });
-    const started = Date.now();
-    await expect(source.lookup(['id'], [{ line: 2, fields: ['1'] }])).rejects.toMatchObject({
-      name: 'EnrichmentUnavailable',
-      message: 'enrichment function enricher did not answer before the enrich-chunk function\'s deadline',
-    });
-    expect(Date.now() - started).toBeLessThan(3_000);
+    const source = new LambdaSource({ functionName: 'enricher', batchSize: 2, concurrency: 2, client, deadline: clock.now() + 300, clock });
+    const invoked = new Promise<void>((resolve) => { received = resolve; });
+    const lookup = source.lookup(['id'], [{ line: 2, fields: ['1'] }]);
+    try {
+      await Promise.race([invoked, lookup]);
+      // The invocation is in flight, to be given up once the 300 ms left have passed.
+      expect(clock.armed).toEqual([300]);
+      clock.advance(300);
+      await expect(lookup).rejects.toMatchObject({
+        name: 'EnrichmentUnavailable',
+        message: 'enrichment function enricher did not answer before the enrich-chunk function\'s deadline',
+      });
+    } finally {
+      client.destroy();
+    }
   });
 });

@@ -12,6 +12,7 @@ import { createActiveTable } from '../../../local/stand-ins/active-table';
 import { WorkFiles } from '../../../src/contract/run-layout';
 import { RunPlan } from '../../../src/contract/run-payloads';
 import { LocalAws, startLocalAws } from '../../stand-ins/local-aws';
+import { ManualClock } from '../../stand-ins/manual-clock';
 
 const bucket = 'enrich-table-test';
 const table = 'financials';
@@ -129,14 +130,17 @@ describe('TableSource', () => {
 describe('TableSource with a deadline', () => {
   test('gives up at the deadline with EnrichmentUnavailable when the table does not answer', async () => {
     // A DynamoDB endpoint that never answers: the real SDK client waits, and retries, until stopped.
-    const server = createServer(() => undefined);
+    let received: () => void = () => undefined;
+    const asked = new Promise<void>((resolve) => { received = resolve; });
+    const server = createServer(() => received());
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     try {
-      const client = new DynamoDBClient({
-        region: 'us-east-1',
-        endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      });
+      const clock = new ManualClock();
       const source = new TableSource({
         tableName: 't',
         keyColumn: 'k',
@@ -144,13 +148,16 @@ describe('TableSource with a deadline', () => {
         concurrency: 1,
         client,
         retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000 },
-        retryOptions: { deadline: Date.now() + 300 },
+        retryOptions: { deadline: clock.now() + 300, now: clock.now, setTimer: clock.setTimer },
       });
-      const started = Date.now();
-      await expect(source.lookup(['k'], [{ line: 2, fields: ['1'] }])).rejects.toThrow(
-        new EnrichmentUnavailable('enrichment table t did not answer before the enrich-chunk function\'s deadline'));
-      expect(Date.now() - started).toBeLessThan(3_000);
+      const lookup = source.lookup(['k'], [{ line: 2, fields: ['1'] }]);
+      await Promise.race([asked, lookup]);
+      // The call is in flight, to be given up once the 300 ms left have passed.
+      expect(clock.armed).toEqual([300]);
+      clock.advance(300);
+      await expect(lookup).rejects.toThrow(new EnrichmentUnavailable('enrichment table t did not answer before the enrich-chunk function\'s deadline'));
     } finally {
+      client.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
