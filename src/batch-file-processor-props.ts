@@ -135,6 +135,44 @@ export interface BatchFileProcessorProps {
    */
   readonly maxConcurrency?: number;
   /**
+   * How many runs process at once, 1 to 1,000. A run beyond it waits, before it splits its input,
+   * until an earlier one ends, in upload order (S3's event time): it does not fail, and it may wait
+   * as long as `runTimeout` allows, which counts the wait. A run that ends any way (succeeded,
+   * failed, timed out, aborted) gives its turn, or its place, to the next.
+   *
+   * Each run processes up to `maxConcurrency` chunks at once, and each chunk invokes a function at a
+   * time (more with a Lambda validator or enricher): with the defaults, 10 runs ask for at most
+   * 10 × 10 = 100 concurrent Lambda invocations, a tenth of an account's default quota of 1,000, so a
+   * burst of uploads leaves the rest of the account room. Raise it with `lambdaConcurrency`, which
+   * checks that it fits (docs/operations.md, "Bursts of uploads").
+   *
+   * @default 10
+   */
+  readonly maxConcurrentRuns?: number;
+  /**
+   * The Lambda concurrency the processor may use: the account's concurrency quota in the stack's
+   * region (1,000 unless raised), less what your other functions there need. When given, synth
+   * refuses a configuration whose runs may need more: `maxConcurrentRuns` × `maxConcurrency` chunk
+   * executions × the invocations each has in flight at once (1, plus the batches a Lambda validator or
+   * enricher sends at once) + 3 for the trigger, run-turns and notify; with
+   * `chunkFunctionsReservedConcurrency`, the reserved concurrency of the chunk functions + what the
+   * runs need outside them.
+   *
+   * @default - not checked
+   */
+  readonly lambdaConcurrency?: number;
+  /**
+   * Reserved concurrency of each function that processes a chunk (validate, enrich, record rejects),
+   * at least `maxConcurrentRuns` × `maxConcurrency`: every chunk execution may invoke each of them at
+   * once. Reserved, that concurrency is theirs alone, so other functions of the account can neither
+   * throttle them nor be throttled by them; Lambda refuses a reservation that leaves the account less
+   * than 100 unreserved
+   * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
+   *
+   * @default - no reservation: the functions share the account's unreserved concurrency
+   */
+  readonly chunkFunctionsReservedConcurrency?: number;
+  /**
    * The percentage of chunks that may fail (after retries) without failing the run, 0 to 100.
    * The records of a failed chunk are put in the rejects file with the reason `chunk processing failed`.
    *
@@ -160,8 +198,9 @@ export interface BatchFileProcessorProps {
    */
   readonly rejectedRecordRetention?: Duration;
   /**
-   * The longest a run may take, from upload to summary. A run that takes longer is stopped with
-   * the status TIMED_OUT, reported like a failure, and can be redriven.
+   * The longest a run may take, from upload to summary, waiting for its turn included
+   * (`maxConcurrentRuns`). A run that takes longer is stopped with the status TIMED_OUT, reported
+   * like a failure, and can be redriven.
    *
    * @default Duration.hours(24)
    */

@@ -16,15 +16,18 @@ import { PROCESSOR_METADATA_TYPE, ProcessorMetadata } from './contract/processor
 import { RUN_EVENT_SOURCE, RUN_FAILED_DETAIL_TYPE, RUN_SUCCEEDED_DETAIL_TYPE } from './contract/run-events';
 import { executionArnPrefix } from './execution-arns';
 import { warnIfImportedBucketHasNoKey } from './imported-bucket-key';
+import { checkLambdaConcurrency } from './lambda-concurrency';
 import { allowLogsToUseKey } from './log-encryption-key';
 import { grantListUnder, grantObjectRead, grantObjectWrite } from './object-grants';
 import { createOrchestrator } from './orchestrator';
 import { PipelineFunctions } from './pipeline-functions';
+import { processorTable } from './processor-table';
 import { ResolvedProps, resolveProps } from './resolved-props';
 import { createRunAlarms } from './run-alarms';
 import { createRunDashboard } from './run-dashboard';
 import { reportRunFailures } from './run-failure-reporting';
-import { unsuccessfulRunsMetric } from './run-metrics';
+import { runQueueMetric, unsuccessfulRunsMetric } from './run-metrics';
+import { createRunQueue, releaseTurnsOnRunEnd } from './run-queue';
 import { triggerRunsOnUpload } from './run-trigger';
 import { stateMachineLogGroup } from './state-machine-logging';
 
@@ -71,6 +74,22 @@ export class BatchFileProcessor extends Construct {
   public readonly archiveFunction: lambda.Function;
   /** The function that writes the run summary and sends the email. */
   public readonly notifyFunction: lambda.Function;
+  /**
+   * The run queue: the runs holding a turn and those waiting for one (`maxConcurrentRuns`), and the runs
+   * released. Its items are the run-turns function's alone.
+   */
+  public readonly runQueueTable: dynamodb.Table;
+  /** The function that admits runs in upload order, at most `maxConcurrentRuns` at once, and releases their turns. */
+  public readonly runTurnsFunction: lambda.Function;
+  /** The rule that sends the orchestrator's SUCCEEDED, FAILED, TIMED_OUT and ABORTED status changes to the run-turns function. */
+  public readonly runEndedRule: events.Rule;
+  /**
+   * Where a release of a run's turn that was not made is kept, for 14 days: an event EventBridge could not deliver
+   * to the run-turns function (the message is the event), or one it failed on past Lambda's two retries (Lambda's
+   * invocation record, the event in `requestPayload`). Until it is replayed, the run's turn is held until
+   * `runTimeout` after the run queued.
+   */
+  public readonly runQueueDeadLetterQueue: sqs.IQueue;
   /** The event bus each finished run's event is put on. */
   public readonly eventBus: events.IEventBus;
   /** The rule that sends the orchestrator's FAILED, TIMED_OUT and ABORTED status changes to the notify function. */
@@ -130,6 +149,14 @@ export class BatchFileProcessor extends Construct {
     this.mergeFunction = functions.merge;
     this.archiveFunction = functions.archive;
     this.notifyFunction = functions.notify;
+    checkLambdaConcurrency({
+      ...config,
+      perChunk: functions.invocationsPerChunk,
+      chunkFunctions: functions.enrich ? 3 : 2,
+    });
+    const runQueue = createRunQueue(this, { config, encryptionKey: key });
+    this.runQueueTable = runQueue.table;
+    this.runTurnsFunction = runQueue.turnsFunction;
 
     this.chunkProcessorLogGroup = stateMachineLogGroup(this, 'ChunkProcessorLogs', { ...config, encryptionKey: key });
     this.chunkProcessor = createChunkProcessor(this, {
@@ -149,22 +176,30 @@ export class BatchFileProcessor extends Construct {
       mergeFunction: this.mergeFunction,
       archiveFunction: this.archiveFunction,
       notifyFunction: this.notifyFunction,
+      turnsFunction: this.runTurnsFunction,
       chunkProcessor: this.chunkProcessor,
       logGroup: this.orchestratorLogGroup,
     });
     this.runExecutions = executionArnPrefix(this.orchestrator);
     functions.grantNotifyRunHistory(this.runExecutions);
 
-    const failureReporting = reportRunFailures(this, { orchestrator: this.orchestrator, notifyFunction: this.notifyFunction, encryptionKey: key });
+    const failureReporting = reportRunFailures(this, { orchestrator: this.orchestrator, handler: this.notifyFunction, encryptionKey: key });
     this.runFailedRule = failureReporting.rule;
     this.failureReportDeadLetterQueue = failureReporting.deadLetterQueue;
+    const release = releaseTurnsOnRunEnd(this, { orchestrator: this.orchestrator, handler: this.runTurnsFunction, encryptionKey: key });
+    this.runEndedRule = release.rule;
+    this.runQueueDeadLetterQueue = release.deadLetterQueue;
     const trigger = triggerRunsOnUpload(this, { config, bucket: this.bucket, orchestrator: this.orchestrator, encryptionKey: key });
     this.triggerFunction = trigger.triggerFunction;
     this.triggerDeadLetterQueue = trigger.deadLetterQueue;
 
-    const deadLetterQueues = { TriggerDeadLetterQueue: this.triggerDeadLetterQueue, FailureReportDeadLetterQueue: this.failureReportDeadLetterQueue };
-    // S3 invokes the trigger, and EventBridge notify, asynchronously.
-    const asyncFunctions = { Trigger: this.triggerFunction, Notify: this.notifyFunction };
+    const deadLetterQueues = {
+      TriggerDeadLetterQueue: this.triggerDeadLetterQueue,
+      FailureReportDeadLetterQueue: this.failureReportDeadLetterQueue,
+      RunQueueDeadLetterQueue: this.runQueueDeadLetterQueue,
+    };
+    // S3 invokes the trigger, and EventBridge notify and run-turns, asynchronously.
+    const asyncFunctions = { Trigger: this.triggerFunction, Notify: this.notifyFunction, RunTurns: this.runTurnsFunction };
     this.alarms = (props.alarms ?? true)
       ? createRunAlarms(this, { orchestrator: this.orchestrator, chunkProcessor: this.chunkProcessor, deadLetterQueues, asyncFunctions })
       : [];
@@ -206,6 +241,19 @@ export class BatchFileProcessor extends Construct {
   }
 
   /**
+   * Runs waiting for their turn (`maxConcurrentRuns`), counted when a run joins the queue, takes a turn or
+   * ends. @default - maximum over 5 minutes
+   */
+  public metricRunsWaiting(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return runQueueMetric(this.orchestrator, 'RunsWaiting', props);
+  }
+
+  /** Runs holding a turn: splitting, processing or publishing, at most `maxConcurrentRuns`. @default - maximum over 5 minutes */
+  public metricRunsRunning(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return runQueueMetric(this.orchestrator, 'RunsRunning', props);
+  }
+
+  /**
    * Lets `grantee` upload files that start runs: put objects under the input prefix (in parts too,
    * as `aws s3 cp` does for large files), and encrypt with the bucket's key when it has one.
    */
@@ -244,15 +292,12 @@ export class BatchFileProcessor extends Construct {
   }
 
   private createRejectedRecordsTable(config: ResolvedProps, key: kms.IKey | undefined): dynamodb.Table {
-    return new dynamodb.Table(this, 'RejectedRecords', {
+    return processorTable(this, 'RejectedRecords', {
       partitionKey: { name: 'runId', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'line', type: dynamodb.AttributeType.NUMBER },
       timeToLiveAttribute: 'expiresAt',
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: key ? dynamodb.TableEncryption.CUSTOMER_MANAGED : dynamodb.TableEncryption.AWS_MANAGED,
-      encryptionKey: key,
       removalPolicy: config.removalPolicy,
+      encryptionKey: key,
     });
   }
 

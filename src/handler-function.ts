@@ -31,6 +31,8 @@ export interface HandlerFunctionProps {
   readonly deadLetterQueue?: IQueue;
   /** For functions invoked asynchronously: how many times Lambda retries a failed event. */
   readonly retryAttempts?: number;
+  /** Concurrency reserved for the function, and its most. @default - none: the account's unreserved concurrency */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -60,6 +62,7 @@ export class HandlerFunction extends lambda.Function {
       logGroup,
       deadLetterQueue: props.deadLetterQueue,
       retryAttempts: props.retryAttempts,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
     });
     // A validation, not a check here: validators and enrichers add their variables after construction.
     this.node.addValidation({

@@ -17,8 +17,8 @@ export interface HandlerTaskOptions {
    * How many times a failed invocation is retried in all, whatever the Lambda error (service
    * error, crash or timeout; throttling has `throttleRetry`), in one retrier waiting
    * `retryInterval` and then twice as long each time: a budget the definition states.
-   * @default - CDK's retry of Lambda service errors (6, from 2 s) and 3 retries (from 2 s) of
-   * crashes, timeouts and throttling
+   * @default - CDK's retry of Lambda service errors (6, from 2 s), 3 retries (from 2 s) of crashes
+   * and timeouts, and RUN_STEP_THROTTLE_RETRY of throttling
    */
   readonly retryAttempts?: number;
   /** The first wait before a retry, with `retryAttempts`. @default Duration.seconds(1) */
@@ -39,6 +39,15 @@ export interface ThrottleRetry {
   /** The longest wait, before jitter (MaxDelaySeconds). */
   readonly maxDelay: Duration;
 }
+
+/**
+ * How a throttled step of the orchestrator is retried: up to 10 times, full jitter over waits from
+ * 2 s doubling to at most 60 s (at most about 6 minutes in all): a run's step has the run's timeout,
+ * not the chunk processor's 5 minutes, and a run must not fail because the account's concurrency was
+ * taken for a few minutes. MaxDelaySeconds caps the wait and JitterStrategy FULL draws each wait
+ * from 0 to it (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+ */
+export const RUN_STEP_THROTTLE_RETRY: ThrottleRetry = { maxAttempts: 10, interval: Duration.seconds(2), maxDelay: Duration.seconds(60) };
 
 /**
  * The Lambda service errors CDK's LambdaInvoke retries by default: Lambda's 500 errors, named
@@ -89,12 +98,13 @@ export function invokeHandler(scope: Construct, id: string, fn: IFunction, optio
   });
   if (!budgeted) {
     task.addRetry({
-      errors: [...LAMBDA_INVOCATION_ERRORS, ...LAMBDA_THROTTLING_ERRORS],
+      errors: LAMBDA_INVOCATION_ERRORS,
       interval: Duration.seconds(2),
       maxAttempts: 3,
       backoffRate: 2,
       jitterStrategy: sfn.JitterType.FULL,
     });
+    addThrottleRetry(task, RUN_STEP_THROTTLE_RETRY);
     return task;
   }
   if (options.retryAttempts! > 0) {
@@ -106,16 +116,19 @@ export function invokeHandler(scope: Construct, id: string, fn: IFunction, optio
       jitterStrategy: sfn.JitterType.FULL,
     });
   }
-  // Its own retrier, so that a burst of throttling does not use up the retries of crashes and timeouts.
-  if (options.throttleRetry && options.throttleRetry.maxAttempts > 0) {
-    task.addRetry({
-      errors: LAMBDA_THROTTLING_ERRORS,
-      interval: options.throttleRetry.interval,
-      maxAttempts: options.throttleRetry.maxAttempts,
-      maxDelay: options.throttleRetry.maxDelay,
-      backoffRate: 2,
-      jitterStrategy: sfn.JitterType.FULL,
-    });
-  }
+  if (options.throttleRetry) addThrottleRetry(task, options.throttleRetry);
   return task;
+}
+
+/** Its own retrier, so that a burst of throttling does not use up the retries of crashes and timeouts. */
+function addThrottleRetry(task: tasks.LambdaInvoke, retry: ThrottleRetry): void {
+  if (retry.maxAttempts === 0) return;
+  task.addRetry({
+    errors: LAMBDA_THROTTLING_ERRORS,
+    interval: retry.interval,
+    maxAttempts: retry.maxAttempts,
+    maxDelay: retry.maxDelay,
+    backoffRate: 2,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
 }

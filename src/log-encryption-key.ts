@@ -12,8 +12,8 @@ export const IMPORTED_KEY_WARNING = 'cdk-batch-file-processor:importedEncryption
  * - CloudWatch Logs encrypts a log group's data as the service principal `logs.<region>.amazonaws.com`
  *   (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html, "Set permissions
  *   on the KMS key");
- * - EventBridge sends an undeliverable failure report to its dead-letter queue as
- *   `events.amazonaws.com`, which needs kms:GenerateDataKey and kms:Decrypt on the queue's key
+ * - EventBridge sends an undeliverable status change (a failure report, a run's release) to its dead-letter
+ *   queue as `events.amazonaws.com`, which needs kms:GenerateDataKey and kms:Decrypt on the queue's key
  *   (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html). Scoped to this account:
  *   the rule's ARN would make the key depend on the rule, which depends on the queue and so the key.
  * A key created in this stack gets those grants here. The policy of an imported key
@@ -35,7 +35,7 @@ export function allowLogsToUseKey(scope: Construct, key: IKey): void {
     'to use the key, or creating the log groups fails at deployment. Add this statement to the key policy',
     '(https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html):',
     JSON.stringify(logsKeyPolicyStatement(printed), undefined, 2),
-    'and, so that EventBridge can keep an undeliverable failure report in the encrypted dead-letter queue',
+    'and, so that EventBridge can keep an undeliverable failure report or run release in the encrypted dead-letter queues',
     '(https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html):',
     JSON.stringify(eventsKeyPolicyStatement(printed), undefined, 2),
     'The key policy must also let this account\'s IAM policies grant the key\'s use (the default key policy does):',

@@ -1,6 +1,6 @@
 import { ArnFormat, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Function as LambdaFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -13,6 +13,7 @@ import { PayloadTemplate, statePath } from './contract/state-paths';
 import { invokeHandler } from './handler-task';
 import { ManifestItemReader } from './manifest-item-reader';
 import { MapResultWriter, requireResultWriter, useResultWriterV2 } from './map-result-writer';
+import { takeTurnBefore } from './turn-states';
 
 export interface OrchestratorProps {
   readonly bucket: s3.IBucket;
@@ -21,6 +22,8 @@ export interface OrchestratorProps {
   readonly mergeFunction: IFunction;
   readonly archiveFunction: IFunction;
   readonly notifyFunction: IFunction;
+  /** run-turns, which TakeTurn asks (src/turn-states.ts). */
+  readonly turnsFunction: LambdaFunction;
   readonly chunkProcessor: sfn.IStateMachine;
   readonly maxConcurrency: number;
   readonly toleratedFailurePercentage: number;
@@ -62,7 +65,8 @@ const mapOutputPath = statePath<MapRunOutput>;
 
 /**
  * The Standard state machine of one run (input `RunRequest`):
- * SplitInput → ProcessChunks (Distributed Map) → MergeChunks → ArchiveInput → NotifySuccess.
+ * TakeTurn (waiting while `maxConcurrentRuns` runs hold one) → SplitInput → ProcessChunks
+ * (Distributed Map) → MergeChunks → ArchiveInput → NotifySuccess.
  *
  * No step is caught. A failed step fails the execution at that step, which is what makes a
  * redrive (`RedriveExecution`) continue from it; a Catch routing to a `Fail` state would make
@@ -82,7 +86,7 @@ export function createOrchestrator(scope: Construct, props: OrchestratorProps): 
   const { bucket } = props;
 
   const split = invokeHandler(steps, 'SplitInput', props.splitFunction, {
-    // No payload: the whole state, which is the RunRequest itself, optional versionId included.
+    // No payload: the whole state, the RunRequest (optional versionId included) with TakeTurn's answer.
     resultPath: runPath('split'),
   });
 
@@ -182,12 +186,13 @@ export function createOrchestrator(scope: Construct, props: OrchestratorProps): 
     resultPath: runPath('notification'),
   });
 
-  const definition = sfn.Chain.start(split)
+  const run = sfn.Chain.start(split)
     .next(processChunks)
     .next(merge)
     .next(archiveInput)
     .next(notifySuccess)
     .next(new sfn.Succeed(steps, 'RunSucceeded'));
+  const definition = takeTurnBefore(steps, props.turnsFunction, run);
 
   const orchestrator = new sfn.StateMachine(scope, 'Orchestrator', {
     stateMachineType: sfn.StateMachineType.STANDARD,

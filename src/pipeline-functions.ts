@@ -9,11 +9,12 @@ import { BatchFileProcessorProps } from './batch-file-processor-props';
 import { CHUNK_STEP_TIMEOUTS } from './chunk-time-budget';
 import { Variables } from './contract/environment-variables';
 import {
-  ARCHIVE_INPUT_ENVIRONMENT, ENRICH_CHUNK_ENVIRONMENT, MERGE_CHUNKS_ENVIRONMENT, NOTIFY_ENVIRONMENT, RECORD_REJECTS_ENVIRONMENT,
-  SPLIT_INPUT_ENVIRONMENT, VALIDATE_CHUNK_ENVIRONMENT,
+  ARCHIVE_INPUT_ENVIRONMENT, ENRICH_CHUNK_ENVIRONMENT, EnricherSettings, MERGE_CHUNKS_ENVIRONMENT, NOTIFY_ENVIRONMENT, RECORD_REJECTS_ENVIRONMENT,
+  SPLIT_INPUT_ENVIRONMENT, VALIDATE_CHUNK_ENVIRONMENT, ValidatorSettings,
 } from './contract/handler-environment';
 import { emailConfigurationSetArns, emailIdentityArns } from './email-identity';
 import { HandlerFunction, HandlerFunctionProps } from './handler-function';
+import { invocationsPerChunk } from './lambda-concurrency';
 import { grantListUnder, grantObjectDelete, grantObjectRead, grantObjectWrite } from './object-grants';
 import { ResolvedProps } from './resolved-props';
 
@@ -40,6 +41,8 @@ export class PipelineFunctions {
   public readonly merge: lambda.Function;
   public readonly archive: lambda.Function;
   public readonly notify: lambda.Function;
+  /** The most Lambda invocations one chunk execution has in flight (src/lambda-concurrency.ts). */
+  public readonly invocationsPerChunk: number;
 
   private readonly scope: Construct;
   private readonly props: PipelineFunctionsProps;
@@ -50,6 +53,9 @@ export class PipelineFunctions {
    * definition in src/contract/handler-environment.ts, which the handler decodes.
    */
   private readonly inTheBucket: { readonly logLevel: ResolvedProps['logLevel']; readonly bucket: string; readonly workPrefix: string };
+  /** What the validator and the enricher were bound to: how validate-chunk and enrich-chunk call them. */
+  private validatorSettings: ValidatorSettings = { kind: 'none' };
+  private enricherSettings?: EnricherSettings;
 
   constructor(scope: Construct, props: PipelineFunctionsProps) {
     this.scope = scope;
@@ -70,6 +76,7 @@ export class PipelineFunctions {
     this.merge = this.createMergeChunks();
     this.archive = this.createArchiveInput();
     this.notify = this.createNotify();
+    this.invocationsPerChunk = invocationsPerChunk(config.chunkSize, this.validatorSettings, this.enricherSettings);
   }
 
   /**
@@ -109,7 +116,7 @@ export class PipelineFunctions {
   /** Reads a chunk; writes the valid records and the validation rejects. */
   private createValidateChunk(): lambda.Function {
     const { config, bucket, validator, enrichment } = this.props;
-    const fn = this.handler('ValidateChunk', {
+    const fn = this.chunkHandler('ValidateChunk', {
       memorySize: config.memorySize,
       handlerName: 'validate-chunk',
       description: 'Validates the records of one chunk',
@@ -117,10 +124,11 @@ export class PipelineFunctions {
       environment: {},
     });
     // The validator's settings once it has granted the function what it calls.
+    if (validator) this.validatorSettings = validator._bind(this.scope, { grantee: fn });
     addEnvironment(fn, VALIDATE_CHUNK_ENVIRONMENT.encode({
       ...this.inTheBucket,
       enrichment: enrichment !== undefined,
-      validator: validator?._bind(this.scope, { grantee: fn }) ?? { kind: 'none' },
+      validator: this.validatorSettings,
     }));
     grantObjectRead(bucket, fn, this.objects.work);
     grantObjectWrite(bucket, fn, this.objects.work);
@@ -131,7 +139,7 @@ export class PipelineFunctions {
   private createEnrichChunk(): lambda.Function | undefined {
     const { config, bucket, enrichment } = this.props;
     if (!enrichment) return undefined;
-    const fn = this.handler('EnrichChunk', {
+    const fn = this.chunkHandler('EnrichChunk', {
       memorySize: config.memorySize,
       handlerName: 'enrich-chunk',
       description: 'Enriches the valid records of one chunk',
@@ -139,7 +147,8 @@ export class PipelineFunctions {
       timeout: CHUNK_STEP_TIMEOUTS.enrich,
       environment: {},
     });
-    addEnvironment(fn, ENRICH_CHUNK_ENVIRONMENT.encode({ ...this.inTheBucket, enricher: enrichment._bind(this.scope, { grantee: fn }) }));
+    this.enricherSettings = enrichment._bind(this.scope, { grantee: fn });
+    addEnvironment(fn, ENRICH_CHUNK_ENVIRONMENT.encode({ ...this.inTheBucket, enricher: this.enricherSettings }));
     grantObjectRead(bucket, fn, this.objects.work);
     grantObjectWrite(bucket, fn, this.objects.work);
     return fn;
@@ -151,7 +160,7 @@ export class PipelineFunctions {
    */
   private createRecordRejects(): lambda.Function {
     const { config, bucket, rejectedRecordsTable, enrichment, encryptionKey } = this.props;
-    const fn = this.handler('RecordRejects', {
+    const fn = this.chunkHandler('RecordRejects', {
       memorySize: config.memorySize,
       handlerName: 'record-rejects',
       description: 'Stores the rejected records of one chunk in the rejected-records table',
@@ -253,6 +262,11 @@ export class PipelineFunctions {
       }));
     }
     return fn;
+  }
+
+  /** A function of the chunk processor's steps, with the reserved concurrency asked for them. */
+  private chunkHandler(id: string, props: Omit<HandlerFunctionProps, 'logRetention' | 'removalPolicy' | 'encryptionKey'>): HandlerFunction {
+    return this.handler(id, { ...props, reservedConcurrentExecutions: this.props.config.chunkFunctionsReservedConcurrency });
   }
 
   private handler(id: string, props: Omit<HandlerFunctionProps, 'logRetention' | 'removalPolicy' | 'encryptionKey'>): HandlerFunction {

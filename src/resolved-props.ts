@@ -32,6 +32,9 @@ export interface ResolvedProps {
   readonly archivePrefix: string;
   readonly workPrefix: string;
   readonly maxConcurrency: number;
+  readonly maxConcurrentRuns: number;
+  readonly lambdaConcurrency?: number;
+  readonly chunkFunctionsReservedConcurrency?: number;
   readonly toleratedFailurePercentage: number;
   readonly intermediateFileRetentionDays: number;
   readonly rejectedRecordRetentionDays: number;
@@ -119,6 +122,18 @@ function intermediateFileRetentionDays(retention: Duration | undefined, runTimeo
   return days;
 }
 
+/**
+ * The most runs that may hold a turn at once. Their turns, of about 80 bytes each (run id, attempt, deadline),
+ * share one DynamoDB item (lambda-src/turns/dynamodb-queue-store.ts): 80 KB at most, within DynamoDB's 400 KB, and
+ * each admission and release rewrites it, at a write unit per KB.
+ */
+export const MAX_CONCURRENT_RUNS = 1_000;
+
+/** A concurrency, when given: Lambda's are whole numbers from 1 (0 would stop a function). */
+function optionalInteger(name: string, value: number | undefined): number | undefined {
+  return value === undefined ? undefined : integerIn(name, value, 1, 1_000_000);
+}
+
 /** Fills in the defaults and throws an error naming the prop and its allowed range for each invalid one. */
 export function resolveProps(props: BatchFileProcessorProps): ResolvedProps {
   if (props.bucket && props.bucketProps) {
@@ -149,6 +164,9 @@ export function resolveProps(props: BatchFileProcessorProps): ResolvedProps {
     delimiter: checkDelimiter(props.delimiter ?? HANDLER_DEFAULTS.delimiter),
     encoding: oneOfProp('encoding', props.encoding ?? HANDLER_DEFAULTS.encoding, INPUT_ENCODINGS),
     maxConcurrency: integerIn('maxConcurrency', props.maxConcurrency ?? 10, 1, 10_000),
+    maxConcurrentRuns: integerIn('maxConcurrentRuns', props.maxConcurrentRuns ?? HANDLER_DEFAULTS.maxConcurrentRuns, 1, MAX_CONCURRENT_RUNS),
+    lambdaConcurrency: optionalInteger('lambdaConcurrency', props.lambdaConcurrency),
+    chunkFunctionsReservedConcurrency: optionalInteger('chunkFunctionsReservedConcurrency', props.chunkFunctionsReservedConcurrency),
     toleratedFailurePercentage,
     intermediateFileRetentionDays: intermediateFileRetentionDays(props.intermediateFileRetention, runTimeout),
     rejectedRecordRetentionDays: wholeDays('rejectedRecordRetention', props.rejectedRecordRetention ?? Duration.days(HANDLER_DEFAULTS.rejectedRecordRetentionDays)),

@@ -1,14 +1,14 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { recordsMetric, unsuccessfulRunsMetric } from './run-metrics';
+import { recordsMetric, runQueueMetric, unsuccessfulRunsMetric } from './run-metrics';
 
 export interface RunDashboardProps {
   readonly orchestrator: sfn.IStateMachine;
   readonly chunkProcessor: sfn.IStateMachine;
 }
 
-/** Runs, durations, records and chunk failures of one processor on one dashboard. */
+/** Runs, the run queue, durations, records and chunk failures of one processor on one dashboard. */
 export function createRunDashboard(scope: Construct, props: RunDashboardProps): cloudwatch.Dashboard {
   const { orchestrator, chunkProcessor } = props;
   const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard');
@@ -16,6 +16,10 @@ export function createRunDashboard(scope: Construct, props: RunDashboardProps): 
     new cloudwatch.GraphWidget({
       title: 'Runs',
       left: [orchestrator.metricSucceeded({ label: 'Succeeded', statistic: cloudwatch.Stats.SUM }), unsuccessfulRunsMetric(orchestrator)],
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Runs waiting and running (maxConcurrentRuns)',
+      left: [runQueueMetric(orchestrator, 'RunsWaiting', { label: 'Waiting' }), runQueueMetric(orchestrator, 'RunsRunning', { label: 'Running' })],
     }),
     new cloudwatch.GraphWidget({ title: 'Run duration', left: [orchestrator.metricTime({ statistic: cloudwatch.Stats.AVERAGE, label: 'Average' })] }),
     new cloudwatch.GraphWidget({

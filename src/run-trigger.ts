@@ -7,6 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { TRIGGER_ENVIRONMENT } from './contract/handler-environment';
+import { createDeadLetterQueue } from './dead-letter-queue';
 import { HandlerFunction } from './handler-function';
 import { ResolvedProps } from './resolved-props';
 
@@ -38,11 +39,7 @@ const INPUT_SUFFIXES = ['.csv', '.csv.gz', '.CSV', '.CSV.GZ'];
  */
 export function triggerRunsOnUpload(scope: Construct, props: RunTriggerProps): RunTrigger {
   const { config, encryptionKey: key } = props;
-  const deadLetterQueue = new sqs.Queue(scope, 'TriggerDeadLetterQueue', {
-    ...key ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key } : { encryption: sqs.QueueEncryption.SQS_MANAGED },
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
-  });
+  const deadLetterQueue = createDeadLetterQueue(scope, 'TriggerDeadLetterQueue', key);
   const trigger = new HandlerFunction(scope, 'Trigger', {
     handlerName: 'trigger',
     description: 'Starts the orchestrator for each CSV file uploaded under the input prefix',

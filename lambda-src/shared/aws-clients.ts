@@ -52,8 +52,9 @@ export const sesClient = (): SESv2Client => (ses ??= new SESv2Client({}));
 /*
  * Lambda and DynamoDB have two clients each, because a client's attempts are set when it is made:
  * the enrichment source's make as many as its retry policy (defaultRetryPolicy.maxAttempts), the
- * validator's and the rejects writer's the SDK's default for the service. A deployed function makes
- * one of each at most: the enrichment's are enrich-chunk's alone.
+ * validator's, the rejects writer's and run-turns' the SDK's default for the service (3 for Lambda, 4
+ * for DynamoDB, throttling retried after up to 1, 2, 4 s of full jitter: within each function's timeout).
+ * A deployed function makes one of each at most: the enrichment's are enrich-chunk's alone.
  */
 
 let lambda: LambdaClient | undefined;
@@ -61,7 +62,7 @@ let lambda: LambdaClient | undefined;
 export const lambdaClient = (): LambdaClient => (lambda ??= new LambdaClient({}));
 
 let dynamoDb: DynamoDBClient | undefined;
-/** The rejects writer's: it writes the rejects table. */
+/** The rejects writer's and run-turns': they write the rejects table and the run queue. */
 export const dynamoDbClient = (): DynamoDBClient => (dynamoDb ??= new DynamoDBClient({ ...MANY_REQUESTS }));
 
 const ENRICHMENT_SOURCE = { ...MANY_REQUESTS, maxAttempts: defaultRetryPolicy.maxAttempts };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { stem } from '../../src/contract/run-layout';
 import { RunRequest } from '../../src/contract/run-payloads';
+import { uploadTicket } from '../../src/contract/run-turns';
 
 /** S3 event keys are form-encoded: `+` stands for a space, the rest is percent-encoded. */
 export function decodeS3Key(encoded: string): string {
@@ -37,12 +38,14 @@ function runRequestFor(record: S3EventRecord): RunRequest | undefined {
   const bucket = record.s3.bucket.name;
   const key = decodeS3Key(record.s3.object.key);
   if (!isInputKey(key)) return undefined;
-  const versionId = record.s3.object.versionId;
-  const runId = runIdFor(bucket, key, versionId ?? record.s3.object.sequencer);
-  return versionId === undefined ? { runId, bucket, key } : { runId, bucket, key, versionId };
+  const { versionId, sequencer } = record.s3.object;
+  const runId = runIdFor(bucket, key, versionId ?? sequencer);
+  // The same for every delivery of the event: a retried start queues where the first would have.
+  const ticket = uploadTicket(record.eventTime, sequencer);
+  return { runId, bucket, key, ...versionId === undefined ? {} : { versionId }, ...ticket === undefined ? {} : { ticket } };
 }
 
-/** The runs an S3 notification asks for: one per created `.csv` or `.csv.gz` object. */
+/** The runs an S3 notification asks for: one per created `.csv` or `.csv.gz` object, each with its place in the run queue. */
 export function runRequestsFrom(event: S3Event): RunRequest[] {
   return (event.Records ?? []).flatMap((record) => runRequestFor(record) ?? []);
 }

@@ -5,6 +5,7 @@
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { BatchValidator, CandidateRecord, Verdict } from './batch-validator';
+import { HANDLER_DEFAULTS } from '../../src/contract/handler-environment';
 import { lambdaClient } from '../shared/aws-clients';
 import { BatchFunction } from '../shared/batch-invoke';
 import { mapWithConcurrency } from '../shared/concurrency-pool';
@@ -30,7 +31,7 @@ function verdictsOf(reply: unknown, expected: number, fn: BatchFunction): Verdic
 export interface LambdaValidatorOptions {
   readonly functionName: string;
   readonly batchSize: number;
-  /** Invocations in flight at once. @default 4 */
+  /** Invocations in flight at once; the construct counts them against its Lambda concurrency budget. @default HANDLER_DEFAULTS.validatorConcurrency */
   readonly concurrency?: number;
   /** @default - the handlers' shared client (lambdaClient()) */
   readonly client?: LambdaClient;
@@ -46,7 +47,7 @@ export function lambdaValidator(options: LambdaValidatorOptions): BatchValidator
   return async (header, records) => {
     const batches: CandidateRecord[][] = [];
     for (let i = 0; i < records.length; i += options.batchSize) batches.push(records.slice(i, i + options.batchSize));
-    const verdicts = await mapWithConcurrency(batches, options.concurrency ?? 4, async (batch) =>
+    const verdicts = await mapWithConcurrency(batches, options.concurrency ?? HANDLER_DEFAULTS.validatorConcurrency, async (batch) =>
       verdictsOf(await fn.invoke({ header, records: batch.map(({ line, fields }) => ({ line, fields })) }), batch.length, fn));
     return verdicts.flat();
   };

@@ -7,9 +7,12 @@
 import {
   EnrichmentResult, MapRunResult, MergeResult, NotifyResult, RunRequest, SplitResult, ValidateTask, ValidationResult,
 } from './run-payloads';
+import { TurnAnswer } from './run-turns';
 
 /** The orchestrator's state: the `RunRequest` the trigger starts it with, then each step's result. */
 export interface RunState extends RunRequest {
+  /** TakeTurn's latest answer. */
+  readonly turn: TurnAnswer;
   /** SplitInput's. */
   readonly split: SplitResult;
   /** ProcessChunks'. */

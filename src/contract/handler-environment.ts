@@ -37,6 +37,9 @@ export const HANDLER_DEFAULTS = {
   enrichTimeoutMs: 5_000,
   enrichMaxAttempts: 4,
   enrichLambdaBatchSize: 500,
+  /** A Lambda validator's invocations in flight from one validate-chunk invocation: no prop sets it. */
+  validatorConcurrency: 4,
+  maxConcurrentRuns: 10,
 } as const;
 
 /**
@@ -210,6 +213,15 @@ export const NOTIFY_ENVIRONMENT = group({
   email: allOrNone({ sender: EMAIL_SENDER, recipients: EMAIL_RECIPIENTS, configurationSet: EMAIL_CONFIGURATION_SET }),
 });
 
+/** run-turns keeps the run queue: the table, how many runs may hold a turn, and how long a run may last. */
+export const RUN_TURNS_ENVIRONMENT = group({
+  logLevel: LOG_LEVEL,
+  table: required('RUN_QUEUE_TABLE', TEXT),
+  maxConcurrentRuns: withDefault('MAX_CONCURRENT_RUNS', POSITIVE_INTEGER, HANDLER_DEFAULTS.maxConcurrentRuns),
+  /** A run's deadline, past which its entry and its turn are dropped; and how long it may wait (run-turns.ts). */
+  runTimeoutSeconds: required('RUN_TIMEOUT_SECONDS', POSITIVE_INTEGER),
+});
+
 /** Each handler's environment, by the handler's name (its entry point `lambda-src/<name>.ts`). */
 export const HANDLER_ENVIRONMENTS = {
   'trigger': TRIGGER_ENVIRONMENT,
@@ -220,6 +232,7 @@ export const HANDLER_ENVIRONMENTS = {
   'merge-chunks': MERGE_CHUNKS_ENVIRONMENT,
   'archive-input': ARCHIVE_INPUT_ENVIRONMENT,
   'notify': NOTIFY_ENVIRONMENT,
+  'run-turns': RUN_TURNS_ENVIRONMENT,
 };
 export type HandlerName = keyof typeof HANDLER_ENVIRONMENTS;
 

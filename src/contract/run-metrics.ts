@@ -1,7 +1,7 @@
 /**
- * The record counts the notify handler publishes for each successful run (CloudWatch embedded
- * metric format) and the construct charts and exposes. Nothing here may import aws-cdk-lib: it is
- * bundled into a Lambda handler.
+ * The record counts the notify handler publishes for each successful run, and the run queue's counts
+ * run-turns publishes (CloudWatch embedded metric format), which the construct charts and exposes.
+ * Nothing here may import aws-cdk-lib: it is bundled into the Lambda handlers.
  */
 
 /** The CloudWatch namespace of the run metrics. */
@@ -12,3 +12,6 @@ export const RUN_METRICS_DIMENSION = 'StateMachine';
 
 /** The metrics of a successful run, each a count. */
 export type RunRecordMetric = 'RecordsTotal' | 'RecordsValid' | 'RecordsRejected' | 'ChunksFailed';
+
+/** The run queue's metrics, each a count at the time run-turns took or released a turn. */
+export type RunQueueMetric = 'RunsWaiting' | 'RunsRunning';

@@ -16,6 +16,11 @@ export interface RunRequest {
   /** The object key, decoded (S3 events URL-encode keys). */
   readonly key: string;
   readonly versionId?: string;
+  /**
+   * Where the run queues for its turn (run-turns.ts `uploadTicket`): the upload's S3 event time and
+   * sequencer. Absent from a run started otherwise, which queues by its execution's start time.
+   */
+  readonly ticket?: string;
 }
 
 /** One chunk of the input, as listed in the manifest that the Distributed Map reads. */

@@ -7,11 +7,11 @@ import { IMPORTED_KEY_WARNING } from '../../src/log-encryption-key';
 const { template } = synthesizeProcessor((stack) => ({ encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) }));
 const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] };
 
-test('the bucket, the table and every log group are encrypted with the given key', () => {
+test('the bucket, the tables and every log group are encrypted with the given key', () => {
   template.hasResourceProperties('AWS::S3::Bucket', {
     BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn }, BucketKeyEnabled: true }] },
   });
-  template.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn } });
+  template.resourcePropertiesCountIs('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn } }, 2);
   template.allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: keyArn });
 });
 
@@ -25,7 +25,7 @@ test('the functions and the orchestrator that touch encrypted data may use the k
   const kmsUsers = policyStatements(template)
     .filter((statement) => statement.Action.includes('kms:Decrypt'))
     .map((statement) => JSON.stringify(statement.roles));
-  for (const role of ['SplitInput', 'ValidateChunk', 'RecordRejects', 'MergeChunks', 'ArchiveInput', 'Notify', 'OrchestratorRole']) {
+  for (const role of ['SplitInput', 'ValidateChunk', 'RecordRejects', 'MergeChunks', 'ArchiveInput', 'Notify', 'RunTurns', 'OrchestratorRole']) {
     expect(kmsUsers.some((roles) => roles.includes(`Processor${role}`))).toBe(true);
   }
 });
@@ -40,9 +40,9 @@ test('the trigger\'s dead-letter queue is encrypted with the key, and the trigge
   expect(triggerKeyActions.flatMap((statement) => statement.Action).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
 });
 
-test('the failure reports\' dead-letter queue is encrypted with the key, which EventBridge, its sender, may use for that in this account', () => {
+test('the failure reports\' and the run releases\' dead-letter queues are encrypted with the key, which EventBridge, their sender, may use for that in this account', () => {
   template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: keyArn, MessageRetentionPeriod: 14 * 24 * 3600 });
-  template.resourcePropertiesCountIs('AWS::SQS::Queue', { KmsMasterKeyId: keyArn }, 2);
+  template.resourcePropertiesCountIs('AWS::SQS::Queue', { KmsMasterKeyId: keyArn }, 3);
   template.hasResourceProperties('AWS::KMS::Key', {
     KeyPolicy: {
       Statement: Match.arrayWith([Match.objectLike({

@@ -34,6 +34,7 @@ function functionsOf(processor: BatchFileProcessor): Partial<Record<HandlerName,
     'merge-chunks': processor.mergeFunction,
     'archive-input': processor.archiveFunction,
     'notify': processor.notifyFunction,
+    'run-turns': processor.runTurnsFunction,
   };
 }
 
@@ -59,6 +60,7 @@ function decodedEnvironments(setup: (stack: Stack) => BatchFileProcessorProps) {
     bucket: local(processor.bucket.bucketName),
     stateMachineArn: local(processor.orchestrator.stateMachineArn),
     rejectsTable: local(processor.rejectedRecordsTable.tableName),
+    runQueueTable: local(processor.runQueueTable.tableName),
     local,
   };
 }
@@ -71,7 +73,7 @@ const userFunction = (stack: Stack, id: string) => new lambda.Function(stack, id
 
 describe('with the defaults: no validator, no enrichment, no email', () => {
   test('every handler reads what the props document as their defaults', () => {
-    const { decoded, bucket, stateMachineArn, rejectsTable } = decodedEnvironments(() => ({}));
+    const { decoded, bucket, stateMachineArn, rejectsTable, runQueueTable } = decodedEnvironments(() => ({}));
     const inTheBucket = { logLevel: 'info', bucket, workPrefix: 'runs/' };
     expect(decoded).toEqual({
       'trigger': { logLevel: 'info', stateMachineArn },
@@ -81,6 +83,7 @@ describe('with the defaults: no validator, no enrichment, no email', () => {
       'merge-chunks': { ...inTheBucket, enrichment: false },
       'archive-input': { logLevel: 'info', bucket, copyMultipartThreshold: undefined },
       'notify': { ...inTheBucket, outputPrefix: 'output/', eventBusName: 'default', linkExpirySeconds: 86_400, email: undefined },
+      'run-turns': { logLevel: 'info', table: runQueueTable, maxConcurrentRuns: 10, runTimeoutSeconds: 86_400 },
     });
   });
 });
@@ -99,6 +102,8 @@ describe('with every prop the handlers read set, and email', () => {
       rejectedRecordRetention: Duration.days(7),
       linkExpiry: Duration.hours(12),
       email: { sender: 'batch@example.com', recipients: ['a@example.com', 'b@example.org'] },
+      maxConcurrentRuns: 3,
+      runTimeout: Duration.hours(2),
     }));
     const inTheBucket = { logLevel: 'warn', bucket, workPrefix: 'tmp/' };
     expect(decoded.trigger.logLevel).toBe('warn');
@@ -107,6 +112,7 @@ describe('with every prop the handlers read set, and email', () => {
     expect(decoded['record-rejects']).toMatchObject({ ...inTheBucket, retentionDays: 7 });
     expect(decoded['merge-chunks']).toEqual({ ...inTheBucket, enrichment: false });
     expect(decoded['archive-input']).toEqual({ logLevel: 'warn', bucket });
+    expect(decoded['run-turns']).toMatchObject({ logLevel: 'warn', maxConcurrentRuns: 3, runTimeoutSeconds: 7_200 });
     expect(decoded.notify).toMatchObject({
       ...inTheBucket,
       outputPrefix: 'out/',

@@ -124,6 +124,23 @@ test('the rejected records are only batch-written, by record-rejects', () => {
   expect(statementsOf('Stores')).toContainEqual(expect.objectContaining({ Action: ['dynamodb:BatchWriteItem'] }));
 });
 
+test('the run queue is read and written item by item, by run-turns only: no batch, scan or transaction', () => {
+  const tableStatements = statements.filter((statement) => JSON.stringify(statement.Resource).includes('ProcessorRunQueue')
+    && statement.Action.some((action) => action.startsWith('dynamodb:')));
+  expect(tableStatements.map((statement) => statement.Action)).toEqual([
+    ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  ]);
+  expect(JSON.stringify(tableStatements[0].roles)).toContain('ProcessorRunTurnsServiceRole');
+  expect(tableStatements[0].Resource).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^ProcessorRunQueue/), 'Arn'] }, { Ref: 'AWS::NoValue' }]);
+});
+
+test('the orchestrator invokes run-turns, and run-turns touches nothing of the bucket or the runs', () => {
+  const invoke = statements.filter((statement) => JSON.stringify(statement.roles).includes('ProcessorOrchestratorRole') && statement.Action.includes('lambda:InvokeFunction'));
+  expect(JSON.stringify(invoke.map((statement) => statement.Resource))).toContain('ProcessorRunTurns');
+  const actions = statementsOf('Admits').flatMap((statement) => statement.Action);
+  expect(actions.filter((action) => !action.startsWith('dynamodb:') && !action.startsWith('xray:') && action !== 'sqs:SendMessage')).toEqual([]);
+});
+
 test('notify may send email only with the sender\'s and the recipients\' address and domain identities, each once', () => {
   const sesOf = (template: any) => policyStatements(template).filter((statement) => statement.Action.some((action) => action.startsWith('ses:')));
   const identities = (statement: { Resource: unknown[] }) => statement.Resource

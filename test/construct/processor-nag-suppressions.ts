@@ -22,7 +22,7 @@ export function suppressProcessorFindings(stack: Stack, processor: BatchFileProc
     reason: 'The Express chunk processor runs once per chunk and is billed per logged event; it logs ERROR only, the Standard orchestrator logs ALL.',
   }]);
 
-  const handlers = ['Trigger', 'SplitInput', 'ValidateChunk', 'EnrichChunk', 'RecordRejects', 'MergeChunks', 'ArchiveInput', 'Notify']
+  const handlers = ['Trigger', 'RunTurns', 'SplitInput', 'ValidateChunk', 'EnrichChunk', 'RecordRejects', 'MergeChunks', 'ArchiveInput', 'Notify']
     .filter((id) => processor.node.tryFindChild(id));
   for (const handler of handlers) {
     byPath(`${handler}/ServiceRole`, [
@@ -57,6 +57,10 @@ export function suppressProcessorFindings(stack: Stack, processor: BatchFileProc
   byPath('FailureReportDeadLetterQueue/Resource', [{
     id: 'AwsSolutions-SQS3',
     reason: 'This queue is itself a dead-letter queue: the one of the EventBridge target that reports failed runs.',
+  }]);
+  byPath('RunQueueDeadLetterQueue/Resource', [{
+    id: 'AwsSolutions-SQS3',
+    reason: 'This queue is itself a dead-letter queue: the one of the EventBridge target that releases the turns of ended runs.',
   }]);
   byPath('ChunkProcessor/Role', [
     {

@@ -1,5 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { synthesizeProcessor } from './processor-template';
 import { BatchFileProcessorProps, RecordEnricher, RecordValidator } from '../../src';
@@ -26,6 +27,51 @@ test.each([',', ';', '\t', '|', '\u0001'])('delimiter %j, one byte in UTF-8, is 
 
 test.each([0, 10_001, 2.5])('maxConcurrency %p is refused', (maxConcurrency) => {
   expect(construct({ maxConcurrency })).toThrow(/maxConcurrency must be an integer from 1 to 10000/);
+});
+
+test.each([0, 1_001, 2.5])('maxConcurrentRuns %p is refused: the turns held share one DynamoDB item', (maxConcurrentRuns) => {
+  expect(construct({ maxConcurrentRuns })).toThrow(/maxConcurrentRuns must be an integer from 1 to 1000/);
+});
+
+test.each([
+  [{ lambdaConcurrency: 0 }, /lambdaConcurrency must be an integer from 1 to/],
+  [{ chunkFunctionsReservedConcurrency: 0 }, /chunkFunctionsReservedConcurrency must be an integer from 1 to/],
+])('a concurrency below 1 is refused: %p', (props, message) => {
+  expect(construct(props)).toThrow(message);
+});
+
+describe('the Lambda concurrency budget', () => {
+  test('refuses, with the arithmetic, runs whose chunk executions cannot fit it', () => {
+    expect(construct({ maxConcurrentRuns: 100, lambdaConcurrency: 1000 })).toThrow(
+      'maxConcurrentRuns (100) × maxConcurrency (10) chunk executions × 1 concurrent invocations each + 3 for the other functions = 1003 > lambdaConcurrency (1000)');
+    expect(construct({ maxConcurrentRuns: 99, lambdaConcurrency: 1000 })).not.toThrow();
+    expect(construct({ maxConcurrentRuns: 100 })).not.toThrow();
+  });
+
+  test('counts the batches a Lambda enricher is sent at once from each chunk', () => {
+    const props = (stack: Stack): BatchFileProcessorProps => ({
+      enrichment: RecordEnricher.fromLambda(new lambda.Function(stack, 'Lookup', {
+        runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+      }), { batchSize: 100 }),
+      maxConcurrentRuns: 10,
+      lambdaConcurrency: 1000,
+    });
+    // 1,000 records a chunk, in 10 batches of 100, at most 16 at once: 10 of the enricher's, plus enrich-chunk's own.
+    expect(() => synthesizeProcessor(props)).toThrow(/maxConcurrentRuns \(10\) × maxConcurrency \(10\) chunk executions × 11 concurrent invocations each \+ 3 for the other functions = 1103 > lambdaConcurrency \(1000\)/);
+  });
+
+  test('refuses a reserved concurrency that cannot serve every chunk execution at once', () => {
+    expect(construct({ maxConcurrentRuns: 5, maxConcurrency: 20, chunkFunctionsReservedConcurrency: 99 })).toThrow(
+      'chunkFunctionsReservedConcurrency (99) < maxConcurrentRuns (5) × maxConcurrency (20) = 100 chunk executions');
+    expect(construct({ maxConcurrentRuns: 5, maxConcurrency: 20, chunkFunctionsReservedConcurrency: 100 })).not.toThrow();
+  });
+
+  test('refuses a reserved concurrency that, with what the runs need beside it, cannot fit the budget', () => {
+    // validate and record rejects reserve 150 each; each of the 10 runs needs one more invocation outside them (its other steps).
+    expect(construct({ chunkFunctionsReservedConcurrency: 150, lambdaConcurrency: 312 })).toThrow(
+      'chunkFunctionsReservedConcurrency (150) × 2 chunk functions + maxConcurrentRuns (10) × 1 concurrent invocations each outside them + 3 for the other functions = 313 > lambdaConcurrency (312)');
+    expect(construct({ chunkFunctionsReservedConcurrency: 150, lambdaConcurrency: 313 })).not.toThrow();
+  });
 });
 
 test.each([-1, 101])('toleratedFailurePercentage %p is refused', (toleratedFailurePercentage) => {

@@ -1,5 +1,5 @@
 import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { synthesizeProcessor } from './processor-template';
@@ -106,12 +106,18 @@ describe('bucket', () => {
   });
 });
 
-describe('rejected-records table', () => {
-  test('is keyed by run and line, expires items, is on demand with PITR and encrypted', () => {
-    synthesizeProcessor().template.hasResource('AWS::DynamoDB::Table', {
+describe.each([
+  ['rejected-records table, keyed by run and line', 'runId', 'line', 'N'],
+  ['run queue table, keyed by kind and id', 'kind', 'id', 'S'],
+])('%s', (_, partitionKey, sortKey, sortType) => {
+  const tableOf = (template: Template) => Object.values<any>(template.findResources('AWS::DynamoDB::Table'))
+    .find((table) => table.Properties.KeySchema[0].AttributeName === partitionKey);
+
+  test('expires items, is on demand with PITR, encrypted, and retained unless the removal policy says otherwise', () => {
+    expect(tableOf(synthesizeProcessor().template)).toMatchObject({
       Properties: {
-        KeySchema: [{ AttributeName: 'runId', KeyType: 'HASH' }, { AttributeName: 'line', KeyType: 'RANGE' }],
-        AttributeDefinitions: [{ AttributeName: 'runId', AttributeType: 'S' }, { AttributeName: 'line', AttributeType: 'N' }],
+        KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }, { AttributeName: sortKey, KeyType: 'RANGE' }],
+        AttributeDefinitions: [{ AttributeName: partitionKey, AttributeType: 'S' }, { AttributeName: sortKey, AttributeType: sortType }],
         TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -119,13 +125,44 @@ describe('rejected-records table', () => {
       },
       DeletionPolicy: 'Retain',
     });
+    expect(tableOf(synthesizeProcessor(() => ({ removalPolicy: RemovalPolicy.DESTROY })).template)).toMatchObject({ DeletionPolicy: 'Delete' });
   });
+});
 
+describe('rejected-records table', () => {
   test('stores records for rejectedRecordRetention days', () => {
     const { template } = synthesizeProcessor(() => ({ rejectedRecordRetention: Duration.days(90) }));
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ REJECTS_TTL_DAYS: '90', REJECTS_TABLE: { Ref: Match.stringLikeRegexp('^ProcessorRejectedRecords') } }) },
     });
+  });
+});
+
+describe('run queue table', () => {
+  test('run-turns is told the table, maxConcurrentRuns and runTimeout', () => {
+    const { template } = synthesizeProcessor(() => ({ maxConcurrentRuns: 25, runTimeout: Duration.hours(6) }));
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Admits'),
+      Timeout: 30,
+      Environment: {
+        Variables: { LOG_LEVEL: 'info', RUN_QUEUE_TABLE: { Ref: Match.stringLikeRegexp('^ProcessorRunQueue') }, MAX_CONCURRENT_RUNS: '25', RUN_TIMEOUT_SECONDS: '21600' },
+      },
+    });
+  });
+});
+
+describe('chunk functions\' reserved concurrency', () => {
+  const reservedOf = (template: Template) => Object.fromEntries(Object.values<any>(template.findResources('AWS::Lambda::Function'))
+    .filter((fn) => !String(fn.Properties.Description).includes('Custom::S3BucketNotifications'))
+    .map((fn) => [String(fn.Properties.Description).split(' ')[0], fn.Properties.ReservedConcurrentExecutions]));
+
+  test('is set on validate, enrich and record rejects only, when asked for', () => {
+    const enrichment = RecordEnricher.fromHttpEndpoint({ url: 'https://api.example.com/{id}' });
+    const chunkFunctions = { Validates: 150, Enriches: 150, Stores: 150 };
+    const others = Object.fromEntries(['Starts', 'Admits', 'Splits', 'Merges', 'Archives', 'Publishes'].map((fn) => [fn, undefined]));
+    const { template } = synthesizeProcessor(() => ({ enrichment, chunkFunctionsReservedConcurrency: 150 }));
+    expect(reservedOf(template)).toEqual({ ...chunkFunctions, ...others });
+    expect(Object.values(reservedOf(synthesizeProcessor().template)).every((reserved) => reserved === undefined)).toBe(true);
   });
 });
 
@@ -176,8 +213,8 @@ describe('functions', () => {
     const { template } = synthesizeProcessor();
     const functions = Object.values(template.findResources('AWS::Lambda::Function'))
       .filter((fn: any) => !String(fn.Properties.Description).includes('Custom::S3BucketNotifications'));
-    // trigger, split, validate, record rejects, merge, archive, notify (no enrichment configured)
-    expect(functions).toHaveLength(7);
+    // trigger, run-turns, split, validate, record rejects, merge, archive, notify (no enrichment configured)
+    expect(functions).toHaveLength(8);
     for (const fn of functions as any[]) {
       expect(fn.Properties).toMatchObject({
         Handler: 'index.handler',

@@ -48,8 +48,20 @@ describe('orchestrator', () => {
     }]);
   });
 
-  test.each(['SplitInput', 'MergeChunks', 'ArchiveInput', 'NotifySuccess'])('%s retries a function timeout by the name Lambda reports (Sandbox.Timedout) and throttling', (name) => {
+  test.each(['TakeTurn', 'SplitInput', 'MergeChunks', 'ArchiveInput', 'NotifySuccess'])('%s retries a function timeout by the name Lambda reports (Sandbox.Timedout) and throttling', (name) => {
     const errors = orchestrator.States[name].Retry.flatMap((retrier: any) => retrier.ErrorEquals);
     expect(errors).toEqual(expect.arrayContaining(['Sandbox.Timedout', 'Lambda.Unknown', 'Lambda.TooManyRequestsException', 'Lambda.ServiceException']));
+  });
+
+  test.each(['TakeTurn', 'SplitInput', 'MergeChunks', 'ArchiveInput', 'NotifySuccess'])('%s retries throttling in a retrier of its own, for minutes: a run\'s step has the run\'s time', (name) => {
+    const retriers = orchestrator.States[name].Retry;
+    expect(retriers.filter((retrier: any) => retrier.ErrorEquals.includes('Lambda.TooManyRequestsException'))).toEqual([{
+      ErrorEquals: ['Lambda.TooManyRequestsException'],
+      IntervalSeconds: 2,
+      MaxAttempts: 10,
+      MaxDelaySeconds: 60,
+      BackoffRate: 2,
+      JitterStrategy: 'FULL',
+    }]);
   });
 });

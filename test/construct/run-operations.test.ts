@@ -54,22 +54,36 @@ describe('metrics, alarms and dashboard', () => {
       .toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
   });
 
-  test('alarms by default: a run did not succeed, chunk executions failed, a message waits in either dead-letter queue, an asynchronous event was dropped', () => {
-    expect(processor.alarms).toHaveLength(6);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+  test('runs waiting and running are the run-turns function\'s counts, at their highest, by the orchestrator\'s name', () => {
+    const stack = Stack.of(processor);
+    for (const [metric, name] of [[processor.metricRunsWaiting(), 'RunsWaiting'], [processor.metricRunsRunning(), 'RunsRunning']] as const) {
+      expect(stack.resolve(metric.toMetricConfig().metricStat)).toMatchObject({
+        namespace: 'CdkBatchFileProcessor',
+        metricName: name,
+        statistic: 'Maximum',
+        period: expect.objectContaining({ amount: 5 }),
+        dimensions: [{ name: 'StateMachine', value: { 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: expect.stringMatching(/^ProcessorOrchestrator/) }] }] } }],
+      });
+    }
+    expect(processor.metricRunsWaiting({ statistic: 'Average' }).statistic).toBe('Average');
+  });
+
+  test('alarms by default: a run did not succeed, chunk executions failed, a message waits in a dead-letter queue, an asynchronous event was dropped', () => {
+    expect(processor.alarms).toHaveLength(8);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)' })]),
     });
-    for (const queue of ['ProcessorTriggerDeadLetterQueue', 'ProcessorFailureReportDeadLetterQueue']) {
+    for (const queue of ['ProcessorTriggerDeadLetterQueue', 'ProcessorFailureReportDeadLetterQueue', 'ProcessorRunQueueDeadLetterQueue']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'ApproximateNumberOfMessagesVisible',
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${queue}`), 'QueueName'] } }],
       });
     }
-    for (const fn of ['ProcessorTrigger', 'ProcessorNotify']) {
+    for (const fn of ['ProcessorTrigger', 'ProcessorNotify', 'ProcessorRunTurns']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',
         MetricName: 'AsyncEventsDropped',
@@ -90,7 +104,9 @@ describe('metrics, alarms and dashboard', () => {
     quiet.template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
     quiet.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const body = JSON.stringify(quiet.template.findResources('AWS::CloudWatch::Dashboard'));
-    for (const metric of ['ExecutionsSucceeded', 'ExecutionTime', 'RecordsValid', 'RecordsRejected', 'ChunksFailed']) expect(body).toContain(metric);
+    for (const metric of ['ExecutionsSucceeded', 'ExecutionTime', 'RunsWaiting', 'RunsRunning', 'RecordsValid', 'RecordsRejected', 'ChunksFailed']) {
+      expect(body).toContain(metric);
+    }
   });
 });
 

@@ -11,10 +11,10 @@ function chunkProcessor(template: Template) {
   return stateMachineDefinition(template, 'ProcessorChunkProcessor');
 }
 
-/** Follows `Next` from `StartAt` to the end. */
-function happyPath(definition: any): string[] {
+/** Follows `Next` from `StartAt` (or from `from`) to the end; a Choice goes on with its first choice. */
+function happyPath(definition: any, from: string = definition.StartAt): string[] {
   const names: string[] = [];
-  for (let name: string | undefined = definition.StartAt; name; name = definition.States[name].Next) names.push(name);
+  for (let name: string | undefined = from; name; name = definition.States[name].Next ?? definition.States[name].Choices?.[0].Next) names.push(name);
   return names;
 }
 
@@ -22,11 +22,29 @@ describe('orchestrator', () => {
   const { template } = synthesizeProcessor(() => ({ maxConcurrency: 25, toleratedFailurePercentage: 5 }));
   const definition = orchestrator(template);
 
-  test('runs split, process, merge, archive and notify in order', () => {
-    expect(happyPath(definition)).toEqual(['SplitInput', 'ProcessChunks', 'MergeChunks', 'ArchiveInput', 'NotifySuccess', 'RunSucceeded']);
+  test('takes a turn, then runs split, process, merge, archive and notify in order', () => {
+    expect(happyPath(definition)).toEqual(['TakeTurn', 'IsAdmitted', 'SplitInput', 'ProcessChunks', 'MergeChunks', 'ArchiveInput', 'NotifySuccess', 'RunSucceeded']);
     expect(definition.States.SplitInput.ResultPath).toBe('$.split');
     expect(definition.States.MergeChunks.ResultPath).toBe('$.merge');
     expect(definition.States.MergeChunks.Parameters).toEqual({ 'runId.$': '$.runId', 'split.$': '$.split', 'map.$': '$.map' });
+  });
+
+  test('asks run-turns for a turn, and waits as long as it answers before asking again', () => {
+    expect(definition.States.TakeTurn).toMatchObject({
+      Type: 'Task',
+      Resource: expect.stringMatching(/^<ProcessorRunTurns/),
+      // The whole state as the run (its ticket only there when the trigger set it), and the execution's own context.
+      Parameters: { 'run.$': '$', 'executionArn.$': '$$.Execution.Id', 'startTime.$': '$$.Execution.StartTime', 'redriveCount.$': '$$.Execution.RedriveCount' },
+      ResultPath: '$.turn',
+      TimeoutSeconds: 30,
+      Next: 'IsAdmitted',
+    });
+    expect(definition.States.IsAdmitted).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.turn.admitted', BooleanEquals: true, Next: 'SplitInput' }],
+      Default: 'WaitForTurn',
+    });
+    expect(definition.States.WaitForTurn).toEqual({ Type: 'Wait', SecondsPath: '$.turn.waitSeconds', Next: 'TakeTurn' });
   });
 
   test('is a Standard state machine with tracing, logging without execution data, and a time limit', () => {
@@ -114,41 +132,47 @@ describe('orchestrator', () => {
   });
 });
 
-describe('failure reporting', () => {
+describe.each([
+  ['failure reporting', ['FAILED', 'TIMED_OUT', 'ABORTED'], 'ProcessorNotify', 'ProcessorFailureReportDeadLetterQueue'],
+  ['run release', ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'], 'ProcessorRunTurns', 'ProcessorRunQueueDeadLetterQueue'],
+])('%s', (_, statuses, handler, queue) => {
   const { template } = synthesizeProcessor();
 
-  test('the orchestrator\'s FAILED, TIMED_OUT and ABORTED status changes go to notify, with a dead-letter queue', () => {
+  test(`the orchestrator's ${statuses.join(', ')} status changes go to ${handler}, with a dead-letter queue`, () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         'source': ['aws.states'],
         'detail-type': ['Step Functions Execution Status Change'],
-        'detail': { stateMachineArn: [{ Ref: Match.stringLikeRegexp('^ProcessorOrchestrator') }], status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
+        'detail': { stateMachineArn: [{ Ref: Match.stringLikeRegexp('^ProcessorOrchestrator') }], status: statuses },
       },
       Targets: [Match.objectLike({
-        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessorNotify'), 'Arn'] },
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessorFailureReportDeadLetterQueue'), 'Arn'] } },
-        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }),
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${handler}`), 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${queue}`), 'Arn'] } },
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 }),
       })],
     });
   });
 
-  test('a report notify itself fails on is sent, after Lambda\'s two retries, to the same dead-letter queue', () => {
-    // EventBridge invokes notify asynchronously: the target's dead-letter queue covers delivery only.
-    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 2);
+  test('an event the function itself fails on is sent, after Lambda\'s two retries, to the same dead-letter queue', () => {
+    // EventBridge invokes it asynchronously: the target's dead-letter queue covers delivery only.
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: { Ref: Match.stringLikeRegexp('^ProcessorNotify') },
+      FunctionName: { Ref: Match.stringLikeRegexp(`^${handler}`) },
       Qualifier: '$LATEST',
       MaximumRetryAttempts: 2,
       MaximumEventAgeInSeconds: 6 * 3600,
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessorFailureReportDeadLetterQueue'), 'Arn'] } } },
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${queue}`), 'Arn'] } } },
     });
   });
 
-  test('notify\'s role may send to that queue, and nothing more of it', () => {
+  test('the function\'s role may send to that queue, and nothing more of it', () => {
     const sends = policyStatements(template).filter((statement) =>
-      JSON.stringify(statement.Resource).includes('ProcessorFailureReportDeadLetterQueue') && JSON.stringify(statement.roles).includes('ProcessorNotifyServiceRole'));
+      JSON.stringify(statement.Resource).includes(queue) && JSON.stringify(statement.roles).includes(`${handler}ServiceRole`));
     expect(sends.flatMap((statement) => statement.Action)).toEqual(['sqs:SendMessage']);
   });
+});
+
+test('the functions invoked asynchronously are those: notify, run-turns, and the trigger, which sets its retries', () => {
+  synthesizeProcessor().template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 3);
 });
 
 describe('chunk processor', () => {

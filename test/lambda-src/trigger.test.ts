@@ -4,11 +4,13 @@ import type { S3Event } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lambda-src/trigger';
 import { decodeS3Key, runIdFor, runRequestsFrom } from '../../lambda-src/trigger/run-requests';
+import { uploadTicket } from '../../src/contract/run-turns';
 
-function s3Event(records: Array<{ eventName?: string; key: string; versionId?: string; sequencer?: string }>): S3Event {
+function s3Event(records: Array<{ eventName?: string; key: string; versionId?: string; sequencer?: string; eventTime?: string }>): S3Event {
   return {
     Records: records.map((r) => ({
       eventName: r.eventName ?? 'ObjectCreated:Put',
+      eventTime: r.eventTime,
       s3: {
         bucket: { name: 'data-bucket' },
         object: { key: r.key, versionId: r.versionId, sequencer: r.sequencer ?? '0062E99A88DC407460' },
@@ -54,6 +56,17 @@ describe('runRequestsFrom', () => {
       { runId: runIdFor('data-bucket', 'input/orders 2024.csv', 'v7'), bucket: 'data-bucket', key: 'input/orders 2024.csv', versionId: 'v7' },
       { runId: runIdFor('data-bucket', 'input/unversioned.csv', 'ABC'), bucket: 'data-bucket', key: 'input/unversioned.csv' },
     ]);
+  });
+});
+
+describe('tickets', () => {
+  test('each run queues under its upload\'s event time and sequencer; an event without a time gives none', () => {
+    const [timed, untimed] = runRequestsFrom(s3Event([
+      { key: 'input/a.csv', eventTime: '2025-03-01T08:00:00.250Z', sequencer: '0062E99A88DC407460' },
+      { key: 'input/b.csv' },
+    ]));
+    expect(timed.ticket).toBe(uploadTicket('2025-03-01T08:00:00.250Z', '0062E99A88DC407460'));
+    expect(untimed).not.toHaveProperty('ticket');
   });
 });
 

@@ -117,7 +117,7 @@ describe('bad use: exit 2, one line, nothing started', () => {
     ['two processors and no --processor', [], /^the app has 2 processors: choose one with --processor \(Pipelines\/Orders, Pipelines\/Returns\)/],
     ['an unknown processor path', ['--processor', 'Pipelines/Refunds'], /^no processor at Pipelines\/Refunds \(processors found: Pipelines\/Orders, Pipelines\/Returns\)/],
     ['--table-data for a table that does not exist', ['--processor', 'Pipelines/Orders', '--table-data', 'Pipelines/Suppliers=customers.csv'],
-      /^--table-data Pipelines\/Suppliers: no table at this path in stack Pipelines \(tables: Pipelines\/Customers, Pipelines\/Orders\/RejectedRecords, Pipelines\/Returns\/RejectedRecords\)/],
+      /^--table-data Pipelines\/Suppliers: no table at this path in stack Pipelines \(tables: Pipelines\/Customers, Pipelines\/Orders\/RejectedRecords, Pipelines\/Orders\/RunQueue, Pipelines\/Returns\/RejectedRecords, Pipelines\/Returns\/RunQueue\)/],
     ['--table-data that does not parse', ['--processor', 'Pipelines/Orders', '--table-data', 'Pipelines/Customers=broken.csv'], /broken\.csv line 3: 2 fields, but the header has 3/],
     ['--endpoint-data for a processor without an endpoint outside the app', ['--processor', 'Pipelines/Orders', '--endpoint-data', 'customers.csv'],
       /^--endpoint-data \S+customers\.csv: Pipelines\/Orders has no HTTP endpoint enricher with a URL outside the app to answer/],

@@ -191,6 +191,7 @@ const happyPath: Call[] = [
 /** The state machines' Task states, by state machine and state name, with the parameters they evaluate to on the happy path. */
 const taskParameters: Record<string, Record<string, Record<string, unknown>>> = {
   OrdersOrchestrator: {
+    'TakeTurn': {},
     'SplitInput': {},
     'ProcessChunks.ItemReader': { Bucket: bucket, Key: `${runs}manifest.json` },
     'ProcessChunks.ResultWriter': { Bucket: bucket, Key: `${runs}map-results/m1/SUCCEEDED_0.json` },

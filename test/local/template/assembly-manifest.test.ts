@@ -53,7 +53,7 @@ test('each resource\'s construct path, as the user wrote the construct', () => {
 
 test('the tables of a stack, by construct path, with their keys: a TableV2 (AWS::DynamoDB::GlobalTable) too', () => {
   const tables = stackTables(app.stacks.find((s) => s.path === 'Pipelines')!);
-  expect(tables.map((t) => t.path).sort()).toEqual(['Pipelines/Customers', 'Pipelines/Orders/RejectedRecords', 'Pipelines/Rates']);
+  expect(tables.map((t) => t.path).sort()).toEqual(['Pipelines/Customers', 'Pipelines/Orders/RejectedRecords', 'Pipelines/Orders/RunQueue', 'Pipelines/Rates']);
   expect(tables.find((t) => t.path === 'Pipelines/Rates')).toMatchObject({
     keySchema: [{ AttributeName: 'currency', KeyType: 'HASH' }, { AttributeName: 'day', KeyType: 'RANGE' }],
     attributeDefinitions: [{ AttributeName: 'currency', AttributeType: 'S' }, { AttributeName: 'day', AttributeType: 'N' }],

@@ -70,7 +70,7 @@ exports.check = async () => ({ region: '${stack.region}', greeting: greet('inlin
   test('the reachable functions only: the processor\'s handlers and the user\'s, not CDK\'s deployment-time handlers', () => {
     const names = assembly.functions.map((f) => f.name.replace(/[0-9A-F]{8}$/, ''));
     expect(names.sort()).toEqual(['Inline', 'Module', 'ProcessorArchiveInput', 'ProcessorEnrichChunk', 'ProcessorMergeChunks', 'ProcessorNotify', 'ProcessorRecordRejects',
-      'ProcessorSplitInput', 'ProcessorTrigger', 'ProcessorValidateChunk'].sort());
+      'ProcessorRunTurns', 'ProcessorSplitInput', 'ProcessorTrigger', 'ProcessorValidateChunk'].sort());
   });
 
   test('inline code runs with its tokens resolved, its layer\'s modules and the runtime\'s AWS SDK; its timeout and memory are the template\'s', async () => {
