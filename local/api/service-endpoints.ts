@@ -195,8 +195,10 @@ export async function startServiceEndpoints(): Promise<ServiceEndpoints> {
           const payload = result?.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : result?.body ?? '';
           res.writeHead(result?.statusCode ?? 200, result?.headers ?? {});
           return res.end(payload);
-        } catch {
-          return send(res, 502, { message: 'Internal server error' });
+        } catch (error) {
+          // A Lambda proxy integration answers 502 for the function's failure; Lambda's throttle is an integration
+          // failure, 500 (https://repost.aws/knowledge-center/api-gateway-internal-server-error, "Throttling issues").
+          return send(res, error instanceof TooManyRequests ? 500 : 502, { message: 'Internal server error' });
         }
       }
     }

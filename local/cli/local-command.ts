@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { badUse } from './command';
+import { inputFiles } from './input-files';
 import { LOCAL_OPTIONS } from './local-options';
 import { asksForHelp, optionsHelp, parseOptions, usageLine } from './option-table';
 import { terminalProgress } from './progress';
@@ -19,12 +20,13 @@ export const LOCAL_USAGE = usageLine(LOCAL_OPTIONS);
 
 /** The options' help and the exit codes; `defaults` replaces the defaults a caller sets otherwise (`npm run local`). */
 export function localOptionsHelp(defaults: Readonly<Record<string, string>> = {}): string {
-  return `\n${optionsHelp(LOCAL_OPTIONS, defaults)}\n\nExit code: 0 the run succeeded, 1 the run failed (its summary is still printed), 2 bad use.\n`;
+  return `\n${optionsHelp(LOCAL_OPTIONS, defaults)}\n\nExit code: 0 every run succeeded, 1 a run failed (the summary is still printed), 2 bad use.\n`;
 }
 
 /** The command's options, as parsed. */
 export interface LocalCommandOptions {
-  readonly input: string;
+  /** The files and folders given with `--input`, in order. */
+  readonly inputs: string[];
   readonly app?: string;
   readonly context: Record<string, string>;
   readonly processor?: string;
@@ -35,6 +37,7 @@ export interface LocalCommandOptions {
   readonly faults?: FaultPlan;
   readonly redrive: boolean;
   readonly s3LatencyMs?: number;
+  readonly lambdaConcurrency?: number;
   readonly iam: boolean;
   readonly sesSandbox: boolean;
   readonly verifiedEmailIdentities?: string[];
@@ -46,7 +49,7 @@ export function parseLocalArguments(argv: readonly string[]): LocalCommandOption
   try {
     const values = parseOptions(LOCAL_OPTIONS, argv);
     return {
-      input: values.input,
+      inputs: values.input,
       app: values.app,
       context: Object.fromEntries(values.context),
       processor: values.processor,
@@ -57,6 +60,7 @@ export function parseLocalArguments(argv: readonly string[]): LocalCommandOption
       faults: values['inject-faults'],
       redrive: values.redrive,
       s3LatencyMs: values['s3-latency-ms'],
+      lambdaConcurrency: values['lambda-concurrency'],
       iam: !values['no-iam'],
       sesSandbox: !values['no-ses-sandbox'],
       verifiedEmailIdentities: values['verified-identities'],
@@ -89,7 +93,14 @@ export async function runLocalCommand(argv: readonly string[], setting: LocalCom
   if ('error' in parsed) return badUse(parsed.error, setting.command);
   const fromCaller = (file: string) => path.resolve(setting.filesFrom, file);
   const tableData = parsed.tableData.map((data) => ({ ...data, file: fromCaller(data.file) }));
-  const files = [parsed.input, ...tableData.map((data) => data.file), ...parsed.endpointData ? [parsed.endpointData] : []].map(fromCaller);
+  let inputs: string[];
+  try {
+    inputs = inputFiles(parsed.inputs.map(fromCaller));
+  } catch (error) {
+    if (error instanceof UsageError) return badUse(error.message, setting.command);
+    throw error;
+  }
+  const files = [...tableData.map((data) => data.file), ...parsed.endpointData ? [parsed.endpointData] : []].map(fromCaller);
   const missing = files.find((file) => !fs.existsSync(file));
   if (missing !== undefined) return badUse(`no such file: ${missing}`, setting.command);
   if (setting.beforeRun && !setting.beforeRun()) return 1;
@@ -101,7 +112,8 @@ export async function runLocalCommand(argv: readonly string[], setting: LocalCom
   /* eslint-enable @typescript-eslint/no-require-imports */
   const showProgress = process.stdout.isTTY && !parsed.json;
   const options: AppRunOptions = {
-    input: fromCaller(parsed.input),
+    input: inputs[0],
+    concurrentInputs: inputs.slice(1),
     processor: parsed.processor,
     tableData,
     endpointData: parsed.endpointData && fromCaller(parsed.endpointData),
@@ -109,6 +121,7 @@ export async function runLocalCommand(argv: readonly string[], setting: LocalCom
     faults: parsed.faults,
     redrive: parsed.redrive,
     s3LatencyMs: parsed.s3LatencyMs,
+    lambdaConcurrency: parsed.lambdaConcurrency,
     iam: parsed.iam,
     ses: { sandbox: parsed.sesSandbox, verifiedIdentities: parsed.verifiedEmailIdentities },
     onProgress: showProgress ? terminalProgress(process.stdout) : undefined,
@@ -130,5 +143,5 @@ export async function runLocalCommand(argv: readonly string[], setting: LocalCom
   }
   if (showProgress) process.stdout.write('\n');
   process.stdout.write(parsed.json ? `${JSON.stringify(result)}\n` : `${humanSummary(result)}\n`);
-  return result.status === 'SUCCEEDED' ? 0 : 1;
+  return result.totals.failed === 0 ? 0 : 1;
 }

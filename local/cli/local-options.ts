@@ -13,7 +13,14 @@ function assignment(text: string): [string, string] | undefined {
 const IDENTITY = /^([^@\s]+@)?[^@\s]+\.[^@\s]+$/;
 
 export const LOCAL_OPTIONS = {
-  'input': { type: 'string', value: 'FILE', required: true, description: 'the CSV file to process, or a gzipped one (.csv.gz)' },
+  'input': {
+    type: 'string',
+    value: 'FILE|DIR',
+    required: true,
+    multiple: true,
+    description: 'a CSV file to process (or a gzipped one, .csv.gz), or a folder: its .csv and .csv.gz files; '
+      + 'every input is uploaded at the same moment, each starting a run of its own',
+  },
   'app': {
     type: 'string',
     value: 'COMMAND|DIR',
@@ -71,7 +78,14 @@ export const LOCAL_OPTIONS = {
       }
     },
   },
-  'redrive': { type: 'boolean', description: 'when the run fails, end the faults and redrive it once, as redrive-execution would' },
+  'redrive': { type: 'boolean', description: 'when a run fails, end the faults and redrive it once, as redrive-execution would' },
+  'lambda-concurrency': {
+    type: 'string',
+    value: 'N',
+    description: 'the account\'s Lambda concurrency quota: invocations in flight at once over all functions, past which Lambda throttles',
+    default: '1000, AWS\'s',
+    read: integerAtLeast(1),
+  },
   's3-latency-ms': {
     type: 'string',
     value: 'N',

@@ -77,7 +77,8 @@ function valuesOf<T extends OptionTable>(table: T, tokens: readonly Token[]): Op
     if (option.multiple) (values[token.name] as unknown[]).push(value);
     else values[token.name] = value;
   }
-  for (const [name, option] of Object.entries(table)) if (option.required && values[name] === undefined) badValue(`--${name} is required`);
+  const given = (name: string) => values[name] !== undefined && !(Array.isArray(values[name]) && values[name].length === 0);
+  for (const [name, option] of Object.entries(table)) if (option.required && !given(name)) badValue(`--${name} is required`);
   return values as OptionValues<T>;
 }
 

@@ -1,8 +1,9 @@
 /**
  * The limits Step Functions puts on executions, which aws-local-stepfunctions does not know:
- * StartExecution's name and input rules, 256 KiB per state input and output, 25,000 history
+ * StartExecution's name and input rules and its throttling, 256 KiB per state input and output, 25,000 history
  * events per Standard execution and 5 minutes per Express execution, each failing as AWS fails.
  */
+import { TokenBucketRate } from './token-bucket';
 import { namedError } from '../shared/named-error';
 
 /**
@@ -36,6 +37,28 @@ export const OPEN_EXECUTION_LIMIT = 1_000_000;
  */
 export function executionLimitExceeded(limit: number): Error {
   return namedError('ExecutionLimitExceeded', `The maximum number of running executions (${limit}) has been reached: running executions must end or be stopped before a new execution can be started.`);
+}
+
+/**
+ * StartExecution of Standard state machines is throttled per account and region with a token bucket: 1,300 tokens
+ * refilled at 300 a second in us-east-1, us-west-2 and eu-west-1, 800 at 150 a second in every other region
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html, "Quotas related to API action throttling").
+ * Express state machines have a bucket of their own, far larger: not modelled. A Distributed Map starts its children
+ * without StartExecution: they take no token.
+ */
+export function startExecutionRate(region: string): TokenBucketRate {
+  return ['us-east-1', 'us-west-2', 'eu-west-1'].includes(region) ? { size: 1300, refillPerSecond: 300 } : { size: 800, refillPerSecond: 150 };
+}
+
+/**
+ * The errors a Task fails with when a quota of the local cloud throttles its call: Lambda's concurrency
+ * (`../lambda/concurrency-quota.ts`) and StartExecution's bucket, as the integrations name them.
+ */
+export const THROTTLING_ERRORS = ['Lambda.TooManyRequestsException', 'StepFunctions.ThrottlingException'];
+
+/** A request over its API action's bucket: `ThrottlingException` (HTTP 400), "Rate exceeded", as AWS's JSON APIs answer. */
+export function throttlingException(): Error {
+  return namedError('ThrottlingException', 'Rate exceeded');
 }
 
 /**

@@ -6,13 +6,14 @@ import { AwsSdkTasks, parseSdkResource } from './aws-sdk-tasks';
 import { ChildExecution, DISTRIBUTED_MAP_RESOURCE, MapRun, MapState, ReaderConfig, runDistributedMap } from './distributed-map';
 import {
   EngineEvent, executionLimitExceeded, EXPRESS_DURATION_LIMIT_SECONDS, ExecutionLimits, HISTORY_EVENT_LIMIT, OPEN_EXECUTION_LIMIT,
-  startExecutionRefusal, stepFunctionsIntegrationError,
+  startExecutionRate, startExecutionRefusal, stepFunctionsIntegrationError, THROTTLING_ERRORS, throttlingException,
 } from './execution-limits';
 import {
   EnteredState, ExecutionEnd, ExecutionRecord, ExecutionStatus, newExecutionRecord, recordEnd, recordRedrive, recordStateEntered,
 } from './execution-record';
 import { RunnableDefinition, runnableDefinition } from './runnable-definition';
 import { cachedEngine, evaluatePayloadTemplate } from './state-machine-engine';
+import { TokenBucket, TokenBucketRate } from './token-bucket';
 import { StateMachineCall } from '../iam/state-machine-refusals';
 import { LambdaHost } from '../lambda/lambda-host';
 import { InFlight } from '../shared/in-flight';
@@ -28,11 +29,27 @@ export interface StepFunctionsUsage {
   expressGbSeconds: number;
 }
 
+/** A Map Run's children: how many there are, how many have ended, how many of those failed. */
+export interface MapProgress {
+  readonly mapRunArn: string;
+  readonly total: number;
+  readonly done: number;
+  readonly failed: number;
+}
+
 export interface LocalStepFunctionsOptions {
   readonly lambda: LambdaHost;
   readonly sdk: AwsSdkTasks;
-  /** Wait before each retry, instead of the definition's IntervalSeconds × BackoffRate (attempt counts are kept). */
+  /**
+   * Wait before each retry, instead of the definition's IntervalSeconds × BackoffRate (attempt counts are kept); a
+   * retrier of throttling errors only waits as defined all the same (see `retryIntervalOverrides`).
+   */
   readonly retryIntervalMs?: number;
+  /**
+   * How long every Wait state waits, instead of its Seconds, SecondsPath, Timestamp or TimestampPath: a run that
+   * waits its turn (the orchestrator's WaitForTurn, 5 to 87 s on AWS) polls again this much later. @default - as defined
+   */
+  readonly waitStateMs?: number;
   /** How long an Express execution may run before it fails with `States.Timeout`. @default 300 (AWS's limit) */
   readonly expressDurationLimitSeconds?: number;
   /** How many history events a Standard execution may reach before it fails with `States.Runtime`. @default 25,000 (AWS's limit) */
@@ -42,11 +59,19 @@ export interface LocalStepFunctionsOptions {
    * `ExecutionLimitExceeded`. Express executions and Distributed Map children are not counted. @default 1,000,000 (AWS's quota)
    */
   readonly openExecutionLimit?: number;
+  /**
+   * StartExecution's token bucket for Standard state machines (the API's and the `states:startExecution` Task's calls;
+   * not Distributed Map children): a call that finds it empty is refused with `ThrottlingException`. @default AWS's in us-east-1
+   */
+  readonly startExecutionRate?: TokenBucketRate;
+  /** The clock the StartExecution bucket refills by, in ms. @default Date.now */
+  readonly clock?: () => number;
   /** Reads a Distributed Map's ItemReader source. */
   readItems(resource: string, parameters: any, readerConfig?: ReaderConfig): Promise<unknown[]>;
   /** Writes a Distributed Map's ResultWriter files. */
   writeResults(resource: string, parameters: any, files: ReadonlyArray<{ key: string; body: string }>): Promise<void>;
-  onMapProgress?(progress: { total: number; done: number; failed: number }): void;
+  /** Told when a Distributed Map's children start and end, for each Map Run. */
+  onMapProgress?(progress: MapProgress): void;
   /**
    * Told when an execution of a Standard state machine changes status (started, redriven, ended),
    * as Step Functions tells EventBridge (Express workflows and Map children send no such event).
@@ -185,9 +210,18 @@ export class LocalStepFunctions {
   private readonly mapRuns = new Map<string, { run: MapRun; attempt: number }>();
   /** The Standard executions started by StartExecution (or redriven) and still running, for the open-executions quota. */
   private readonly open = new Set<string>();
+  /** The account's StartExecution bucket in the region (Standard state machines). */
+  private readonly startTokens: TokenBucket;
+  private throttled = 0;
 
   constructor(machines: LocalStateMachine[], private readonly options: LocalStepFunctionsOptions) {
     for (const m of machines) this.machines.set(m.arn, m);
+    this.startTokens = new TokenBucket(options.startExecutionRate ?? startExecutionRate('us-east-1'), options.clock);
+  }
+
+  /** StartExecution calls refused with `ThrottlingException`. */
+  get throttles(): number {
+    return this.throttled;
   }
 
   machine(arn: string): LocalStateMachine {
@@ -205,11 +239,17 @@ export class LocalStepFunctions {
   /**
    * StartExecution semantics: a name is unique per state machine; the same name and input while that
    * execution runs returns it again, otherwise `ExecutionAlreadyExists`; a name or input AWS refuses is
-   * refused with its error (`InvalidName`, `ValidationException`).
+   * refused with its error (`InvalidName`, `ValidationException`); a call over the bucket of a Standard state machine's
+   * StartExecution, with `ThrottlingException`.
    */
   startExecution(stateMachineArn: string, input: unknown, name: string = randomUUID()): ExecutionRecord {
     this.refuseWhenStopped();
     const machine = this.machine(stateMachineArn);
+    // Every call takes a token, whatever becomes of it (the bucket throttles requests, not executions).
+    if (machine.type === 'STANDARD' && !this.startTokens.take()) {
+      this.throttled++;
+      throw throttlingException();
+    }
     const refusal = startExecutionRefusal(name, input);
     if (refusal) throw refusal;
     const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
@@ -318,6 +358,7 @@ export class LocalStepFunctions {
     const overrides = {
       taskResourceLocalHandlers: this.taskHandlers(runnable, machine.runsAs ?? machine.arn, record, context, limits, ended.signal),
       retryIntervalOverrides: this.retryIntervalOverrides(runnable.definition),
+      waitTimeOverrides: this.waitTimeOverrides(runnable.definition),
     };
 
     if (standard) this.options.onStatusChange?.(record);
@@ -367,14 +408,28 @@ export class LocalStepFunctions {
     return handlers;
   }
 
-  /** The wait before each retry of every state that retries, when the options set one. */
-  private retryIntervalOverrides(definition: any): Record<string, number> {
-    const overrides: Record<string, number> = {};
-    if (this.options.retryIntervalMs === undefined) return overrides;
+  /**
+   * The wait before each retry of every state that retries, by retrier, when the options set one. A retrier of
+   * throttling errors only keeps the definition's waits (interval, backoff, MaxDelaySeconds, jitter; -1 leaves a
+   * retrier to the engine): what it waits for is concurrency that invocations running in real time free, and its
+   * attempts shortened to a few milliseconds would give up long before AWS's would.
+   */
+  private retryIntervalOverrides(definition: any): Record<string, number[]> {
+    const overrides: Record<string, number[]> = {};
+    const shortened = this.options.retryIntervalMs;
+    if (shortened === undefined) return overrides;
+    const throttlesOnly = (retrier: { ErrorEquals: string[] }) => retrier.ErrorEquals.every((error) => THROTTLING_ERRORS.includes(error));
     for (const [name, state] of allStates(definition)) {
-      if (state.Retry) overrides[name] = this.options.retryIntervalMs;
+      if (state.Retry) overrides[name] = state.Retry.map((retrier: { ErrorEquals: string[] }) => (throttlesOnly(retrier) ? -1 : shortened));
     }
     return overrides;
+  }
+
+  /** The wait of every Wait state, by state, when the options set one. */
+  private waitTimeOverrides(definition: any): Record<string, number> {
+    const waitMs = this.options.waitStateMs;
+    if (waitMs === undefined) return {};
+    return Object.fromEntries([...allStates(definition)].filter(([, state]) => state.Type === 'Wait').map(([name]) => [name, waitMs]));
   }
 
   /**
@@ -469,7 +524,7 @@ export class LocalStepFunctions {
         if (startRefusal) throw startRefusal;
         return this.runMapChild(processor, childInput, parent, ended);
       },
-      onProgress: (p) => this.options.onMapProgress?.(p),
+      onProgress: (p) => this.options.onMapProgress?.({ mapRunArn, ...p }),
       onMapRun: (run) => this.mapRuns.set(key, { run, attempt: context.Execution.RedriveCount }),
     });
   }

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { AccessControlOptions } from './access-control';
 import { deliverInputEvents } from './input-events';
 import { awaitRuns, startedRuns } from './input-runs';
-import { uploadInputs } from './input-upload';
+import { checkInputKeys, uploadInputs } from './input-upload';
 import { LocalCloud } from './local-cloud';
 import { ProgressWatch, RunProgress } from './run-progress';
 import { collectResult, LocalRunResult } from './run-result';
@@ -24,7 +24,7 @@ import { stackTables } from '../template/cloud-assembly';
 
 export type { RejectedRecordItem } from './run-collection';
 export type { RunProgress } from './run-progress';
-export type { ConcurrentRun, LocalRunResult } from './run-result';
+export type { InputRun, LocalRunResult, RunTotals } from './run-result';
 export type { RunTestHooks } from './run-test-hooks';
 
 /** Fixture data for a table of the app: a CSV file with a header, or JSON Lines of items (`.jsonl`, `.ndjson`). */
@@ -56,16 +56,18 @@ export interface AppRunOptions extends AccessControlOptions {
    * (the handlers', the state machines' and the runner's own setup and collection: a handful). @default 0
    */
   readonly s3LatencyMs?: number;
-  /** Wait before each retry of a state, in ms, instead of the definition's intervals. @default 25 */
+  /** Wait before each retry of a state, in ms, instead of the definition's intervals (but those of a retrier of throttles only). @default 25 */
   readonly retryIntervalMs?: number;
+  /** The account's Lambda concurrency quota in the region: invocations in flight at once, over all functions. @default 1000 (AWS's) */
+  readonly lambdaConcurrency?: number;
   readonly onProgress?: (progress: RunProgress) => void;
   /**
    * More files uploaded at the same moment as `input`, each announced by its own S3 event: they run side by
-   * side as separate runs, reported in `concurrentRuns` (their files under `<outDir>/<runId>/`). @default none
+   * side as separate runs, reported in `runs` after the first (their files under `<outDir>/<runId>/`). @default none
    */
   readonly concurrentInputs?: readonly string[];
   /**
-   * When the run fails, end the injected faults and redrive its execution once (from the failed
+   * When a run fails, end the injected faults and redrive its execution once (from the failed
    * step; in the Distributed Map only the chunks that failed or never started), as
    * `aws stepfunctions redrive-execution` would. The result then describes the redriven run. @default false
    */
@@ -91,7 +93,9 @@ export async function runApp(app: AppToRun, options: AppRunOptions): Promise<Loc
   const processor = selectProcessor(app.stacks, options.processor ?? app.processor);
   const tableData = await checkedTableData(processor.stack, [...app.tableData ?? [], ...options.tableData ?? []]);
   const endpointData = options.endpointData === undefined ? undefined : readEndpointData(options.endpointData);
-  for (const file of [options.input, ...options.concurrentInputs ?? []]) if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  const inputs = [options.input, ...options.concurrentInputs ?? []];
+  for (const file of inputs) if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  checkInputKeys(processor.resources.inputPrefix, inputs);
   return runProcessor(options, processor, tableData, endpointData, started);
 }
 
@@ -121,6 +125,7 @@ async function runProcessor(
     faults: options.faults,
     s3LatencyMs: options.s3LatencyMs,
     retryIntervalMs: options.retryIntervalMs,
+    lambdaConcurrency: options.lambdaConcurrency,
     iam: options.iam,
     ses: options.ses,
     onMapProgress: progress.onMapProgress,
@@ -140,7 +145,7 @@ async function runProcessor(
     const runStarted = Date.now();
     await cloud.startStoreFaults();
     const delivered = await deliverInputEvents(cloud, trigger.name, bucket, uploads, hooks.deliverEventTwice);
-    const runs = startedRuns(cloud, cloud.resolve(processor.resources.orchestratorArn), uploads.map((u) => u.key), delivered.failure);
+    const runs = startedRuns(cloud, cloud.resolve(processor.resources.orchestratorArn), uploads.map((u) => u.key), delivered.failures);
     const [execution] = runs.byInput;
     if (execution) progress.stopsWith(() => cloud.stepFunctions.stopExecution(execution.executionArn));
     const redrives = await awaitRuns(cloud, runs, options.redrive);

@@ -7,10 +7,11 @@ import { namedError } from '../shared/named-error';
 export interface DeliveredEvents {
   readonly events: ObjectCreatedEvent[];
   /**
-   * The first failure of a delivery: S3 or Lambda refused the event, or the trigger failed every attempt (the event is
-   * then in its dead-letter queue; the error is the last attempt's). @default - every event reached the trigger
+   * Each input's delivery failure, in the inputs' order: S3 or Lambda refused its event, or the trigger failed every
+   * attempt (the event is then in its dead-letter queue; the error is the last attempt's). Undefined where the event
+   * reached the trigger.
    */
-  readonly failure?: Error;
+  readonly failures: ReadonlyArray<Error | undefined>;
 }
 
 /** Announces each upload to the trigger with its own `ObjectCreated:Put` event, as S3 does (`twice`: each delivered twice). */
@@ -19,13 +20,20 @@ export async function deliverInputEvents(
 ): Promise<DeliveredEvents> {
   const events = uploads.map(({ key, size, eTag, versionId }, i) =>
     objectCreatedEvent(cloud.assembly.env.region, bucket, key, size, eTag, sequencerOf(Date.now(), i), versionId));
-  const deliveries = events.flatMap((event) => (twice ? [event, event] : [event]));
   // S3 invokes the trigger as itself, for the bucket: the function's policy must allow it.
   const refusal = cloud.serviceInvokeRefusal('s3.amazonaws.com', trigger, `arn:aws:s3:::${bucket}`);
-  const delivered = await Promise.allSettled(deliveries.map((event) => (refusal
-    ? Promise.reject(namedError('AccessDeniedException', refusal))
-    : deliverNotification(cloud.asyncInvocations, trigger, event))));
-  const failure = delivered.map((d) => (d.status === 'rejected' ? d.reason as Error : d.value.succeeded ? undefined : d.value.error))
-    .find((error) => error !== undefined);
-  return { events, failure };
+  const deliver = async (event: ObjectCreatedEvent): Promise<Error | undefined> => {
+    if (refusal) return namedError('AccessDeniedException', refusal);
+    try {
+      const outcome = await deliverNotification(cloud.asyncInvocations, trigger, event);
+      return outcome.succeeded ? undefined : outcome.error;
+    } catch (error) {
+      return error as Error;
+    }
+  };
+  const failures = await Promise.all(events.map(async (event) => {
+    const delivered = await Promise.all((twice ? [event, event] : [event]).map(deliver));
+    return delivered.find((failure) => failure !== undefined);
+  }));
+  return { events, failures };
 }

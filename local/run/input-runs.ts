@@ -9,31 +9,34 @@ export interface InputRuns {
   readonly byInput: ReadonlyArray<ExecutionRecord | undefined>;
 }
 
-/** The executions the trigger started for the inputs; with none, only when the events' delivery failed. */
-export function startedRuns(cloud: LocalCloud, orchestratorArn: string, inputKeys: readonly string[], deliveryFailure?: Error): InputRuns {
+/** The executions the trigger started for the inputs; with none, only when every event's delivery failed. */
+export function startedRuns(
+  cloud: LocalCloud, orchestratorArn: string, inputKeys: readonly string[], deliveryFailures: ReadonlyArray<Error | undefined>,
+): InputRuns {
   const executions = [...cloud.stepFunctions.executions.values()].filter((e) => e.stateMachineArn === orchestratorArn);
-  if (executions.length === 0 && !deliveryFailure) throw new Error('The trigger did not start the orchestrator');
+  if (executions.length === 0 && deliveryFailures.some((failure) => failure === undefined)) throw new Error('The trigger did not start the orchestrator');
   const executionOf = (key: string) => executions.find((e) => (e.input as { key?: string } | undefined)?.key === key);
-  const [first, ...others] = inputKeys;
-  // The first input's run is the one reported: any execution stands for it when none names its key.
-  return { executions, byInput: [executionOf(first) ?? executions[0], ...others.map(executionOf)] };
+  // A single input's run is the one execution when none names its key.
+  if (inputKeys.length === 1) return { executions, byInput: [executionOf(inputKeys[0]) ?? executions[0]] };
+  return { executions, byInput: inputKeys.map(executionOf) };
 }
 
 /**
- * Waits for every execution to end and EventBridge to deliver what they put on the buses; with `redrive`, the first
- * input's run, if it did not succeed, is redriven once, as `aws stepfunctions redrive-execution` would. Resolves with
- * the number of redrives.
+ * Waits for every execution to end and EventBridge to deliver what they put on the buses; with `redrive`, each
+ * input's run that did not succeed is redriven once, as `aws stepfunctions redrive-execution` would. Resolves with
+ * each input's number of redrives, in the inputs' order.
  */
-export async function awaitRuns(cloud: LocalCloud, runs: InputRuns, redrive = false): Promise<number> {
+export async function awaitRuns(cloud: LocalCloud, runs: InputRuns, redrive = false): Promise<number[]> {
   await Promise.all(runs.executions.map((e) => e.done));
   // A run that did not succeed is reported from its status change, through EventBridge.
   await cloud.settleEvents();
-  const [execution] = runs.byInput;
-  if (!redrive || !execution || execution.status === 'SUCCEEDED') return 0;
-  // The cause is fixed: no more injected faults. Then the run resumes where it stopped.
+  const redriven = runs.byInput.map((execution) => redrive && execution !== undefined && execution.status !== 'SUCCEEDED');
+  if (!redriven.includes(true)) return redriven.map(() => 0);
+  // The cause is fixed: no more injected faults. Then the runs resume where they stopped.
   await cloud.endFaults();
-  cloud.stepFunctions.redriveExecution(execution.executionArn);
-  await execution.done;
+  const executions = runs.byInput.filter((_, i) => redriven[i]) as ExecutionRecord[];
+  for (const execution of executions) cloud.stepFunctions.redriveExecution(execution.executionArn);
+  await Promise.all(executions.map((execution) => execution.done));
   await cloud.settleEvents();
-  return 1;
+  return redriven.map((r) => (r ? 1 : 0));
 }

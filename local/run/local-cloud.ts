@@ -8,7 +8,8 @@ import { AccessControlOptions, distinctDenials, enforceRules, iamOptionsOf, serv
 import { ServiceEndpoints, startServiceEndpoints } from '../api/service-endpoints';
 import { AwsSdkTasks } from '../engine/aws-sdk-tasks';
 import { DeliveryRefused, executionStatusChange, LocalEventBridge } from '../engine/event-bridge';
-import { LocalStepFunctions } from '../engine/step-functions';
+import { startExecutionRate } from '../engine/execution-limits';
+import { LocalStepFunctions, MapProgress } from '../engine/step-functions';
 import { AccessDenied, IamEngine } from '../iam/iam-engine';
 import { stateMachineCallRefusal } from '../iam/state-machine-refusals';
 import { AsyncInvocations, asyncInvokeConfigsOf } from '../lambda/async-invocation';
@@ -39,11 +40,14 @@ export interface LocalCloudOptions extends AccessControlOptions {
   readonly s3LatencyMs?: number;
   /**
    * Wait before each retry of a state, an event delivery or an asynchronous invocation, in ms, instead of the
-   * definition's intervals, EventBridge's backoff and Lambda's one and two minutes. @default 25
+   * definition's intervals (but those of a retrier of throttles only), EventBridge's backoff and Lambda's one and two
+   * minutes. @default 25
    */
   readonly retryIntervalMs?: number;
+  /** The account's Lambda concurrency quota in the region (`--lambda-concurrency`). @default 1000 (AWS's) */
+  readonly lambdaConcurrency?: number;
   /** Told when a Distributed Map's children start and end. */
-  readonly onMapProgress?: (progress: { total: number; done: number; failed: number }) => void;
+  readonly onMapProgress?: (progress: MapProgress) => void;
 }
 
 /** Something to stop when the local cloud closes, last started first stopped. */
@@ -177,6 +181,7 @@ export class LocalCloud {
       crashRate: options.faults?.lambda,
       random: this.random,
       logSink: this.logSink,
+      concurrency: { limit: options.lambdaConcurrency, reservedElsewhere: assembly.reservedConcurrencyNotRun },
     });
     closers.push(() => this.lambda.close());
 
@@ -184,6 +189,10 @@ export class LocalCloud {
       lambda: this.lambda,
       sdk: this.sdk,
       retryIntervalMs: options.retryIntervalMs ?? 25,
+      // A run waiting its turn polls every half second instead of every 5 to 87 s: the burst drains as fast as the
+      // runs ahead of it end, within the history's 25,000 events however long it waits.
+      waitStateMs: 500,
+      startExecutionRate: startExecutionRate(region),
       readItems: (resource, parameters) => this.readMapItems(resource, parameters),
       writeResults: (resource, parameters, files) => this.writeMapResults(resource, parameters, files),
       onMapProgress: options.onMapProgress,

@@ -1,6 +1,6 @@
 /**
- * The result of a run whose executions have all ended: its files copied out of the bucket (those of each other
- * input's run too), its emails, rejected records, log, events and statistics, and how long each phase took.
+ * The result of a run whose executions have all ended: each input's run (its files copied out of the bucket), the
+ * totals, and the local cloud's emails, log, events and statistics, and how long each phase took.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,21 +18,43 @@ import { LambdaFunctionError } from '../lambda/lambda-host';
 import { QueueMessage } from '../stand-ins/sqs-queues';
 import { AssemblyProcessor } from '../template/assembly-manifest';
 
-/** A run started by one of `concurrentInputs`. */
-export interface ConcurrentRun {
+type RunStatus = 'SUCCEEDED' | 'FAILED';
+type RunError = { code: string; message: string };
+type RecordCounts = { total: number; valid: number; rejected: number };
+
+/** The run of one input: its files are under `outDir` for the first input, under `<outDir>/<runId>/` for the others. */
+export interface InputRun {
+  /** The local file uploaded. */
+  readonly input: string;
   readonly inputKey: string;
   readonly runId: string;
-  readonly status: 'SUCCEEDED' | 'FAILED';
-  readonly records: { total: number; valid: number; rejected: number };
+  readonly status: RunStatus;
+  readonly error: RunError | null;
+  /** How its execution ended; NOT_STARTED when its S3 event or the trigger failed. */
+  readonly executionStatus: string;
+  readonly records: RecordCounts;
+  readonly chunks: number;
   readonly output: string | null;
   readonly rejects: string | null;
+  readonly summary: string | null;
+  readonly rejectedRecordsFile: string | null;
+  readonly redrives: number;
 }
 
+/** Every input's runs together. */
+export interface RunTotals {
+  readonly runs: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly records: RecordCounts;
+}
+
+/** The first input's run at the top level (all there is with one input), each input's in `runs`, and their `totals`. */
 export interface LocalRunResult {
   readonly runId: string;
-  readonly status: 'SUCCEEDED' | 'FAILED';
-  readonly error: { code: string; message: string } | null;
-  readonly records: { total: number; valid: number; rejected: number };
+  readonly status: RunStatus;
+  readonly error: RunError | null;
+  readonly records: RecordCounts;
   readonly chunks: number;
   /** Local path of the merged CSV, or null when nothing was published. */
   readonly output: string | null;
@@ -60,8 +82,9 @@ export interface LocalRunResult {
   readonly rejectedRecordsFile: string | null;
   /** The run's items in the rejected-records table, in line order, when the test hook `readRejectedRecords` is set. */
   readonly rejectedRecords?: RejectedRecordItem[];
-  /** The runs of `concurrentInputs`, in the order given. */
-  readonly concurrentRuns?: ConcurrentRun[];
+  /** Each input's run, in the order given: `input`, then `concurrentInputs`. */
+  readonly runs: InputRun[];
+  readonly totals: RunTotals;
   /** How the orchestrator's execution ended: SUCCEEDED, FAILED, TIMED_OUT or ABORTED; NOT_STARTED when the S3 event or the trigger failed. */
   readonly executionStatus: string;
   /** How many times the run was redriven (`redrive`). */
@@ -84,8 +107,9 @@ export interface EndedRun {
   readonly uploads: readonly UploadedInput[];
   readonly delivered: DeliveredEvents;
   readonly runs: InputRuns;
-  readonly redrives: number;
-  /** The chunks the Distributed Map reported: the count of a run without a summary. */
+  /** Each input's redrives. */
+  readonly redrives: readonly number[];
+  /** The chunks the Distributed Maps reported, over every run: the count of a single run without a summary. */
   readonly chunksTotal: number;
   /** Epoch ms: when the work began (synthesis), the run began (the S3 events) and ended; and how long table data took to load. */
   readonly times: { readonly started: number; readonly runStarted: number; readonly runEnded: number; readonly lookupMs: number };
@@ -98,44 +122,44 @@ export interface ResultOptions {
   readonly readRejectedRecords?: boolean;
 }
 
-const runStatus = (execution: ExecutionRecord, summaryStatus?: string): 'SUCCEEDED' | 'FAILED' =>
+const runStatus = (execution: ExecutionRecord, summaryStatus?: string): RunStatus =>
   (execution.status === 'SUCCEEDED' && summaryStatus !== 'FAILED' ? 'SUCCEEDED' : 'FAILED');
 
-/** Collects the first input's run into the result (the counters read last: collecting is part of the run's traffic). */
+/**
+ * Collects every input's run into the result, the first's at the top level (the counters read last: collecting is part
+ * of the run's traffic).
+ */
 export async function collectResult(cloud: LocalCloud, run: EndedRun, options: ResultOptions): Promise<LocalRunResult> {
   const { processor, bucket, times } = run;
-  const [execution, ...others] = run.runs.byInput;
-  const [{ key: inputKey }, ...otherUploads] = run.uploads;
-  const runId = execution?.name ?? runRequestsFrom(run.delivered.events[0])[0].runId;
-  const outDir = path.resolve(options.outDir ?? path.join('.local-runs', runId));
-  const { outputPrefix } = processor.resources;
-  const { output, rejects, summaryFile, summary } = await collectRun(cloud.s3, bucket, outputPrefix, runId, inputKey, outDir);
-  const status = execution ? runStatus(execution, summary.status) : 'FAILED';
-  const concurrentRuns = await collectConcurrentRuns(cloud, bucket, outputPrefix, otherUploads, others, outDir);
+  const outDir = path.resolve(options.outDir ?? path.join('.local-runs', runIdOf(run, 0)));
+  const rejectedRecordsTable: string = cloud.resolve(processor.resources.rejectedRecordsTableName);
+  const runs: InputRun[] = [];
+  for (const i of run.uploads.keys()) {
+    runs.push(await collectInputRun(cloud, run, i, rejectedRecordsTable, i === 0 ? outDir : path.join(outDir, runIdOf(run, i))));
+  }
+  const [first] = runs;
   const sent = await cloud.standIns.sentEmails();
   const objects = await bucketKeys(cloud.s3, bucket);
-  const rejectedRecordsTable: string = cloud.resolve(processor.resources.rejectedRecordsTableName);
-  const rejectedRecordsFile = await exportRejectedRecords(cloud.dynamodb, rejectedRecordsTable, runId, path.join(outDir, 'rejected-records.jsonl'));
-  const rejectedRecords = options.readRejectedRecords ? await rejectedRecordsOf(cloud.dynamodb, rejectedRecordsTable, runId) : undefined;
+  const rejectedRecords = options.readRejectedRecords ? await rejectedRecordsOf(cloud.dynamodb, rejectedRecordsTable, first.runId) : undefined;
   await cloud.flushLog();
   const log = path.join(outDir, 'lambda.log');
   fs.copyFileSync(cloud.logFile, log);
   const { stats, cost } = await runStatistics(cloud, sent.length, run.runs.executions.length);
   const finished = Date.now();
   return {
-    runId,
+    runId: first.runId,
     processor: processor.path,
-    status,
-    error: status === 'SUCCEEDED' ? null : runError(summary, execution, run.delivered.failure),
-    records: summary.records ?? { total: 0, valid: 0, rejected: 0 },
-    chunks: summary.chunks ?? run.chunksTotal,
-    output,
-    rejects,
-    summary: summaryFile,
+    status: first.status,
+    error: first.error,
+    records: first.records,
+    chunks: first.chunks,
+    output: first.output,
+    rejects: first.rejects,
+    summary: first.summary,
     emails: sent.map((e) => ({ to: e.to.join(', '), subject: e.subject, text: e.text })),
     stats,
-    executionStatus: execution?.status ?? 'NOT_STARTED',
-    redrives: run.redrives,
+    executionStatus: first.executionStatus,
+    redrives: first.redrives,
     runEvents: cloud.eventBridge.events
       .filter(({ event }) => event.source === RUN_EVENT_SOURCE)
       .map(({ event }) => ({ detailType: event['detail-type'], detail: event.detail })),
@@ -148,44 +172,58 @@ export async function collectResult(cloud: LocalCloud, run: EndedRun, options: R
       setup: times.runStarted - times.started, lookup: times.lookupMs, run: times.runEnded - times.runStarted, collect: finished - times.runEnded,
     },
     log,
-    rejectedRecordsFile,
-    inputKey,
+    rejectedRecordsFile: first.rejectedRecordsFile,
+    inputKey: first.inputKey,
     objects,
     ...(rejectedRecords ? { rejectedRecords } : {}),
-    ...(concurrentRuns ? { concurrentRuns } : {}),
+    runs,
+    totals: totalsOf(runs),
   };
 }
 
-/** Each other input's run, its files under `<outDir>/<runId>/`; undefined when there is no other input. */
-async function collectConcurrentRuns(
-  cloud: LocalCloud, bucket: string, outputPrefix: string, uploads: readonly UploadedInput[],
-  executions: ReadonlyArray<ExecutionRecord | undefined>, outDir: string,
-): Promise<ConcurrentRun[] | undefined> {
-  if (uploads.length === 0) return undefined;
-  const concurrentRuns: ConcurrentRun[] = [];
-  for (const [i, { key }] of uploads.entries()) {
-    const run = executions[i];
-    if (!run) throw new Error(`The trigger did not start a run for ${key}`);
-    const collected = await collectRun(cloud.s3, bucket, outputPrefix, run.name, key, path.join(outDir, run.name));
-    concurrentRuns.push({
-      inputKey: key,
-      runId: run.name,
-      status: runStatus(run, collected.summary.status),
-      records: collected.summary.records ?? { total: 0, valid: 0, rejected: 0 },
-      output: collected.output,
-      rejects: collected.rejects,
-    });
-  }
-  return concurrentRuns;
+/** The `i`th input's run id: its execution's name, or the one the trigger would have given it. */
+const runIdOf = (run: EndedRun, i: number): string => run.runs.byInput[i]?.name ?? runRequestsFrom(run.delivered.events[i])[0].runId;
+
+/** The `i`th input's run, its files copied into `outDir`. */
+async function collectInputRun(cloud: LocalCloud, run: EndedRun, i: number, rejectedRecordsTable: string, outDir: string): Promise<InputRun> {
+  const { file: input, key: inputKey } = run.uploads[i];
+  const execution = run.runs.byInput[i];
+  const runId = runIdOf(run, i);
+  const collected = await collectRun(cloud.s3, run.bucket, run.processor.resources.outputPrefix, runId, inputKey, outDir);
+  const status = execution ? runStatus(execution, collected.summary.status) : 'FAILED';
+  const failure = run.delivered.failures[i];
+  return {
+    input,
+    inputKey,
+    runId,
+    status,
+    error: status === 'SUCCEEDED' ? null : runError(collected.summary, execution, failure, inputKey),
+    executionStatus: execution?.status ?? 'NOT_STARTED',
+    records: collected.summary.records ?? { total: 0, valid: 0, rejected: 0 },
+    // Without a summary, the Distributed Map's count stands for it when it is the only run (the count covers every run).
+    chunks: collected.summary.chunks ?? (run.uploads.length === 1 ? run.chunksTotal : 0),
+    output: collected.output,
+    rejects: collected.rejects,
+    summary: collected.summaryFile,
+    rejectedRecordsFile: await exportRejectedRecords(cloud.dynamodb, rejectedRecordsTable, runId, path.join(outDir, 'rejected-records.jsonl')),
+    redrives: run.redrives[i],
+  };
 }
 
-/** Why the run failed: as its summary says, else as its execution ended, else why it never started. */
-function runError(summary: CollectedRun['summary'], execution: ExecutionRecord | undefined, deliveryFailure: Error | undefined) {
-  const notStarted = (failure: Error) => ({
-    code: failure.name,
-    message: failure instanceof LambdaFunctionError ? failure.payload.errorMessage : failure.message,
-  });
-  return summary.error ?? (execution
-    ? { code: execution.error ?? 'Unknown', message: execution.cause ?? 'the execution failed' }
-    : notStarted(deliveryFailure!));
+function totalsOf(runs: readonly InputRun[]): RunTotals {
+  const succeeded = runs.filter((r) => r.status === 'SUCCEEDED').length;
+  const sum = (count: keyof RecordCounts) => runs.reduce((n, r) => n + r.records[count], 0);
+  return { runs: runs.length, succeeded, failed: runs.length - succeeded, records: { total: sum('total'), valid: sum('valid'), rejected: sum('rejected') } };
+}
+
+/** Why a run failed: as its summary says, else as its execution ended, else why it never started. */
+function runError(summary: CollectedRun['summary'], execution: ExecutionRecord | undefined, deliveryFailure: Error | undefined, inputKey: string): RunError {
+  if (summary.error) return summary.error;
+  if (execution) return { code: execution.error ?? 'Unknown', message: execution.cause ?? 'the execution failed' };
+  // The event reached the trigger, which started no run for the key.
+  if (!deliveryFailure) return { code: 'NotStarted', message: `the trigger started no run for ${inputKey}` };
+  return {
+    code: deliveryFailure.name,
+    message: deliveryFailure instanceof LambdaFunctionError ? deliveryFailure.payload.errorMessage : deliveryFailure.message,
+  };
 }

@@ -16,6 +16,15 @@ export interface RunStatistics {
   readonly dynamodbReadUnits: number;
   /** Write requests and keys DynamoDB answered unprocessed (the `ddb` fault), each time; their callers asked again. */
   readonly dynamodbUnprocessed: number;
+  /**
+   * Requests refused for a quota: Lambda's 429s (synchronous invocations refused, throttled attempts of asynchronous
+   * ones) and StartExecution's `ThrottlingException`s (`stepFunctionsThrottles`, counted in this too).
+   */
+  readonly throttles: number;
+  /** StartExecution calls refused with `ThrottlingException` (its token bucket empty). */
+  readonly stepFunctionsThrottles: number;
+  /** The most Lambda invocations in flight at once, over all functions (what the account's concurrency quota caps). */
+  readonly maxConcurrentInvocations: number;
   readonly emails: number;
   readonly orchestratorExecutions: number;
   /** The calls the local IAM refused, each (caller, action, resource) once, in order; empty when none (or IAM is off). */
@@ -28,6 +37,7 @@ const round3 = (n: number) => Math.round(n * 1000) / 1000;
 export async function runStatistics(cloud: LocalCloud, emails: number, orchestratorExecutions: number) {
   await cloud.standIns.settleCounters();
   const { stepFunctions, lambda, standIns, endpoints } = cloud;
+  const lambdaConcurrency = lambda.concurrency.stats();
   const usage = {
     stateTransitions: stepFunctions.usage.standardTransitions,
     expressRequests: stepFunctions.usage.expressRequests,
@@ -54,6 +64,9 @@ export async function runStatistics(cloud: LocalCloud, emails: number, orchestra
     dynamodbWriteUnits: usage.dynamodbWriteUnits,
     dynamodbReadUnits: usage.dynamodbReadUnits,
     dynamodbUnprocessed: standIns.counters.dynamodbUnprocessed,
+    throttles: lambdaConcurrency.throttles + stepFunctions.throttles,
+    stepFunctionsThrottles: stepFunctions.throttles,
+    maxConcurrentInvocations: lambdaConcurrency.maxConcurrentInvocations,
     emails: usage.emails,
     orchestratorExecutions,
     accessDenied: await cloud.accessDenied(),

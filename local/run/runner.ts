@@ -6,7 +6,7 @@ import type { InputEncoding } from '../../src/batch-file-processor-props';
 import { UsageError } from '../shared/usage-error';
 import { synthesizeInProcess } from '../template/cloud-assembly';
 
-export type { ConcurrentRun, LocalRunResult, RejectedRecordItem, RunProgress, TableDataFile } from './app-run';
+export type { InputRun, LocalRunResult, RejectedRecordItem, RunProgress, RunTotals, TableDataFile } from './app-run';
 
 export interface LocalRunOptions extends AppRunOptions {
   /** Enrichment data for the reference example (CSV with a `uuid` column): `tableData` for its financial-data table. */

@@ -1,9 +1,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { parse } from 'csv-parse/sync';
+import { expectedRun, expectPublished } from './expected-run';
+import { exampleArguments } from '../../local/cli/cli';
+import { runLocalCommand } from '../../local/cli/local-command';
 import { LocalRunResult, runLocally } from '../../local/run/runner';
 import { writeSampleOrders } from '../../local/samples/sample-orders';
+import { BatchFileProcessor } from '../../src';
 
 // End to end through the runner: the synthesized example stack, the bundled handlers, the stand-ins.
 const FIGURES = ['unitsSold', 'unitPrice', 'unitCost', 'totalRevenue', 'totalCost', 'totalProfit'];
@@ -123,4 +128,89 @@ test('the same S3 event delivered twice starts one execution only', async () => 
   expect(result.stats.orchestratorExecutions).toBe(1);
   expect(result.emails).toHaveLength(1);
   expect(parse(read(result.output))).toHaveLength(41);
+});
+
+describe('several inputs at once: npm run local -- --input DIR --json', () => {
+  const dir = path.join(work, 'several');
+  const inputs = path.join(dir, 'inputs');
+  const samples = [31, 32, 33].map((seed, i) => writeSampleOrders(path.join(dir, `sample-${i}`), { records: 12 + i * 5, seed, invalidEvery: 7, missingFinancialsEvery: 9 }));
+  fs.mkdirSync(inputs, { recursive: true });
+  samples.forEach((sample, i) => fs.copyFileSync(sample.ordersFile, path.join(inputs, `orders-${i}.csv`)));
+  // One lookup table serves every run, as in a deployed stack.
+  const lookup = path.join(dir, 'financials.csv');
+  fs.writeFileSync(lookup, samples[0].financialsCsv + samples.slice(1).map((s) => s.financialsCsv.slice(s.financialsCsv.indexOf('\n') + 1)).join(''));
+  let status: number;
+  let result: any;
+  beforeAll(async () => {
+    const { args } = exampleArguments(['--input', inputs, '--lookup', lookup, '--chunk-size', '5', '--out', path.join(dir, 'out'), '--json']) as { args: string[] };
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      status = await runLocalCommand(args, { command: 'npm run local --', filesFrom: dir, appDirectory: path.join(__dirname, '..', '..', 'examples') });
+      result = JSON.parse(stdout.mock.calls.map(([text]) => String(text)).join('').trim().split('\n').pop()!);
+    } finally {
+      stdout.mockRestore();
+    }
+  }, 180_000);
+
+  test('the folder\'s three files are uploaded at once: three runs, each SUCCEEDED, one entry each and the totals', () => {
+    expect(status).toBe(0);
+    expect(result.stats.orchestratorExecutions).toBe(3);
+    expect(result.runs.map((run: any) => [run.input, run.inputKey, run.status, run.executionStatus])).toEqual(
+      [0, 1, 2].map((i) => [path.join(inputs, `orders-${i}.csv`), `input/orders-${i}.csv`, 'SUCCEEDED', 'SUCCEEDED']));
+    expect(new Set(result.runs.map((run: any) => run.runId)).size).toBe(3);
+    const sum = (key: string) => result.runs.reduce((n: number, run: any) => n + run.records[key], 0);
+    expect(result.totals).toEqual({ runs: 3, succeeded: 3, failed: 0, records: { total: 12 + 17 + 22, valid: sum('valid'), rejected: sum('rejected') } });
+    // The single-input fields are the first input's run.
+    expect(result).toMatchObject({ runId: result.runs[0].runId, status: 'SUCCEEDED', output: result.runs[0].output, records: result.runs[0].records });
+    expect(result.emails).toHaveLength(3);
+  });
+
+  test('each input is its own output plus its own rejects, none of another\'s', () => {
+    const uuidsOf = (csv: string) => csv.trim().split('\n').slice(1).map((line) => line.split(',')[0]);
+    const rejectedUuidsOf = (csv: string) => csv.trim().split('\n').slice(1).map((line) => line.split(',')[1]);
+    samples.forEach((sample, i) => {
+      const run = result.runs[i];
+      const output = uuidsOf(read(run.output));
+      const rejects = rejectedUuidsOf(read(run.rejects));
+      expect(new Set([...output, ...rejects])).toEqual(new Set(uuidsOf(sample.ordersCsv)));
+      expect(run.records).toEqual({ total: uuidsOf(sample.ordersCsv).length, valid: output.length, rejected: rejects.length });
+      expect(rejects.length).toBeGreaterThan(0);
+    });
+  });
+});
+
+describe('--lambda-concurrency 1: the account runs one invocation at a time', () => {
+  test('the example fails as AWS would: enrich-chunk holds the only concurrency, so Lambda throttles the financials API\'s function (500)', async () => {
+    const dir = path.join(work, 'concurrency-1');
+    const sample = writeSampleOrders(dir, { records: 6, seed: 41 });
+    const result = await runLocally({ input: sample.ordersFile, lookup: sample.financialsFile, chunkSize: 10, outDir: path.join(dir, 'out'), lambdaConcurrency: 1 });
+    expect(result.status).toBe('FAILED');
+    expect(result.error?.code).toBe('EnrichmentUnavailable');
+    expect(result.error?.message).toMatch(/enrichment endpoint \S+ failed 3 attempts, last: HTTP 500/);
+    expect(result.output).toBeNull();
+    // Each of the enricher's three requests was refused before the function ran.
+    expect(result.stats.throttles).toBeGreaterThanOrEqual(3);
+    expect(result.stats.maxConcurrentInvocations).toBe(1);
+  }, 180_000);
+
+  test('a processor whose functions call no other function waits its turns and succeeds, never more than one invocation at once', async () => {
+    const dir = path.join(work, 'concurrency-1-plain');
+    fs.mkdirSync(dir, { recursive: true });
+    const input = path.join(dir, 'orders.csv');
+    fs.writeFileSync(input, 'uuid,Country,Amount\nc1,Panama,10\nc2,Chad\nc3,Peru,4\nc4,Fiji,7.5\nc5,Oman,3,extra\nc6,Laos,0.5\nc7,Mali,1\n');
+    const result = await runLocally({
+      input,
+      outDir: path.join(dir, 'out'),
+      lambdaConcurrency: 1,
+      // Three chunks, run side by side by the Distributed Map: their steps are throttled and retried.
+      createStack: (app: App) => {
+        const stack = new Stack(app, 'Plain');
+        return Object.assign(stack, { processor: new BatchFileProcessor(stack, 'Processor', { chunkSize: 3, removalPolicy: RemovalPolicy.DESTROY }) });
+      },
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expectPublished(result, expectedRun(input));
+    expect(result.stats.throttles).toBeGreaterThanOrEqual(0);
+    expect(result.stats.maxConcurrentInvocations).toBe(1);
+  }, 180_000);
 });

@@ -117,8 +117,8 @@ test('two different files uploaded at once: one run each, outputs not mixed', as
   });
 
   expect(result.stats.orchestratorExecutions).toBe(2);
-  expect(result.concurrentRuns).toHaveLength(1);
-  const other = result.concurrentRuns![0];
+  expect(result.runs).toHaveLength(2);
+  const other = result.runs[1];
   expect(other.inputKey).toBe('input/returns.csv');
   expect(other.runId).not.toBe(result.runId);
   expect(result.status).toBe('SUCCEEDED');

@@ -107,7 +107,7 @@ test('run B\'s rejects are the rows that still fail, each with its line in the o
 });
 
 test('a file that only looks like a rejects file keeps every column as data', () => {
-  const [byName, byHeader] = runB.concurrentRuns!;
+  const [, byName, byHeader] = runB.runs;
   const corrected = givenBack.filter((row) => row.fate === 'corrected');
   // Named as a rejects file, another header: named like one's output, its columns all data.
   expect(byName.status).toBe('SUCCEEDED');

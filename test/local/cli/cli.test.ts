@@ -1,16 +1,19 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { exampleArguments, main } from '../../../local/cli/cli';
 import { parseLocalArguments } from '../../../local/cli/local-command';
 import { generateSampleOrders } from '../../../local/samples/sample-orders';
 import { parseFaultPlan } from '../../../local/stand-ins/fault-injection';
 
 describe('parseLocalArguments (batch-file-processor local)', () => {
-  test('reads the documented options, -c and --table-data repeatable', () => {
+  test('reads the documented options, --input, -c and --table-data repeatable', () => {
     expect(parseLocalArguments([
       '--input', 'a.csv', '--app', 'node app.js', '-c', 'stage=dev', '--context', 'url=https://x/?a=b', '--processor', 'Stack/Orders',
       '--table-data', 'Stack/Customers=customers.csv', '--table-data', 'Stack/Rates=rates.jsonl', '--endpoint-data', 'e.csv',
-      '--out', 'o', '--json', '--inject-faults', 'enrich=1', '--redrive', '--s3-latency-ms', '50',
+      '--out', 'o', '--json', '--inject-faults', 'enrich=1', '--redrive', '--s3-latency-ms', '50', '--input', 'inputs/', '--lambda-concurrency', '1',
     ])).toEqual({
-      input: 'a.csv',
+      inputs: ['a.csv', 'inputs/'],
       app: 'node app.js',
       context: { stage: 'dev', url: 'https://x/?a=b' },
       processor: 'Stack/Orders',
@@ -21,11 +24,12 @@ describe('parseLocalArguments (batch-file-processor local)', () => {
       faults: { enrich: 1 },
       redrive: true,
       s3LatencyMs: 50,
+      lambdaConcurrency: 1,
       iam: true,
       sesSandbox: true,
       verifiedEmailIdentities: undefined,
     });
-    expect(parseLocalArguments(['--input', 'a.csv'])).toMatchObject({ context: {}, tableData: [], json: false, redrive: false });
+    expect(parseLocalArguments(['--input', 'a.csv'])).toMatchObject({ inputs: ['a.csv'], context: {}, tableData: [], json: false, redrive: false, lambdaConcurrency: undefined });
   });
 
   test('IAM is enforced and SES is a sandbox unless turned off; verified identities are a comma-separated list', () => {
@@ -41,7 +45,9 @@ describe('parseLocalArguments (batch-file-processor local)', () => {
 
   test('the options may be given as --name=value, -c repeated, the last of a single one wins', () => {
     expect(parseLocalArguments(['--input=a.csv', '-c', 'a=1', '--context=b=2', '-cc=3', '--out', 'o1', '--out', 'o2', '--s3-latency-ms=0']))
-      .toMatchObject({ input: 'a.csv', context: { a: '1', b: '2', c: '3' }, outDir: 'o2', s3LatencyMs: 0 });
+      .toMatchObject({ inputs: ['a.csv'], context: { a: '1', b: '2', c: '3' }, outDir: 'o2', s3LatencyMs: 0 });
+    expect(parseLocalArguments(['--input=a.csv', '--input', 'b.csv.gz', '--input=c/', '--lambda-concurrency=1000']))
+      .toMatchObject({ inputs: ['a.csv', 'b.csv.gz', 'c/'], lambdaConcurrency: 1000 });
   });
 
   test.each([
@@ -60,6 +66,9 @@ describe('parseLocalArguments (batch-file-processor local)', () => {
     [['--input', 'a', '--inject-faults', 'disk=0.1'], /^--inject-faults: unknown fault kind "disk"/],
     [['--input', 'a', '--s3-latency-ms', '1.5'], /^--s3-latency-ms must be a non-negative integer, got "1\.5"$/],
     [['--input', 'a', '--s3-latency-ms=-5'], /^--s3-latency-ms must be a non-negative integer, got "-5"$/],
+    [['--input', 'a', '--lambda-concurrency', '0'], /^--lambda-concurrency must be a positive integer, got "0"$/],
+    [['--input', 'a', '--lambda-concurrency', '2.5'], /^--lambda-concurrency must be a positive integer, got "2\.5"$/],
+    [['--input', 'a', '--input'], /^Option '--input <value>' argument missing$/],
     [['--input', 'a', '--verified-identities', 'not an address'], /^--verified-identities must list email addresses or domains/],
     [['--input', 'a', '--verified-identities', ' , '], /^--verified-identities must list email addresses or domains/],
   ])('bad use %j is an error', (argv, message) => {
@@ -131,13 +140,31 @@ describe('generateSampleOrders', () => {
 });
 
 describe('main', () => {
-  test('a missing input file is bad use (exit 2), reported before anything starts', async () => {
+  /** `npm run local` in this process: its exit code and the first line on stderr. */
+  async function mainHere(argv: string[]) {
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      await expect(main(['--input', '/nonexistent/orders.csv'])).resolves.toBe(2);
-      expect(String(stderr.mock.calls[0][0])).toMatch(/no such file: \/nonexistent\/orders\.csv/);
+      return { status: await main(argv), stderr: String(stderr.mock.calls[0]?.[0] ?? '') };
     } finally {
       stderr.mockRestore();
+    }
+  }
+
+  test('a missing input file is bad use (exit 2), reported before anything starts', async () => {
+    const run = await mainHere(['--input', '/nonexistent/orders.csv']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/no such file: \/nonexistent\/orders\.csv/);
+  });
+
+  test('a folder without input files, among other inputs, is bad use (exit 2), before the app is synthesized', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'no-inputs-'));
+    try {
+      fs.writeFileSync(path.join(empty, 'notes.txt'), 'not an input');
+      const run = await mainHere(['--input', path.join(__dirname, 'user-app', 'cdk.json'), '--input', empty]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe(`--input ${empty}: a folder without .csv or .csv.gz files (npm run local -- --help for the usage)\n`);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
     }
   });
 });

@@ -25,7 +25,7 @@ describe('npm run local', () => {
     const run = npmRun('local', ['--help']);
     expect(run.status).toBe(0);
     expect(run.own[0]).toMatch(/^usage: npm run local -- --input FILE/);
-    expect(run.own.join('\n')).toContain('Exit code: 0 the run succeeded, 1 the run failed (its summary is still printed), 2 bad use.');
+    expect(run.own.join('\n')).toContain('Exit code: 0 every run succeeded, 1 a run failed (the summary is still printed), 2 bad use.');
     expect(run.stderr).toBe('');
   }, 60_000);
 

@@ -50,6 +50,13 @@ describe('parseOptions', () => {
     expect(text).not.toContain('\n');
   });
 
+  test('a required repeatable option is given once or more', () => {
+    const table = { input: { type: 'string', value: 'FILE', required: true, multiple: true, description: 'what to read' } } as const satisfies OptionTable;
+    expect(parseOptions(table, ['--input', 'a', '--input', 'b'])).toEqual({ input: ['a', 'b'] });
+    expect(badUse(() => parseOptions(table, []))).toBe('--input is required');
+    expect(usageLine(table)).toBe('--input FILE...');
+  });
+
   test('a table parseArgs refuses is the program\'s error, not bad use', () => {
     const parse = () => parseOptions({ bad: { type: 'boolean', short: 'xy', description: '' } }, []);
     expect(parse).toThrow(/'options\.bad\.short' must be a single character/);
@@ -113,7 +120,7 @@ describe('the help of batch-file-processor local and npm run local', () => {
 
   test('--help lists every option of the table, with its value, description and default', async () => {
     const help = await printed(() => runLocalCommand(['--help'], { command: 'batch-file-processor local', filesFrom: '.' }));
-    expect(help).toMatch(/^usage: batch-file-processor local --input FILE \[--app COMMAND\|DIR\] \[-c KEY=VALUE\]\.\.\. .* \[--no-ses-sandbox\]\n/);
+    expect(help).toMatch(/^usage: batch-file-processor local --input FILE\|DIR\.\.\. \[--app COMMAND\|DIR\] \[-c KEY=VALUE\]\.\.\. .* \[--no-ses-sandbox\]\n/);
     const unwrapped = help.replace(/\n {29}/g, ' ');
     for (const [name, option] of Object.entries(LOCAL_OPTIONS) as Array<[string, { value?: string; description: string; default?: string }]>) {
       expect(unwrapped).toContain(`--${name}${option.value ? ` ${option.value}` : ''}`);
@@ -122,12 +129,12 @@ describe('the help of batch-file-processor local and npm run local', () => {
     }
     expect(unwrapped).toContain('-c, --context KEY=VALUE');
     expect(unwrapped).toContain('(default: none)');
-    expect(help).toContain('Exit code: 0 the run succeeded, 1 the run failed (its summary is still printed), 2 bad use.');
+    expect(help).toContain('Exit code: 0 every run succeeded, 1 a run failed (the summary is still printed), 2 bad use.');
   });
 
   test('npm run local --help lists the example\'s options, with their real defaults, then the tool\'s, with the example\'s verified identities', async () => {
     const help = (await printed(() => exampleMain(['--help']))).replace(/\n {29}/g, ' ');
-    expect(help).toMatch(/^usage: npm run local -- --input FILE \[--lookup FILE\] \[--delimiter C\] \[--chunk-size N\] \[--encoding E\] /);
+    expect(help).toMatch(/^usage: npm run local -- --input FILE\|DIR\.\.\. \[--lookup FILE\] \[--delimiter C\] \[--chunk-size N\] \[--encoding E\] /);
     expect(help).toContain('--delimiter C              the files\' one-character delimiter, e.g. \';\' or \'|\'; tab or \\t for a tab (default: ,)');
     expect(help).toContain('records per chunk (default: 1000)');
     expect(help).toContain('(default: utf-8)');

@@ -21,6 +21,26 @@ function service(definition: object, onStatusChange?: (record: ExecutionRecord) 
   });
 }
 
+test('waitStateMs replaces every Wait state\'s wait, SecondsPath and Timestamp ones included, nested ones too', async () => {
+  const inAnHour = { Type: 'Wait', SecondsPath: '$.seconds', Next: 'Until' };
+  const definition = {
+    StartAt: 'Fork',
+    States: {
+      Fork: {
+        Type: 'Parallel',
+        End: true,
+        Branches: [{ StartAt: 'InAnHour', States: { InAnHour: inAnHour, Until: { Type: 'Wait', Timestamp: '2999-01-01T00:00:00Z', End: true } } }],
+      },
+    },
+  };
+  const sfn = new LocalStepFunctions([{ arn, name: 'Steps', type: 'STANDARD', definition }], {
+    lambda, sdk, readItems: async () => [], writeResults: async () => undefined, waitStateMs: 0,
+  });
+  // As defined, the execution would wait an hour and then until 2999: the test's timeout would end it first.
+  const record = await sfn.startExecution(arn, { seconds: 3_600 }, 'waits').done;
+  expect(record.status).toBe('SUCCEEDED');
+});
+
 test('a failed execution is redriven from the state that failed, with that state\'s input, and counts its redrives', async () => {
   let failing = true;
   const statuses: string[] = [];
@@ -152,7 +172,6 @@ describe('executions that end while their Distributed Map runs, and the service 
     });
   };
   const items = { items: Array.from({ length: ITEMS }, (_, chunk) => ({ chunk })) };
-  /** The Timeouts keeping the process alive: an engine's Task or execution timer, a retry's wait. */
   /**
    * The timers set from now on that have neither fired nor been cleared. Counting every Timeout of the process
    * (getActiveResourcesInfo) also counted jest's and Node's own, which come and go: 2 runs in 8 saw one more.

@@ -77,7 +77,7 @@ beforeAll(() => {
 
 test('the construct\'s package ships its handlers\' bundles and nothing of the example, the local cloud or the tests', () => {
   const handlers = constructFiles.filter((file) => /^assets\/lambda-src\/[^/]+\/index\.js$/.test(file)).map((file) => file.split('/')[2]).sort();
-  expect(handlers).toEqual(['archive-input', 'enrich-chunk', 'merge-chunks', 'notify', 'record-rejects', 'split-input', 'trigger', 'validate-chunk']);
+  expect(handlers).toEqual(['archive-input', 'enrich-chunk', 'merge-chunks', 'notify', 'record-rejects', 'run-turns', 'split-input', 'trigger', 'validate-chunk']);
   expect(constructFiles.filter((file) => /^(assets\/examples|examples|local|test|bench|lambda-src)\//.test(file))).toEqual([]);
 });
 
