@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { CDK_VERSION, FLAG_SETTINGS } from './feature-flags';
+import { CDK_VERSION, FLAG_SETTINGS } from '../support/feature-flags';
 import { LocalRunResult, runLocally } from '../../local/run/runner';
 import { writeSampleOrders } from '../../local/samples/sample-orders';
 

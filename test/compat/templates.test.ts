@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { lintProblems, lintTemplates, requireCfnLint } from './cfn-lint';
-import { CONFIGURATIONS } from './configurations';
-import { CDK_VERSION, FLAG_SETTINGS } from './feature-flags';
+import { lintProblems, lintTemplates, requireCfnLint } from '../support/cfn-lint';
+import { CONFIGURATIONS } from '../support/configurations';
+import { CDK_VERSION, FLAG_SETTINGS } from '../support/feature-flags';
 
 // Every configuration kind, synthesized as a user's app synthesizes it on this aws-cdk-lib (the floor of the
 // supported range here; the newest under jest-newest.config.js), with and without the feature flags `cdk init`

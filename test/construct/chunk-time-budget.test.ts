@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { stateMachineDefinition, synthesizeProcessor } from './processor-template';
+import { stateMachineDefinition, synthesizeProcessor } from '../support/processor-template';
 import { RecordEnricher, RecordValidator } from '../../src';
 import { CHUNK_PROCESSOR_BUDGET, CHUNK_STEP_THROTTLED_ATTEMPT } from '../../src/chunk-time-budget';
 import { LAMBDA_THROTTLING_ERRORS } from '../../src/handler-task';

@@ -3,7 +3,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { synthesizeProcessor } from './processor-template';
+import { synthesizeProcessor } from '../support/processor-template';
 import { orderRecordSchema } from '../../examples/order-record-schema';
 import { OrdersPipelineStack } from '../../examples/orders-stack';
 import { synthesize } from '../../local/template/cloud-assembly';

@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { policyStatements, synthesizeProcessor } from './processor-template';
+import { policyStatements, synthesizeProcessor } from '../support/processor-template';
 import { IMPORTED_KEY_WARNING } from '../../src/log-encryption-key';
 
 const { template } = synthesizeProcessor((stack) => ({ encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) }));

@@ -1,6 +1,6 @@
 import { App, Fn, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { functionLogicalId, synthesizeProcessor } from './processor-template';
+import { functionLogicalId, synthesizeProcessor } from '../support/processor-template';
 import { orderRecordSchema } from '../../examples/order-record-schema';
 import { RecordValidator } from '../../src';
 import { MAX_ENVIRONMENT_BYTES, UNKNOWN_TOKEN_BYTES, maxEnvironmentBytes } from '../../src/environment-size';

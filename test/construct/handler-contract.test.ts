@@ -10,7 +10,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { synthesizeProcessor } from './processor-template';
+import { synthesizeProcessor } from '../support/processor-template';
 import { enrichmentOf } from '../../lambda-src/enrich/enrich-config';
 import { HttpBatchSource } from '../../lambda-src/enrich/http-batch-source';
 import { HttpSource } from '../../lambda-src/enrich/http-source';

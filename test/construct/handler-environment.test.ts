@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { functionLogicalId, synthesizeProcessor } from './processor-template';
+import { functionLogicalId, synthesizeProcessor } from '../support/processor-template';
 import { BatchFileProcessorProps, HandlerLogLevel, InputEncoding, RecordEnricher, RecordValidator } from '../../src';
 import { INPUT_ENCODINGS, LOG_LEVELS, NOTIFY_ENVIRONMENT } from '../../src/contract/handler-environment';
 

@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { functionLogicalId, policyStatements, synthesizeProcessor } from './processor-template';
+import { functionLogicalId, policyStatements, synthesizeProcessor } from '../support/processor-template';
 import { RecordEnricher, RecordValidator } from '../../src';
 
 const email = { sender: 'batch@mail.example.com', recipients: ['ops@example.com'] };

@@ -1,7 +1,7 @@
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { suppressProcessorFindings } from './processor-nag-suppressions';
+import { suppressProcessorFindings } from '../support/processor-nag-suppressions';
 import { BatchFileProcessor, RecordEnricher } from '../../src';
 
 test('AwsSolutionsChecks finds nothing unsuppressed in the construct', () => {

@@ -1,4 +1,4 @@
-import { stateMachineDefinition, synthesizeProcessor } from './processor-template';
+import { stateMachineDefinition, synthesizeProcessor } from '../support/processor-template';
 import { RecordEnricher } from '../../src';
 
 // The retriers of both state machines, as synthesized: the error names AWS reports (src/handler-task.ts,

@@ -6,7 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { policyStatements, synthesizeProcessor } from './processor-template';
+import { policyStatements, synthesizeProcessor } from '../support/processor-template';
 
 describe('run events', () => {
   const { template } = synthesizeProcessor((stack) => ({ eventBus: new events.EventBus(stack, 'Runs') }), (processor, stack) => {

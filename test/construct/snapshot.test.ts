@@ -1,4 +1,4 @@
-import { synthesizeProcessor } from './processor-template';
+import { synthesizeProcessor } from '../support/processor-template';
 import { RecordEnricher, RecordValidator } from '../../src';
 
 /** Asset hashes change with every handler edit; the template's shape is what the snapshot pins. */

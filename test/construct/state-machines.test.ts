@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { policyStatements, stateMachineDefinition, synthesizeProcessor } from './processor-template';
+import { policyStatements, stateMachineDefinition, synthesizeProcessor } from '../support/processor-template';
 import { RecordEnricher } from '../../src';
 
 const withEnrichment = () => ({ enrichment: RecordEnricher.fromHttpEndpoint({ url: 'https://api.example.com/{uuid}' }) });

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Configuration, expectedRun, expectPublished } from './expected-run';
+import { Configuration, expectedRun, expectPublished } from '../support/expected-run';
 import { ExampleProps, LocalRunOptions, LocalRunResult, runLocally } from '../../local/run/runner';
 import { BatchFileProcessor, BatchFileProcessorProps, RecordEnricher, RecordValidator } from '../../src';
 

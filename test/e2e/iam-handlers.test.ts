@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ExpectedDenial, exampleWith, expectFailedNaming, expectOnlyDenial, removeAction } from './permission-removal';
+import { ExpectedDenial, exampleWith, expectFailedNaming, expectOnlyDenial, removeAction } from '../support/permission-removal';
 import { OrdersPipelineStack } from '../../examples/orders-stack';
 import { LocalRunResult, LocalRunOptions, runLocally } from '../../local/run/runner';
 import { writeSampleOrders } from '../../local/samples/sample-orders';

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { parse } from 'csv-parse/sync';
-import { expectedRun, expectPublished } from './expected-run';
+import { expectedRun, expectPublished } from '../support/expected-run';
 import { exampleArguments } from '../../local/cli/cli';
 import { runLocalCommand } from '../../local/cli/local-command';
 import { LocalRunResult, runLocally } from '../../local/run/runner';

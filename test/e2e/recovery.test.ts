@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import { expectNothingLost } from './reliability-invariants';
+import { expectNothingLost } from '../support/reliability-invariants';
 import { OrdersPipelineStack } from '../../examples/orders-stack';
 import { LocalRunResult, runLocally } from '../../local/run/runner';
 import { writeSampleOrders } from '../../local/samples/sample-orders';

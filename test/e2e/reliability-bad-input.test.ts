@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CsvRows, expectFailedRun, expectNothingLost } from './reliability-invariants';
+import { CsvRows, expectFailedRun, expectNothingLost } from '../support/reliability-invariants';
 import { LocalRunResult, runLocally } from '../../local/run/runner';
 
 // Bad input through the runner: the synthesized example stack, the bundled handlers, the stand-ins.

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { csvRows, expectNothingLost } from './reliability-invariants';
+import { csvRows, expectNothingLost } from '../support/reliability-invariants';
 import { LocalRunResult, runLocally } from '../../local/run/runner';
 import { ORDER_HEADER, writeSampleOrders } from '../../local/samples/sample-orders';
 

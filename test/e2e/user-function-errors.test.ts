@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { expectFailedRun } from './reliability-invariants';
+import { expectFailedRun } from '../support/reliability-invariants';
 import { ExampleProps, LocalRunResult, runLocally } from '../../local/run/runner';
 import { BatchFileProcessor, RecordEnricher, RecordValidator } from '../../src';
 

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { figuresFromItem } from '../../examples/financials/financial-figures';
 import { handler } from '../../examples/financials-api';
 import { createActiveTable } from '../../local/stand-ins/active-table';
-import { LocalAws, startLocalAws } from '../stand-ins/local-aws';
+import { LocalAws, startLocalAws } from '../support/local-aws';
 
 const post = (body: string | null) => handler({ httpMethod: 'POST', resource: '/financials/batch', body, requestContext: { requestId: 'r' } } as unknown as APIGatewayProxyEvent);
 const get = (uuid?: string) => handler({ pathParameters: uuid === undefined ? null : { uuid }, requestContext: { requestId: 'r' } } as unknown as APIGatewayProxyEvent);

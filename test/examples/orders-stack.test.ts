@@ -2,7 +2,7 @@ import { App, Aspects } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
 import { OrdersPipelineStack } from '../../examples/orders-stack';
-import { suppressProcessorFindings } from '../construct/processor-nag-suppressions';
+import { suppressProcessorFindings } from '../support/processor-nag-suppressions';
 
 function synthesize(props: ConstructorParameters<typeof OrdersPipelineStack>[2] = {}) {
   const stack = new OrdersPipelineStack(new App(), 'Orders', { env: { account: '123456789012', region: 'eu-west-1' }, ...props });

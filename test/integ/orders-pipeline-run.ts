@@ -2,7 +2,7 @@
  * The stack the deployed integration test (integ.orders-pipeline.ts) deploys, and the run it starts and checks on
  * AWS: a small, deterministic set of orders from the sample generator (local/samples/sample-orders.ts), the financial
  * figures they are enriched from, and what the run must publish. The expectations are computed by the end-to-end
- * tests' oracle (test/e2e/expected-run.ts, csv-parse), not by the handlers; integ-orders-pipeline.test.ts runs this
+ * tests' oracle (test/support/expected-run.ts, csv-parse), not by the handlers; integ-orders-pipeline.test.ts runs this
  * same stack and these orders through the local cloud and checks them against what the handlers write, so they are
  * right before anyone deploys.
  */
@@ -17,7 +17,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { OrdersPipelineStack } from '../../examples/orders-stack';
 import { generateSampleOrders } from '../../local/samples/sample-orders';
-import { expectedRun } from '../e2e/expected-run';
+import { expectedRun } from '../support/expected-run';
 
 /**
  * 40 orders: lines 14, 27 and 40 lack a field (rejected by the field count), two valid orders have no financial

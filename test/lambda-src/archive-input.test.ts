@@ -14,7 +14,7 @@ import { readBytes } from '../../lambda-src/shared/s3-objects';
 import { ArchiveTask } from '../../src/contract/execution-states';
 import { COPY_MULTIPART_THRESHOLD } from '../../src/contract/handler-environment';
 import { SplitResult } from '../../src/contract/run-payloads';
-import { LocalAws, startLocalAws } from '../stand-ins/local-aws';
+import { LocalAws, startLocalAws } from '../support/local-aws';
 
 const MiB = 1024 * 1024;
 const bucket = 'archive-input';

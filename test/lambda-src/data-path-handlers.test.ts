@@ -12,7 +12,7 @@ import { handler as splitInput } from '../../lambda-src/split-input';
 import { handler as validateChunk } from '../../lambda-src/validate-chunk';
 import { createActiveTable } from '../../local/stand-ins/active-table';
 import { ChunkRef, RunPlan, SplitResult } from '../../src/contract/run-payloads';
-import { startLocalAws, LocalAws } from '../stand-ins/local-aws';
+import { startLocalAws, LocalAws } from '../support/local-aws';
 
 const bucket = 'data-path';
 const table = 'rejects';

@@ -13,7 +13,7 @@ import { LocalQueues } from '../../local/stand-ins/sqs-queues';
 import { RUN_EVENT_SOURCE } from '../../src/contract/run-events';
 import { archiveKey, PublishedFiles, WorkFiles } from '../../src/contract/run-layout';
 import { ExecutionStatusChange, RunSucceededTask } from '../../src/contract/run-payloads';
-import { LocalAws, startLocalAws } from '../stand-ins/local-aws';
+import { LocalAws, startLocalAws } from '../support/local-aws';
 
 // aws-ses-v2-local's entry point is CommonJS: under jest a dynamic import() needs
 // --experimental-vm-modules, while require() loads it (and its dependencies) as they are.

@@ -10,7 +10,7 @@ import { queueKey } from '../../lambda-src/turns/queue-store';
 import { createActiveTable } from '../../local/stand-ins/active-table';
 import { ExecutionStatusChange, RunRequest } from '../../src/contract/run-payloads';
 import { RUN_QUEUE_KEYS, TakeTurnRequest, uploadTicket } from '../../src/contract/run-turns';
-import { LocalAws, startLocalAws } from '../stand-ins/local-aws';
+import { LocalAws, startLocalAws } from '../support/local-aws';
 
 const table = 'run-queue';
 const stateMachineArn = 'arn:aws:states:eu-west-1:123456789012:stateMachine:ProcessorOrchestrator-x1';

@@ -9,7 +9,7 @@ import { s3Client } from '../../lambda-src/shared/aws-clients';
 import { readBytes, readJson } from '../../lambda-src/shared/s3-objects';
 import { handler as splitInput } from '../../lambda-src/split-input';
 import { ChunkRef, SplitResult } from '../../src/contract/run-payloads';
-import { startLocalAws, LocalAws } from '../stand-ins/local-aws';
+import { startLocalAws, LocalAws } from '../support/local-aws';
 
 const bucket = 'split-input';
 let aws: LocalAws;

@@ -8,8 +8,8 @@ import { validatedChunkJson } from '../../../lambda-src/validate/valid-output';
 import { ENRICH_FINISH_RESERVE_MS } from '../../../src/contract/enrich-retries';
 import { WorkFiles } from '../../../src/contract/run-layout';
 import { RunPlan } from '../../../src/contract/run-payloads';
-import { LocalAws, startLocalAws } from '../../stand-ins/local-aws';
-import { ManualClock } from '../../stand-ins/manual-clock';
+import { LocalAws, startLocalAws } from '../../support/local-aws';
+import { ManualClock } from '../../support/manual-clock';
 
 const bucket = 'enrich-http-test';
 const runId = 'orders-0123456789abcdef0123';

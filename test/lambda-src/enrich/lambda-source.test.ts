@@ -2,8 +2,8 @@ import { Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { LambdaSource } from '../../../lambda-src/enrich/lambda-source';
-import { LocalLambda, startLocalLambda } from '../../stand-ins/local-lambda';
-import { ManualClock } from '../../stand-ins/manual-clock';
+import { LocalLambda, startLocalLambda } from '../../support/local-lambda';
+import { ManualClock } from '../../support/manual-clock';
 
 describe('LambdaSource', () => {
   // Users' enrichment functions, run behind the local Invoke API.

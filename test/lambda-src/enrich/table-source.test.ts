@@ -11,8 +11,8 @@ import { validatedChunkJson } from '../../../lambda-src/validate/valid-output';
 import { createActiveTable } from '../../../local/stand-ins/active-table';
 import { WorkFiles } from '../../../src/contract/run-layout';
 import { RunPlan } from '../../../src/contract/run-payloads';
-import { LocalAws, startLocalAws } from '../../stand-ins/local-aws';
-import { ManualClock } from '../../stand-ins/manual-clock';
+import { LocalAws, startLocalAws } from '../../support/local-aws';
+import { ManualClock } from '../../support/manual-clock';
 
 const bucket = 'enrich-table-test';
 const table = 'financials';

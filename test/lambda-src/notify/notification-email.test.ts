@@ -1,4 +1,4 @@
-import { base, executionArn, failedFacts } from './run-fixtures';
+import { base, executionArn, failedFacts } from '../../support/run-fixtures';
 import { notificationEmail } from '../../../lambda-src/notify/notification-email';
 import { failedRunSummary, succeededRunSummary } from '../../../lambda-src/notify/run-summary';
 

@@ -1,4 +1,4 @@
-import { executionArn, failure } from './run-fixtures';
+import { executionArn, failure } from '../../support/run-fixtures';
 import { failedStepOf, failureOfExecution } from '../../../lambda-src/notify/run-failure';
 
 describe('a failed execution', () => {

@@ -1,4 +1,4 @@
-import { base, executionArn, failedFacts, failure, merge, split } from './run-fixtures';
+import { base, executionArn, failedFacts, failure, merge, split } from '../../support/run-fixtures';
 import { failedRunSummary, succeededRunSummary } from '../../../lambda-src/notify/run-summary';
 
 describe('run summaries', () => {

@@ -10,7 +10,7 @@ import {
 import { s3Client } from '../../../lambda-src/shared/aws-clients';
 import { copyObject, copyParts, partSizeFor, S3_COPY_LIMITS } from '../../../lambda-src/shared/object-copy';
 import { objectExists, readBytes } from '../../../lambda-src/shared/s3-objects';
-import { startLocalAws, LocalAws } from '../../stand-ins/local-aws';
+import { startLocalAws, LocalAws } from '../../support/local-aws';
 
 const MiB = 1024 * 1024;
 const bucket = 'object-copy';

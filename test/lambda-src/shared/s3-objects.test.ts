@@ -3,7 +3,7 @@ import {
   deleteObject, isMissingOrRefused, jsonLinesOf, objectExists, readBytes, readJson, readJsonLinesArray,
   toJsonLines, uploadStream, writeJson, writeText,
 } from '../../../lambda-src/shared/s3-objects';
-import { startLocalAws, LocalAws } from '../../stand-ins/local-aws';
+import { startLocalAws, LocalAws } from '../../support/local-aws';
 
 let aws: LocalAws;
 const bucket = 'objects-test';

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { MemoryQueueStore } from './memory-store';
+import { MemoryQueueStore } from '../../support/memory-store';
 import { releaseTurn } from '../../../lambda-src/turns/release-turn';
 import { takeTurn, TakeTurnSettings, TurnOutcome } from '../../../lambda-src/turns/take-turn';
 

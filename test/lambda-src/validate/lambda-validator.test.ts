@@ -1,5 +1,5 @@
 import { lambdaValidator } from '../../../lambda-src/validate/lambda-validator';
-import { LocalLambda, startLocalLambda } from '../../stand-ins/local-lambda';
+import { LocalLambda, startLocalLambda } from '../../support/local-lambda';
 
 describe('lambda validator', () => {
   // Users' validator functions, run behind the local Invoke API.

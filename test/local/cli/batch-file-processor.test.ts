@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runLocalCommand } from '../../../local/cli/local-command';
-import { expectedRun, expectPublished } from '../../e2e/expected-run';
+import { expectedRun, expectPublished } from '../../support/expected-run';
 
 // `batch-file-processor local` on a user's app (./user-app: two processors, an inline validator, a NodejsFunction
 // validator, a table enricher, an HTTP endpoint outside the app), as a user runs it: in the app's folder, the app

@@ -11,7 +11,7 @@ import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest as SignableRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { App } from 'aws-cdk-lib';
-import { clientOptions, RequestRecorder, TEST_CREDENTIALS } from './sdk-requests';
+import { clientOptions, RequestRecorder, TEST_CREDENTIALS } from '../../support/sdk-requests';
 import { OrdersPipelineStack } from '../../../examples/orders-stack';
 import { LocalService } from '../../../local/iam/access-denied-responses';
 import { Caller, IamEngine } from '../../../local/iam/iam-engine';

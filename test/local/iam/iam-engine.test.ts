@@ -1,5 +1,5 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { clientOptions, RequestRecorder, TEST_CREDENTIALS } from './sdk-requests';
+import { clientOptions, RequestRecorder, TEST_CREDENTIALS } from '../../support/sdk-requests';
 import { IamEngine } from '../../../local/iam/iam-engine';
 import { stateMachineCallRefusal } from '../../../local/iam/state-machine-refusals';
 import { CfnTemplate, LocalEnvironment } from '../../../local/template/token-resolver';

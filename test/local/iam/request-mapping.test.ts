@@ -9,7 +9,7 @@ import {
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, RedriveExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { clientOptions, RequestRecorder, TEST_CREDENTIALS } from './sdk-requests';
+import { clientOptions, RequestRecorder, TEST_CREDENTIALS } from '../../support/sdk-requests';
 import { accessKeyIdOf } from '../../../local/iam/caller-credentials';
 import { dynamodbCallOfRequest, dynamodbChecks } from '../../../local/iam/dynamodb-requests';
 import { eventsChecksOfRequest } from '../../../local/iam/events-requests';

@@ -2,7 +2,7 @@ import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { AsyncInvocations, asyncInvokeConfigsOf } from '../../../local/lambda/async-invocation';
 import { LambdaFunctionError } from '../../../local/lambda/lambda-host';
 import { LocalQueues } from '../../../local/stand-ins/sqs-queues';
-import { startLocalLambda } from '../../stand-ins/local-lambda';
+import { startLocalLambda } from '../../support/local-lambda';
 
 const QUEUE = 'arn:aws:sqs:us-east-1:000000000000:Reports';
 const failing = (failures: number) => {

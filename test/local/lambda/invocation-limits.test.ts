@@ -7,7 +7,7 @@ import { MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES } from '../../../local/lambda/inv
 import { LambdaFunctionError, LambdaHost } from '../../../local/lambda/lambda-host';
 import { LocalQueues } from '../../../local/stand-ins/sqs-queues';
 import { LocalFunction } from '../../../local/template/function-code';
-import { LocalLambda, startLocalLambda } from '../../stand-ins/local-lambda';
+import { LocalLambda, startLocalLambda } from '../../support/local-lambda';
 
 // Each limit crossed by one byte, and met exactly: what Lambda answers past it, through the host (Step Functions,
 // S3 and EventBridge invoke it so) and through the Invoke API with a real LambdaClient.

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LambdaHost } from '../../../local/lambda/lambda-host';
 import { LocalFunction } from '../../../local/template/function-code';
-import { ManualClock } from '../../stand-ins/manual-clock';
+import { ManualClock } from '../../support/manual-clock';
 
 // A bundle that answers after a short wait and reports which isolate ran it.
 const BUNDLE = `

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LOCAL_TOOL_PACKAGE, packLocalTool } from '../../../local/package/local-tool-package';
-import { lintProblems, lintTemplates, requireCfnLint } from '../../compat/cfn-lint';
-import { expectedRun, expectPublished } from '../../e2e/expected-run';
+import { lintProblems, lintTemplates, requireCfnLint } from '../../support/cfn-lint';
+import { expectedRun, expectPublished } from '../../support/expected-run';
 
 // What a user gets: the packed construct and local tool installed into a throwaway CDK app outside the source
 // tree (as `npm install` installs them, from the registry for the rest), and `npx batch-file-processor local`

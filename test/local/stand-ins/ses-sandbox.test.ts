@@ -3,7 +3,7 @@ import { AddressInfo } from 'node:net';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { HttpRequest } from '../../../local/shared/http-request';
 import { SesAccount, sesRefusal, templateEmailIdentities } from '../../../local/stand-ins/ses-sandbox';
-import { clientOptions, RequestRecorder } from '../iam/sdk-requests';
+import { clientOptions, RequestRecorder } from '../../support/sdk-requests';
 
 let recorder: RequestRecorder;
 beforeAll(async () => { recorder = await RequestRecorder.start(); });

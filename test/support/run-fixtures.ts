@@ -1,6 +1,6 @@
 /** A run of orders.csv as the notify modules see it: what split and merge returned, and a failure. */
-import { redriveInstructions } from '../../../lambda-src/notify/run-failure';
-import { RunSucceededTask } from '../../../src/contract/run-payloads';
+import { redriveInstructions } from '../../lambda-src/notify/run-failure';
+import { RunSucceededTask } from '../../src/contract/run-payloads';
 
 export const split = {
   runId: 'orders-1',

@@ -1,4 +1,4 @@
-import { RunQueueStore, Turn, WaitingEntry } from '../../../lambda-src/turns/queue-store';
+import { RunQueueStore, Turn, WaitingEntry } from '../../lambda-src/turns/queue-store';
 
 /**
  * The run queue in memory, each call one atomic step as DynamoDB's single-item writes and strongly

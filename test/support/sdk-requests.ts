@@ -1,6 +1,6 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { HttpRequest } from '../../../local/shared/http-request';
+import { HttpRequest } from '../../local/shared/http-request';
 
 /**
  * A loopback server that records the requests the real AWS SDK v3 clients send to it and answers each with
