@@ -7,6 +7,7 @@ import { AsyncInvocations } from '../lambda/async-invocation';
 import { TooManyRequests } from '../lambda/concurrency-quota';
 import { LambdaServiceError, requestRefusal } from '../lambda/invocation-limits';
 import { LambdaFunctionError, LambdaHost } from '../lambda/lambda-host';
+import { readBody } from '../shared/http-request';
 import { LocalRestApi } from '../template/cloud-assembly';
 import { matchResourcePath } from '../template/resource-paths';
 
@@ -46,14 +47,6 @@ export interface ServiceEndpoints {
   close(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = typeof body === 'string' ? body : JSON.stringify(body);

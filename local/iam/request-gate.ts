@@ -6,7 +6,7 @@
  */
 import { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { HttpResponse } from './access-denied-responses';
-import { HttpRequest } from '../shared/http-request';
+import { HttpRequest, readBody } from '../shared/http-request';
 
 export interface RequestGate {
   /** Whether `refusal` needs the request's body. */
@@ -42,14 +42,6 @@ export function replayed(req: IncomingMessage, body: Buffer): IncomingMessage {
   return copy;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function answer(res: ServerResponse, response: HttpResponse): void {
   res.writeHead(response.status, response.headers);

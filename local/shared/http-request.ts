@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+
 /**
  * A raw HTTP request as a stand-in receives it: what the request mappers read. Node's `IncomingMessage`
  * fits (method, url, headers) once its body, when the mapper needs it (JSON APIs), has been read.
@@ -38,4 +40,14 @@ export class UnmappedRequestError extends Error {
     super(`local IAM: cannot map ${request.method} ${request.url} to IAM actions: ${reason}`);
     this.name = 'UnmappedRequestError';
   }
+}
+
+/** The whole body of a request a server received, read from its stream. */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
 }

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { parse } from 'csv-parse/sync';
+import { readBody } from '../shared/http-request';
 import { UsageError } from '../shared/usage-error';
 
 /** The rows of an endpoint data file. */
@@ -61,14 +62,6 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 /**
  * Starts the server on a free loopback port. `faults.rate` is the share of requests answered `503`
@@ -94,7 +87,7 @@ export async function startEndpointDataServer(
       return row ? send(res, 200, valuesOf(row, route.keyColumns)) : send(res, 404, { message: 'not found' });
     }
     if (req.method !== 'POST') return send(res, 405, { message: 'batches are POSTed' });
-    const body = JSON.parse(await readBody(req)) as { header: string[]; records: Array<{ fields: string[] }> };
+    const body = JSON.parse((await readBody(req)).toString('utf8')) as { header: string[]; records: Array<{ fields: string[] }> };
     const index = body.header.indexOf(route.keyColumns[0]);
     if (index < 0) return send(res, 400, { message: `the records have no column ${route.keyColumns[0]} (the first column of ${data.file})` });
     const results = body.records.map(({ fields }) => {
