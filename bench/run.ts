@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { main as burstMain } from './burst';
 import { LocalRunMeasurement, measureLocalRun } from './local-run';
 import { MapLookupSource } from './map-lookup-source';
 import { measureMerge, MergeMeasurement, prepareMergeInputs } from './merge';
@@ -32,7 +33,7 @@ const WARM_UP_RECORDS = 20_000;
  * 50 ms is the upper half of that range, for a chunk of ~100 KB read or written from a Lambda in the bucket's region.
  */
 export const S3_LATENCY_MS = 50;
-const USAGE = 'usage: npm run bench -- [--records N] [--baseline-records M] [--json]';
+const USAGE = 'usage: npm run bench -- [--records N] [--baseline-records M] [--json]\n       npm run bench -- --burst [--files N] [--records R] [--concurrency C] [--json]';
 
 const HELP = `${USAGE}
 
@@ -41,6 +42,8 @@ Throughput, memory and AWS cost per million records of the pipeline, beside its 
   --records N           orders to generate and run (default 1,000,000)
   --baseline-records M  the local run repeated on M orders, for the memory comparison (default 100,000)
   --json                print the report as one JSON object, the last line of stdout (progress goes to stderr)
+  --burst               instead: N files of R orders (default 50 of 2,000) uploaded at once into an account of
+                        Lambda concurrency C (default 20), with maxConcurrentRuns sized to fit and unset (bench/burst.ts)
   --help                print this help
 
 Exit code: 0 the benchmark ran, 1 it failed, 2 bad use.
@@ -203,6 +206,7 @@ export async function runBench(args: BenchArguments, log: (line: string) => void
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--burst')) return burstMain(argv.filter((arg) => arg !== '--burst'));
   const args = parseBenchArguments(argv);
   if ('help' in args) {
     process.stdout.write(HELP);

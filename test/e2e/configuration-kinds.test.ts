@@ -6,9 +6,9 @@ import * as path from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Configuration, expectedRun, expectPublished } from '../support/expected-run';
 import { ExampleProps, LocalRunOptions, LocalRunResult, runLocally } from '../../local/run/runner';
 import { BatchFileProcessor, BatchFileProcessorProps, RecordEnricher, RecordValidator } from '../../src';
+import { Configuration, expectedRun, expectPublished } from '../support/expected-run';
 
 // Every kind of validator and enricher the construct offers, run end to end through the local cloud: the
 // synthesized definitions, the bundled handlers and the user's own functions (inline code), each run's

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { expectNothingLost } from '../support/reliability-invariants';
 import { LocalRunResult, runLocally } from '../../local/run/runner';
 import { writeSampleOrders } from '../../local/samples/sample-orders';
 import { RUN_FAILED_DETAIL_TYPE } from '../../src/contract/run-events';
+import { expectNothingLost } from '../support/reliability-invariants';
 
 // DynamoDB under pressure (`ddb` faults): half of every batch's write requests and keys come back unprocessed, so
 // RecordRejects' BatchWriteItem and the example's financials API (BatchGetItem, behind the REST enricher) must ask

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ExpectedDenial, exampleWith, expectFailedNaming, expectOnlyDenial, removeAction } from '../support/permission-removal';
 import { OrdersPipelineStack } from '../../examples/orders-stack';
 import { LocalRunResult, LocalRunOptions, runLocally } from '../../local/run/runner';
 import { writeSampleOrders } from '../../local/samples/sample-orders';
+import { ExpectedDenial, exampleWith, expectFailedNaming, expectOnlyDenial, removeAction } from '../support/permission-removal';
 
 // The example stack through the local cloud with IAM enforced: unmodified it runs without a single denial;
 // without one permission a handler needs, the run fails the way it would on AWS, naming the action.

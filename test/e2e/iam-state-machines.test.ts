@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ExpectedDenial, exampleWith, expectFailedNaming, expectOnlyDenial, removeAction, removeResources } from '../support/permission-removal';
 import { OrdersPipelineStack } from '../../examples/orders-stack';
 import { LocalRunResult, LocalRunOptions, runLocally } from '../../local/run/runner';
 import { writeSampleOrders } from '../../local/samples/sample-orders';
+import { ExpectedDenial, exampleWith, expectFailedNaming, expectOnlyDenial, removeAction, removeResources } from '../support/permission-removal';
 
 // The example stack through the local cloud with IAM enforced: without one permission a state machine's role
 // needs, or one a service needs on a function's policy, the run fails the way it would on AWS, naming it.

@@ -3,12 +3,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { parse } from 'csv-parse/sync';
-import { expectedRun, expectPublished } from '../support/expected-run';
 import { exampleArguments } from '../../local/cli/cli';
 import { runLocalCommand } from '../../local/cli/local-command';
 import { LocalRunResult, runLocally } from '../../local/run/runner';
 import { writeSampleOrders } from '../../local/samples/sample-orders';
 import { BatchFileProcessor } from '../../src';
+import { expectedRun, expectPublished } from '../support/expected-run';
 
 // End to end through the runner: the synthesized example stack, the bundled handlers, the stand-ins.
 const FIGURES = ['unitsSold', 'unitPrice', 'unitCost', 'totalRevenue', 'totalCost', 'totalProfit'];

@@ -3,10 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import { expectNothingLost } from '../support/reliability-invariants';
 import { OrdersPipelineStack } from '../../examples/orders-stack';
 import { LocalRunResult, runLocally } from '../../local/run/runner';
 import { writeSampleOrders } from '../../local/samples/sample-orders';
+import { expectNothingLost } from '../support/reliability-invariants';
 
 // Operating runs that fail, through the runner: a redrive after an outage, runs that time out
 // or are stopped, and a run that fails after it published.

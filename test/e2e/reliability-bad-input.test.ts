@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CsvRows, expectFailedRun, expectNothingLost } from '../support/reliability-invariants';
 import { LocalRunResult, runLocally } from '../../local/run/runner';
+import { CsvRows, expectFailedRun, expectNothingLost } from '../support/reliability-invariants';
 
 // Bad input through the runner: the synthesized example stack, the bundled handlers, the stand-ins.
 // Each case is one run; the cases that succeed share a run where their records can live in one file.

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { expectFailedRun, expectNothingLost } from '../support/reliability-invariants';
 import { LocalRunResult, runLocally } from '../../local/run/runner';
 import { writeSampleOrders } from '../../local/samples/sample-orders';
 import { RUN_FAILED_DETAIL_TYPE, RUN_SUCCEEDED_DETAIL_TYPE } from '../../src/contract/run-events';
+import { expectFailedRun, expectNothingLost } from '../support/reliability-invariants';
 
 // Faults through the runner: transient S3, enrichment and Lambda failures must not change the
 // result; an enrichment endpoint that never answers must fail the run and say so.

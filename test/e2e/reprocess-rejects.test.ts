@@ -3,9 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { csvRows, expectNothingLost } from '../support/reliability-invariants';
 import { LocalRunResult, runLocally } from '../../local/run/runner';
 import { ORDER_HEADER, writeSampleOrders } from '../../local/samples/sample-orders';
+import { csvRows, expectNothingLost } from '../support/reliability-invariants';
 
 // Feed back: an operator corrects rows of a run's rejects file and uploads it as it is, under the
 // input prefix. Run A processes the orders; run B the corrected orders.rejects.csv of run A,

@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { exampleWith } from '../support/permission-removal';
 import { LocalRunOptions, runLocally } from '../../local/run/runner';
 import { writeSampleOrders } from '../../local/samples/sample-orders';
+import { exampleWith } from '../support/permission-removal';
 
 // SES as a new account has it: in the sandbox only verified identities send and receive, at most 50 recipients
 // a message. A refused email is not sent, and the run goes on as the construct intends: it still succeeds.

@@ -3,9 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { expectFailedRun } from '../support/reliability-invariants';
 import { ExampleProps, LocalRunResult, runLocally } from '../../local/run/runner';
 import { BatchFileProcessor, RecordEnricher, RecordValidator } from '../../src';
+import { expectFailedRun } from '../support/reliability-invariants';
 
 // A user's validator or enrichment function that fails quoting the records it was sent: the run
 // fails naming the function and its error type, and no record's values reach the run's summary or email.

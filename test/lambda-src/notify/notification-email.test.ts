@@ -1,6 +1,6 @@
-import { base, executionArn, failedFacts } from '../../support/run-fixtures';
 import { notificationEmail } from '../../../lambda-src/notify/notification-email';
 import { failedRunSummary, succeededRunSummary } from '../../../lambda-src/notify/run-summary';
+import { base, executionArn, failedFacts } from '../../support/run-fixtures';
 
 describe('notificationEmail', () => {
   const secret = 'Côte d’Ivoire,Baby Food';

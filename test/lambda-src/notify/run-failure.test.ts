@@ -1,5 +1,5 @@
-import { executionArn, failure } from '../../support/run-fixtures';
 import { failedStepOf, failureOfExecution } from '../../../lambda-src/notify/run-failure';
+import { executionArn, failure } from '../../support/run-fixtures';
 
 describe('a failed execution', () => {
   const detail = { executionArn, stateMachineArn: 'arn:sm', name: 'orders-1', input: '{}' };

@@ -1,5 +1,5 @@
-import { base, executionArn, failedFacts, failure, merge, split } from '../../support/run-fixtures';
 import { failedRunSummary, succeededRunSummary } from '../../../lambda-src/notify/run-summary';
+import { base, executionArn, failedFacts, failure, merge, split } from '../../support/run-fixtures';
 
 describe('run summaries', () => {
   test('a successful run points to its output and counts, with the duration since the plan started', () => {

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
-import { MemoryQueueStore } from '../../support/memory-store';
 import { releaseTurn } from '../../../lambda-src/turns/release-turn';
 import { takeTurn, TakeTurnSettings, TurnOutcome } from '../../../lambda-src/turns/take-turn';
+import { MemoryQueueStore } from '../../support/memory-store';
 
 const T0 = Date.parse('2025-03-01T09:00:00.000Z');
 const HOUR = 3600;

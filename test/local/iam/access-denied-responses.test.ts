@@ -6,10 +6,10 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { clientOptions, TEST_CREDENTIALS } from '../../support/sdk-requests';
 import { LocalService } from '../../../local/iam/access-denied-responses';
 import { IamEngine } from '../../../local/iam/iam-engine';
 import { CfnTemplate } from '../../../local/template/token-resolver';
+import { clientOptions, TEST_CREDENTIALS } from '../../support/sdk-requests';
 
 // A function whose role has no policy: everything it asks is refused.
 const template: CfnTemplate = {

@@ -11,7 +11,6 @@ import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest as SignableRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { App } from 'aws-cdk-lib';
-import { clientOptions, RequestRecorder, TEST_CREDENTIALS } from '../../support/sdk-requests';
 import { OrdersPipelineStack } from '../../../examples/orders-stack';
 import { LocalService } from '../../../local/iam/access-denied-responses';
 import { Caller, IamEngine } from '../../../local/iam/iam-engine';
@@ -20,6 +19,7 @@ import { distributedMapChildChecks, syncExecutionChecks, taskChecks } from '../.
 import { HttpRequest } from '../../../local/shared/http-request';
 import { synthesize } from '../../../local/template/cloud-assembly';
 import { CfnTemplate } from '../../../local/template/token-resolver';
+import { clientOptions, RequestRecorder, TEST_CREDENTIALS } from '../../support/sdk-requests';
 
 // The example stack, synthesized as the local runner synthesizes it (local/cloud-assembly.ts).
 const { assembly } = synthesize({

@@ -1,8 +1,8 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { clientOptions, RequestRecorder, TEST_CREDENTIALS } from '../../support/sdk-requests';
 import { IamEngine } from '../../../local/iam/iam-engine';
 import { stateMachineCallRefusal } from '../../../local/iam/state-machine-refusals';
 import { CfnTemplate, LocalEnvironment } from '../../../local/template/token-resolver';
+import { clientOptions, RequestRecorder, TEST_CREDENTIALS } from '../../support/sdk-requests';
 
 const env: LocalEnvironment = { region: 'us-east-1', account: '000000000000', stackName: 'T' };
 

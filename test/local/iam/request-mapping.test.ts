@@ -9,7 +9,6 @@ import {
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, RedriveExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { clientOptions, RequestRecorder, TEST_CREDENTIALS } from '../../support/sdk-requests';
 import { accessKeyIdOf } from '../../../local/iam/caller-credentials';
 import { dynamodbCallOfRequest, dynamodbChecks } from '../../../local/iam/dynamodb-requests';
 import { eventsChecksOfRequest } from '../../../local/iam/events-requests';
@@ -22,6 +21,7 @@ import { distributedMapChildChecks, syncExecutionChecks, taskChecks } from '../.
 import { stepFunctionsChecksOfRequest } from '../../../local/iam/step-functions-requests';
 import { HttpRequest } from '../../../local/shared/http-request';
 import { LocalEnvironment } from '../../../local/template/token-resolver';
+import { clientOptions, RequestRecorder, TEST_CREDENTIALS } from '../../support/sdk-requests';
 
 const env: LocalEnvironment = { region: 'us-east-1', account: '000000000000', stackName: 'Test' };
 let recorder: RequestRecorder;
