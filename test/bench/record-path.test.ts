@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { MapLookupSource } from '../../bench/map-lookup-source';
 import { rawCsvRoundTrip } from '../../bench/raw-csv';
@@ -7,10 +6,11 @@ import { runRecordPath } from '../../bench/record-path';
 import { orderRecordSchema } from '../../examples/order-record-schema';
 import { schemaValidator } from '../../lambda-src/validate/schema-validator';
 import { FINANCIAL_HEADER, writeSampleOrders } from '../../local/samples/sample-orders';
+import { tempFolder } from '../support/temp-folder';
 
 const FIELDS = FINANCIAL_HEADER.slice(1);
 let dir: string;
-beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-test-')); });
+beforeEach(() => { dir = tempFolder('bench-test-'); });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('the record path over a sample', () => {

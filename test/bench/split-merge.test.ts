@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { MapLookupSource } from '../../bench/map-lookup-source';
 import { measureMerge, prepareMergeInputs } from '../../bench/merge';
@@ -7,9 +6,10 @@ import { measureSplit } from '../../bench/split';
 import { orderRecordSchema } from '../../examples/order-record-schema';
 import { schemaValidator } from '../../lambda-src/validate/schema-validator';
 import { FINANCIAL_HEADER, writeSampleOrders } from '../../local/samples/sample-orders';
+import { tempFolder } from '../support/temp-folder';
 
 let dir: string;
-beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'split-bench-test-')); });
+beforeEach(() => { dir = tempFolder('split-bench-test-'); });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 // Not a speed test: the figures are judged in bench/, here only that the measurements measure the

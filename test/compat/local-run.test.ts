@@ -1,16 +1,16 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { CDK_VERSION, FLAG_SETTINGS } from '../support/feature-flags';
 import { LocalRunResult, runLocally } from '../../local/run/runner';
 import { writeSampleOrders } from '../../local/samples/sample-orders';
+import { CDK_VERSION, FLAG_SETTINGS } from '../support/feature-flags';
+import { tempFolder } from '../support/temp-folder';
 
 // The reference example's run of generated orders, synthesized on this aws-cdk-lib (the floor here; the newest
 // under jest-newest.config.js) with and without the flags `cdk init` writes, through the local cloud: the
 // definition that would be deployed, run end to end. (With the newest flags and the deprecated ResultWriter
 // prop, this run failed at ProcessChunks: `$.MapRunArn` does not point to a value.)
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'compat-local-run-'));
+const work = tempFolder('compat-local-run-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 describe.each(FLAG_SETTINGS)(`aws-cdk-lib ${CDK_VERSION}, %s: the example's run`, (flagsName, flags) => {

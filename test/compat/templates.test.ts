@@ -1,16 +1,16 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { lintProblems, lintTemplates, requireCfnLint } from '../support/cfn-lint';
 import { CONFIGURATIONS } from '../support/configurations';
 import { CDK_VERSION, FLAG_SETTINGS } from '../support/feature-flags';
+import { tempFolder } from '../support/temp-folder';
 
 // Every configuration kind, synthesized as a user's app synthesizes it on this aws-cdk-lib (the floor of the
 // supported range here; the newest under jest-newest.config.js), with and without the feature flags `cdk init`
 // writes: what CloudFormation would be given must lint clean, keep the Distributed Map's ResultWriter, and
 // print no deprecation warning into the user's terminal.
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'compat-templates-'));
+const work = tempFolder('compat-templates-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 interface Synthesized {

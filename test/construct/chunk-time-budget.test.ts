@@ -1,10 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { stateMachineDefinition, synthesizeProcessor } from '../support/processor-template';
 import { RecordEnricher, RecordValidator } from '../../src';
 import { CHUNK_PROCESSOR_BUDGET, CHUNK_STEP_THROTTLED_ATTEMPT } from '../../src/chunk-time-budget';
 import { LAMBDA_THROTTLING_ERRORS } from '../../src/handler-task';
+import { stateMachineDefinition, synthesizeProcessor } from '../support/processor-template';
 
 /** Step Functions' defaults (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html, state-task.html). */
 const DEFAULT_TASK_TIMEOUT = 99_999_999;

@@ -3,12 +3,12 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { synthesizeProcessor } from '../support/processor-template';
 import { orderRecordSchema } from '../../examples/order-record-schema';
 import { OrdersPipelineStack } from '../../examples/orders-stack';
 import { synthesize } from '../../local/template/cloud-assembly';
 import { CfnTemplate, LocalEnvironment, resolveTokens } from '../../local/template/token-resolver';
 import { BatchFileProcessorProps, RecordEnricher, RecordValidator } from '../../src';
+import { synthesizeProcessor } from '../support/processor-template';
 
 /** One finding of asl-validator (https://github.com/ChristopheBougere/asl-validator, Apache-2.0). */
 interface AslFinding {

@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { policyStatements, synthesizeProcessor } from '../support/processor-template';
 import { IMPORTED_KEY_WARNING } from '../../src/log-encryption-key';
+import { policyStatements, synthesizeProcessor } from '../support/processor-template';
 
 const { template } = synthesizeProcessor((stack) => ({ encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) }));
 const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] };

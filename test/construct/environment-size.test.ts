@@ -1,9 +1,9 @@
 import { App, Fn, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { functionLogicalId, synthesizeProcessor } from '../support/processor-template';
 import { orderRecordSchema } from '../../examples/order-record-schema';
 import { RecordValidator } from '../../src';
 import { MAX_ENVIRONMENT_BYTES, UNKNOWN_TOKEN_BYTES, maxEnvironmentBytes } from '../../src/environment-size';
+import { functionLogicalId, synthesizeProcessor } from '../support/processor-template';
 
 /** A schema of `columns` string columns: no quotes in its values, about 45 bytes a column. */
 const plainSchema = (columns: number) => ({

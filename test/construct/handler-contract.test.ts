@@ -10,7 +10,6 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { synthesizeProcessor } from '../support/processor-template';
 import { enrichmentOf } from '../../lambda-src/enrich/enrich-config';
 import { HttpBatchSource } from '../../lambda-src/enrich/http-batch-source';
 import { HttpSource } from '../../lambda-src/enrich/http-source';
@@ -20,6 +19,7 @@ import { validatorOf } from '../../lambda-src/validate/validator-settings';
 import { LocalEnvironment, resolveTokens } from '../../local/template/token-resolver';
 import { BatchFileProcessor, BatchFileProcessorProps, HandlerLogLevel, InputEncoding, RecordEnricher, RecordValidator } from '../../src';
 import { HANDLER_ENVIRONMENTS, HandlerName } from '../../src/contract/handler-environment';
+import { synthesizeProcessor } from '../support/processor-template';
 
 const LOCAL: LocalEnvironment = { region: 'eu-west-1', account: '123456789012', stackName: 'Test' };
 

@@ -3,9 +3,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { functionLogicalId, synthesizeProcessor } from '../support/processor-template';
 import { BatchFileProcessorProps, HandlerLogLevel, InputEncoding, RecordEnricher, RecordValidator } from '../../src';
 import { INPUT_ENCODINGS, LOG_LEVELS, NOTIFY_ENVIRONMENT } from '../../src/contract/handler-environment';
+import { functionLogicalId, synthesizeProcessor } from '../support/processor-template';
 
 function environmentIn(template: Template, description: string): Record<string, unknown> {
   const functions = template.findResources('AWS::Lambda::Function');

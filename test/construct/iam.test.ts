@@ -2,8 +2,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { functionLogicalId, policyStatements, synthesizeProcessor } from '../support/processor-template';
 import { RecordEnricher, RecordValidator } from '../../src';
+import { functionLogicalId, policyStatements, synthesizeProcessor } from '../support/processor-template';
 
 const email = { sender: 'batch@mail.example.com', recipients: ['ops@example.com'] };
 const full = synthesizeProcessor(() => ({ email, enrichment: RecordEnricher.fromHttpEndpoint({ url: 'https://example.com/{id}' }) }));

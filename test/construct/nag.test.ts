@@ -1,8 +1,8 @@
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { suppressProcessorFindings } from '../support/processor-nag-suppressions';
 import { BatchFileProcessor, RecordEnricher } from '../../src';
+import { suppressProcessorFindings } from '../support/processor-nag-suppressions';
 
 test('AwsSolutionsChecks finds nothing unsuppressed in the construct', () => {
   const stack = new Stack(new App(), 'Nag', { env: { account: '123456789012', region: 'eu-west-1' } });

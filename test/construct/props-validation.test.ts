@@ -2,8 +2,8 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { synthesizeProcessor } from '../support/processor-template';
 import { BatchFileProcessorProps, RecordEnricher, RecordValidator } from '../../src';
+import { synthesizeProcessor } from '../support/processor-template';
 
 function construct(props: BatchFileProcessorProps) {
   return () => synthesizeProcessor(() => props);

@@ -2,10 +2,10 @@ import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { synthesizeProcessor } from '../support/processor-template';
 import { INPUT_SUFFIXES } from '../../lambda-src/trigger/run-requests';
 import { BatchFileProcessorProps, RecordEnricher } from '../../src';
 import { IMPORTED_BUCKET_WITHOUT_KEY_WARNING } from '../../src/imported-bucket-key';
+import { synthesizeProcessor } from '../support/processor-template';
 
 describe('bucket', () => {
   const { template } = synthesizeProcessor();

@@ -1,5 +1,5 @@
-import { stateMachineDefinition, synthesizeProcessor } from '../support/processor-template';
 import { RecordEnricher } from '../../src';
+import { stateMachineDefinition, synthesizeProcessor } from '../support/processor-template';
 
 // The retriers of both state machines, as synthesized: the error names AWS reports (src/handler-task.ts,
 // src/orchestrator.ts) and the retries the chunk time budget counts (src/chunk-time-budget.ts).

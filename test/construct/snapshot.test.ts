@@ -1,5 +1,5 @@
-import { synthesizeProcessor } from '../support/processor-template';
 import { RecordEnricher, RecordValidator } from '../../src';
+import { synthesizeProcessor } from '../support/processor-template';
 
 /** Asset hashes change with every handler edit; the template's shape is what the snapshot pins. */
 function withoutAssetHashes(template: unknown): unknown {

@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { policyStatements, stateMachineDefinition, synthesizeProcessor } from '../support/processor-template';
 import { RecordEnricher } from '../../src';
+import { policyStatements, stateMachineDefinition, synthesizeProcessor } from '../support/processor-template';
 
 const withEnrichment = () => ({ enrichment: RecordEnricher.fromHttpEndpoint({ url: 'https://api.example.com/{uuid}' }) });
 

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -8,6 +7,7 @@ import { LocalRunResult, runLocally } from '../../local/run/runner';
 import { FINANCIAL_HEADER, writeSampleOrders } from '../../local/samples/sample-orders';
 import { BatchFileProcessor, RecordEnricher, RecordValidator } from '../../src';
 import { expectedRun, expectPublished } from '../support/expected-run';
+import { tempFolder } from '../support/temp-folder';
 
 // A burst (issue 24): 8 files uploaded at the same instant into an account whose Lambda concurrency quota is 4.
 // The processor is sized by the construct's own check, lambdaConcurrency 4: 1 run × 1 chunk × 1 invocation + 3
@@ -15,7 +15,7 @@ import { expectedRun, expectPublished } from '../support/expected-run';
 const FILES = 8;
 const RECORDS = 60;
 const ACCOUNT_CONCURRENCY = 4;
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-burst-'));
+const work = tempFolder('e2e-burst-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const inputs = path.join(work, 'inputs');

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -9,11 +8,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ExampleProps, LocalRunOptions, LocalRunResult, runLocally } from '../../local/run/runner';
 import { BatchFileProcessor, BatchFileProcessorProps, RecordEnricher, RecordValidator } from '../../src';
 import { Configuration, expectedRun, expectPublished } from '../support/expected-run';
+import { tempFolder } from '../support/temp-folder';
 
 // Every kind of validator and enricher the construct offers, run end to end through the local cloud: the
 // synthesized definitions, the bundled handlers and the user's own functions (inline code), each run's
 // output, rejects and rejected-records table checked against a reading of the input.
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-kinds-'));
+const work = tempFolder('e2e-kinds-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const input = path.join(work, 'orders.csv');

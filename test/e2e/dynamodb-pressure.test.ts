@@ -1,17 +1,17 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalRunResult, runLocally } from '../../local/run/runner';
 import { writeSampleOrders } from '../../local/samples/sample-orders';
 import { RUN_FAILED_DETAIL_TYPE } from '../../src/contract/run-events';
 import { expectNothingLost } from '../support/reliability-invariants';
+import { tempFolder } from '../support/temp-folder';
 
 // DynamoDB under pressure (`ddb` faults): half of every batch's write requests and keys come back unprocessed, so
 // RecordRejects' BatchWriteItem and the example's financials API (BatchGetItem, behind the REST enricher) must ask
 // again for what was left. A batch can still run out of attempts at this rate (the financials API gives up after 5,
 // though each attempt gets half of what is left: in three runs, every one failed a chunk with EnrichmentUnavailable),
 // failing its chunk as on AWS: the run is then redriven, as an operator would, and must end as the clean run does.
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-ddb-pressure-'));
+const work = tempFolder('e2e-ddb-pressure-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 /** What unprocessed items left after every attempt are reported as: the enrichment's failure, or RecordRejects' (an Error). */

@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { LocalRunResult, runLocally } from '../../local/run/runner';
 import { writeSampleOrders } from '../../local/samples/sample-orders';
+import { tempFolder } from '../support/temp-folder';
 
 // End to end through the runner: a gzip-compressed upload against the same file uncompressed.
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-gzip-'));
+const work = tempFolder('e2e-gzip-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const bytes = (file: string | null) => fs.readFileSync(file!);

@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { OrdersPipelineStack } from '../../examples/orders-stack';
 import { LocalRunResult, LocalRunOptions, runLocally } from '../../local/run/runner';
 import { writeSampleOrders } from '../../local/samples/sample-orders';
 import { ExpectedDenial, exampleWith, expectFailedNaming, expectOnlyDenial, removeAction, removeResources } from '../support/permission-removal';
+import { tempFolder } from '../support/temp-folder';
 
 // The example stack through the local cloud with IAM enforced: without one permission a state machine's role
 // needs, or one a service needs on a function's policy, the run fails the way it would on AWS, naming it.
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-iam-state-machines-'));
+const work = tempFolder('e2e-iam-state-machines-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const sample = writeSampleOrders(path.join(work, 'sample'), { records: 300, seed: 17, invalidEvery: 37, missingFinancialsEvery: 59 });

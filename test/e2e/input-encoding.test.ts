@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import * as iconv from 'iconv-lite';
 import { runLocally } from '../../local/run/runner';
 import { ORDER_HEADER } from '../../local/samples/sample-orders';
 import { InputEncoding } from '../../src';
+import { tempFolder } from '../support/temp-folder';
 
 // End to end through the runner: a Windows-1252 orders file becomes UTF-8 output and rejects.
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-encoding-'));
+const work = tempFolder('e2e-encoding-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const FIGURES = ['unitsSold', 'unitPrice', 'unitCost', 'totalRevenue', 'totalCost', 'totalProfit'];

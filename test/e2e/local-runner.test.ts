@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { parse } from 'csv-parse/sync';
@@ -9,10 +8,11 @@ import { LocalRunResult, runLocally } from '../../local/run/runner';
 import { writeSampleOrders } from '../../local/samples/sample-orders';
 import { BatchFileProcessor } from '../../src';
 import { expectedRun, expectPublished } from '../support/expected-run';
+import { tempFolder } from '../support/temp-folder';
 
 // End to end through the runner: the synthesized example stack, the bundled handlers, the stand-ins.
 const FIGURES = ['unitsSold', 'unitPrice', 'unitCost', 'totalRevenue', 'totalCost', 'totalProfit'];
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-'));
+const work = tempFolder('e2e-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const read = (file: string | null) => fs.readFileSync(file!, 'utf8');

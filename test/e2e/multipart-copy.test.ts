@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,11 +6,12 @@ import { OrdersPipelineStack } from '../../examples/orders-stack';
 import { ExampleProps, LocalRunResult, runLocally } from '../../local/run/runner';
 import { writeSampleOrders } from '../../local/samples/sample-orders';
 import { COPY_MULTIPART_THRESHOLD } from '../../src/contract/handler-environment';
+import { tempFolder } from '../support/temp-folder';
 
 // End to end through the runner: the archive and the publication copy whole objects, with one CopyObject
 // up to 5 GiB and in parts above. Lowering the threshold (the handlers' test setting) sends a small run
 // down the path a file past 5 GiB takes; it must end exactly as the normal path does.
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-multipart-'));
+const work = tempFolder('e2e-multipart-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const THRESHOLD = 1024;

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -7,10 +6,11 @@ import { OrdersPipelineStack } from '../../examples/orders-stack';
 import { LocalRunResult, runLocally } from '../../local/run/runner';
 import { writeSampleOrders } from '../../local/samples/sample-orders';
 import { expectNothingLost } from '../support/reliability-invariants';
+import { tempFolder } from '../support/temp-folder';
 
 // Operating runs that fail, through the runner: a redrive after an outage, runs that time out
 // or are stopped, and a run that fails after it published.
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-recovery-'));
+const work = tempFolder('e2e-recovery-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const RECORDS = 2_000;

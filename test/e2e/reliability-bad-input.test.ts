@@ -1,15 +1,15 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalRunResult, runLocally } from '../../local/run/runner';
 import { CsvRows, expectFailedRun, expectNothingLost } from '../support/reliability-invariants';
+import { tempFolder } from '../support/temp-folder';
 
 // Bad input through the runner: the synthesized example stack, the bundled handlers, the stand-ins.
 // Each case is one run; the cases that succeed share a run where their records can live in one file.
 const HEADER = ['uuid', 'Country', 'Item Type', 'Sales Channel', 'Order Priority', 'Order Date', 'Region', 'Ship Date'];
 const FIGURES = ['unitsSold', 'unitPrice', 'unitCost', 'totalRevenue', 'totalCost', 'totalProfit'];
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-bad-input-'));
+const work = tempFolder('e2e-bad-input-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const read = (file: string | null) => fs.readFileSync(file!, 'utf8');

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalRunResult, runLocally } from '../../local/run/runner';
 import { writeSampleOrders } from '../../local/samples/sample-orders';
 import { RUN_FAILED_DETAIL_TYPE, RUN_SUCCEEDED_DETAIL_TYPE } from '../../src/contract/run-events';
 import { expectFailedRun, expectNothingLost } from '../support/reliability-invariants';
+import { tempFolder } from '../support/temp-folder';
 
 // Faults through the runner: transient S3, enrichment and Lambda failures must not change the
 // result; an enrichment endpoint that never answers must fail the run and say so.
@@ -14,7 +14,7 @@ import { expectFailedRun, expectNothingLost } from '../support/reliability-invar
 // end with the same result, so the faulty run is redriven when it fails, and the failure it
 // reported must have been a transient one.
 // (The same S3 event delivered twice is in local-runner.test.ts.)
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-faults-'));
+const work = tempFolder('e2e-faults-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 /** A seeded generator (Park–Miller), so that a failing run can be replayed with the same draws. */

@@ -1,16 +1,16 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { LocalRunResult, runLocally } from '../../local/run/runner';
 import { ORDER_HEADER, writeSampleOrders } from '../../local/samples/sample-orders';
 import { csvRows, expectNothingLost } from '../support/reliability-invariants';
+import { tempFolder } from '../support/temp-folder';
 
 // Feed back: an operator corrects rows of a run's rejects file and uploads it as it is, under the
 // input prefix. Run A processes the orders; run B the corrected orders.rejects.csv of run A,
 // alongside two files that only look like rejects files.
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-reprocess-'));
+const work = tempFolder('e2e-reprocess-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const FIGURES = ['unitsSold', 'unitPrice', 'unitCost', 'totalRevenue', 'totalCost', 'totalProfit'];

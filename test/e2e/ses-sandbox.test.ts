@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LocalRunOptions, runLocally } from '../../local/run/runner';
 import { writeSampleOrders } from '../../local/samples/sample-orders';
 import { exampleWith } from '../support/permission-removal';
+import { tempFolder } from '../support/temp-folder';
 
 // SES as a new account has it: in the sandbox only verified identities send and receive, at most 50 recipients
 // a message. A refused email is not sent, and the run goes on as the construct intends: it still succeeds.
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-ses-'));
+const work = tempFolder('e2e-ses-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const sample = writeSampleOrders(path.join(work, 'sample'), { records: 120, seed: 19 });

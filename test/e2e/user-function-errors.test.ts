@@ -1,15 +1,15 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ExampleProps, LocalRunResult, runLocally } from '../../local/run/runner';
 import { BatchFileProcessor, RecordEnricher, RecordValidator } from '../../src';
 import { expectFailedRun } from '../support/reliability-invariants';
+import { tempFolder } from '../support/temp-folder';
 
 // A user's validator or enrichment function that fails quoting the records it was sent: the run
 // fails naming the function and its error type, and no record's values reach the run's summary or email.
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-user-functions-'));
+const work = tempFolder('e2e-user-functions-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const RECORDS = [['535113847', 'Panama'], ['771234569', 'Chad']];

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { CHUNK_SIZE, FINANCIALS_CSV, INPUT_FILE_NAME, IntegStack, ORDERS_CSV, createIntegStack, expectedIntegRun } from './orders-pipeline-run';
 import { LocalRunResult, runLocally } from '../../local/run/runner';
 import { RUN_SUCCEEDED_DETAIL_TYPE } from '../../src/contract/run-events';
 import { PublishedFiles, archiveKey } from '../../src/contract/run-layout';
+import { tempFolder } from '../support/temp-folder';
 
 // The deployed integration test (integ.orders-pipeline.ts) runs only where a maintainer has AWS credentials
 // (docs/integration-test.md). Here, without them, two checks keep it from rotting:
@@ -45,7 +45,7 @@ test('the integration test\'s stack matches its committed snapshot (integ-runner
 
 describe('the integration test\'s expectations, checked on the local cloud', () => {
   const expected = expectedIntegRun();
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'integ-orders-'));
+  const work = tempFolder('integ-orders-');
   let integ: IntegStack;
   let result: LocalRunResult;
   beforeAll(async () => {

@@ -8,7 +8,6 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -18,6 +17,7 @@ import { stringify } from 'csv-stringify/sync';
 import { OrdersPipelineStack } from '../../examples/orders-stack';
 import { generateSampleOrders } from '../../local/samples/sample-orders';
 import { expectedRun } from '../support/expected-run';
+import { tempFolder } from '../support/temp-folder';
 
 /**
  * 40 orders: lines 14, 27 and 40 lack a field (rejected by the field count), two valid orders have no financial
@@ -117,7 +117,7 @@ export interface ExpectedIntegRun {
  * is rejected with the batch endpoint's `null` answer (`no enrichment data`); every other order gets its six figures.
  */
 export function expectedIntegRun(): ExpectedIntegRun {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'integ-orders-'));
+  const dir = tempFolder('integ-orders-');
   try {
     const input = path.join(dir, INPUT_FILE_NAME);
     fs.writeFileSync(input, ORDERS_CSV);

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { tempFolder } from '../support/temp-folder';
 
 // The construct in every jsii language: the targets package.json declares (which the release workflow publishes to
 // PyPI, Maven Central, NuGet and the Go module repo), and the bindings jsii-pacmak generates from the compiled
@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 // each language's naming. Needs the construct compiled (.jsii), as `npx projen build` does before the tests.
 const ROOT = path.join(__dirname, '..', '..');
 const ASSEMBLY = path.join(ROOT, '.jsii');
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-targets-test-'));
+const work = tempFolder('jsii-targets-test-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 /** The published names: package.json's `jsii.targets`, as .projenrc.ts configures them. */

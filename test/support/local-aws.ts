@@ -5,8 +5,7 @@
 import * as fs from 'node:fs';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { tempFolder } from './temp-folder';
 import { LOCAL_CREDENTIALS, startS3StandIn } from '../../local/stand-ins/s3-stand-in';
 
 // dynalite ships no types.
@@ -19,7 +18,7 @@ export interface LocalAws {
 }
 
 export async function startLocalAws(options: { bucket: string; dynamodb?: boolean }): Promise<LocalAws> {
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 's3rver-'));
+  const directory = tempFolder('s3rver-');
   // The local runner's S3: its store cache and extensions (UploadPartCopy, AbortMultipartUpload, tags at creation, versions).
   const s3 = await startS3StandIn(directory, { buckets: [options.bucket] });
   Object.assign(process.env, {

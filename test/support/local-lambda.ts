@@ -3,9 +3,9 @@
  * runner's Lambda host behind its Invoke API on a free port, and a real LambdaClient points at it.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { tempFolder } from './temp-folder';
 import { startServiceEndpoints } from '../../local/api/service-endpoints';
 import { AwsSdkTasks } from '../../local/engine/aws-sdk-tasks';
 import { LocalEventBridge } from '../../local/engine/event-bridge';
@@ -25,7 +25,7 @@ export interface LocalLambda {
 /** @param functions each function's name and the source of its `index.js`, which exports `handler` */
 export async function startLocalLambda(functions: Record<string, string>): Promise<LocalLambda> {
   const functionArn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'local-lambda-'));
+  const directory = tempFolder('local-lambda-');
   const host = new LambdaHost(Object.entries(functions).map(([name, source]) => {
     const entry = path.join(directory, name, 'index.js');
     fs.mkdirSync(path.dirname(entry));

@@ -1,16 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { runLocalCommand } from '../../../local/cli/local-command';
 import { expectedRun, expectPublished } from '../../support/expected-run';
+import { tempFolder } from '../../support/temp-folder';
 
 // `batch-file-processor local` on a user's app (./user-app: two processors, an inline validator, a NodejsFunction
 // validator, a table enricher, an HTTP endpoint outside the app), as a user runs it: in the app's folder, the app
 // synthesized from its cdk.json, or from a cloud assembly the cdk CLI synthesized.
 const ROOT = path.join(__dirname, '..', '..', '..');
 const APP = path.join(__dirname, 'user-app');
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bfp-local-'));
+const work = tempFolder('bfp-local-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const input = path.join(work, 'orders.csv');

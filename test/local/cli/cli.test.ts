@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { exampleArguments, main } from '../../../local/cli/cli';
 import { parseLocalArguments } from '../../../local/cli/local-command';
 import { generateSampleOrders } from '../../../local/samples/sample-orders';
 import { parseFaultPlan } from '../../../local/stand-ins/fault-injection';
+import { tempFolder } from '../../support/temp-folder';
 
 describe('parseLocalArguments (batch-file-processor local)', () => {
   test('reads the documented options, --input, -c and --table-data repeatable', () => {
@@ -157,7 +157,7 @@ describe('main', () => {
   });
 
   test('a folder without input files, among other inputs, is bad use (exit 2), before the app is synthesized', async () => {
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'no-inputs-'));
+    const empty = tempFolder('no-inputs-');
     try {
       fs.writeFileSync(path.join(empty, 'notes.txt'), 'not an input');
       const run = await mainHere(['--input', path.join(__dirname, 'user-app', 'cdk.json'), '--input', empty]);

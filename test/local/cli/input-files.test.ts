@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { inputFiles } from '../../../local/cli/input-files';
+import { tempFolder } from '../../support/temp-folder';
 
 // What `--input` names: files as given, folders as their CSV files.
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'input-files-'));
+const work = tempFolder('input-files-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 function folder(name: string, files: string[]): string {

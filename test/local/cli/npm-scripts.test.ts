@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { bundlesAreStale } from '../../../local/cli/command-setup';
+import { tempFolder } from '../../support/temp-folder';
 
 // The local tools as the READMEs write them: `npm run local -- …`, `npm run bench -- …`, each argument
 // given to npm as typed (no shell of ours in between: quoting is the user's shell's business).
 const ROOT = path.join(__dirname, '..', '..', '..');
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-scripts-'));
+const work = tempFolder('npm-scripts-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 function npmRun(script: string, args: string[]) {

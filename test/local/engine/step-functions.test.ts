@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { AwsSdkTasks } from '../../../local/engine/aws-sdk-tasks';
 import { ExecutionRecord } from '../../../local/engine/execution-record';
@@ -7,6 +6,7 @@ import { LocalStepFunctions } from '../../../local/engine/step-functions';
 import { LambdaHost } from '../../../local/lambda/lambda-host';
 import { LocalFunction } from '../../../local/template/function-code';
 import { LAMBDA_INVOCATION_ERRORS } from '../../../src/handler-task';
+import { tempFolder } from '../../support/temp-folder';
 
 // StopExecution, RedriveExecution, timeouts and status changes of the local Step Functions.
 const arn = 'arn:aws:states:us-east-1:000000000000:stateMachine:Steps';
@@ -146,7 +146,7 @@ describe('executions that end while their Distributed Map runs, and the service 
   let progress: Array<{ total: number; done: number; failed: number }>;
 
   beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfn-close-test-'));
+    dir = tempFolder('sfn-close-test-');
     fs.writeFileSync(path.join(dir, 'index.js'), BUNDLE);
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -248,7 +248,7 @@ exports.handler = async (event) => { await new Promise((resolve) => setTimeout(r
   let dir: string;
   let host: LambdaHost;
   beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-task-timeouts-'));
+    dir = tempFolder('lambda-task-timeouts-');
     fs.writeFileSync(path.join(dir, 'index.js'), BUNDLE);
   });
   afterEach(() => host?.close());

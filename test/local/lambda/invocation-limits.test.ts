@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { AsyncInvocations } from '../../../local/lambda/async-invocation';
@@ -8,6 +7,7 @@ import { LambdaFunctionError, LambdaHost } from '../../../local/lambda/lambda-ho
 import { LocalQueues } from '../../../local/stand-ins/sqs-queues';
 import { LocalFunction } from '../../../local/template/function-code';
 import { LocalLambda, startLocalLambda } from '../../support/local-lambda';
+import { tempFolder } from '../../support/temp-folder';
 
 // Each limit crossed by one byte, and met exactly: what Lambda answers past it, through the host (Step Functions,
 // S3 and EventBridge invoke it so) and through the Invoke API with a real LambdaClient.
@@ -36,7 +36,7 @@ describe('the payload limits of the local Lambda', () => {
   let asyncInvocations: AsyncInvocations;
   let api: LocalLambda;
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'invocation-limits-test-'));
+    dir = tempFolder('invocation-limits-test-');
     fs.writeFileSync(path.join(dir, 'index.js'), BUNDLE);
     const fn: LocalFunction = { name: 'fn', entry: path.join(dir, 'index.js'), handlerExport: 'handler', environment: {}, timeoutSeconds: 30, memoryMb: 256, architecture: 'x86_64' };
     const functionArn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
@@ -106,7 +106,7 @@ describe('the configured timeout and memory of the local Lambda', () => {
   });
   const newHost = (fn: LocalFunction) => new LambdaHost([fn], { baseEnvironment: {}, functionArn: (name) => `arn:aws:lambda:us-east-1:000000000000:function:${name}` });
   beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'function-limits-test-'));
+    dir = tempFolder('function-limits-test-');
     fs.writeFileSync(path.join(dir, 'index.js'), BUNDLE);
   });
   afterEach(async () => host?.close());

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { LambdaHost } from '../../../local/lambda/lambda-host';
 import { LocalFunction } from '../../../local/template/function-code';
 import { ManualClock } from '../../support/manual-clock';
+import { tempFolder } from '../../support/temp-folder';
 
 // A bundle that answers after a short wait and reports which isolate ran it.
 const BUNDLE = `
@@ -20,7 +20,7 @@ describe('LambdaHost containers', () => {
   let host: LambdaHost | undefined;
 
   beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-host-test-'));
+    dir = tempFolder('lambda-host-test-');
     fs.writeFileSync(path.join(dir, 'index.js'), BUNDLE);
     fn = { name: 'fn', entry: path.join(dir, 'index.js'), handlerExport: 'handler', environment: {}, timeoutSeconds: 10, memoryMb: 128, architecture: 'x86_64' };
   });

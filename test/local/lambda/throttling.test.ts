@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import { createServer, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { startServiceEndpoints } from '../../../local/api/service-endpoints';
@@ -15,6 +14,7 @@ import { deferred } from '../../../local/shared/deferred';
 import { LocalQueues } from '../../../local/stand-ins/sqs-queues';
 import { LocalFunction } from '../../../local/template/function-code';
 import { LAMBDA_THROTTLING_ERRORS } from '../../../src/handler-task';
+import { tempFolder } from '../../support/temp-folder';
 
 // Lambda's concurrency quota in the local host: synchronous invocations over it are refused with 429 (the Invoke API,
 // Step Functions), asynchronous ones go back to Lambda's queue until they run or are too old. The handlers hold their
@@ -69,7 +69,7 @@ describe('the concurrency quota of the local Lambda', () => {
     name, entry: path.join(dir, 'index.js'), handlerExport: 'handler', environment: {}, timeoutSeconds: 30, memoryMb: 128, architecture: 'x86_64', ...settings,
   });
   beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'throttling-test-'));
+    dir = tempFolder('throttling-test-');
     fs.writeFileSync(path.join(dir, 'index.js'), BUNDLE);
   });
   beforeEach(async () => { gate = await startGate(); });
@@ -194,7 +194,7 @@ describe('the concurrency quota of the local Lambda', () => {
 
 describe('the Invoke API over the concurrency limit', () => {
   test('answers 429 with Lambda\'s body, read by a real LambdaClient as TooManyRequestsException with its Reason', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'throttling-api-test-'));
+    const dir = tempFolder('throttling-api-test-');
     fs.writeFileSync(path.join(dir, 'index.js'), BUNDLE);
     const gate = await startGate();
     const fn: LocalFunction = { name: 'fn', entry: path.join(dir, 'index.js'), handlerExport: 'handler', environment: {}, timeoutSeconds: 30, memoryMb: 128, architecture: 'x86_64' };

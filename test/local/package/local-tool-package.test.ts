@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { LOCAL_TOOL_PACKAGE, packLocalTool } from '../../../local/package/local-tool-package';
 import { lintProblems, lintTemplates, requireCfnLint } from '../../support/cfn-lint';
 import { expectedRun, expectPublished } from '../../support/expected-run';
+import { tempFolder } from '../../support/temp-folder';
 
 // What a user gets: the packed construct and local tool installed into a throwaway CDK app outside the source
 // tree (as `npm install` installs them, from the registry for the rest), and `npx batch-file-processor local`
@@ -14,7 +14,7 @@ import { expectedRun, expectPublished } from '../../support/expected-run';
 // today, with the recommended feature flags in its cdk.json. Needs the construct compiled (lib/, .jsii), as
 // `npx projen build` does before the tests.
 const ROOT = path.join(__dirname, '..', '..', '..');
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'local-tool-package-test-'));
+const work = tempFolder('local-tool-package-test-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 /** The environment of a user's shell: nothing of this repository's npm, jest or node settings. */

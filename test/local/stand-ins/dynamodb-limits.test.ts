@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { AttributeValue, BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { createActiveTable } from '../../../local/stand-ins/active-table';
 import { DynamoDbThread, startDynamoDbThread } from '../../../local/stand-ins/dynamodb-thread';
 import { LOCAL_CREDENTIALS } from '../../../local/stand-ins/stand-ins';
+import { tempFolder } from '../../support/temp-folder';
 
 // The limits DynamoDB enforces on the calls the handlers make, crossed against the stand-in (dynalite enforces
 // each of them itself), each answered with AWS's error:
@@ -18,7 +17,7 @@ describe('DynamoDB limits on the stand-in', () => {
   let client: DynamoDBClient;
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dynamodb-limits-test-'));
+    dir = tempFolder('dynamodb-limits-test-');
     thread = await startDynamoDbThread(dir, () => undefined);
     client = new DynamoDBClient({ region: 'us-east-1', endpoint: thread.endpoint, credentials: LOCAL_CREDENTIALS });
     await createActiveTable(client, {

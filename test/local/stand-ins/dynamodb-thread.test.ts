@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { BatchGetItemCommand, BatchWriteItemCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { IamEngine } from '../../../local/iam/iam-engine';
 import { createActiveTable } from '../../../local/stand-ins/active-table';
 import { DynamoDbThread, SeedItemError, startDynamoDbThread } from '../../../local/stand-ins/dynamodb-thread';
 import { LOCAL_CREDENTIALS } from '../../../local/stand-ins/stand-ins';
+import { tempFolder } from '../../support/temp-folder';
 
 describe('startDynamoDbThread', () => {
   let dir: string;
@@ -14,7 +13,7 @@ describe('startDynamoDbThread', () => {
   const requests: string[] = [];
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dynamodb-thread-test-'));
+    dir = tempFolder('dynamodb-thread-test-');
     thread = await startDynamoDbThread(dir, (target) => requests.push(target));
     client = new DynamoDBClient({ region: 'us-east-1', endpoint: thread.endpoint, credentials: LOCAL_CREDENTIALS });
   }, 30_000);
@@ -165,7 +164,7 @@ describe('startDynamoDbThread, authorized', () => {
   const write = (table: string) => fn.send(new BatchWriteItemCommand({ RequestItems: { [table]: [{ PutRequest: { Item: { id: { S: 'a' } } } }] } }));
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dynamodb-thread-iam-test-'));
+    dir = tempFolder('dynamodb-thread-iam-test-');
     thread = await startDynamoDbThread(dir, (target) => requests.push(target));
     await thread.authorize(options);
     admin = new DynamoDBClient({ region: 'us-east-1', endpoint: thread.endpoint, credentials: LOCAL_CREDENTIALS });

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { EndpointData, EndpointDataServer, readEndpointData, startEndpointDataServer } from '../../../local/stand-ins/endpoint-data';
+import { tempFolder } from '../../support/temp-folder';
 
 // An enrichment endpoint outside the app, answered from a CSV file (`--endpoint-data`), in both of the
 // enricher's forms: a GET per record to the URL template, and POSTed batches.
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'endpoint-data-test-'));
+const work = tempFolder('endpoint-data-test-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 function dataFile(name: string, text: string): EndpointData {

@@ -3,14 +3,13 @@
  * (s3rver with local/stand-ins/s3-extensions.ts in front: s3-limits.ts enforces them, s3rver checks none).
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import {
   CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand,
   PutObjectCommand, S3Client, UploadPartCommand, UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { completedPartNumbers, S3_LIMITS } from '../../../local/stand-ins/s3-limits';
 import { S3StandIn, standInS3Client, startS3StandIn } from '../../../local/stand-ins/s3-stand-in';
+import { tempFolder } from '../../support/temp-folder';
 
 const bucket = 'limits';
 const MiB = 1024 * 1024;
@@ -20,7 +19,7 @@ describe('S3 limits on the stand-in', () => {
   let standIn: S3StandIn;
   let s3: S3Client;
   beforeAll(async () => {
-    directory = fs.mkdtempSync(path.join(os.tmpdir(), 's3-limits-test-'));
+    directory = tempFolder('s3-limits-test-');
     standIn = await startS3StandIn(directory);
     s3 = standInS3Client(standIn.endpoint);
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));

@@ -3,14 +3,13 @@
  * real SDK client: every answer equals what s3rver reads from the files themselves, after each kind of write.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import {
   CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteBucketCommand, DeleteBucketCorsCommand,
   DeleteObjectCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, PutBucketCorsCommand, PutObjectCommand, S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { S3StandIn, standInS3Client, startS3StandIn } from '../../../local/stand-ins/s3-stand-in';
+import { tempFolder } from '../../support/temp-folder';
 
 const bucket = 'cached';
 
@@ -20,7 +19,7 @@ describe('the S3 stand-in\'s cache of its files', () => {
   let s3: S3Client;
   let endpoint: string;
   beforeAll(async () => {
-    directory = fs.mkdtempSync(path.join(os.tmpdir(), 's3-store-cache-test-'));
+    directory = tempFolder('s3-store-cache-test-');
     standIn = await startS3StandIn(directory);
     endpoint = standIn.endpoint;
     s3 = standInS3Client(endpoint);

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { createActiveTable } from '../../../local/stand-ins/active-table';
 import { LOCAL_CREDENTIALS, StandIns, startStandIns } from '../../../local/stand-ins/stand-ins';
 import { checkTableData, loadTableData, SeedTable } from '../../../local/stand-ins/table-data';
 import { LocalTable } from '../../../local/template/cloud-assembly';
+import { tempFolder } from '../../support/temp-folder';
 
 const TABLE: LocalTable = {
   name: 'lookup',
@@ -27,7 +27,7 @@ describe('CSV table data', () => {
     standIns = await startStandIns();
     client = new DynamoDBClient({ region: 'us-east-1', endpoint: standIns.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS });
     await createActiveTable(client, { TableName: TABLE.name, KeySchema: TABLE.keySchema as any, AttributeDefinitions: TABLE.attributeDefinitions as any, BillingMode: 'PAY_PER_REQUEST' });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookup-table-test-'));
+    dir = tempFolder('lookup-table-test-');
   }, 30_000);
   afterAll(async () => {
     client.destroy();
@@ -111,7 +111,7 @@ describe('CSV table data', () => {
 });
 
 describe('table data checked before anything is written', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'table-data-test-'));
+  const dir = tempFolder('table-data-test-');
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const NUMBERED: LocalTable = {
     name: 'orders',

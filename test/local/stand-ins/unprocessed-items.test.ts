@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { AttributeValue, BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { createActiveTable } from '../../../local/stand-ins/active-table';
 import { DynamoDbThread, startDynamoDbThread } from '../../../local/stand-ins/dynamodb-thread';
 import { LOCAL_CREDENTIALS } from '../../../local/stand-ins/stand-ins';
 import { holdBack, withUnprocessed } from '../../../local/stand-ins/unprocessed-items';
+import { tempFolder } from '../../support/temp-folder';
 
 const WRITE = 'DynamoDB_20120810.BatchWriteItem';
 const GET = 'DynamoDB_20120810.BatchGetItem';
@@ -47,7 +46,7 @@ describe('the ddb fault on the DynamoDB stand-in', () => {
   const written: string[] = [];
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unprocessed-items-test-'));
+    dir = tempFolder('unprocessed-items-test-');
     thread = await startDynamoDbThread(dir, (target, body) => {
       if (target.endsWith('BatchWriteItem')) written.push(...JSON.parse(body).RequestItems.items.map((r: any) => r.PutRequest.Item.id.S));
     });

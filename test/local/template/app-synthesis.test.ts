@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { appContext, errorLineOf, synthesizeApp } from '../../../local/template/app-synthesis';
+import { tempFolder } from '../../support/temp-folder';
 
 // The contract of the cdk CLI with an app, as the local tool keeps it: the app command runs in the app's folder
 // with CDK_OUTDIR and CDK_CONTEXT_JSON, and writes its cloud assembly there. The apps here are plain scripts
 // that write a manifest themselves and record what they were given.
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'app-synthesis-test-'));
+const work = tempFolder('app-synthesis-test-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 /** An app that writes an empty cloud assembly and, beside it, the environment it was given. */

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { assemblyProcessors, assemblyStacks, constructPaths, selectProcessor } from '../../../local/template/assembly-manifest';
 import { stackTables, synthesizeInProcess } from '../../../local/template/cloud-assembly';
 import { BatchFileProcessor } from '../../../src';
+import { tempFolder } from '../../support/temp-folder';
 
 // The app's stacks and processors, read from its cloud assembly as the local tool reads an app's.
 const app = synthesizeInProcess((cdkApp: App) => {
@@ -61,7 +61,7 @@ test('the tables of a stack, by construct path, with their keys: a TableV2 (AWS:
 });
 
 describe('an assembly the tool cannot use', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assembly-manifest-test-'));
+  const dir = tempFolder('assembly-manifest-test-');
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test('a folder without a manifest is not a cloud assembly', () => {
@@ -79,7 +79,7 @@ describe('an assembly the tool cannot use', () => {
 });
 
 describe('an assembly as the newest aws-cdk-lib writes it', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assembly-metadata-file-test-'));
+  const dir = tempFolder('assembly-metadata-file-test-');
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test('a stack\'s construct metadata in its additionalMetadataFile is read as the inline metadata is', () => {

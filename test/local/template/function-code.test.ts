@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -9,10 +8,11 @@ import { LambdaHost } from '../../../local/lambda/lambda-host';
 import { assemblyProcessors } from '../../../local/template/assembly-manifest';
 import { CloudAssembly, localCloudAssembly, synthesize, synthesizeInProcess } from '../../../local/template/cloud-assembly';
 import { BatchFileProcessor, RecordEnricher, RecordValidator } from '../../../src';
+import { tempFolder } from '../../support/temp-folder';
 
 // The user's functions as the local cloud runs them (inline code, asset folders, layers of the app, Lambda's
 // runtime SDK) and those it refuses, named, before anything starts.
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'function-code-test-'));
+const work = tempFolder('function-code-test-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 function write(file: string, text: string): string {
